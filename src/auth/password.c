@@ -1,0 +1,284 @@
+#include "auth/password.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/log.h"
+
+int
+password_hash(const char *password, char out[OS_PWHASH_LEN])
+{
+	if (crypto_pwhash_str(out, password, strlen(password),
+			      crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		return OS_ENOMEM;
+	return OS_OK;
+}
+
+int
+password_verify(const char *password, const char *hash)
+{
+	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0
+		       ? OS_OK
+		       : OS_EBADCRED;
+}
+
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+static char dummy[OS_PWHASH_LEN];
+
+static void
+make_dummy(void)
+{
+	unsigned char raw[24];
+	char pw[sizeof raw * 2 + 1];
+
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(pw, sizeof pw, raw, sizeof raw);
+	if (password_hash(pw, dummy))
+		dummy[0] = '\0';
+	sodium_memzero(pw, sizeof pw);
+}
+
+const char *
+password_dummy_hash(void)
+{
+	pthread_once(&dummy_once, make_dummy);
+	return dummy;
+}
+
+struct pw_job {
+	struct pw_job *next;
+	char *password;
+	char hash[OS_PWHASH_LEN];
+	int verify;
+	int result;
+	char new_hash[OS_PWHASH_LEN];
+	int has_new_hash;
+	int cancelled;
+	pw_done_fn done;
+	void *arg;
+};
+
+struct pwpool {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t *threads;
+	int nthreads;
+	int queue_max;
+	int queued;
+	int running;
+	int stopping;
+	struct pw_job *head, *tail;           /* waiting */
+	struct pw_job *done_head, *done_tail; /* finished, for the loop */
+	void (*wake)(void *);
+	void *wake_arg;
+};
+
+static void
+job_free(struct pw_job *j)
+{
+	if (!j)
+		return;
+	if (j->password) {
+		sodium_memzero(j->password, strlen(j->password));
+		free(j->password);
+	}
+	sodium_memzero(j->new_hash, sizeof j->new_hash);
+	free(j);
+}
+
+static void
+run_job(struct pw_job *j)
+{
+	if (!j->verify) {
+		j->result = password_hash(j->password, j->new_hash);
+		j->has_new_hash = j->result == OS_OK;
+		return;
+	}
+	j->result = password_verify(j->password, j->hash);
+	if (j->result == OS_OK &&
+	    crypto_pwhash_str_needs_rehash(j->hash, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+					   crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		j->has_new_hash = password_hash(j->password, j->new_hash) == OS_OK;
+}
+
+static void *
+worker(void *arg)
+{
+	struct pwpool *p = arg;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		struct pw_job *j;
+
+		while (!p->head && !p->stopping)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (p->stopping)
+			break;
+		j = p->head;
+		p->head = j->next;
+		if (!p->head)
+			p->tail = NULL;
+		p->queued--;
+		p->running++;
+		pthread_mutex_unlock(&p->mu);
+
+		run_job(j);
+		sodium_memzero(j->password, strlen(j->password));
+
+		pthread_mutex_lock(&p->mu);
+		p->running--;
+		j->next = NULL;
+		if (p->done_tail)
+			p->done_tail->next = j;
+		else
+			p->done_head = j;
+		p->done_tail = j;
+		pthread_mutex_unlock(&p->mu);
+		if (p->wake)
+			p->wake(p->wake_arg);
+		pthread_mutex_lock(&p->mu);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+struct pwpool *
+pwpool_new(int threads, int queue_max, void (*wake)(void *), void *wake_arg)
+{
+	struct pwpool *p = calloc(1, sizeof *p);
+
+	if (!p)
+		return NULL;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	p->queue_max = queue_max;
+	p->wake = wake;
+	p->wake_arg = wake_arg;
+	p->threads = calloc((size_t)threads, sizeof *p->threads);
+	if (!p->threads) {
+		free(p);
+		return NULL;
+	}
+	for (int i = 0; i < threads; i++) {
+		if (pthread_create(&p->threads[i], NULL, worker, p) != 0) {
+			os_err("password pool: cannot start a worker thread");
+			break;
+		}
+		p->nthreads++;
+	}
+	if (!p->nthreads) {
+		free(p->threads);
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+struct pw_job *
+pwpool_submit(struct pwpool *p, const char *password, const char *hash,
+	      pw_done_fn done, void *arg, int *err)
+{
+	struct pw_job *j;
+
+	pthread_mutex_lock(&p->mu);
+	if (p->queued >= p->queue_max) {
+		pthread_mutex_unlock(&p->mu);
+		*err = OS_EBUSY;
+		return NULL;
+	}
+	pthread_mutex_unlock(&p->mu);
+
+	j = calloc(1, sizeof *j);
+	if (!j || !(j->password = strdup(password))) {
+		free(j);
+		*err = OS_ENOMEM;
+		return NULL;
+	}
+	j->verify = hash != NULL;
+	if (hash)
+		snprintf(j->hash, sizeof j->hash, "%s", hash);
+	j->done = done;
+	j->arg = arg;
+
+	pthread_mutex_lock(&p->mu);
+	if (p->tail)
+		p->tail->next = j;
+	else
+		p->head = j;
+	p->tail = j;
+	p->queued++;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	*err = OS_OK;
+	return j;
+}
+
+void
+pwpool_cancel(struct pwpool *p, struct pw_job *job)
+{
+	pthread_mutex_lock(&p->mu);
+	job->cancelled = 1;
+	pthread_mutex_unlock(&p->mu);
+}
+
+void
+pwpool_drain(struct pwpool *p)
+{
+	struct pw_job *list, *next;
+
+	pthread_mutex_lock(&p->mu);
+	list = p->done_head;
+	p->done_head = p->done_tail = NULL;
+	pthread_mutex_unlock(&p->mu);
+
+	for (; list; list = next) {
+		next = list->next;
+		if (!list->cancelled && list->done)
+			list->done(list->arg, list->result,
+				   list->has_new_hash ? list->new_hash : NULL);
+		job_free(list);
+	}
+}
+
+int
+pwpool_pending(struct pwpool *p)
+{
+	int n;
+
+	pthread_mutex_lock(&p->mu);
+	n = p->queued + p->running;
+	pthread_mutex_unlock(&p->mu);
+	return n;
+}
+
+void
+pwpool_free(struct pwpool *p)
+{
+	struct pw_job *j, *next;
+
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->stopping = 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	for (int i = 0; i < p->nthreads; i++)
+		pthread_join(p->threads[i], NULL);
+	for (j = p->head; j; j = next) {
+		next = j->next;
+		job_free(j);
+	}
+	for (j = p->done_head; j; j = next) {
+		next = j->next;
+		job_free(j);
+	}
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv);
+	free(p->threads);
+	free(p);
+}

@@ -1,0 +1,43 @@
+#ifndef OS_AUTH_SESSION_H
+#define OS_AUTH_SESSION_H
+
+/*
+ * Sessions: a token is 32 random bytes in base64url (43 characters) handed
+ * to the client once; the database stores only its BLAKE2b-256 hash.
+ */
+
+#include <stdint.h>
+
+#include "base/model.h"
+#include "store/db.h"
+
+#define OS_TOKEN_STR_LEN 44 /* 43 characters and a NUL */
+
+struct session_policy {
+	int64_t idle_ms;     /* a session unused this long is dead */
+	int64_t absolute_ms; /* and none lives longer than this */
+};
+
+extern const struct session_policy session_default_policy;
+
+/* A fresh random token of 32 bytes, base64url without padding. */
+void session_token_new(char out[OS_TOKEN_STR_LEN]);
+
+/* BLAKE2b-256 of the token's text. */
+void session_token_hash(const char *token, unsigned char out[32]);
+
+/* Creates a session for user_id and writes its token. Runs inside a write
+ * operation of the store; the caller commits. */
+int session_create(struct store *st, const struct session_policy *pol,
+		   int64_t user_id, char token[OS_TOKEN_STR_LEN]);
+
+/* Resolves a token to its user. OS_EUNAUTH for a malformed, unknown,
+ * revoked, expired or disabled one. Marks the session as seen (a write,
+ * at most every few minutes) when touch is set. */
+int session_resolve(struct store *st, const struct session_policy *pol,
+		    const char *token, int touch, struct user *u);
+
+/* Revokes the session of token; harmless when there is none. */
+int session_revoke(struct store *st, const char *token);
+
+#endif

@@ -1,0 +1,152 @@
+#include "base/model.h"
+
+#include <math.h>
+#include <string.h>
+
+static const char *const roles[] = {"admin", "manager", "employee", "customer"};
+static const char *const phases[] = {"draft", "open", "voting", "closed"};
+static const char *const audiences[] = {"internal", "invited"};
+static const char *const modes[] = {"updown", "dots"};
+static const char *const kinds[] = {"plan", "idea"};
+static const char *const statuses[] = {"open", "merged", "promoted", "hidden"};
+static const char *const targets[] = {"post", "comment", "chat"};
+
+static const char *
+name_of(const char *const *names, int count, int v)
+{
+	return v >= 0 && v < count ? names[v] : "unknown";
+}
+
+static int
+parse(const char *const *names, int count, const char *s)
+{
+	if (!s)
+		return -1;
+	for (int i = 0; i < count; i++)
+		if (!strcmp(names[i], s))
+			return i;
+	return -1;
+}
+
+#define PAIR(fn, arr, n)                                                     \
+	const char *os_##fn##_name(int v) { return name_of(arr, n, v); }     \
+	int os_##fn##_parse(const char *s) { return parse(arr, n, s); }
+
+PAIR(role, roles, ROLE_COUNT)
+PAIR(phase, phases, PHASE_COUNT)
+PAIR(audience, audiences, AUD_COUNT)
+PAIR(vote_mode, modes, VOTE_MODE_COUNT)
+PAIR(kind, kinds, KIND_COUNT)
+PAIR(status, statuses, STATUS_COUNT)
+PAIR(target, targets, TARGET_COUNT)
+
+int64_t
+tally_up(const struct tally *t)
+{
+	int64_t n = 0;
+
+	for (int r = 0; r < ROLE_COUNT; r++)
+		n += t->up[r];
+	return n;
+}
+
+int64_t
+tally_down(const struct tally *t)
+{
+	int64_t n = 0;
+
+	for (int r = 0; r < ROLE_COUNT; r++)
+		n += t->down[r];
+	return n;
+}
+
+int64_t
+tally_dots(const struct tally *t)
+{
+	int64_t n = 0;
+
+	for (int r = 0; r < ROLE_COUNT; r++)
+		n += t->dots[r];
+	return n;
+}
+
+double
+os_wilson_lower(int64_t up, int64_t down)
+{
+	const double z = 1.959963984540054;
+	double n = (double)(up + down), p, centre, margin;
+
+	if (n <= 0)
+		return 0.0;
+	p = (double)up / n;
+	centre = p + z * z / (2 * n);
+	margin = z * sqrt((p * (1 - p) + z * z / (4 * n)) / n);
+	return (centre - margin) / (1 + z * z / n);
+}
+
+#include <stdlib.h>
+
+void
+round_clear(struct round *r)
+{
+	if (!r)
+		return;
+	free(r->title);
+	free(r->description);
+	memset(r, 0, sizeof *r);
+}
+
+void
+post_clear(struct post *p)
+{
+	if (!p)
+		return;
+	free(p->title);
+	free(p->body);
+	free(p->body_html);
+	memset(p, 0, sizeof *p);
+}
+
+void
+comment_clear(struct comment *c)
+{
+	if (!c)
+		return;
+	free(c->body);
+	free(c->body_html);
+	memset(c, 0, sizeof *c);
+}
+
+void
+chat_clear(struct chat *c)
+{
+	if (!c)
+		return;
+	free(c->body);
+	memset(c, 0, sizeof *c);
+}
+
+void
+priority_clear(struct priority *p)
+{
+	if (!p)
+		return;
+	free(p->title);
+	free(p->description);
+	free(p->posts);
+	memset(p, 0, sizeof *p);
+}
+
+int
+post_status(const struct post *p)
+{
+	return p->hidden ? STATUS_HIDDEN : p->status;
+}
+
+double
+post_score(const struct post *p)
+{
+	if (p->vote_mode == VOTE_DOTS)
+		return (double)tally_dots(&p->tally);
+	return os_wilson_lower(tally_up(&p->tally), tally_down(&p->tally));
+}

@@ -1,0 +1,164 @@
+#ifndef OS_BASE_MODEL_H
+#define OS_BASE_MODEL_H
+
+/*
+ * The domain's plain-C types, shared by store, forum, dispatch and export.
+ * Enum names and their protocol spellings live together in model.c.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum os_role { ROLE_ADMIN, ROLE_MANAGER, ROLE_EMPLOYEE, ROLE_CUSTOMER, ROLE_COUNT };
+enum os_phase { PHASE_DRAFT, PHASE_OPEN, PHASE_VOTING, PHASE_CLOSED, PHASE_COUNT };
+enum os_audience { AUD_INTERNAL, AUD_INVITED, AUD_COUNT };
+enum os_vote_mode { VOTE_UPDOWN, VOTE_DOTS, VOTE_MODE_COUNT };
+enum os_post_kind { KIND_PLAN, KIND_IDEA, KIND_COUNT };
+enum os_post_status { STATUS_OPEN, STATUS_MERGED, STATUS_PROMOTED, STATUS_HIDDEN,
+		      STATUS_COUNT };
+enum os_target { TARGET_POST, TARGET_COMMENT, TARGET_CHAT, TARGET_COUNT };
+
+/* Protocol spelling of each enum value, and the reverse (-1 when unknown). */
+const char *os_role_name(int role);
+int os_role_parse(const char *s);
+const char *os_phase_name(int phase);
+int os_phase_parse(const char *s);
+const char *os_audience_name(int aud);
+int os_audience_parse(const char *s);
+const char *os_vote_mode_name(int mode);
+int os_vote_mode_parse(const char *s);
+const char *os_kind_name(int kind);
+int os_kind_parse(const char *s);
+const char *os_status_name(int status);
+int os_status_parse(const char *s);
+const char *os_target_name(int target);
+int os_target_parse(const char *s);
+
+/* Field limits, in characters (code points) unless said otherwise. */
+#define OS_USERNAME_MAX   32   /* bytes; [a-z0-9._-], starting alphanumeric */
+#define OS_DISPLAY_MAX    80
+#define OS_ORG_MAX        80
+#define OS_PASSWORD_MIN   8
+#define OS_PASSWORD_MAX   1024 /* bytes */
+#define OS_TITLE_MAX      200
+#define OS_DESC_MAX       20000
+#define OS_PLAN_MAX       50000
+#define OS_IDEA_MAX       10000
+#define OS_COMMENT_MAX    5000
+#define OS_CHAT_MAX       1000
+#define OS_REASON_MAX     500
+
+/* Fixed sizes in bytes (UTF-8 takes at most 4 bytes per code point). */
+#define OS_USERNAME_SZ    (OS_USERNAME_MAX + 1)
+#define OS_DISPLAY_SZ     (OS_DISPLAY_MAX * 4 + 1)
+#define OS_ORG_SZ         (OS_ORG_MAX * 4 + 1)
+
+struct user {
+	int64_t id;
+	char username[OS_USERNAME_SZ];
+	char display_name[OS_DISPLAY_SZ];
+	char org[OS_ORG_SZ];
+	int role;          /* enum os_role */
+	int disabled;
+};
+
+/* Per-role vote counts of one post. */
+struct tally {
+	int64_t up[ROLE_COUNT];
+	int64_t down[ROLE_COUNT];
+	int64_t dots[ROLE_COUNT];
+};
+
+/* Totals across roles and the ranking score (see votes_score()). */
+int64_t tally_up(const struct tally *t);
+int64_t tally_down(const struct tally *t);
+int64_t tally_dots(const struct tally *t);
+
+/* Lower bound of the 95% Wilson score interval of up/(up+down); 0 with no
+ * votes. */
+double os_wilson_lower(int64_t up, int64_t down);
+
+/* Objects below own their strings; *_clear() frees them (NULL-safe) and
+ * leaves the struct zeroed. */
+
+struct round {
+	int64_t id;
+	char *title;
+	char *description;
+	int phase;          /* enum os_phase */
+	int audience;       /* enum os_audience */
+	int vote_mode;      /* enum os_vote_mode */
+	int dots_per_member;
+	int64_t closes_at;  /* ms since the epoch; 0: none */
+	int64_t created_by;
+	int64_t created_at;
+};
+
+struct post {
+	int64_t id;
+	int64_t round;
+	int kind;           /* enum os_post_kind */
+	char *title;
+	char *body;
+	char *body_html;
+	struct user author;
+	int64_t created_at;
+	int status;         /* enum os_post_status, without hidden */
+	int hidden;
+	int64_t merged_into; /* 0: none */
+	int64_t comment_count;
+	int64_t priority;   /* the priority it feeds; 0: none */
+	int vote_mode;      /* of its round, to compute the score */
+	struct tally tally;
+	int my_vote;        /* the caller's vote: -1/0/1, or dots spent */
+	int has_my_vote;    /* 0 where the object goes to many people */
+};
+
+struct comment {
+	int64_t id;
+	int64_t post;
+	int64_t round;
+	int64_t parent;     /* 0: top level */
+	char *body;
+	char *body_html;
+	struct user author;
+	int64_t created_at;
+	int hidden;
+	int64_t from_post;  /* the merged post it was written on, if not post */
+};
+
+struct chat {
+	int64_t id;
+	int64_t round;
+	char *body;
+	struct user author;
+	int64_t created_at;
+	int hidden;
+};
+
+struct priority {
+	int64_t id;
+	int64_t round;
+	char *title;
+	char *description;
+	int has_owner;
+	struct user owner;
+	int rank;
+	int64_t *posts;
+	size_t nposts;
+};
+
+void round_clear(struct round *r);
+void post_clear(struct post *p);
+void comment_clear(struct comment *c);
+void chat_clear(struct chat *c);
+void priority_clear(struct priority *p);
+
+/* The status the protocol reports: hidden wins over the stored status. */
+int post_status(const struct post *p);
+
+/* The ranking score: Wilson lower bound in updown rounds, total dots in
+ * dots rounds. */
+double post_score(const struct post *p);
+
+#endif

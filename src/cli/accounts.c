@@ -1,0 +1,181 @@
+/* openstrat init and openstrat user add. */
+#include "cli/cli.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "auth/password.h"
+#include "base/err.h"
+#include "base/model.h"
+#include "base/util.h"
+#include "store/db.h"
+#include "store/users.h"
+
+int
+cli_init(int argc, char **argv)
+{
+	struct cli_opt opts[] = {{"db", 1, NULL}, {NULL, 0, NULL}};
+	const char *usage = "openstrat init --db PATH";
+	struct store *st;
+	int rc = cli_parse(argc, argv, opts, usage);
+
+	if (rc)
+		return rc;
+	if (!cli_get(opts, "db")) {
+		fprintf(stderr, "openstrat: --db is required\nusage: %s\n", usage);
+		return 2;
+	}
+	if (store_open(cli_get(opts, "db"), STORE_SYNC_FULL, &st)) {
+		fprintf(stderr, "openstrat: cannot create or migrate %s\n",
+			cli_get(opts, "db"));
+		return 1;
+	}
+	printf("openstrat: database %s is at schema version %d\n", cli_get(opts, "db"),
+	       store_schema_version(st));
+	store_close(st);
+	return 0;
+}
+
+int
+cli_valid_username(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < 1 || n > OS_USERNAME_MAX || !isalnum((unsigned char)s[0]))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (!(isalnum(c) || c == '.' || c == '_' || c == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+static int
+read_password(char *buf, size_t sz)
+{
+	const char *env = getenv("OPENSTRAT_PASSWORD");
+	size_t n;
+
+	if (env) {
+		if (strlen(env) >= sz)
+			return -1;
+		snprintf(buf, sz, "%s", env);
+		return 0;
+	}
+	if (!fgets(buf, (int)sz, stdin))
+		return -1;
+	n = strlen(buf);
+	if (n && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	if (n && buf[n - 1] == '\r')
+		buf[--n] = '\0';
+	return 0;
+}
+
+static int
+user_add(int argc, char **argv)
+{
+	struct cli_opt opts[] = {{"db", 1, NULL},           {"username", 1, NULL},
+				 {"role", 1, NULL},         {"display-name", 1, NULL},
+				 {"org", 1, NULL},          {NULL, 0, NULL}};
+	const char *usage = "openstrat user add --db PATH --username NAME --role "
+			    "admin|manager|employee|customer [--display-name TEXT] "
+			    "[--org TEXT]";
+	char password[OS_PASSWORD_MAX + 2], hash[OS_PWHASH_LEN];
+	const char *name, *display, *org;
+	struct store *st;
+	int rc, role;
+	int64_t id;
+
+	rc = cli_parse(argc, argv, opts, usage);
+	if (rc)
+		return rc;
+	name = cli_get(opts, "username");
+	if (!cli_get(opts, "db") || !name || !cli_get(opts, "role")) {
+		fprintf(stderr, "openstrat: --db, --username and --role are required\n"
+				"usage: %s\n", usage);
+		return 2;
+	}
+	role = os_role_parse(cli_get(opts, "role"));
+	if (role < 0) {
+		fprintf(stderr, "openstrat: --role must be admin, manager, employee or "
+				"customer\nusage: %s\n", usage);
+		return 2;
+	}
+	if (!cli_valid_username(name)) {
+		fprintf(stderr, "openstrat: a username is 1 to %d letters, digits, '.', "
+				"'_' or '-', starting with a letter or digit\n",
+			OS_USERNAME_MAX);
+		return 2;
+	}
+	display = cli_get(opts, "display-name");
+	org = cli_get(opts, "org");
+	if (!display || !*display)
+		display = name;
+	if (!org)
+		org = "";
+	if (!os_utf8_valid(display, strlen(display)) || os_utf8_len(display) > OS_DISPLAY_MAX ||
+	    !os_utf8_valid(org, strlen(org)) || os_utf8_len(org) > OS_ORG_MAX) {
+		fprintf(stderr, "openstrat: display name and org are UTF-8 of at most %d "
+				"characters\n", OS_DISPLAY_MAX);
+		return 2;
+	}
+	if (read_password(password, sizeof password)) {
+		fprintf(stderr, "openstrat: no password: set OPENSTRAT_PASSWORD or give "
+				"one line on standard input (at most %d bytes)\n",
+			OS_PASSWORD_MAX);
+		return 1;
+	}
+	if (os_utf8_len(password) < OS_PASSWORD_MIN) {
+		sodium_memzero(password, sizeof password);
+		fprintf(stderr, "openstrat: the password must be at least %d characters\n",
+			OS_PASSWORD_MIN);
+		return 1;
+	}
+	rc = password_hash(password, hash);
+	sodium_memzero(password, sizeof password);
+	if (rc) {
+		fprintf(stderr, "openstrat: hashing the password failed (out of memory)\n");
+		return 1;
+	}
+	if (store_open(cli_get(opts, "db"), STORE_SYNC_FULL, &st)) {
+		fprintf(stderr, "openstrat: cannot open %s\n", cli_get(opts, "db"));
+		return 1;
+	}
+	rc = store_op_begin(st);
+	if (!rc) {
+		rc = store_user_insert(st, name, display, role, org, hash, &id);
+		store_op_end(st, rc == OS_OK);
+	}
+	if (!rc)
+		rc = store_commit(st);
+	store_close(st);
+	if (rc == OS_EUSERTAKEN) {
+		fprintf(stderr, "openstrat: the username '%s' is taken\n", name);
+		return 1;
+	}
+	if (rc) {
+		fprintf(stderr, "openstrat: could not add the user\n");
+		return 1;
+	}
+	printf("openstrat: added %s '%s' (id %lld)\n", os_role_name(role), name,
+	       (long long)id);
+	return 0;
+}
+
+int
+cli_user(int argc, char **argv)
+{
+	if (argc >= 1 && !strcmp(argv[0], "add"))
+		return user_add(argc - 1, argv + 1);
+	fprintf(stderr, "openstrat: unknown user command\nusage: openstrat user add "
+			"--db PATH --username NAME --role ROLE [--display-name TEXT] "
+			"[--org TEXT]\n");
+	return 2;
+}

@@ -1,0 +1,33 @@
+#ifndef OS_CLI_CLI_H
+#define OS_CLI_CLI_H
+
+/*
+ * The subcommands of the openstrat binary. Each takes the arguments after
+ * its name and returns the exit status: 0 success, 1 runtime failure (with
+ * a one-line reason on stderr), 2 usage error.
+ */
+
+int cli_init(int argc, char **argv);
+int cli_user(int argc, char **argv);
+int cli_invite(int argc, char **argv);
+int cli_serve(int argc, char **argv);
+int cli_demo(int argc, char **argv);
+int cli_export(int argc, char **argv);
+int cli_backup(int argc, char **argv);
+
+/* Options parsing shared by the subcommands: --name value pairs and bare
+ * --flags. */
+struct cli_opt {
+	const char *name;   /* without the leading dashes */
+	int takes_value;
+	const char *value;  /* set when given; "" for bare flags */
+};
+
+/* Parses argv against opts. Returns 0, or 2 after printing the usage line
+ * to stderr. */
+int cli_parse(int argc, char **argv, struct cli_opt *opts, const char *usage);
+
+/* The value of an option, or NULL when not given. */
+const char *cli_get(const struct cli_opt *opts, const char *name);
+
+#endif

@@ -1,0 +1,93 @@
+/* openstrat serve. */
+#include "cli/cli.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "base/util.h"
+#include "transport/server.h"
+
+#ifndef OPENSTRAT_INSTALL_WEB
+#define OPENSTRAT_INSTALL_WEB "/usr/local/share/openstrat/web"
+#endif
+#ifndef OPENSTRAT_SOURCE_WEB
+#define OPENSTRAT_SOURCE_WEB "web"
+#endif
+
+static int
+has_index(const char *dir)
+{
+	char path[4200];
+	struct stat sb;
+
+	snprintf(path, sizeof path, "%s/index.html", dir);
+	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+int
+cli_serve(int argc, char **argv)
+{
+	struct cli_opt opts[] = {
+		{"db", 1, NULL},         {"listen", 1, NULL},     {"port", 1, NULL},
+		{"web", 1, NULL},        {"public-url", 1, NULL}, {"rate-limit", 1, NULL},
+		{"flag-threshold", 1, NULL}, {"sync", 1, NULL},   {"demo", 0, NULL},
+		{NULL, 0, NULL}};
+	const char *usage = "openstrat serve --db PATH [--listen ADDR] [--port N] "
+			    "[--web DIR] [--public-url URL] [--rate-limit N] "
+			    "[--flag-threshold N] [--sync full|normal] [--demo]";
+	struct server_opts o;
+	long long v;
+	int rc = cli_parse(argc, argv, opts, usage);
+
+	if (rc)
+		return rc;
+	server_opts_default(&o);
+	o.db_path = cli_get(opts, "db");
+	if (!o.db_path) {
+		fprintf(stderr, "openstrat: --db is required\nusage: %s\n", usage);
+		return 2;
+	}
+	if (cli_get(opts, "listen"))
+		o.listen = cli_get(opts, "listen");
+	if (cli_get(opts, "port")) {
+		if (os_parse_int(cli_get(opts, "port"), 0, 65535, &v)) {
+			fprintf(stderr, "openstrat: --port must be 0 to 65535\n");
+			return 2;
+		}
+		o.port = (int)v;
+	}
+	if (cli_get(opts, "rate-limit")) {
+		if (os_parse_int(cli_get(opts, "rate-limit"), 0, 1000000, &v)) {
+			fprintf(stderr, "openstrat: --rate-limit must be a number >= 0\n");
+			return 2;
+		}
+		o.rate_limit = (int)v;
+	}
+	if (cli_get(opts, "flag-threshold")) {
+		if (os_parse_int(cli_get(opts, "flag-threshold"), 0, 1000000, &v)) {
+			fprintf(stderr, "openstrat: --flag-threshold must be a number >= 0\n");
+			return 2;
+		}
+		o.flag_threshold = (int)v;
+	}
+	if (cli_get(opts, "sync")) {
+		if (!strcmp(cli_get(opts, "sync"), "full"))
+			o.sync_full = 1;
+		else if (!strcmp(cli_get(opts, "sync"), "normal"))
+			o.sync_full = 0;
+		else {
+			fprintf(stderr, "openstrat: --sync is full or normal\n");
+			return 2;
+		}
+	}
+	o.public_url = cli_get(opts, "public-url");
+	o.demo = cli_get(opts, "demo") != NULL;
+	o.web_dir = cli_get(opts, "web");
+	if (!o.web_dir)
+		o.web_dir = has_index(OPENSTRAT_INSTALL_WEB) ? OPENSTRAT_INSTALL_WEB
+							     : OPENSTRAT_SOURCE_WEB;
+	if (!has_index(o.web_dir))
+		fprintf(stderr, "openstrat: warning: %s has no index.html\n", o.web_dir);
+	return server_run(&o);
+}

@@ -1,0 +1,258 @@
+#include "dispatch/dispatch_int.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/log.h"
+#include "base/util.h"
+#include "dispatch/render.h"
+#include "store/db.h"
+
+static const struct op *const tables[] = {ops_session, ops_forum};
+
+static const struct op *
+find_op(const char *name)
+{
+	for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
+		for (const struct op *o = tables[t]; o->name; o++)
+			if (!strcmp(o->name, name))
+				return o;
+	return NULL;
+}
+
+struct dispatch *
+dispatch_new(struct forum *f, const struct dispatch_hub *hub)
+{
+	struct dispatch *d = calloc(1, sizeof *d);
+
+	if (!d)
+		return NULL;
+	d->forum = f;
+	if (hub)
+		d->hub = *hub;
+	return d;
+}
+
+void
+dispatch_free(struct dispatch *d)
+{
+	free(d);
+}
+
+int
+req_fail(struct req *r, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->msg, sizeof r->msg, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+static const cJSON *
+field(struct req *r, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(r->in, name);
+
+	return cJSON_IsNull(v) ? NULL : v;
+}
+
+int
+req_int(struct req *r, const char *name, int required, int64_t min, int64_t max,
+	int64_t *out)
+{
+	const cJSON *v = field(r, name);
+	double d;
+
+	if (!v) {
+		if (required)
+			return req_fail(r, OS_EBADREQ, "missing field '%s'", name);
+		return OS_OK;
+	}
+	d = v->valuedouble;
+	if (!cJSON_IsNumber(v) || d != floor(d) || d < (double)min || d > (double)max)
+		return req_fail(r, OS_EBADREQ,
+				"field '%s' must be an integer from %lld to %lld", name,
+				(long long)min, (long long)max);
+	*out = (int64_t)d;
+	return OS_OK;
+}
+
+int
+req_id(struct req *r, const char *name, int required, int64_t *out)
+{
+	const cJSON *v = field(r, name);
+
+	if (v && (!cJSON_IsNumber(v) || v->valuedouble < 1 ||
+		  v->valuedouble != floor(v->valuedouble) || v->valuedouble > 9007199254740991.0))
+		return req_fail(r, OS_EBADREQ, "field '%s' must be a positive integer id",
+				name);
+	return req_int(r, name, required, 1, INT64_C(9007199254740991), out);
+}
+
+int
+req_str(struct req *r, const char *name, int required, const char **out)
+{
+	const cJSON *v = field(r, name);
+
+	if (!v) {
+		if (required)
+			return req_fail(r, OS_EBADREQ, "missing field '%s'", name);
+		return OS_OK;
+	}
+	if (!cJSON_IsString(v) || !v->valuestring)
+		return req_fail(r, OS_EBADREQ, "field '%s' must be a string", name);
+	/* JSON strings may carry \u0000; the C layers below cannot. */
+	*out = v->valuestring;
+	return OS_OK;
+}
+
+int
+req_bool(struct req *r, const char *name, int required, int *out)
+{
+	const cJSON *v = field(r, name);
+
+	if (!v) {
+		if (required)
+			return req_fail(r, OS_EBADREQ, "missing field '%s'", name);
+		return OS_OK;
+	}
+	if (!cJSON_IsBool(v))
+		return req_fail(r, OS_EBADREQ, "field '%s' must be true or false", name);
+	*out = cJSON_IsTrue(v);
+	return OS_OK;
+}
+
+static char *
+print(cJSON *o, size_t *len)
+{
+	char *s = cJSON_PrintUnformatted(o);
+
+	if (s && len)
+		*len = strlen(s);
+	return s;
+}
+
+static cJSON *
+error_object(const cJSON *rid, int err, const char *message)
+{
+	cJSON *o = cJSON_CreateObject(), *e;
+
+	if (!o)
+		return NULL;
+	if (rid)
+		cJSON_AddItemToObject(o, "rid", cJSON_Duplicate(rid, 1));
+	cJSON_AddFalseToObject(o, "ok");
+	e = cJSON_AddObjectToObject(o, "error");
+	if (e) {
+		cJSON_AddStringToObject(e, "code", os_err_code(err));
+		cJSON_AddStringToObject(e, "message",
+					message && *message ? message : os_err_message(err));
+	}
+	return o;
+}
+
+char *
+dispatch_error_reply(int has_rid, double rid, int err, const char *message,
+		     size_t *len)
+{
+	cJSON *r = has_rid ? cJSON_CreateNumber(rid) : NULL;
+	cJSON *o = error_object(r, err, message);
+	char *s = o ? print(o, len) : NULL;
+
+	cJSON_Delete(r);
+	cJSON_Delete(o);
+	return s;
+}
+
+char *
+dispatch_reply_to_error(const char *reply, size_t len, int err, size_t *out_len)
+{
+	cJSON *in = cJSON_ParseWithLength(reply, len);
+	cJSON *o = error_object(in ? cJSON_GetObjectItemCaseSensitive(in, "rid") : NULL,
+				err, NULL);
+	char *s = o ? print(o, out_len) : NULL;
+
+	cJSON_Delete(in);
+	cJSON_Delete(o);
+	return s;
+}
+
+char *
+dispatch_request(struct dispatch *d, const struct user *caller, void *conn,
+		 const char *msg, size_t len, size_t *out_len, int *is_write)
+{
+	struct req r = {.d = d, .caller = caller, .conn = conn};
+	const cJSON *rid = NULL, *opv;
+	const struct op *op;
+	cJSON *in, *reply = NULL;
+	char *s;
+	int err;
+
+	*is_write = 0;
+	in = cJSON_ParseWithLength(msg, len);
+	if (!in || !cJSON_IsObject(in)) {
+		err = req_fail(&r, OS_EBADREQ, in ? "a request must be a JSON object"
+						  : "malformed JSON");
+		goto fail;
+	}
+	r.in = in;
+	rid = cJSON_GetObjectItemCaseSensitive(in, "rid");
+	if (rid && !cJSON_IsNumber(rid)) {
+		err = req_fail(&r, OS_EBADREQ, "'rid' must be an integer");
+		goto fail;
+	}
+	opv = cJSON_GetObjectItemCaseSensitive(in, "op");
+	if (!cJSON_IsString(opv)) {
+		err = req_fail(&r, OS_EBADREQ, "missing field 'op'");
+		goto fail;
+	}
+	op = find_op(opv->valuestring);
+	if (!op) {
+		err = req_fail(&r, OS_EUNKNOWNOP, "unknown op '%.60s'", opv->valuestring);
+		goto fail;
+	}
+	reply = cJSON_CreateObject();
+	if (!reply) {
+		err = OS_ENOMEM;
+		goto fail;
+	}
+	if (rid)
+		cJSON_AddItemToObject(reply, "rid", cJSON_Duplicate(rid, 1));
+	cJSON_AddTrueToObject(reply, "ok");
+	r.out = reply;
+	if (op->write) {
+		struct store *st = forum_store(d->forum);
+
+		*is_write = 1;
+		err = store_op_begin(st);
+		if (err == OS_OK) {
+			err = op->fn(&r);
+			if (store_op_end(st, err == OS_OK) && err == OS_OK)
+				err = OS_EINTERNAL;
+		}
+	} else {
+		err = op->fn(&r);
+	}
+	if (err)
+		goto fail;
+	s = print(reply, out_len);
+	cJSON_Delete(reply);
+	cJSON_Delete(in);
+	return s;
+fail:
+	cJSON_Delete(reply);
+	{
+		cJSON *o = error_object(rid, err, r.msg);
+
+		s = o ? print(o, out_len) : NULL;
+		cJSON_Delete(o);
+	}
+	cJSON_Delete(in);
+	return s;
+}

@@ -1,0 +1,68 @@
+#ifndef OS_DISPATCH_DISPATCH_H
+#define OS_DISPATCH_DISPATCH_H
+
+/*
+ * Dispatch: the JSON edge of the WebSocket protocol. One table maps op names
+ * to handlers; a handler validates the request's fields, calls the forum
+ * layer with plain C arguments and turns the result into the reply. It also
+ * renders the forum's events as protocol JSON for the transport to fan out.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/model.h"
+#include "forum/events.h"
+#include "forum/forum.h"
+
+/* Connection state that only the transport can change, offered to the
+ * handlers of round.subscribe and round.unsubscribe. conn is the
+ * transport's opaque handle of the calling connection. */
+struct dispatch_hub {
+	/* Subscribes conn to the round's events and presence. */
+	int (*subscribe)(void *arg, void *conn, int64_t round, const struct user *u);
+	void (*unsubscribe)(void *arg, void *conn, int64_t round);
+	/* Copies up to max of the round's online users into out; *total gets
+	 * how many there are. Returns the number copied. */
+	size_t (*online)(void *arg, int64_t round, struct user *out, size_t max,
+			 size_t *total);
+	void *arg;
+};
+
+struct dispatch;
+
+/* The dispatcher keeps f (not owned) and a copy of *hub. */
+struct dispatch *dispatch_new(struct forum *f, const struct dispatch_hub *hub);
+void dispatch_free(struct dispatch *d);
+
+/* Handles one request message (the bytes of one text message) from caller
+ * on conn. Returns the reply as a malloc'd JSON text owned by the caller, or
+ * NULL when out of memory. *is_write is set when the request may have
+ * written (its reply must wait for the commit). Never closes anything: bad
+ * input gets an error reply. */
+char *dispatch_request(struct dispatch *d, const struct user *caller, void *conn,
+		       const char *msg, size_t len, size_t *out_len, int *is_write);
+
+/* Renders an event as protocol JSON (malloc'd, caller frees). NULL when the
+ * event is not for the wire or memory ran out. */
+char *dispatch_render_event(const struct os_event *ev, size_t *len);
+
+/* Renders a presence event for a round. total may exceed n when the list
+ * was capped. */
+char *dispatch_render_presence(int64_t round, const struct user *users, size_t n,
+			       size_t total, size_t *len);
+
+/* An error reply for rid (or without rid when has_rid is 0). */
+char *dispatch_error_reply(int has_rid, double rid, int err, const char *message,
+			   size_t *len);
+
+/* Turns a reply into an internal-style error reply for the same rid, for
+ * when the write it answered failed to commit. */
+char *dispatch_reply_to_error(const char *reply, size_t len, int err,
+			      size_t *out_len);
+
+/* The most online users a presence list names; "online_count" says how
+ * many there are in all. */
+#define DISPATCH_PRESENCE_MAX 200
+
+#endif

@@ -1,0 +1,47 @@
+#ifndef OS_DISPATCH_INT_H
+#define OS_DISPATCH_INT_H
+
+/* Private to src/dispatch/: the request context handlers work with. */
+
+#include <cjson/cJSON.h>
+
+#include "dispatch/dispatch.h"
+
+struct dispatch {
+	struct forum *forum;
+	struct dispatch_hub hub;
+};
+
+struct req {
+	struct dispatch *d;
+	const struct user *caller;
+	void *conn;
+	const cJSON *in;   /* the request object */
+	cJSON *out;        /* the reply object; handlers add their fields */
+	char msg[160];     /* an error message more precise than the default */
+};
+
+typedef int (*op_fn)(struct req *r);
+
+struct op {
+	const char *name;
+	op_fn fn;
+	int write;         /* runs inside a store operation, reply after commit */
+};
+
+/* Field access. Each returns OS_OK, or OS_EBADREQ (missing when required,
+ * or of the wrong type) with r->msg saying which field and why. */
+int req_id(struct req *r, const char *name, int required, int64_t *out);
+int req_int(struct req *r, const char *name, int required, int64_t min,
+	    int64_t max, int64_t *out);
+int req_str(struct req *r, const char *name, int required, const char **out);
+int req_bool(struct req *r, const char *name, int required, int *out);
+/* Sets r->msg from a format; returns err for chaining. */
+int req_fail(struct req *r, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The op tables of each area, ending with a {NULL} entry. */
+extern const struct op ops_session[];
+extern const struct op ops_forum[];
+
+#endif

@@ -1,0 +1,5 @@
+#include "dispatch/dispatch_int.h"
+
+const struct op ops_forum[] = {
+	{NULL, NULL, 0},
+};

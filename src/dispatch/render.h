@@ -1,0 +1,26 @@
+#ifndef OS_DISPATCH_RENDER_H
+#define OS_DISPATCH_RENDER_H
+
+/*
+ * The protocol's objects as cJSON trees (USER, ROUND, POST, COMMENT, TALLY,
+ * CHAT, PRIORITY). The caller owns what each returns and frees it with
+ * cJSON_Delete(); NULL means out of memory. Used by dispatch and export.
+ */
+
+#include <cjson/cJSON.h>
+
+#include "base/model.h"
+
+cJSON *render_user(const struct user *u);
+cJSON *render_round(const struct round *r);
+cJSON *render_tally(const struct tally *t, int vote_mode);
+/* my_vote is included only when p->has_my_vote. */
+cJSON *render_post(const struct post *p);
+cJSON *render_comment(const struct comment *c);
+cJSON *render_chat(const struct chat *c);
+cJSON *render_priority(const struct priority *p);
+
+/* Adds an RFC 3339 time, or null for 0 when nullable. */
+void render_time(cJSON *o, const char *name, int64_t ms, int nullable);
+
+#endif

@@ -1,0 +1,46 @@
+#ifndef OS_FORUM_EVENTS_H
+#define OS_FORUM_EVENTS_H
+
+/*
+ * What the forum layer tells the world. The forum emits an event for every
+ * change others should see, inside the write that made it; whoever
+ * implements the sink (the transport) renders it at once and delivers it
+ * only after the write is committed. Objects are valid during the call only.
+ */
+
+#include <stdint.h>
+
+#include "base/model.h"
+
+enum os_event_type {
+	EV_ROUND_UPDATED,    /* round */
+	EV_POST_CREATED,     /* post */
+	EV_POST_UPDATED,     /* post */
+	EV_COMMENT_CREATED,  /* comment */
+	EV_COMMENT_UPDATED,  /* comment (hidden or restored) */
+	EV_VOTE_TALLY,       /* post (its tally and score) */
+	EV_CHAT_MESSAGE,     /* chat */
+	EV_CHAT_UPDATED,     /* chat (hidden or restored) */
+	EV_PRIORITY_UPDATED, /* priority */
+	EV_PRIORITY_DELETED, /* priority (id and round only) */
+	EV_ACCESS_REVOKED,   /* user_id lost access to round */
+	EV_TYPE_COUNT
+};
+
+struct os_event {
+	int type;
+	int64_t round;
+	const struct round *round_obj;
+	const struct post *post;
+	const struct comment *comment;
+	const struct chat *chat;
+	const struct priority *priority;
+	int64_t user_id;
+};
+
+struct forum_events {
+	void (*emit)(void *arg, const struct os_event *ev);
+	void *arg;
+};
+
+#endif

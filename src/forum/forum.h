@@ -1,0 +1,40 @@
+#ifndef OS_FORUM_FORUM_H
+#define OS_FORUM_FORUM_H
+
+/*
+ * The forum: the rules of openstrat (who may do what in which phase, field
+ * limits, the write rate limit, scores, merges, priorities). Plain C: no
+ * libwebsockets, no JSON. Every operation takes the caller and plain
+ * arguments, returns an os_err, and emits events through the sink given to
+ * forum_new(). Writes run inside store operations; the caller of the forum
+ * (the transport) commits them.
+ */
+
+#include <stdint.h>
+
+#include "base/model.h"
+#include "forum/events.h"
+#include "store/db.h"
+
+struct forum_opts {
+	int rate_limit;      /* writes per user per minute, burst as large; 0: off */
+	int flag_threshold;  /* distinct flags that hide an item; 0: never */
+};
+
+struct forum;
+
+/* The forum keeps st (not owned) and a copy of *events and *opts. */
+int forum_new(struct store *st, const struct forum_events *events,
+	      const struct forum_opts *opts, struct forum **out);
+void forum_free(struct forum *f);
+
+struct store *forum_store(struct forum *f);
+
+/* Emits an event through the forum's sink. */
+void forum_emit(struct forum *f, const struct os_event *ev);
+
+/* Takes one write from the caller's rate-limit bucket: OS_OK, or
+ * OS_ERATELIMIT when the bucket is empty (admins are never limited). */
+int forum_rate_take(struct forum *f, const struct user *caller);
+
+#endif

@@ -1,0 +1,320 @@
+#include "store/store_int.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/log.h"
+#include "store/migrations.h"
+
+#define STMT_SLOTS 512 /* power of two, well above the number of queries */
+
+struct stmt_slot {
+	const char *sql;
+	sqlite3_stmt *stmt;
+};
+
+struct store {
+	sqlite3 *db;
+	int group_open;
+	int op_depth;
+	struct stmt_slot slots[STMT_SLOTS];
+};
+
+sqlite3 *
+store_handle(struct store *st)
+{
+	return st->db;
+}
+
+int
+store_rc(struct store *st, int rc, const char *what)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return OS_OK;
+	case SQLITE_CONSTRAINT:
+		return OS_ECONFLICT;
+	case SQLITE_NOMEM:
+		return OS_ENOMEM;
+	default:
+		os_err("store: %s: %s (%d)", what, sqlite3_errmsg(st->db), rc);
+		return OS_EINTERNAL;
+	}
+}
+
+int
+store_exec(struct store *st, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(st->db, sql, NULL, NULL, &msg);
+
+	if (rc != SQLITE_OK) {
+		os_err("store: %s: %s", sql, msg ? msg : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+		return rc == SQLITE_NOMEM ? OS_ENOMEM : OS_EINTERNAL;
+	}
+	return OS_OK;
+}
+
+sqlite3_stmt *
+store_stmt(struct store *st, const char *sql)
+{
+	size_t h = ((uintptr_t)sql >> 3) & (STMT_SLOTS - 1);
+
+	for (size_t i = 0; i < STMT_SLOTS; i++) {
+		struct stmt_slot *slot = &st->slots[(h + i) & (STMT_SLOTS - 1)];
+
+		if (slot->sql == sql)
+			return slot->stmt;
+		if (!slot->sql) {
+			sqlite3_stmt *s = NULL;
+			int rc = sqlite3_prepare_v3(st->db, sql, -1,
+						    SQLITE_PREPARE_PERSISTENT, &s, NULL);
+
+			if (rc != SQLITE_OK) {
+				os_err("store: prepare failed: %s: %s",
+				       sqlite3_errmsg(st->db), sql);
+				return NULL;
+			}
+			slot->sql = sql;
+			slot->stmt = s;
+			return s;
+		}
+	}
+	os_err("store: statement cache full");
+	return NULL;
+}
+
+void
+store_done(sqlite3_stmt *s)
+{
+	if (s) {
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+	}
+}
+
+void
+store_col_text(sqlite3_stmt *s, int i, char *buf, size_t sz)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	size_t n = t ? (size_t)sqlite3_column_bytes(s, i) : 0;
+
+	if (n >= sz)
+		n = sz - 1;
+	if (n)
+		memcpy(buf, t, n);
+	buf[n] = '\0';
+}
+
+char *
+store_col_dup(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	size_t n = t ? (size_t)sqlite3_column_bytes(s, i) : 0;
+	char *p = malloc(n + 1);
+
+	if (!p)
+		return NULL;
+	if (n)
+		memcpy(p, t, n);
+	p[n] = '\0';
+	return p;
+}
+
+int
+store_schema_version(struct store *st)
+{
+	sqlite3_stmt *s = NULL;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) ==
+		    SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+/* Each migration runs in its own transaction together with the bump of
+ * user_version, so that a crash leaves the database at one version or the
+ * next, never between. */
+static int
+migrate(struct store *st)
+{
+	int have = store_schema_version(st);
+
+	if (have < 0)
+		return OS_EINTERNAL;
+	for (int i = 0; i < store_migration_count; i++) {
+		const struct migration *m = &store_migrations[i];
+		char bump[64];
+
+		if (m->version <= have)
+			continue;
+		if (store_exec(st, "BEGIN IMMEDIATE"))
+			return OS_EINTERNAL;
+		snprintf(bump, sizeof bump, "PRAGMA user_version = %d", m->version);
+		if (store_exec(st, m->sql) || store_exec(st, bump)) {
+			store_exec(st, "ROLLBACK");
+			os_err("store: migration %s failed", m->name);
+			return OS_EINTERNAL;
+		}
+		if (store_exec(st, "COMMIT")) {
+			store_exec(st, "ROLLBACK");
+			return OS_EINTERNAL;
+		}
+		os_info("store: applied migration %s", m->name);
+	}
+	if (store_migration_count &&
+	    have > store_migrations[store_migration_count - 1].version) {
+		os_err("store: the database is at schema %d, newer than this "
+		       "program knows (%d)", have,
+		       store_migrations[store_migration_count - 1].version);
+		return OS_EINTERNAL;
+	}
+	return OS_OK;
+}
+
+int
+store_open(const char *path, enum store_sync sync, struct store **out)
+{
+	struct store *st;
+	int rc;
+
+	*out = NULL;
+	st = calloc(1, sizeof *st);
+	if (!st)
+		return OS_ENOMEM;
+	rc = sqlite3_open_v2(path, &st->db,
+			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+				     SQLITE_OPEN_NOMUTEX,
+			     NULL);
+	if (rc != SQLITE_OK) {
+		os_err("store: cannot open %s: %s", path,
+		       st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, 5000);
+	/*
+	 * WAL lets readers (the export command, a backup) run beside the
+	 * server. synchronous=FULL fsyncs the WAL at every commit, so that an
+	 * acknowledged write survives a power loss too; group commit pays for
+	 * that fsync once per loop turn, not once per write.
+	 */
+	if (store_exec(st, "PRAGMA journal_mode = WAL") ||
+	    store_exec(st, sync == STORE_SYNC_FULL ? "PRAGMA synchronous = FULL"
+						   : "PRAGMA synchronous = NORMAL") ||
+	    store_exec(st, "PRAGMA foreign_keys = ON") ||
+	    store_exec(st, "PRAGMA temp_store = MEMORY") ||
+	    store_exec(st, "PRAGMA cache_size = -16384"))
+		goto fail;
+	if (migrate(st))
+		goto fail;
+	*out = st;
+	return OS_OK;
+fail:
+	sqlite3_close(st->db);
+	free(st);
+	return OS_EINTERNAL;
+}
+
+void
+store_close(struct store *st)
+{
+	if (!st)
+		return;
+	if (st->group_open)
+		store_commit(st);
+	for (size_t i = 0; i < STMT_SLOTS; i++)
+		sqlite3_finalize(st->slots[i].stmt);
+	sqlite3_close(st->db);
+	free(st);
+}
+
+int
+store_op_begin(struct store *st)
+{
+	if (!st->group_open) {
+		if (store_exec(st, "BEGIN IMMEDIATE"))
+			return OS_EINTERNAL;
+		st->group_open = 1;
+	}
+	if (store_exec(st, "SAVEPOINT op"))
+		return OS_EINTERNAL;
+	st->op_depth++;
+	return OS_OK;
+}
+
+int
+store_op_end(struct store *st, int ok)
+{
+	int rc = OS_OK;
+
+	if (!st->op_depth)
+		return OS_OK;
+	st->op_depth--;
+	if (!ok)
+		rc = store_exec(st, "ROLLBACK TO op");
+	if (store_exec(st, "RELEASE op"))
+		rc = OS_EINTERNAL;
+	return rc;
+}
+
+int
+store_group_open(struct store *st)
+{
+	return st->group_open;
+}
+
+int
+store_commit(struct store *st)
+{
+	int rc;
+
+	if (!st->group_open)
+		return OS_OK;
+	while (st->op_depth)
+		store_op_end(st, 0);
+	rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		os_err("store: commit failed: %s", sqlite3_errmsg(st->db));
+		/* A failed COMMIT may leave the transaction open (SQLITE_BUSY,
+		 * SQLITE_FULL): end it so that the next group starts clean. */
+		if (!sqlite3_get_autocommit(st->db))
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		st->group_open = 0;
+		return OS_EINTERNAL;
+	}
+	st->group_open = 0;
+	return OS_OK;
+}
+
+int
+store_integrity_check(struct store *st)
+{
+	sqlite3_stmt *s = NULL;
+	int ok = 0;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA integrity_check", -1, &s, NULL) ==
+		    SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(s, 0);
+
+		ok = t && !strcmp((const char *)t, "ok");
+	}
+	sqlite3_finalize(s);
+	return ok ? OS_OK : OS_EINTERNAL;
+}
+
+int64_t
+store_last_id(struct store *st)
+{
+	return sqlite3_last_insert_rowid(st->db);
+}

@@ -1,0 +1,54 @@
+#ifndef OS_STORE_DB_H
+#define OS_STORE_DB_H
+
+/*
+ * The store: one SQLite connection, its pragmas, the schema migrations, a
+ * cache of prepared statements kept for the life of the connection, and
+ * group commit. A store is used from one thread only.
+ *
+ * Writes happen inside a group: store_op_begin() opens the group's
+ * transaction if none is open and a savepoint for the one operation;
+ * store_op_end() releases the savepoint, or rolls the operation back alone
+ * when it failed. store_commit() commits the whole group. Nothing written is
+ * durable, nor may be acknowledged, before store_commit() returns 0.
+ */
+
+#include <stdint.h>
+
+struct store;
+
+enum store_sync { STORE_SYNC_NORMAL, STORE_SYNC_FULL };
+
+/* Opens (creating if needed) the database at path (":memory:" works),
+ * applies the pragmas and every pending migration. *out is owned by the
+ * caller and freed with store_close(). */
+int store_open(const char *path, enum store_sync sync, struct store **out);
+
+/* Commits any open group, finalizes the statements and closes. NULL is
+ * fine. */
+void store_close(struct store *st);
+
+/* The schema version the database is at (PRAGMA user_version). */
+int store_schema_version(struct store *st);
+
+/* Begins one write operation (see above). */
+int store_op_begin(struct store *st);
+
+/* Ends the operation begun last: ok keeps its writes in the group, !ok
+ * undoes them. Returns an error when the savepoint itself fails. */
+int store_op_end(struct store *st, int ok);
+
+/* True while a group transaction is open (writes not yet committed). */
+int store_group_open(struct store *st);
+
+/* Commits the open group, if any. On failure the whole group is rolled
+ * back and OS_EINTERNAL returned. */
+int store_commit(struct store *st);
+
+/* Runs PRAGMA integrity_check; 0 when "ok". */
+int store_integrity_check(struct store *st);
+
+/* The row id of the last insert on this connection. */
+int64_t store_last_id(struct store *st);
+
+#endif

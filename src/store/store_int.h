@@ -1,0 +1,32 @@
+#ifndef OS_STORE_INT_H
+#define OS_STORE_INT_H
+
+/* Private to src/store/: SQLite types stay behind this header. */
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+#include "store/db.h"
+
+/* A cached, reset statement for sql, which must be a string literal (the
+ * cache is keyed by its address). NULL on a prepare error, logged. */
+sqlite3_stmt *store_stmt(struct store *st, const char *sql);
+
+/* Resets and clears a statement taken from store_stmt(). */
+void store_done(sqlite3_stmt *s);
+
+/* Runs one or more statements with no results. 0 or OS_EINTERNAL. */
+int store_exec(struct store *st, const char *sql);
+
+/* Maps a SQLite result code to an os_err, logging unexpected ones. */
+int store_rc(struct store *st, int rc, const char *what);
+
+sqlite3 *store_handle(struct store *st);
+
+/* Copies column i as text into buf (always NUL-terminated). */
+void store_col_text(sqlite3_stmt *s, int i, char *buf, size_t sz);
+
+/* Column i as a malloc'd string ("" for NULL); NULL when out of memory. */
+char *store_col_dup(sqlite3_stmt *s, int i);
+
+#endif

@@ -1,0 +1,606 @@
+/*
+ * HTTP: the API routes (login, logout, health), the static web client with
+ * security headers, and the gate in front of the WebSocket upgrade.
+ */
+#include "transport/internal.h"
+
+#include <ctype.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+#include <sodium.h>
+
+#include "auth/password.h"
+#include "base/err.h"
+#include "base/log.h"
+#include "dispatch/render.h"
+#include "store/users.h"
+
+enum route { R_NONE, R_LOGIN, R_LOGOUT, R_HEALTH, R_STATIC, R_NOT_FOUND,
+	     R_METHOD };
+
+struct http_pss {
+	struct server *srv;
+	struct lws *wsi;
+	enum route route;
+	int is_post;
+	char path[512];
+	char addr[64];
+	struct os_buf body;
+	int body_too_large;
+
+	/* The response, written in HTTP_WRITEABLE. */
+	int responding;
+	int status;
+	const char *ctype;
+	char extra[512];       /* extra header lines, each ending in CRLF */
+	char *resp;
+	size_t resp_len, resp_off;
+	int headers_sent;
+
+	/* A login waiting for its password check. */
+	struct pw_job *job;
+	struct user login_user;
+	int login_known;
+	char login_name[OS_USERNAME_SZ * 2];
+};
+
+size_t
+http_pss_size(void)
+{
+	return sizeof(struct http_pss);
+}
+
+static void
+pss_reset(struct http_pss *p)
+{
+	if (p->job && p->srv)
+		pwpool_cancel(p->srv->pw, p->job);
+	os_buf_free(&p->body);
+	free(p->resp);
+	memset(p, 0, sizeof *p);
+}
+
+/* Queues a response and asks for a writable callback; takes body. */
+static void
+respond(struct http_pss *p, int status, const char *ctype, char *body, size_t len)
+{
+	p->responding = 1;
+	p->status = status;
+	p->ctype = ctype;
+	p->resp = body;
+	p->resp_len = len;
+	p->resp_off = 0;
+	p->headers_sent = 0;
+	lws_callback_on_writable(p->wsi);
+}
+
+static void
+respond_json(struct http_pss *p, int status, cJSON *o)
+{
+	char *s = o ? cJSON_PrintUnformatted(o) : NULL;
+
+	cJSON_Delete(o);
+	if (!s) {
+		respond(p, 500, "application/json", NULL, 0);
+		return;
+	}
+	respond(p, status, "application/json", s, strlen(s));
+}
+
+static void
+respond_error(struct http_pss *p, int err, const char *message)
+{
+	cJSON *o = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(o, "error");
+
+	cJSON_AddStringToObject(e, "code", os_err_code(err));
+	cJSON_AddStringToObject(e, "message", message ? message : os_err_message(err));
+	respond_json(p, os_err_http_status(err), o);
+}
+
+/* Appends one header line (name: value) to the response. */
+static void
+add_extra(struct http_pss *p, const char *name, const char *value)
+{
+	size_t n = strlen(p->extra);
+
+	snprintf(p->extra + n, sizeof p->extra - n, "%s: %s\r\n", name, value);
+}
+
+/* Writes the headers and as much of the body as fits in one write, then
+ * the rest in later writable callbacks. */
+static int
+write_response(struct lws *wsi, struct http_pss *p)
+{
+	unsigned char buf[LWS_PRE + 16384];
+	unsigned char *start = buf + LWS_PRE, *q = start, *end = buf + sizeof buf - 1;
+	size_t chunk;
+	int final;
+
+	if (!p->headers_sent) {
+		if (lws_add_http_common_headers(wsi, (unsigned)p->status, p->ctype,
+						p->resp_len, &q, end))
+			return -1;
+		if (lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
+						(const unsigned char *)"no-store", 8, &q, end))
+			return -1;
+		for (char *line = p->extra; *line;) {
+			char *colon = strchr(line, ':'), *eol = strstr(line, "\r\n");
+			char name[64];
+
+			if (!colon || !eol || colon > eol ||
+			    (size_t)(colon - line) + 2 > sizeof name)
+				break;
+			snprintf(name, sizeof name, "%.*s:", (int)(colon - line), line);
+			colon++;
+			while (*colon == ' ')
+				colon++;
+			if (lws_add_http_header_by_name(wsi, (unsigned char *)name,
+							(unsigned char *)colon,
+							(int)(eol - colon), &q, end))
+				return -1;
+			line = eol + 2;
+		}
+		if (lws_finalize_http_header(wsi, &q, end))
+			return -1;
+		p->headers_sent = 1;
+	}
+	chunk = p->resp_len - p->resp_off;
+	if (chunk > (size_t)(end - q))
+		chunk = (size_t)(end - q);
+	if (chunk)
+		memcpy(q, p->resp + p->resp_off, chunk);
+	q += chunk;
+	p->resp_off += chunk;
+	final = p->resp_off == p->resp_len;
+	if (lws_write(wsi, start, (size_t)(q - start),
+		      final ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) != (int)(q - start))
+		return -1;
+	if (!final) {
+		lws_callback_on_writable(wsi);
+		return 0;
+	}
+	free(p->resp);
+	p->resp = NULL;
+	p->responding = 0;
+	return lws_http_transaction_completed(wsi) ? -1 : 0;
+}
+
+/* Writes a whole small response at once, from any HTTP callback (used where
+ * libwebsockets expects the answer before the callback returns). */
+static int
+respond_now(struct lws *wsi, int status, const char *message_code,
+	    const char *message)
+{
+	unsigned char buf[LWS_PRE + 2048];
+	unsigned char *start = buf + LWS_PRE, *q = start, *end = buf + sizeof buf - 1;
+	char body[512];
+	int n = snprintf(body, sizeof body,
+			 "{\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}",
+			 message_code, message);
+
+	if (lws_add_http_common_headers(wsi, (unsigned)status, "application/json",
+					(lws_filepos_t)n, &q, end) ||
+	    lws_finalize_http_header(wsi, &q, end) || end - q < n)
+		return -1;
+	memcpy(q, body, (size_t)n);
+	q += n;
+	if (lws_write(wsi, start, (size_t)(q - start), LWS_WRITE_HTTP_FINAL) !=
+	    (int)(q - start))
+		return -1;
+	return 1;
+}
+
+int
+http_request_token(struct lws *wsi, char *out, size_t outsz)
+{
+	char auth[256];
+	size_t max = outsz;
+
+	if (lws_http_cookie_get(wsi, "os_session", out, &max) == 0 && max > 0) {
+		out[max < outsz ? max : outsz - 1] = '\0';
+		return 0;
+	}
+	if (lws_hdr_copy(wsi, auth, sizeof auth, WSI_TOKEN_HTTP_AUTHORIZATION) > 7 &&
+	    !strncasecmp(auth, "Bearer ", 7)) {
+		const char *t = auth + 7;
+
+		while (*t == ' ')
+			t++;
+		snprintf(out, outsz, "%s", t);
+		return 0;
+	}
+	return -1;
+}
+
+int
+http_origin_ok(struct server *s, struct lws *wsi)
+{
+	char origin[256], host[256], mine[300];
+
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN) <= 0)
+		return 0;
+	if (lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN) <= 0)
+		return -1;
+	if (s->origin[0])
+		return strcasecmp(origin, s->origin) ? -1 : 0;
+	if (lws_hdr_copy(wsi, host, sizeof host, WSI_TOKEN_HOST) <= 0)
+		return -1;
+	snprintf(mine, sizeof mine, "%s://%s", s->secure ? "https" : "http", host);
+	return strcasecmp(origin, mine) ? -1 : 0;
+}
+
+/* The WebSocket gate: the right path and subprotocol, an acceptable
+ * Origin and a live session, else an HTTP answer that says which. */
+static int
+confirm_upgrade(struct server *s, struct lws *wsi, const char *up)
+{
+	char uri[64], token[128], protos[256];
+	struct user u;
+	int rc;
+
+	if (strcasecmp(up, "websocket"))
+		return respond_now(wsi, 400, "bad_request", "unsupported upgrade");
+	if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0 ||
+	    strcmp(uri, "/ws"))
+		return respond_now(wsi, 404, "not_found", "the WebSocket endpoint is /ws");
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_PROTOCOL) > 0) {
+		if (lws_hdr_copy(wsi, protos, sizeof protos, WSI_TOKEN_PROTOCOL) <= 0 ||
+		    !strstr(protos, "openstrat.v1"))
+			return respond_now(wsi, 400, "bad_request",
+					   "the subprotocol is openstrat.v1");
+	}
+	if (http_origin_ok(s, wsi))
+		return respond_now(wsi, 403, "forbidden", "cross-origin WebSocket refused");
+	if (http_request_token(wsi, token, sizeof token))
+		return respond_now(wsi, 401, "unauthorized", "sign in first");
+	rc = session_resolve(s->st, &s->policy, token, 0, &u);
+	sodium_memzero(token, sizeof token);
+	if (rc == OS_EINTERNAL)
+		return respond_now(wsi, 500, "internal", "the server failed");
+	if (rc)
+		return respond_now(wsi, 401, "unauthorized", "the session is not valid");
+	return 0;
+}
+
+static const struct {
+	const char *ext;
+	const char *type;
+} mime[] = {
+	{".html", "text/html; charset=utf-8"},
+	{".js", "text/javascript; charset=utf-8"},
+	{".mjs", "text/javascript; charset=utf-8"},
+	{".css", "text/css; charset=utf-8"},
+	{".json", "application/json"},
+	{".webmanifest", "application/manifest+json"},
+	{".svg", "image/svg+xml"},
+	{".png", "image/png"},
+	{".jpg", "image/jpeg"},
+	{".ico", "image/x-icon"},
+	{".woff2", "font/woff2"},
+	{".txt", "text/plain; charset=utf-8"},
+};
+
+static const char *
+mime_of(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+
+	for (size_t i = 0; dot && i < sizeof mime / sizeof mime[0]; i++)
+		if (!strcasecmp(dot, mime[i].ext))
+			return mime[i].type;
+	return NULL;
+}
+
+/* Only plain relative paths of safe characters are served: no "..", no
+ * hidden files, nothing outside web/. */
+static int
+safe_path(const char *path)
+{
+	if (path[0] != '/')
+		return 0;
+	for (const char *p = path; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (!(isalnum(c) || c == '/' || c == '.' || c == '-' || c == '_'))
+			return 0;
+		if (c == '/' && (p[1] == '.' || p[1] == '/'))
+			return 0;
+	}
+	return 1;
+}
+
+static int
+serve_static(struct server *s, struct lws *wsi, const char *path)
+{
+	char file[4700];
+	const char *last = strrchr(path, '/'), *type;
+	struct stat sb;
+	int n;
+
+	if (!safe_path(path))
+		return respond_now(wsi, 404, "not_found", "no such file") > 0 &&
+				       lws_http_transaction_completed(wsi)
+			       ? -1
+			       : 0;
+	/* The client routes by path (/round/3, /invite/TOKEN): anything that
+	 * does not name a file gets the application. */
+	if (!strcmp(path, "/") || !last || !strchr(last, '.'))
+		path = "/index.html";
+	snprintf(file, sizeof file, "%s%s", s->web_dir, path);
+	type = mime_of(file);
+	if (!type || stat(file, &sb) || !S_ISREG(sb.st_mode))
+		return respond_now(wsi, 404, "not_found", "no such file") > 0 &&
+				       lws_http_transaction_completed(wsi)
+			       ? -1
+			       : 0;
+	n = lws_serve_http_file(wsi, file, type,
+				!strcmp(path, "/index.html")
+					? "cache-control: no-cache\r\n"
+					: "cache-control: max-age=300\r\n",
+				!strcmp(path, "/index.html") ? 25 : 28);
+	if (n < 0)
+		return -1;
+	if (n > 0 && lws_http_transaction_completed(wsi))
+		return -1;
+	return 0;
+}
+
+static void
+login_reply(struct http_pss *p)
+{
+	struct server *s = p->srv;
+	char token[OS_TOKEN_STR_LEN], cookie[256];
+	cJSON *o;
+	int rc;
+
+	rc = store_op_begin(s->st);
+	if (rc == OS_OK) {
+		rc = session_create(s->st, &s->policy, p->login_user.id, token);
+		store_op_end(s->st, rc == OS_OK);
+	}
+	if (rc == OS_OK && store_commit(s->st) != OS_OK)
+		rc = OS_EINTERNAL;
+	/* Anything else written in this turn was committed with the session:
+	 * deliver what waited for that. */
+	server_flush(s);
+	if (rc) {
+		respond_error(p, OS_EINTERNAL, NULL);
+		return;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddItemToObject(o, "user", render_user(&p->login_user));
+	cJSON_AddStringToObject(o, "token", token);
+	snprintf(cookie, sizeof cookie,
+		 "os_session=%s; HttpOnly; SameSite=Strict; Path=/%s", token,
+		 s->secure ? "; Secure" : "");
+	add_extra(p, "set-cookie", cookie);
+	sodium_memzero(token, sizeof token);
+	respond_json(p, 200, o);
+}
+
+static void
+login_done(void *arg, int result, const char *new_hash)
+{
+	struct http_pss *p = arg;
+	struct server *s = p->srv;
+
+	p->job = NULL;
+	if (result == OS_OK && p->login_known && !p->login_user.disabled) {
+		throttle_success(s->throttle, p->login_name, p->addr);
+		if (new_hash && store_op_begin(s->st) == OS_OK)
+			store_op_end(s->st, store_user_set_hash(s->st, p->login_user.id,
+								new_hash) == OS_OK);
+		login_reply(p);
+		return;
+	}
+	if (result != OS_OK && result != OS_EBADCRED) {
+		respond_error(p, OS_EINTERNAL, NULL);
+		return;
+	}
+	throttle_fail(s->throttle, p->login_name, p->addr, os_now_ms());
+	respond_error(p, OS_EBADCRED, "wrong username or password");
+}
+
+static void
+handle_login(struct http_pss *p)
+{
+	struct server *s = p->srv;
+	char hash[OS_PWHASH_LEN];
+	const cJSON *u, *pw;
+	cJSON *in;
+	int err, wait;
+
+	in = p->body.data ? cJSON_ParseWithLength(p->body.data, p->body.len) : NULL;
+	if (p->body.data)
+		sodium_memzero(p->body.data, p->body.len);
+	u = cJSON_GetObjectItemCaseSensitive(in, "username");
+	pw = cJSON_GetObjectItemCaseSensitive(in, "password");
+	if (!cJSON_IsString(u) || !cJSON_IsString(pw)) {
+		cJSON_Delete(in);
+		respond_error(p, OS_EBADREQ, "send {\"username\": ..., \"password\": ...}");
+		return;
+	}
+	snprintf(p->login_name, sizeof p->login_name, "%s", u->valuestring);
+	wait = throttle_check(s->throttle, p->login_name, p->addr, os_now_ms());
+	if (wait) {
+		char msg[96];
+
+		cJSON_Delete(in);
+		snprintf(msg, sizeof msg,
+			 "too many failed sign-ins; try again in %d seconds", wait);
+		snprintf(p->extra, sizeof p->extra, "retry-after: %d\r\n", wait);
+		respond_error(p, OS_ERATELIMIT, msg);
+		return;
+	}
+	p->login_known = strlen(u->valuestring) < OS_USERNAME_SZ &&
+			 store_user_by_name(s->st, u->valuestring, &p->login_user, hash,
+					    sizeof hash) == OS_OK;
+	/* An unknown user costs the same hash as a known one. */
+	p->job = pwpool_submit(s->pw, pw->valuestring,
+			       p->login_known ? hash : password_dummy_hash(), login_done,
+			       p, &err);
+	sodium_memzero(hash, sizeof hash);
+	if (pw->valuestring)
+		sodium_memzero(pw->valuestring, strlen(pw->valuestring));
+	cJSON_Delete(in);
+	if (!p->job)
+		respond_error(p, err == OS_EBUSY ? OS_EBUSY : OS_EINTERNAL,
+			      "the server is busy; try again shortly");
+}
+
+static void
+handle_logout(struct http_pss *p)
+{
+	struct server *s = p->srv;
+	char token[128];
+
+	if (http_request_token(p->wsi, token, sizeof token) == 0) {
+		if (store_op_begin(s->st) == OS_OK)
+			store_op_end(s->st, session_revoke(s->st, token) == OS_OK);
+		sodium_memzero(token, sizeof token);
+		if (store_commit(s->st) != OS_OK) {
+			server_flush(s);
+			respond_error(p, OS_EINTERNAL, NULL);
+			return;
+		}
+		server_flush(s);
+	}
+	snprintf(p->extra, sizeof p->extra,
+		 "set-cookie: os_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0%s\r\n",
+		 s->secure ? "; Secure" : "");
+	respond(p, 204, NULL, NULL, 0);
+}
+
+static void
+run_post(struct http_pss *p)
+{
+	if (p->body_too_large) {
+		respond_error(p, OS_ETOOLARGE, "the request body is too large");
+		return;
+	}
+	switch (p->route) {
+	case R_LOGIN:
+		handle_login(p);
+		break;
+	case R_LOGOUT:
+		handle_logout(p);
+		break;
+	default:
+		respond_error(p, OS_ENOTFOUND, "no such endpoint");
+		break;
+	}
+}
+
+static enum route
+route_of(const char *path, int is_post)
+{
+	if (!strcmp(path, "/api/login"))
+		return is_post ? R_LOGIN : R_METHOD;
+	if (!strcmp(path, "/api/logout"))
+		return is_post ? R_LOGOUT : R_METHOD;
+	if (!strcmp(path, "/healthz"))
+		return is_post ? R_METHOD : R_HEALTH;
+	if (!strncmp(path, "/api/", 5) || !strcmp(path, "/api"))
+		return R_NOT_FOUND;
+	return is_post ? R_METHOD : R_STATIC;
+}
+
+int
+http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+	      void *in, size_t len)
+{
+	struct http_pss *p = user;
+	struct server *s = the_server;
+
+	switch (reason) {
+	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+		/* A worker finished a password job. */
+		if (s && s->pw)
+			pwpool_drain(s->pw);
+		return 0;
+
+	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+		return confirm_upgrade(s, wsi, in ? (const char *)in : "");
+
+	case LWS_CALLBACK_HTTP:
+		pss_reset(p);
+		p->srv = s;
+		p->wsi = wsi;
+		snprintf(p->path, sizeof p->path, "%s", (const char *)in);
+		lws_get_peer_simple(wsi, p->addr, sizeof p->addr);
+		p->is_post = lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0;
+		if (!p->is_post && lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) <= 0) {
+			/* Only GET (and HEAD, which lws maps to GET) and POST. */
+			return respond_now(wsi, 405, "bad_request", "method not allowed") > 0 &&
+					       lws_http_transaction_completed(wsi)
+				       ? -1
+				       : 0;
+		}
+		p->route = route_of(p->path, p->is_post);
+		switch (p->route) {
+		case R_HEALTH: {
+			char *ok = strdup("{\"ok\":true}");
+
+			respond(p, 200, "application/json", ok, ok ? strlen(ok) : 0);
+			return 0;
+		}
+		case R_STATIC:
+			return serve_static(s, wsi, p->path);
+		case R_NOT_FOUND:
+			respond_error(p, OS_ENOTFOUND, "no such endpoint");
+			return 0;
+		case R_METHOD:
+			if (p->is_post) {
+				/* Answer once the body is consumed. */
+				return 0;
+			}
+			respond_error(p, OS_EBADREQ, "method not allowed");
+			p->status = 405;
+			return 0;
+		default:
+			return 0; /* a POST: wait for its body */
+		}
+
+	case LWS_CALLBACK_HTTP_BODY:
+		if (p->body.len + len > HTTP_BODY_MAX) {
+			p->body_too_large = 1;
+			return 0;
+		}
+		if (len && os_buf_add(&p->body, in, len))
+			return -1;
+		return 0;
+
+	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+		if (p->route == R_METHOD || p->route == R_NOT_FOUND) {
+			respond_error(p, p->route == R_METHOD ? OS_EBADREQ : OS_ENOTFOUND,
+				      p->route == R_METHOD ? "method not allowed"
+							   : "no such endpoint");
+			if (p->route == R_METHOD)
+				p->status = 405;
+			return 0;
+		}
+		run_post(p);
+		return 0;
+
+	case LWS_CALLBACK_HTTP_WRITEABLE:
+		if (!p || !p->responding)
+			return 0;
+		return write_response(wsi, p);
+
+	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
+	case LWS_CALLBACK_CLOSED_HTTP:
+		if (p)
+			pss_reset(p);
+		return 0;
+
+	default:
+		return lws_callback_http_dummy(wsi, reason, user, in, len);
+	}
+}

@@ -1,0 +1,194 @@
+#ifndef OS_TRANSPORT_INTERNAL_H
+#define OS_TRANSPORT_INTERNAL_H
+
+/* Private to src/transport/: the only place libwebsockets is included. */
+
+#include <libwebsockets.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "auth/password.h"
+#include "auth/session.h"
+#include "auth/throttle.h"
+#include "base/model.h"
+#include "base/util.h"
+#include "dispatch/dispatch.h"
+#include "forum/forum.h"
+#include "store/db.h"
+#include "transport/server.h"
+
+#define WS_MAX_MESSAGE   (64 * 1024)   /* the contract's frame cap */
+#define WS_BATCH_MAX     (64 * 1024)   /* largest batch frame we build */
+#define CONN_QUEUE_MSGS  4096          /* slow reader: queued messages */
+#define CONN_QUEUE_BYTES (8u << 20)    /* slow reader: queued bytes */
+#define HTTP_BODY_MAX    (64 * 1024)
+
+/* One serialized message, shared by every connection it is queued on. The
+ * payload sits after LWS_PRE bytes of headroom so that lws_write() can put
+ * the frame header in front without copying. */
+struct msg {
+	uint32_t refs;
+	uint32_t len;
+	unsigned char data[];
+};
+
+struct msg *msg_new(const char *json, size_t len);
+struct msg *msg_ref(struct msg *m);
+void msg_unref(struct msg *m);
+static inline unsigned char *
+msg_payload(struct msg *m)
+{
+	return m->data + LWS_PRE;
+}
+
+struct sub {
+	int64_t round;
+	size_t slot;       /* index in the room's member array */
+};
+
+struct conn {
+	struct server *srv;
+	struct lws *wsi;   /* NULL once closed; the conn may live on in queues */
+	int refs;
+	uint64_t id;
+	struct user user;
+	unsigned char session_hash[32];
+
+	/* Inbound message assembly. */
+	char *rx;
+	size_t rx_len, rx_cap;
+	int rx_discard;
+
+	/* Outbound queue (a ring of shared messages). */
+	struct msg **q;
+	size_t q_head, q_count, q_cap, q_bytes;
+	int want_write;
+	int closing;       /* close with close_code once possible */
+	int close_code;
+	const char *close_reason;
+
+	struct sub *subs;
+	size_t nsubs, subs_cap;
+
+	int64_t last_rx_us;
+	struct conn *prev, *next; /* all open connections */
+};
+
+struct member {
+	struct conn *conn;
+	size_t sub;        /* index in the conn's subs */
+};
+
+struct online {
+	struct user user;
+	int count;         /* connections of this user in the room */
+};
+
+struct room {
+	int64_t id;
+	struct room *next;         /* hash chain */
+	struct member *members;
+	size_t nmembers, members_cap;
+	struct online *online;
+	size_t nonline, online_cap;
+	int presence_dirty;
+	struct room *dirty_next;
+};
+
+#define ROOM_BUCKETS 1024
+
+/* Something to deliver once the current group of writes is committed. */
+struct pending {
+	struct pending *next;
+	struct conn *conn;   /* a reply to this connection, or NULL: an event */
+	int64_t round;       /* for events */
+	int is_write;        /* a reply to a write: an error if the commit fails */
+	struct msg *m;
+};
+
+struct http_pss;
+
+struct server {
+	struct server_opts opts;
+	struct lws_context *ctx;
+	struct lws_vhost *vh;
+	struct store *st;
+	struct forum *forum;
+	struct dispatch *disp;
+	struct pwpool *pw;
+	struct throttle *throttle;
+	struct session_policy policy;
+	char origin[256];        /* from --public-url; "" to use Host */
+	int secure;              /* cookies get Secure */
+	char web_dir[4096];
+
+	struct conn *conns;
+	size_t nconns;
+	uint64_t next_conn_id;
+
+	struct room *rooms[ROOM_BUCKETS];
+	struct room *dirty_rooms;
+	int presence_scheduled;
+	lws_sorted_usec_list_t presence_sul;
+
+	struct pending *pend_head, *pend_tail;
+	int flush_scheduled;
+	lws_sorted_usec_list_t flush_sul;
+	lws_sorted_usec_list_t sweep_sul;
+
+	unsigned char *scratch;  /* LWS_PRE + batch frame */
+	size_t scratch_cap;
+
+	volatile int stop;
+};
+
+/* The one server of this process (libwebsockets callbacks find it here). */
+extern struct server *the_server;
+
+/* Connections (ws.c). */
+struct conn *conn_ref(struct conn *c);
+void conn_unref(struct conn *c);
+/* Queues m (taking a new reference) and asks for a writable callback.
+ * Over the queue bounds the connection is dropped with 1008. */
+void conn_send(struct conn *c, struct msg *m);
+/* Closes a connection with a WebSocket close code, from anywhere. */
+void conn_close(struct conn *c, int code, const char *reason);
+
+/* Group commit (server.c): queue a reply or an event behind the open
+ * group, or deliver at once when no group is open. */
+void server_reply(struct server *s, struct conn *c, char *json, size_t len,
+		  int is_write);
+void server_event(struct server *s, int64_t round, char *json, size_t len);
+/* Commits the open group and delivers what waited for it. */
+void server_flush(struct server *s);
+/* Makes sure server_flush() runs at the end of this loop turn. */
+void server_schedule_flush(struct server *s);
+
+/* Fan-out (fanout.c). */
+int fanout_subscribe(struct server *s, struct conn *c, int64_t round);
+void fanout_unsubscribe(struct server *s, struct conn *c, int64_t round);
+void fanout_unsubscribe_all(struct server *s, struct conn *c);
+void fanout_publish(struct server *s, int64_t round, struct msg *m);
+size_t fanout_online(struct server *s, int64_t round, struct user *out,
+		     size_t max, size_t *total);
+/* Closes the subscriptions of user_id to round (access revoked). */
+void fanout_revoke(struct server *s, int64_t round, int64_t user_id);
+void fanout_free(struct server *s);
+
+/* HTTP (http.c) and WebSocket (ws.c) protocol callbacks. */
+int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+		  void *in, size_t len);
+int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+		void *in, size_t len);
+size_t http_pss_size(void);
+size_t ws_pss_size(void);
+
+/* The session token a request carries: the os_session cookie, else an
+ * Authorization: Bearer header. Returns 0 and fills out when there is one. */
+int http_request_token(struct lws *wsi, char *out, size_t outsz);
+
+/* Checks an upgrade's Origin header against the server's origin: 0 when
+ * absent or equal. */
+int http_origin_ok(struct server *s, struct lws *wsi);
+
+#endif

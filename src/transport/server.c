@@ -1,0 +1,418 @@
+/*
+ * The server's life: the libwebsockets context and vhost, the event loop,
+ * group commit (replies and events wait for the commit of the writes of
+ * their loop turn), the forum's event sink and the hub dispatch uses.
+ */
+#include "transport/internal.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/err.h"
+#include "base/log.h"
+#include "cli/demo.h"
+
+struct server *the_server;
+
+void
+server_opts_default(struct server_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->listen = "127.0.0.1";
+	o->port = 8080;
+	o->rate_limit = 120;
+	o->flag_threshold = 3;
+	o->sync_full = 1;
+	o->hash_threads = 2;
+}
+
+/* ---- group commit ---- */
+
+static void
+flush_cb(lws_sorted_usec_list_t *sul)
+{
+	struct server *s = lws_container_of(sul, struct server, flush_sul);
+
+	s->flush_scheduled = 0;
+	server_flush(s);
+}
+
+void
+server_schedule_flush(struct server *s)
+{
+	if (s->flush_scheduled)
+		return;
+	s->flush_scheduled = 1;
+	/* Due at once: it runs at the start of the next loop turn, after
+	 * everything that arrived in this one was handled. */
+	lws_sul_schedule(s->ctx, 0, &s->flush_sul, flush_cb, 1);
+}
+
+static void
+pend(struct server *s, struct conn *c, int64_t round, int is_write, struct msg *m)
+{
+	struct pending *p = calloc(1, sizeof *p);
+
+	if (!p) {
+		/* Nothing acknowledged can be lost here: a reply that cannot
+		 * be queued is never sent, and the client times out. */
+		msg_unref(m);
+		return;
+	}
+	p->conn = c ? conn_ref(c) : NULL;
+	p->round = round;
+	p->is_write = is_write;
+	p->m = m;
+	if (s->pend_tail)
+		s->pend_tail->next = p;
+	else
+		s->pend_head = p;
+	s->pend_tail = p;
+	server_schedule_flush(s);
+}
+
+void
+server_reply(struct server *s, struct conn *c, char *json, size_t len, int is_write)
+{
+	struct msg *m = msg_new(json, len);
+
+	free(json);
+	if (!m)
+		return;
+	/* Replies keep their order behind anything already waiting. */
+	if (store_group_open(s->st) || s->pend_head) {
+		pend(s, c, 0, is_write, m);
+		return;
+	}
+	conn_send(c, m);
+	msg_unref(m);
+}
+
+void
+server_event(struct server *s, int64_t round, char *json, size_t len)
+{
+	struct msg *m = msg_new(json, len);
+
+	free(json);
+	if (!m)
+		return;
+	if (store_group_open(s->st) || s->pend_head) {
+		pend(s, NULL, round, 0, m);
+		return;
+	}
+	fanout_publish(s, round, m);
+	msg_unref(m);
+}
+
+void
+server_flush(struct server *s)
+{
+	struct pending *p, *next;
+	int rc = store_commit(s->st);
+
+	p = s->pend_head;
+	s->pend_head = s->pend_tail = NULL;
+	for (; p; p = next) {
+		next = p->next;
+		if (p->conn) {
+			if (rc && p->is_write) {
+				size_t n;
+				char *err = dispatch_reply_to_error(
+					(const char *)msg_payload(p->m), p->m->len,
+					OS_EINTERNAL, &n);
+				struct msg *em = err ? msg_new(err, n) : NULL;
+
+				free(err);
+				if (em) {
+					conn_send(p->conn, em);
+					msg_unref(em);
+				}
+			} else {
+				conn_send(p->conn, p->m);
+			}
+			conn_unref(p->conn);
+		} else if (!rc) {
+			fanout_publish(s, p->round, p->m);
+		}
+		msg_unref(p->m);
+		free(p);
+	}
+}
+
+/* ---- what dispatch and the forum see of the transport ---- */
+
+static void
+emit_event(void *arg, const struct os_event *ev)
+{
+	struct server *s = arg;
+	size_t len;
+	char *json;
+
+	if (ev->type == EV_ACCESS_REVOKED) {
+		for (struct conn *c = s->conns; c; c = c->next)
+			if (c->user.id == ev->user_id)
+				fanout_unsubscribe(s, c, ev->round);
+		return;
+	}
+	json = dispatch_render_event(ev, &len);
+	if (json)
+		server_event(s, ev->round, json, len);
+}
+
+static int
+hub_subscribe(void *arg, void *conn, int64_t round, const struct user *u)
+{
+	return fanout_subscribe(arg, conn, round);
+}
+
+static void
+hub_unsubscribe(void *arg, void *conn, int64_t round)
+{
+	fanout_unsubscribe(arg, conn, round);
+}
+
+static size_t
+hub_online(void *arg, int64_t round, struct user *out, size_t max, size_t *total)
+{
+	return fanout_online(arg, round, out, max, total);
+}
+
+/* ---- housekeeping ---- */
+
+#define SWEEP_US (15 * LWS_US_PER_SEC)
+#define IDLE_DROP_US (150 * LWS_US_PER_SEC)
+
+/* libwebsockets pings idle connections and hangs up on silent ones; this
+ * sweep is the second line, for a peer that keeps TCP alive but answers
+ * nothing at all. */
+static void
+sweep_cb(lws_sorted_usec_list_t *sul)
+{
+	struct server *s = lws_container_of(sul, struct server, sweep_sul);
+	int64_t now = os_mono_us();
+
+	for (struct conn *c = s->conns; c; c = c->next)
+		if (now - c->last_rx_us > IDLE_DROP_US)
+			conn_close(c, LWS_CLOSE_STATUS_GOINGAWAY, "idle");
+	lws_sul_schedule(s->ctx, 0, &s->sweep_sul, sweep_cb, SWEEP_US);
+}
+
+static void
+wake_loop(void *arg)
+{
+	struct server *s = arg;
+
+	lws_cancel_service(s->ctx);
+}
+
+static void
+on_signal(int sig)
+{
+	if (the_server) {
+		the_server->stop = 1;
+		/* Wakes the loop from poll() even when the signal landed just
+		 * before it went to sleep; this only writes to a pipe. */
+		if (the_server->ctx)
+			lws_cancel_service(the_server->ctx);
+	}
+}
+
+static const lws_retry_bo_t retry = {
+	.secs_since_valid_ping = 30,
+	.secs_since_valid_hangup = 75,
+};
+
+static const struct lws_protocol_vhost_options hdr_nosniff = {
+	NULL, NULL, "x-content-type-options:", "nosniff"};
+static const struct lws_protocol_vhost_options hdr_frame = {
+	&hdr_nosniff, NULL, "x-frame-options:", "DENY"};
+static const struct lws_protocol_vhost_options hdr_referrer = {
+	&hdr_frame, NULL, "referrer-policy:", "no-referrer"};
+static const struct lws_protocol_vhost_options hdr_coop = {
+	&hdr_referrer, NULL, "cross-origin-opener-policy:", "same-origin"};
+static const struct lws_protocol_vhost_options hdr_perm = {
+	&hdr_coop, NULL, "permissions-policy:",
+	"camera=(), microphone=(), geolocation=(), payment=()"};
+static const struct lws_protocol_vhost_options hdr_csp = {
+	&hdr_perm, NULL, "content-security-policy:",
+	"default-src 'self'; script-src 'self'; style-src 'self'; "
+	"img-src 'self' data:; font-src 'self'; connect-src 'self'; "
+	"object-src 'none'; base-uri 'none'; form-action 'self'; "
+	"frame-ancestors 'none'"};
+
+/* The WebSocket protocol is also the vhost's default, for clients that
+ * name no subprotocol. */
+static const struct lws_protocol_vhost_options pvo_default = {
+	NULL, NULL, "default", "1"};
+static const struct lws_protocol_vhost_options pvo_ws = {
+	NULL, &pvo_default, "openstrat.v1", ""};
+
+static int
+origin_from_url(const char *url, char *out, size_t outsz, int *secure)
+{
+	const char *p;
+	size_t n;
+
+	*secure = !strncasecmp(url, "https://", 8);
+	if (!*secure && strncasecmp(url, "http://", 7))
+		return -1;
+	p = url + (*secure ? 8 : 7);
+	n = strcspn(p, "/?#");
+	if (!n)
+		return -1;
+	snprintf(out, outsz, "%.*s%.*s", *secure ? 8 : 7, url, (int)n, p);
+	return 0;
+}
+
+static void
+drain_before_exit(struct server *s)
+{
+	int64_t until = os_mono_us() + 2 * LWS_US_PER_SEC;
+
+	/* Finish what is queued: commit, then let writers empty their
+	 * queues for a moment. */
+	server_flush(s);
+	while (os_mono_us() < until) {
+		int busy = 0;
+
+		for (struct conn *c = s->conns; c; c = c->next)
+			if (c->q_count)
+				busy = 1;
+		if (!busy && !pwpool_pending(s->pw))
+			break;
+		lws_service(s->ctx, 0);
+		server_flush(s);
+	}
+}
+
+int
+server_run(const struct server_opts *o)
+{
+	struct lws_protocols protocols[3];
+	struct lws_context_creation_info info;
+	struct forum_events ev;
+	struct forum_opts fo;
+	struct dispatch_hub hub;
+	struct sigaction sa;
+	struct server *s;
+	int status = 1;
+
+	s = calloc(1, sizeof *s);
+	if (!s) {
+		fprintf(stderr, "openstrat: out of memory\n");
+		return 1;
+	}
+	s->opts = *o;
+	s->policy = session_default_policy;
+	snprintf(s->web_dir, sizeof s->web_dir, "%s", o->web_dir);
+	if (o->public_url && *o->public_url &&
+	    origin_from_url(o->public_url, s->origin, sizeof s->origin, &s->secure)) {
+		fprintf(stderr, "openstrat: --public-url must be http(s)://host[:port]\n");
+		free(s);
+		return 2;
+	}
+	if (store_open(o->db_path, o->sync_full ? STORE_SYNC_FULL : STORE_SYNC_NORMAL,
+		       &s->st)) {
+		fprintf(stderr, "openstrat: cannot open the database %s\n", o->db_path);
+		goto out;
+	}
+	ev.emit = emit_event;
+	ev.arg = s;
+	fo.rate_limit = o->rate_limit;
+	fo.flag_threshold = o->flag_threshold;
+	if (forum_new(s->st, &ev, &fo, &s->forum))
+		goto out;
+	if (o->demo && demo_fill_if_empty(s->forum, 0))
+		goto out;
+	hub.subscribe = hub_subscribe;
+	hub.unsubscribe = hub_unsubscribe;
+	hub.online = hub_online;
+	hub.arg = s;
+	s->disp = dispatch_new(s->forum, &hub);
+	s->throttle = throttle_new();
+	s->scratch_cap = LWS_PRE + WS_BATCH_MAX + 16;
+	s->scratch = malloc(s->scratch_cap);
+	if (!s->disp || !s->throttle || !s->scratch)
+		goto out;
+	the_server = s;
+
+	memset(protocols, 0, sizeof protocols);
+	protocols[0].name = "http";
+	protocols[0].callback = http_callback;
+	protocols[0].per_session_data_size = http_pss_size();
+	protocols[1].name = "openstrat.v1";
+	protocols[1].callback = ws_callback;
+	protocols[1].per_session_data_size = ws_pss_size();
+	protocols[1].rx_buffer_size = 4096;
+
+	memset(&info, 0, sizeof info);
+	info.port = o->port ? o->port : CONTEXT_PORT_NO_LISTEN_SERVER;
+	info.iface = o->listen;
+	info.protocols = protocols;
+	info.pvo = &pvo_ws;
+	info.headers = &hdr_csp;
+	info.retry_and_idle_policy = &retry;
+	info.timeout_secs = 20;
+	info.keepalive_timeout = 10;
+	info.server_string = "openstrat";
+	info.max_http_header_pool = 256;
+	info.options = LWS_SERVER_OPTION_DISABLE_IPV6;
+	if (o->listen && strchr(o->listen, ':'))
+		info.options &= ~(uint64_t)LWS_SERVER_OPTION_DISABLE_IPV6;
+	if (!o->port)
+		info.port = 0;
+	lws_set_log_level(LLL_ERR, NULL);
+
+	s->ctx = lws_create_context(&info);
+	if (!s->ctx) {
+		fprintf(stderr, "openstrat: cannot listen on %s:%d\n", o->listen, o->port);
+		goto out;
+	}
+	s->vh = lws_get_vhost_by_name(s->ctx, "default");
+	s->pw = pwpool_new(o->hash_threads > 0 ? o->hash_threads : 2, 256, wake_loop, s);
+	if (!s->pw)
+		goto out;
+	password_dummy_hash();
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	lws_sul_schedule(s->ctx, 0, &s->sweep_sul, sweep_cb, SWEEP_US);
+	printf("openstrat: listening on http://%s:%d\n", o->listen,
+	       lws_get_vhost_listen_port(s->vh));
+	fflush(stdout);
+
+	while (!s->stop)
+		if (lws_service(s->ctx, 0) < 0)
+			break;
+	os_info("stopping");
+	drain_before_exit(s);
+	status = 0;
+out:
+	if (s->pw)
+		pwpool_free(s->pw);
+	s->pw = NULL;
+	if (s->ctx) {
+		lws_sul_cancel(&s->sweep_sul);
+		lws_sul_cancel(&s->flush_sul);
+		lws_context_destroy(s->ctx);
+	}
+	server_flush(s);
+	fanout_free(s);
+	dispatch_free(s->disp);
+	forum_free(s->forum);
+	store_close(s->st);
+	throttle_free(s->throttle);
+	free(s->scratch);
+	the_server = NULL;
+	free(s);
+	return status;
+}

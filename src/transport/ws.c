@@ -1,0 +1,365 @@
+/*
+ * The WebSocket side: authentication at the upgrade, message assembly with
+ * the contract's limits, dispatch, and the outbound queue that each
+ * connection drains in SERVER_WRITEABLE.
+ */
+#include "transport/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/log.h"
+
+struct ws_pss {
+	struct conn *c;
+};
+
+size_t
+ws_pss_size(void)
+{
+	return sizeof(struct ws_pss);
+}
+
+struct msg *
+msg_new(const char *json, size_t len)
+{
+	struct msg *m = malloc(sizeof *m + LWS_PRE + len + 1);
+
+	if (!m)
+		return NULL;
+	m->refs = 1;
+	m->len = (uint32_t)len;
+	memcpy(m->data + LWS_PRE, json, len);
+	m->data[LWS_PRE + len] = '\0';
+	return m;
+}
+
+struct msg *
+msg_ref(struct msg *m)
+{
+	m->refs++;
+	return m;
+}
+
+void
+msg_unref(struct msg *m)
+{
+	if (m && --m->refs == 0)
+		free(m);
+}
+
+struct conn *
+conn_ref(struct conn *c)
+{
+	c->refs++;
+	return c;
+}
+
+static void
+queue_clear(struct conn *c)
+{
+	while (c->q_count) {
+		msg_unref(c->q[c->q_head]);
+		c->q_head = (c->q_head + 1) % c->q_cap;
+		c->q_count--;
+	}
+	c->q_bytes = 0;
+}
+
+void
+conn_unref(struct conn *c)
+{
+	if (!c || --c->refs > 0)
+		return;
+	queue_clear(c);
+	free(c->q);
+	free(c->rx);
+	free(c->subs);
+	free(c);
+}
+
+static void
+want_write(struct conn *c)
+{
+	if (c->wsi && !c->want_write) {
+		c->want_write = 1;
+		lws_callback_on_writable(c->wsi);
+	}
+}
+
+void
+conn_close(struct conn *c, int code, const char *reason)
+{
+	if (!c->wsi || c->closing)
+		return;
+	c->closing = 1;
+	c->close_code = code;
+	c->close_reason = reason;
+	/* Nothing queued matters any more, and a slow reader's queue is what
+	 * we want to free. */
+	queue_clear(c);
+	c->want_write = 0;
+	want_write(c);
+	/* A reader that has stopped reading never becomes writable: make
+	 * sure it goes anyway. */
+	lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, 3);
+}
+
+void
+conn_send(struct conn *c, struct msg *m)
+{
+	if (!c->wsi || c->closing)
+		return;
+	if (c->q_count >= CONN_QUEUE_MSGS || c->q_bytes + m->len > CONN_QUEUE_BYTES) {
+		os_info("ws: dropping slow connection %llu of %s (%zu queued)",
+			(unsigned long long)c->id, c->user.username, c->q_count);
+		conn_close(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "too slow");
+		return;
+	}
+	if (c->q_count == c->q_cap) {
+		size_t ncap = c->q_cap ? c->q_cap * 2 : 8;
+		struct msg **nq = malloc(ncap * sizeof *nq);
+
+		if (!nq) {
+			conn_close(c, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION, "out of memory");
+			return;
+		}
+		for (size_t i = 0; i < c->q_count; i++)
+			nq[i] = c->q[(c->q_head + i) % c->q_cap];
+		free(c->q);
+		c->q = nq;
+		c->q_cap = ncap;
+		c->q_head = 0;
+	}
+	c->q[(c->q_head + c->q_count) % c->q_cap] = msg_ref(m);
+	c->q_count++;
+	c->q_bytes += m->len;
+	want_write(c);
+}
+
+static struct msg *
+queue_pop(struct conn *c)
+{
+	struct msg *m = c->q[c->q_head];
+
+	c->q_head = (c->q_head + 1) % c->q_cap;
+	c->q_count--;
+	c->q_bytes -= m->len;
+	return m;
+}
+
+/*
+ * libwebsockets allows one lws_write() per writable callback. When several
+ * messages wait, they go out together as one JSON array frame, which the
+ * contract allows; a message too big to share a frame goes alone from its
+ * own buffer.
+ */
+static int
+write_some(struct conn *c)
+{
+	struct server *s = c->srv;
+	struct msg *first;
+	unsigned char *p;
+	size_t n;
+
+	if (!c->q_count)
+		return 0;
+	first = c->q[c->q_head];
+	if (c->q_count == 1 || first->len + 2 > WS_BATCH_MAX) {
+		struct msg *m = queue_pop(c);
+		int w = lws_write(c->wsi, msg_payload(m), m->len, LWS_WRITE_TEXT);
+
+		msg_unref(m);
+		if (w < (int)m->len)
+			return -1;
+	} else {
+		p = s->scratch + LWS_PRE;
+		n = 0;
+		p[n++] = '[';
+		while (c->q_count) {
+			struct msg *m = c->q[c->q_head];
+
+			if (n + m->len + 2 > WS_BATCH_MAX)
+				break;
+			if (n > 1)
+				p[n++] = ',';
+			memcpy(p + n, msg_payload(m), m->len);
+			n += m->len;
+			msg_unref(queue_pop(c));
+		}
+		p[n++] = ']';
+		if (lws_write(c->wsi, p, n, LWS_WRITE_TEXT) < (int)n)
+			return -1;
+	}
+	if (c->q_count)
+		want_write(c);
+	return 0;
+}
+
+static int
+close_with(struct lws *wsi, int code, const char *why)
+{
+	lws_close_reason(wsi, (enum lws_close_status)code, (unsigned char *)why,
+			 strlen(why));
+	return -1;
+}
+
+static int
+authenticate(struct server *s, struct lws *wsi, struct conn *c)
+{
+	char token[128];
+
+	if (http_request_token(wsi, token, sizeof token))
+		return OS_EUNAUTH;
+	int rc;
+
+	session_token_hash(token, c->session_hash);
+	rc = session_resolve(s->st, &s->policy, token, 1, &c->user);
+	if (store_group_open(s->st))
+		server_schedule_flush(s);
+	return rc;
+}
+
+static void
+handle_message(struct conn *c)
+{
+	struct server *s = c->srv;
+	size_t out_len = 0;
+	int is_write = 0;
+	char *reply;
+
+	reply = dispatch_request(s->disp, &c->user, c, c->rx, c->rx_len, &out_len,
+				 &is_write);
+	if (!reply) {
+		conn_close(c, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION, "out of memory");
+		return;
+	}
+	server_reply(s, c, reply, out_len, is_write);
+}
+
+static int
+receive(struct conn *c, struct lws *wsi, const void *in, size_t len)
+{
+	if (lws_frame_is_binary(wsi))
+		return close_with(wsi, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE,
+				  "binary frames are not accepted");
+	if (lws_is_first_fragment(wsi))
+		c->rx_len = 0;
+	if (c->rx_len + len > WS_MAX_MESSAGE)
+		return close_with(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
+				  "message over 64 KiB");
+	if (c->rx_len + len + 1 > c->rx_cap) {
+		size_t ncap = c->rx_cap ? c->rx_cap : 1024;
+		char *p;
+
+		while (ncap < c->rx_len + len + 1)
+			ncap *= 2;
+		p = realloc(c->rx, ncap);
+		if (!p)
+			return close_with(wsi, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
+					  "out of memory");
+		c->rx = p;
+		c->rx_cap = ncap;
+	}
+	memcpy(c->rx + c->rx_len, in, len);
+	c->rx_len += len;
+	c->rx[c->rx_len] = '\0';
+	if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi))
+		return 0;
+	if (!os_utf8_valid(c->rx, c->rx_len))
+		return close_with(wsi, LWS_CLOSE_STATUS_INVALID_PAYLOAD,
+				  "text is not valid UTF-8");
+	handle_message(c);
+	c->rx_len = 0;
+	/* A burst of large messages should not pin a large buffer. */
+	if (c->rx_cap > 16384) {
+		free(c->rx);
+		c->rx = NULL;
+		c->rx_cap = 0;
+	}
+	return 0;
+}
+
+int
+ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+	    void *in, size_t len)
+{
+	struct ws_pss *pss = user;
+	struct server *s = the_server;
+	struct conn *c = pss ? pss->c : NULL;
+
+	switch (reason) {
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		c = calloc(1, sizeof *c);
+		if (!c)
+			return 1;
+		c->srv = s;
+		c->refs = 1;
+		if (authenticate(s, wsi, c) != OS_OK) {
+			free(c);
+			return 1;
+		}
+		pss->c = c;
+		return 0;
+
+	case LWS_CALLBACK_ESTABLISHED:
+		if (!c)
+			return -1;
+		c->wsi = wsi;
+		c->id = ++s->next_conn_id;
+		c->last_rx_us = os_mono_us();
+		c->next = s->conns;
+		if (s->conns)
+			s->conns->prev = c;
+		s->conns = c;
+		s->nconns++;
+		os_debug("ws: %s connected (%zu open)", c->user.username, s->nconns);
+		return 0;
+
+	case LWS_CALLBACK_RECEIVE:
+		if (!c || c->closing)
+			return c ? close_with(wsi, c->close_code, c->close_reason) : -1;
+		c->last_rx_us = os_mono_us();
+		return receive(c, wsi, in, len);
+
+	case LWS_CALLBACK_RECEIVE_PONG:
+		if (c)
+			c->last_rx_us = os_mono_us();
+		return 0;
+
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+		if (!c)
+			return -1;
+		c->want_write = 0;
+		if (c->closing)
+			return close_with(wsi, c->close_code,
+					  c->close_reason ? c->close_reason : "");
+		return write_some(c);
+
+	case LWS_CALLBACK_CLOSED:
+		if (!c || !c->wsi) {
+			if (c && !c->wsi)
+				conn_unref(c);
+			if (pss)
+				pss->c = NULL;
+			return 0;
+		}
+		fanout_unsubscribe_all(s, c);
+		if (c->prev)
+			c->prev->next = c->next;
+		else
+			s->conns = c->next;
+		if (c->next)
+			c->next->prev = c->prev;
+		s->nconns--;
+		c->wsi = NULL;
+		queue_clear(c);
+		pss->c = NULL;
+		conn_unref(c);
+		return 0;
+
+	default:
+		return 0;
+	}
+}
