@@ -10,6 +10,7 @@
  * (the transport) commits them.
  */
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/model.h"
@@ -36,5 +37,9 @@ void forum_emit(struct forum *f, const struct os_event *ev);
 /* Takes one write from the caller's rate-limit bucket: OS_OK, or
  * OS_ERATELIMIT when the bucket is empty (admins are never limited). */
 int forum_rate_take(struct forum *f, const struct user *caller);
+
+/* The error forum_text() would give a text field (OS_OK, OS_EBADREQ for
+ * empty or malformed, OS_ETOOLARGE over max characters). */
+int forum_text_error(const char *in, size_t max, int may_be_empty);
 
 #endif

@@ -20,4 +20,44 @@ struct forum {
 	struct rate_slot rate[RATE_SLOTS];
 };
 
+/* What a write is, for the phase rules. */
+enum write_kind {
+	W_CONTRIBUTE, /* posts and comments: the round must be open */
+	W_VOTE,       /* open or voting */
+	W_TALK,       /* chat and flags: any phase but closed */
+	W_MANAGE,     /* round settings, priorities, merges: any phase but closed */
+};
+
+/* Reads round id into *out when u may see it; OS_ENOTFOUND otherwise, the
+ * same answer as for a round that does not exist. */
+int forum_round_for(struct forum *f, const struct user *u, int64_t id,
+		    struct round *out);
+
+/* 1 when u may see round r. */
+int forum_round_visible(struct forum *f, const struct user *u, const struct round *r);
+
+/* The phase a round is in now: closed once closes_at has passed. */
+int forum_phase_now(const struct round *r);
+
+/* OS_OK when u may make a write of this kind in r's phase, else
+ * OS_EPHASE. Admins may write in closed rounds. */
+int forum_phase_allows(const struct user *u, const struct round *r, enum write_kind k);
+
+/* 1 for managers and admins. */
+int forum_is_moderator(const struct user *u);
+
+/* Validates a text field: well-formed UTF-8, at most max characters,
+ * not empty after trimming (unless may_be_empty). *out is a malloc'd
+ * trimmed copy. OS_EBADREQ, OS_ETOOLARGE or OS_ENOMEM otherwise. */
+int forum_text(const char *in, size_t max, int may_be_empty, char **out);
+
+/* Renders Markdown safely (no raw HTML, no unsafe links) into *html. */
+int forum_markdown(const char *src, char **html);
+
+/* Reads post id into *p when u may see it (its round visible, and hidden
+ * posts only for moderators), with my_vote for u. Also fills *r when not
+ * NULL. OS_ENOTFOUND otherwise. */
+int forum_post_for(struct forum *f, const struct user *u, int64_t id,
+		   struct post *p, struct round *r);
+
 #endif

@@ -318,3 +318,20 @@ store_last_id(struct store *st)
 {
 	return sqlite3_last_insert_rowid(st->db);
 }
+
+int
+store_grow(void **arr, size_t *cap, size_t n, size_t sz)
+{
+	size_t ncap;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 16;
+	p = realloc(*arr, ncap * sz);
+	if (!p)
+		return -1;
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}

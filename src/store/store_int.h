@@ -29,4 +29,17 @@ void store_col_text(sqlite3_stmt *s, int i, char *buf, size_t sz);
 /* Column i as a malloc'd string ("" for NULL); NULL when out of memory. */
 char *store_col_dup(sqlite3_stmt *s, int i);
 
+/* Makes room in *arr (elements of size sz, capacity *cap) for element n.
+ * 0, or -1 when out of memory (the array is left as it was). */
+int store_grow(void **arr, size_t *cap, size_t n, size_t sz);
+
+/* Reads the six user columns (id, username, display_name, role, org,
+ * disabled) starting at column col. */
+struct user;
+void store_read_user(sqlite3_stmt *s, int col, struct user *u);
+
+/* The user columns of alias a, in store_read_user() order. */
+#define STORE_USER_COLS(a) a ".id, " a ".username, " a ".display_name, " \
+	a ".role, " a ".org, " a ".disabled"
+
 #endif

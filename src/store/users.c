@@ -8,19 +8,19 @@
 
 #define USER_COLS "id, username, display_name, role, org, disabled"
 
-static void
-read_user(sqlite3_stmt *s, struct user *u)
+void
+store_read_user(sqlite3_stmt *s, int col, struct user *u)
 {
 	char role[16];
 
 	memset(u, 0, sizeof *u);
-	u->id = sqlite3_column_int64(s, 0);
-	store_col_text(s, 1, u->username, sizeof u->username);
-	store_col_text(s, 2, u->display_name, sizeof u->display_name);
-	store_col_text(s, 3, role, sizeof role);
+	u->id = sqlite3_column_int64(s, col);
+	store_col_text(s, col + 1, u->username, sizeof u->username);
+	store_col_text(s, col + 2, u->display_name, sizeof u->display_name);
+	store_col_text(s, col + 3, role, sizeof role);
 	u->role = os_role_parse(role);
-	store_col_text(s, 4, u->org, sizeof u->org);
-	u->disabled = sqlite3_column_int(s, 5);
+	store_col_text(s, col + 4, u->org, sizeof u->org);
+	u->disabled = sqlite3_column_int(s, col + 5);
 }
 
 int
@@ -66,7 +66,7 @@ store_user_by_name(struct store *st, const char *username, struct user *u,
 	sqlite3_bind_text(s, 1, username, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
-		read_user(s, u);
+		store_read_user(s, 0, u);
 		if (hash)
 			store_col_text(s, 6, hash, hashsz);
 		store_done(s);
@@ -88,7 +88,7 @@ store_user_by_id(struct store *st, int64_t id, struct user *u)
 	sqlite3_bind_int64(s, 1, id);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
-		read_user(s, u);
+		store_read_user(s, 0, u);
 		store_done(s);
 		return OS_OK;
 	}

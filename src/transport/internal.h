@@ -103,7 +103,8 @@ struct pending {
 	struct conn *conn;   /* a reply to this connection, or NULL: an event */
 	int64_t round;       /* for events */
 	int is_write;        /* a reply to a write: an error if the commit fails */
-	struct msg *m;
+	int64_t key;         /* events with the same non-zero key coalesce */
+	struct msg *m;       /* NULL once superseded */
 };
 
 struct http_pss;
@@ -158,7 +159,10 @@ void conn_close(struct conn *c, int code, const char *reason);
  * group, or deliver at once when no group is open. */
 void server_reply(struct server *s, struct conn *c, char *json, size_t len,
 		  int is_write);
-void server_event(struct server *s, int64_t round, char *json, size_t len);
+/* key != 0: a later event with the same key replaces this one if both are
+ * still waiting (vote tallies: the latest wins). */
+void server_event(struct server *s, int64_t round, char *json, size_t len,
+		  int64_t key);
 /* Commits the open group and delivers what waited for it. */
 void server_flush(struct server *s);
 /* Makes sure server_flush() runs at the end of this loop turn. */

@@ -53,9 +53,18 @@ server_schedule_flush(struct server *s)
 }
 
 static void
-pend(struct server *s, struct conn *c, int64_t round, int is_write, struct msg *m)
+pend(struct server *s, struct conn *c, int64_t round, int is_write, int64_t key,
+     struct msg *m)
 {
-	struct pending *p = calloc(1, sizeof *p);
+	struct pending *p;
+
+	if (key)
+		for (p = s->pend_head; p; p = p->next)
+			if (p->key == key && p->m) {
+				msg_unref(p->m);
+				p->m = NULL;
+			}
+	p = calloc(1, sizeof *p);
 
 	if (!p) {
 		/* Nothing acknowledged can be lost here: a reply that cannot
@@ -66,6 +75,7 @@ pend(struct server *s, struct conn *c, int64_t round, int is_write, struct msg *
 	p->conn = c ? conn_ref(c) : NULL;
 	p->round = round;
 	p->is_write = is_write;
+	p->key = key;
 	p->m = m;
 	if (s->pend_tail)
 		s->pend_tail->next = p;
@@ -85,7 +95,7 @@ server_reply(struct server *s, struct conn *c, char *json, size_t len, int is_wr
 		return;
 	/* Replies keep their order behind anything already waiting. */
 	if (store_group_open(s->st) || s->pend_head) {
-		pend(s, c, 0, is_write, m);
+		pend(s, c, 0, is_write, 0, m);
 		return;
 	}
 	conn_send(c, m);
@@ -93,7 +103,7 @@ server_reply(struct server *s, struct conn *c, char *json, size_t len, int is_wr
 }
 
 void
-server_event(struct server *s, int64_t round, char *json, size_t len)
+server_event(struct server *s, int64_t round, char *json, size_t len, int64_t key)
 {
 	struct msg *m = msg_new(json, len);
 
@@ -101,7 +111,7 @@ server_event(struct server *s, int64_t round, char *json, size_t len)
 	if (!m)
 		return;
 	if (store_group_open(s->st) || s->pend_head) {
-		pend(s, NULL, round, 0, m);
+		pend(s, NULL, round, 0, key, m);
 		return;
 	}
 	fanout_publish(s, round, m);
@@ -118,7 +128,9 @@ server_flush(struct server *s)
 	s->pend_head = s->pend_tail = NULL;
 	for (; p; p = next) {
 		next = p->next;
-		if (p->conn) {
+		if (!p->m) {
+			/* superseded by a later event with the same key */
+		} else if (p->conn) {
 			if (rc && p->is_write) {
 				size_t n;
 				char *err = dispatch_reply_to_error(
@@ -160,7 +172,8 @@ emit_event(void *arg, const struct os_event *ev)
 	}
 	json = dispatch_render_event(ev, &len);
 	if (json)
-		server_event(s, ev->round, json, len);
+		server_event(s, ev->round, json, len,
+			     ev->type == EV_VOTE_TALLY ? ev->post->id : 0);
 }
 
 static int
@@ -365,7 +378,8 @@ server_run(const struct server_opts *o)
 		info.options &= ~(uint64_t)LWS_SERVER_OPTION_DISABLE_IPV6;
 	if (!o->port)
 		info.port = 0;
-	lws_set_log_level(LLL_ERR, NULL);
+	lws_set_log_level(getenv("OPENSTRAT_LWS_LOG") ? atoi(getenv("OPENSTRAT_LWS_LOG"))
+							  : LLL_ERR, NULL);
 
 	s->ctx = lws_create_context(&info);
 	if (!s->ctx) {

@@ -168,10 +168,11 @@ write_some(struct conn *c)
 	first = c->q[c->q_head];
 	if (c->q_count == 1 || first->len + 2 > WS_BATCH_MAX) {
 		struct msg *m = queue_pop(c);
-		int w = lws_write(c->wsi, msg_payload(m), m->len, LWS_WRITE_TEXT);
+		int len = (int)m->len;
+		int w = lws_write(c->wsi, msg_payload(m), (size_t)len, LWS_WRITE_TEXT);
 
 		msg_unref(m);
-		if (w < (int)m->len)
+		if (w < len)
 			return -1;
 	} else {
 		p = s->scratch + LWS_PRE;

@@ -1,0 +1,165 @@
+#include "forum/rounds.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/util.h"
+#include "forum/forum_int.h"
+#include "store/posts.h"
+#include "store/priorities.h"
+#include "store/rounds.h"
+
+#define DOTS_MAX 1000
+
+int
+rounds_list(struct forum *f, const struct user *caller, struct round **out, size_t *n)
+{
+	struct round *all;
+	size_t cnt, kept = 0;
+	int rc = store_rounds_all(f->st, &all, &cnt);
+
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < cnt; i++) {
+		if (forum_round_visible(f, caller, &all[i]))
+			all[kept++] = all[i];
+		else
+			round_clear(&all[i]);
+	}
+	*out = all;
+	*n = kept;
+	return OS_OK;
+}
+
+int
+rounds_create(struct forum *f, const struct user *caller, struct round *r)
+{
+	char *title = NULL, *desc = NULL;
+	int rc;
+
+	if (!forum_is_moderator(caller))
+		return OS_EFORBIDDEN;
+	if (r->audience < 0 || r->audience >= AUD_COUNT || r->vote_mode < 0 ||
+	    r->vote_mode >= VOTE_MODE_COUNT)
+		return OS_EBADREQ;
+	if (r->vote_mode == VOTE_DOTS &&
+	    (r->dots_per_member < 1 || r->dots_per_member > DOTS_MAX))
+		return OS_EBADREQ;
+	if (r->vote_mode == VOTE_UPDOWN)
+		r->dots_per_member = 0;
+	rc = forum_text(r->title, OS_TITLE_MAX, 0, &title);
+	if (!rc)
+		rc = forum_text(r->description ? r->description : "", OS_DESC_MAX, 1, &desc);
+	if (rc)
+		goto out;
+	r->title = title;
+	r->description = desc;
+	r->phase = PHASE_DRAFT;
+	r->created_by = caller->id;
+	r->created_at = os_now_ms();
+	rc = store_round_insert(f->st, r);
+	r->title = r->description = NULL;
+	if (!rc)
+		rc = store_round_get(f->st, r->id, r);
+out:
+	free(title);
+	free(desc);
+	return rc;
+}
+
+int
+rounds_update(struct forum *f, const struct user *caller, int64_t id,
+	      const struct round_changes *ch, struct round *out)
+{
+	struct os_event ev = {.type = EV_ROUND_UPDATED};
+	char *title = NULL, *desc = NULL;
+	struct round r;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	rc = forum_round_for(f, caller, id, &r);
+	if (rc)
+		return rc;
+	if (!forum_is_moderator(caller)) {
+		rc = OS_EFORBIDDEN;
+		goto out;
+	}
+	if ((rc = forum_phase_allows(caller, &r, W_MANAGE)))
+		goto out;
+	if (ch->title && (rc = forum_text(ch->title, OS_TITLE_MAX, 0, &title)))
+		goto out;
+	if (ch->description && (rc = forum_text(ch->description, OS_DESC_MAX, 1, &desc)))
+		goto out;
+	if (ch->has_phase) {
+		if (ch->phase < 0 || ch->phase >= PHASE_COUNT) {
+			rc = OS_EBADREQ;
+			goto out;
+		}
+		if (ch->phase == PHASE_DRAFT && r.phase != PHASE_DRAFT) {
+			/* People have seen it; it cannot be hidden again. */
+			rc = OS_ECONFLICT;
+			goto out;
+		}
+	}
+	if (title) {
+		free(r.title);
+		r.title = title;
+		title = NULL;
+	}
+	if (desc) {
+		free(r.description);
+		r.description = desc;
+		desc = NULL;
+	}
+	if (ch->has_phase)
+		r.phase = ch->phase;
+	if (ch->has_closes_at)
+		r.closes_at = ch->closes_at;
+	if ((rc = store_round_update(f->st, &r)))
+		goto out;
+	ev.round = r.id;
+	ev.round_obj = &r;
+	forum_emit(f, &ev);
+	*out = r;
+	memset(&r, 0, sizeof r);
+out:
+	free(title);
+	free(desc);
+	round_clear(&r);
+	return rc;
+}
+
+int
+rounds_snapshot(struct forum *f, const struct user *caller, int64_t id,
+		struct round_snapshot *out)
+{
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	rc = forum_round_for(f, caller, id, &out->round);
+	if (!rc)
+		rc = store_posts_by_round(f->st, id, caller->id, forum_is_moderator(caller),
+					  &out->posts, &out->nposts);
+	if (!rc)
+		rc = store_priorities_by_round(f->st, id, &out->priorities,
+					       &out->npriorities);
+	if (rc)
+		rounds_snapshot_clear(out);
+	return rc;
+}
+
+void
+rounds_snapshot_clear(struct round_snapshot *s)
+{
+	round_clear(&s->round);
+	for (size_t i = 0; i < s->nposts; i++)
+		post_clear(&s->posts[i]);
+	free(s->posts);
+	for (size_t i = 0; i < s->npriorities; i++)
+		priority_clear(&s->priorities[i]);
+	free(s->priorities);
+	memset(s, 0, sizeof *s);
+}

@@ -1,0 +1,131 @@
+#include "store/comments.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "store/store_int.h"
+
+#define COMMENT_SELECT                                                      \
+	"SELECT c.id, c.post_id, p.round_id, c.parent_id, c.body, c.body_html, " \
+	"c.created_at, c.hidden, " STORE_USER_COLS("u") " FROM comments c "  \
+	"JOIN posts p ON p.id = c.post_id JOIN users u ON u.id = c.author_id "
+
+static int
+read_comment(sqlite3_stmt *s, struct comment *c)
+{
+	memset(c, 0, sizeof *c);
+	c->id = sqlite3_column_int64(s, 0);
+	c->post = sqlite3_column_int64(s, 1);
+	c->from_post = c->post;
+	c->round = sqlite3_column_int64(s, 2);
+	c->parent = sqlite3_column_int64(s, 3);
+	c->body = store_col_dup(s, 4);
+	c->body_html = store_col_dup(s, 5);
+	c->created_at = sqlite3_column_int64(s, 6);
+	c->hidden = sqlite3_column_int(s, 7);
+	store_read_user(s, 8, &c->author);
+	if (!c->body || !c->body_html) {
+		comment_clear(c);
+		return OS_ENOMEM;
+	}
+	return OS_OK;
+}
+
+int
+store_comment_insert(struct store *st, struct comment *c)
+{
+	sqlite3_stmt *s = store_stmt(st,
+		"INSERT INTO comments (post_id, parent_id, body, body_html, author_id, "
+		"created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	int rc;
+
+	if (!s)
+		return OS_EINTERNAL;
+	sqlite3_bind_int64(s, 1, c->post);
+	if (c->parent)
+		sqlite3_bind_int64(s, 2, c->parent);
+	sqlite3_bind_text(s, 3, c->body, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, c->body_html, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, c->author.id);
+	sqlite3_bind_int64(s, 6, c->created_at);
+	rc = sqlite3_step(s);
+	store_done(s);
+	if (rc == SQLITE_DONE)
+		c->id = store_last_id(st);
+	return store_rc(st, rc, "comment insert");
+}
+
+int
+store_comment_get(struct store *st, int64_t id, struct comment *c)
+{
+	sqlite3_stmt *s = store_stmt(st, COMMENT_SELECT "WHERE c.id = ?1");
+	int rc;
+
+	if (!s)
+		return OS_EINTERNAL;
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		rc = read_comment(s, c);
+	else
+		rc = rc == SQLITE_DONE ? OS_ENOTFOUND : store_rc(st, rc, "comment get");
+	store_done(s);
+	return rc;
+}
+
+int
+store_comments_by_post(struct store *st, int64_t post, int with_hidden,
+		       struct comment **out, size_t *n)
+{
+	sqlite3_stmt *s = store_stmt(st, COMMENT_SELECT
+		"WHERE (c.post_id = ?1 OR p.merged_into = ?1) AND (?2 OR c.hidden = 0) "
+		"ORDER BY c.id");
+	struct comment *arr = NULL;
+	size_t cnt = 0, cap = 0;
+	int rc, err = OS_OK;
+
+	*out = NULL;
+	*n = 0;
+	if (!s)
+		return OS_EINTERNAL;
+	sqlite3_bind_int64(s, 1, post);
+	sqlite3_bind_int(s, 2, with_hidden ? 1 : 0);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (store_grow((void **)&arr, &cap, cnt, sizeof *arr) ||
+		    read_comment(s, &arr[cnt])) {
+			err = OS_ENOMEM;
+			break;
+		}
+		/* A comment written on a merged post is shown on its target. */
+		arr[cnt].post = post;
+		cnt++;
+	}
+	store_done(s);
+	if (!err && rc != SQLITE_DONE)
+		err = store_rc(st, rc, "comments by post");
+	if (err) {
+		for (size_t i = 0; i < cnt; i++)
+			comment_clear(&arr[i]);
+		free(arr);
+		return err;
+	}
+	*out = arr;
+	*n = cnt;
+	return OS_OK;
+}
+
+int
+store_comment_set_hidden(struct store *st, int64_t id, int hidden)
+{
+	sqlite3_stmt *s = store_stmt(st, "UPDATE comments SET hidden = ?2 WHERE id = ?1");
+	int rc;
+
+	if (!s)
+		return OS_EINTERNAL;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int(s, 2, hidden ? 1 : 0);
+	rc = sqlite3_step(s);
+	store_done(s);
+	return store_rc(st, rc, "comment hide");
+}

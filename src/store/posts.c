@@ -1,0 +1,191 @@
+#include "store/posts.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "store/store_int.h"
+
+/* viewer's vote: value in updown rounds, dots in dots rounds. */
+#define POST_SELECT                                                           \
+	"SELECT p.id, p.round_id, p.kind, p.title, p.body, p.body_html, "     \
+	"p.created_at, p.status, p.hidden, p.merged_into, p.comment_count, "  \
+	"r.vote_mode, (SELECT priority_id FROM priority_posts pp "            \
+	"WHERE pp.post_id = p.id), "                                          \
+	"(SELECT CASE r.vote_mode WHEN 'dots' THEN v.dots ELSE v.value END "  \
+	"FROM votes v WHERE v.post_id = p.id AND v.user_id = ?1), "           \
+	STORE_USER_COLS("u") " FROM posts p JOIN rounds r ON r.id = p.round_id " \
+	"JOIN users u ON u.id = p.author_id "
+
+int
+store_post_tally(struct store *st, int64_t post, struct tally *t)
+{
+	sqlite3_stmt *s = store_stmt(st,
+		"SELECT role, up, down, dots FROM post_tallies WHERE post_id = ?1");
+	int rc;
+
+	memset(t, 0, sizeof *t);
+	if (!s)
+		return OS_EINTERNAL;
+	sqlite3_bind_int64(s, 1, post);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int role = os_role_parse((const char *)sqlite3_column_text(s, 0));
+
+		if (role < 0)
+			continue;
+		t->up[role] = sqlite3_column_int64(s, 1);
+		t->down[role] = sqlite3_column_int64(s, 2);
+		t->dots[role] = sqlite3_column_int64(s, 3);
+	}
+	store_done(s);
+	return rc == SQLITE_DONE ? OS_OK : store_rc(st, rc, "post tally");
+}
+
+static int
+read_post(struct store *st, sqlite3_stmt *s, struct post *p)
+{
+	char buf[16];
+
+	memset(p, 0, sizeof *p);
+	p->id = sqlite3_column_int64(s, 0);
+	p->round = sqlite3_column_int64(s, 1);
+	store_col_text(s, 2, buf, sizeof buf);
+	p->kind = os_kind_parse(buf);
+	p->title = store_col_dup(s, 3);
+	p->body = store_col_dup(s, 4);
+	p->body_html = store_col_dup(s, 5);
+	p->created_at = sqlite3_column_int64(s, 6);
+	store_col_text(s, 7, buf, sizeof buf);
+	p->status = os_status_parse(buf);
+	p->hidden = sqlite3_column_int(s, 8);
+	p->merged_into = sqlite3_column_int64(s, 9);
+	p->comment_count = sqlite3_column_int64(s, 10);
+	store_col_text(s, 11, buf, sizeof buf);
+	p->vote_mode = os_vote_mode_parse(buf);
+	p->priority = sqlite3_column_int64(s, 12);
+	p->my_vote = sqlite3_column_int(s, 13);
+	p->has_my_vote = 1;
+	store_read_user(s, 14, &p->author);
+	if (!p->title || !p->body || !p->body_html) {
+		post_clear(p);
+		return OS_ENOMEM;
+	}
+	return OS_OK;
+}
+
+int
+store_post_insert(struct store *st, struct post *p)
+{
+	sqlite3_stmt *s = store_stmt(st,
+		"INSERT INTO posts (round_id, kind, title, body, body_html, author_id, "
+		"created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+	int rc;
+
+	if (!s)
+		return OS_EINTERNAL;
+	sqlite3_bind_int64(s, 1, p->round);
+	sqlite3_bind_text(s, 2, os_kind_name(p->kind), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, p->title, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, p->body, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, p->body_html, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 6, p->author.id);
+	sqlite3_bind_int64(s, 7, p->created_at);
+	rc = sqlite3_step(s);
+	store_done(s);
+	if (rc == SQLITE_DONE)
+		p->id = store_last_id(st);
+	return store_rc(st, rc, "post insert");
+}
+
+int
+store_post_get(struct store *st, int64_t id, int64_t viewer_id, struct post *p)
+{
+	sqlite3_stmt *s = store_stmt(st, POST_SELECT "WHERE p.id = ?2");
+	int rc;
+
+	if (!s)
+		return OS_EINTERNAL;
+	sqlite3_bind_int64(s, 1, viewer_id);
+	sqlite3_bind_int64(s, 2, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		rc = read_post(st, s, p);
+	else
+		rc = rc == SQLITE_DONE ? OS_ENOTFOUND : store_rc(st, rc, "post get");
+	store_done(s);
+	if (rc == OS_OK && (rc = store_post_tally(st, id, &p->tally)))
+		post_clear(p);
+	return rc;
+}
+
+int
+store_posts_by_round(struct store *st, int64_t round, int64_t viewer_id,
+		     int with_hidden, struct post **out, size_t *n)
+{
+	sqlite3_stmt *s = store_stmt(st,
+		POST_SELECT "WHERE p.round_id = ?2 AND (?3 OR p.hidden = 0) ORDER BY p.id");
+	struct post *arr = NULL;
+	size_t cnt = 0, cap = 0;
+	int rc, err = OS_OK;
+
+	*out = NULL;
+	*n = 0;
+	if (!s)
+		return OS_EINTERNAL;
+	sqlite3_bind_int64(s, 1, viewer_id);
+	sqlite3_bind_int64(s, 2, round);
+	sqlite3_bind_int(s, 3, with_hidden ? 1 : 0);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (store_grow((void **)&arr, &cap, cnt, sizeof *arr) ||
+		    read_post(st, s, &arr[cnt])) {
+			err = OS_ENOMEM;
+			break;
+		}
+		cnt++;
+	}
+	store_done(s);
+	if (!err && rc != SQLITE_DONE)
+		err = store_rc(st, rc, "posts by round");
+	for (size_t i = 0; !err && i < cnt; i++)
+		err = store_post_tally(st, arr[i].id, &arr[i].tally);
+	if (err) {
+		for (size_t i = 0; i < cnt; i++)
+			post_clear(&arr[i]);
+		free(arr);
+		return err;
+	}
+	*out = arr;
+	*n = cnt;
+	return OS_OK;
+}
+
+int
+store_post_set_hidden(struct store *st, int64_t post, int hidden)
+{
+	sqlite3_stmt *s = store_stmt(st, "UPDATE posts SET hidden = ?2 WHERE id = ?1");
+	int rc;
+
+	if (!s)
+		return OS_EINTERNAL;
+	sqlite3_bind_int64(s, 1, post);
+	sqlite3_bind_int(s, 2, hidden ? 1 : 0);
+	rc = sqlite3_step(s);
+	store_done(s);
+	return store_rc(st, rc, "post hide");
+}
+
+int
+store_post_set_merged(struct store *st, int64_t post, int64_t target)
+{
+	sqlite3_stmt *s = store_stmt(st,
+		"UPDATE posts SET status = 'merged', merged_into = ?2 WHERE id = ?1");
+	int rc;
+
+	if (!s)
+		return OS_EINTERNAL;
+	sqlite3_bind_int64(s, 1, post);
+	sqlite3_bind_int64(s, 2, target);
+	rc = sqlite3_step(s);
+	store_done(s);
+	return store_rc(st, rc, "post merge");
+}
