@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what openstrat needs from Debian 12 packages, and only what is
+# missing; says nothing when everything is there. Idempotent. Run as root.
+#   contrib/setup.sh          build and run
+#   contrib/setup.sh --test   also what the tests need (Chromium, Node.js)
+set -euo pipefail
+
+need=(build-essential cmake pkg-config libwebsockets-dev libsqlite3-dev
+      libsodium-dev libcjson-dev libcmark-dev libxlsxwriter-dev check sqlite3)
+if [ "${1:-}" = "--test" ]; then
+	need+=(chromium procps)
+	command -v node >/dev/null 2>&1 || need+=(nodejs)
+	command -v npm >/dev/null 2>&1 || need+=(npm)
+fi
+
+missing=()
+for p in "${need[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	if [ "$(id -u)" != 0 ]; then
+		echo "openstrat: missing packages: ${missing[*]} (run as root to install them)" >&2
+		exit 1
+	fi
+	echo "openstrat: installing ${missing[*]}" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >/dev/null
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The second command of the README, and what CI runs: installs what is
+# missing, then builds and runs every test twice (a -Werror build, and an
+# AddressSanitizer + UndefinedBehaviorSanitizer build), then the end-to-end
+# browser tests in Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+contrib/setup.sh --test
+
+echo "== build (warnings are errors)"
+contrib/build.sh build -DOPENSTRAT_WERROR=ON
+echo "== unit and integration tests"
+(cd build && ctest --output-on-failure -j2)
+
+echo "== build with AddressSanitizer and UndefinedBehaviorSanitizer"
+contrib/build.sh build-asan -DOPENSTRAT_WERROR=ON -DOPENSTRAT_SANITIZE=ON
+echo "== unit and integration tests under the sanitizers"
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j2)
+
+if [ -f tests/e2e/package.json ]; then
+	echo "== end-to-end tests in Chromium"
+	(cd tests/e2e && npm install --no-audit --no-fund --loglevel=error >/dev/null &&
+		OPENSTRAT_BIN="$PWD/../../build/openstrat" node --test --test-concurrency=1)
+fi
