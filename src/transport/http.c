@@ -250,12 +250,10 @@ confirm_upgrade(struct server *s, struct lws *wsi, const char *up)
 	if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0 ||
 	    strcmp(uri, "/ws"))
 		return respond_now(wsi, 404, "not_found", "the WebSocket endpoint is /ws");
-	if (lws_hdr_total_length(wsi, WSI_TOKEN_PROTOCOL) > 0) {
-		if (lws_hdr_copy(wsi, protos, sizeof protos, WSI_TOKEN_PROTOCOL) <= 0 ||
-		    !strstr(protos, "openstrat.v1"))
-			return respond_now(wsi, 400, "bad_request",
-					   "the subprotocol is openstrat.v1");
-	}
+	if (lws_hdr_copy(wsi, protos, sizeof protos, WSI_TOKEN_PROTOCOL) <= 0 ||
+	    !strstr(protos, "openstrat.v1"))
+		return respond_now(wsi, 400, "bad_request",
+				   "the WebSocket subprotocol must be openstrat.v1");
 	if (http_origin_ok(s, wsi))
 		return respond_now(wsi, 403, "forbidden", "cross-origin WebSocket refused");
 	if (http_request_token(wsi, token, sizeof token))

@@ -257,13 +257,6 @@ static const struct lws_protocol_vhost_options hdr_csp = {
 	"object-src 'none'; base-uri 'none'; form-action 'self'; "
 	"frame-ancestors 'none'"};
 
-/* The WebSocket protocol is also the vhost's default, for clients that
- * name no subprotocol. */
-static const struct lws_protocol_vhost_options pvo_default = {
-	NULL, NULL, "default", "1"};
-static const struct lws_protocol_vhost_options pvo_ws = {
-	NULL, &pvo_default, "openstrat.v1", ""};
-
 static int
 origin_from_url(const char *url, char *out, size_t outsz, int *secure)
 {
@@ -366,7 +359,6 @@ server_run(const struct server_opts *o)
 	info.port = o->port ? o->port : CONTEXT_PORT_NO_LISTEN_SERVER;
 	info.iface = o->listen;
 	info.protocols = protocols;
-	info.pvo = &pvo_ws;
 	info.headers = &hdr_csp;
 	info.retry_and_idle_policy = &retry;
 	info.timeout_secs = 20;
