@@ -1,5 +1,6 @@
 #include "base/model.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <string.h>
 
@@ -149,4 +150,20 @@ post_score(const struct post *p)
 	if (p->vote_mode == VOTE_DOTS)
 		return (double)tally_dots(&p->tally);
 	return os_wilson_lower(tally_up(&p->tally), tally_down(&p->tally));
+}
+
+int
+os_username_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < 1 || n > OS_USERNAME_MAX || !isalnum((unsigned char)s[0]))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (!(isalnum(c) || c == '.' || c == '_' || c == '-'))
+			return 0;
+	}
+	return 1;
 }

@@ -34,6 +34,10 @@ int os_status_parse(const char *s);
 const char *os_target_name(int target);
 int os_target_parse(const char *s);
 
+/* 1 when s is a valid username: 1 to OS_USERNAME_MAX letters, digits, '.',
+ * '_' or '-', starting with a letter or digit. */
+int os_username_valid(const char *s);
+
 /* Field limits, in characters (code points) unless said otherwise. */
 #define OS_USERNAME_MAX   32   /* bytes; [a-z0-9._-], starting alphanumeric */
 #define OS_DISPLAY_MAX    80

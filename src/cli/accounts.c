@@ -40,22 +40,6 @@ cli_init(int argc, char **argv)
 	return 0;
 }
 
-int
-cli_valid_username(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n < 1 || n > OS_USERNAME_MAX || !isalnum((unsigned char)s[0]))
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (!(isalnum(c) || c == '.' || c == '_' || c == '-'))
-			return 0;
-	}
-	return 1;
-}
-
 static int
 read_password(char *buf, size_t sz)
 {
@@ -108,7 +92,7 @@ user_add(int argc, char **argv)
 				"customer\nusage: %s\n", usage);
 		return 2;
 	}
-	if (!cli_valid_username(name)) {
+	if (!os_username_valid(name)) {
 		fprintf(stderr, "openstrat: a username is 1 to %d letters, digits, '.', "
 				"'_' or '-', starting with a letter or digit\n",
 			OS_USERNAME_MAX);

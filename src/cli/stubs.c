@@ -4,13 +4,6 @@
 #include "cli/cli.h"
 
 int
-cli_invite(int argc, char **argv)
-{
-	fprintf(stderr, "openstrat: invite is not available in this version yet\n");
-	return 1;
-}
-
-int
 cli_export(int argc, char **argv)
 {
 	fprintf(stderr, "openstrat: export is not available in this version yet\n");

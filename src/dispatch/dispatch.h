@@ -26,6 +26,9 @@ struct dispatch_hub {
 	 * how many there are. Returns the number copied. */
 	size_t (*online)(void *arg, int64_t round, struct user *out, size_t max,
 			 size_t *total);
+	/* The address people reach the server at, "https://host[:port]", as
+	 * conn sees it (for links such as invites). */
+	const char *(*base_url)(void *arg, void *conn);
 	void *arg;
 };
 

@@ -43,5 +43,6 @@ int req_fail(struct req *r, int err, const char *fmt, ...)
 /* The op tables of each area, ending with a {NULL} entry. */
 extern const struct op ops_session[];
 extern const struct op ops_forum[];
+extern const struct op ops_people[];
 
 #endif

@@ -202,3 +202,36 @@ store_member_revoke(struct store *st, int64_t round, int64_t user_id)
 		return OS_ENOTFOUND;
 	return store_rc(st, rc, "member revoke");
 }
+
+int
+store_members_list(struct store *st, int64_t round, struct user **out, size_t *n)
+{
+	sqlite3_stmt *s = store_stmt(st,
+		"SELECT " STORE_USER_COLS("u") " FROM round_members m JOIN users u ON "
+		"u.id = m.user_id WHERE m.round_id = ?1 AND m.revoked_at IS NULL "
+		"ORDER BY u.org, u.display_name");
+	struct user *arr = NULL;
+	size_t cnt = 0, cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!s)
+		return OS_EINTERNAL;
+	sqlite3_bind_int64(s, 1, round);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (store_grow((void **)&arr, &cap, cnt, sizeof *arr)) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		store_read_user(s, 0, &arr[cnt++]);
+	}
+	store_done(s);
+	if (rc != SQLITE_DONE) {
+		free(arr);
+		return store_rc(st, rc, "members list");
+	}
+	*out = arr;
+	*n = cnt;
+	return OS_OK;
+}

@@ -30,4 +30,7 @@ int store_member_add(struct store *st, int64_t round, int64_t user_id,
 /* Marks a membership revoked. OS_ENOTFOUND when there is no active one. */
 int store_member_revoke(struct store *st, int64_t round, int64_t user_id);
 
+/* The active members of a round (customers), by name. Caller frees. */
+int store_members_list(struct store *st, int64_t round, struct user **out, size_t *n);
+
 #endif

@@ -20,10 +20,12 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "dispatch/render.h"
+#include "forum/invites.h"
+#include "store/rounds.h"
 #include "store/users.h"
 
 enum route { R_NONE, R_LOGIN, R_LOGOUT, R_HEALTH, R_STATIC, R_NOT_FOUND,
-	     R_METHOD };
+	     R_METHOD, R_INVITE_INFO, R_INVITE_ACCEPT };
 
 struct http_pss {
 	struct server *srv;
@@ -49,6 +51,10 @@ struct http_pss {
 	struct user login_user;
 	int login_known;
 	char login_name[OS_USERNAME_SZ * 2];
+
+	/* An invite acceptance waiting for its password hash. */
+	char inv_token[OS_TOKEN_STR_LEN];
+	char *inv_display, *inv_org;
 };
 
 size_t
@@ -64,6 +70,8 @@ pss_reset(struct http_pss *p)
 		pwpool_cancel(p->srv->pw, p->job);
 	os_buf_free(&p->body);
 	free(p->resp);
+	free(p->inv_display);
+	free(p->inv_org);
 	memset(p, 0, sizeof *p);
 }
 
@@ -350,8 +358,11 @@ serve_static(struct server *s, struct lws *wsi, const char *path)
 	return 0;
 }
 
+/* Signs p->login_user in: a new session, committed, and the contract's
+ * answer with the token and the cookie. round (not 0) is added for the
+ * client to open. */
 static void
-login_reply(struct http_pss *p)
+signed_in_reply(struct http_pss *p, int64_t round)
 {
 	struct server *s = p->srv;
 	char token[OS_TOKEN_STR_LEN], cookie[256];
@@ -375,6 +386,8 @@ login_reply(struct http_pss *p)
 	o = cJSON_CreateObject();
 	cJSON_AddItemToObject(o, "user", render_user(&p->login_user));
 	cJSON_AddStringToObject(o, "token", token);
+	if (round)
+		cJSON_AddNumberToObject(o, "round", (double)round);
 	snprintf(cookie, sizeof cookie,
 		 "os_session=%s; HttpOnly; SameSite=Strict; Path=/%s", token,
 		 s->secure ? "; Secure" : "");
@@ -395,7 +408,7 @@ login_done(void *arg, int result, const char *new_hash)
 		if (new_hash && store_op_begin(s->st) == OS_OK)
 			store_op_end(s->st, store_user_set_hash(s->st, p->login_user.id,
 								new_hash) == OS_OK);
-		login_reply(p);
+		signed_in_reply(p, 0);
 		return;
 	}
 	if (result != OS_OK && result != OS_EBADCRED) {
@@ -476,6 +489,160 @@ handle_logout(struct http_pss *p)
 	respond(p, 204, NULL, NULL, 0);
 }
 
+static int
+invite_error(struct http_pss *p, int rc)
+{
+	switch (rc) {
+	case OS_ENOTFOUND:
+		respond_error(p, OS_ENOTFOUND, "this invite link is not valid");
+		break;
+	case OS_EINVUSED:
+		respond_error(p, rc, "this invite has already been used; sign in instead");
+		break;
+	case OS_EINVEXPIRED:
+		respond_error(p, rc, "this invite has expired; ask for a new one");
+		break;
+	case OS_EUSERTAKEN:
+		respond_error(p, rc, "that username is taken; choose another");
+		break;
+	default:
+		respond_error(p, rc, NULL);
+		break;
+	}
+	return rc;
+}
+
+/* GET /api/invite?token=T: what the invite page shows before the form. */
+static void
+handle_invite_info(struct http_pss *p)
+{
+	struct server *s = p->srv;
+	char arg[OS_TOKEN_STR_LEN + 16];
+	const char *token;
+	struct invite inv;
+	cJSON *o;
+	int rc;
+
+	token = lws_get_urlarg_by_name(p->wsi, "token=", arg, (int)sizeof arg);
+	if (!token) {
+		respond_error(p, OS_EBADREQ, "the invite token is missing");
+		return;
+	}
+	rc = invites_check(s->forum, token, &inv);
+	if (rc) {
+		invite_error(p, rc);
+		return;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "role", os_role_name(inv.role));
+	render_time(o, "expires_at", inv.expires_at, 0);
+	if (inv.round) {
+		struct round r;
+
+		if (store_round_get(s->st, inv.round, &r) == OS_OK) {
+			cJSON *ro = cJSON_AddObjectToObject(o, "round");
+
+			cJSON_AddNumberToObject(ro, "id", (double)r.id);
+			cJSON_AddStringToObject(ro, "title", r.title);
+			round_clear(&r);
+		}
+	}
+	respond_json(p, 200, o);
+}
+
+static void
+invite_hashed(void *arg, int result, const char *new_hash)
+{
+	struct http_pss *p = arg;
+	struct server *s = p->srv;
+	struct invite inv;
+	int rc;
+
+	p->job = NULL;
+	if (result != OS_OK || !new_hash) {
+		respond_error(p, OS_EINTERNAL, NULL);
+		return;
+	}
+	/* Everything is checked again: the invite may have been used, or the
+	 * name taken, while the password was hashed. */
+	rc = invites_check(s->forum, p->inv_token, &inv);
+	if (!rc)
+		rc = store_op_begin(s->st);
+	if (!rc) {
+		rc = invites_accept(s->forum, p->inv_token, p->login_name, p->inv_display,
+				    p->inv_org, new_hash, &p->login_user);
+		store_op_end(s->st, rc == OS_OK);
+	}
+	if (rc) {
+		invite_error(p, rc);
+		return;
+	}
+	signed_in_reply(p, inv.round);
+}
+
+/* POST /api/invite/accept {token, username, password, display_name, org}. */
+static void
+handle_invite_accept(struct http_pss *p)
+{
+	struct server *s = p->srv;
+	const cJSON *tok, *user, *pw, *disp, *org;
+	struct invite inv;
+	struct user existing;
+	cJSON *in;
+	int rc, err;
+
+	in = p->body.data ? cJSON_ParseWithLength(p->body.data, p->body.len) : NULL;
+	if (p->body.data)
+		sodium_memzero(p->body.data, p->body.len);
+	tok = cJSON_GetObjectItemCaseSensitive(in, "token");
+	user = cJSON_GetObjectItemCaseSensitive(in, "username");
+	pw = cJSON_GetObjectItemCaseSensitive(in, "password");
+	disp = cJSON_GetObjectItemCaseSensitive(in, "display_name");
+	org = cJSON_GetObjectItemCaseSensitive(in, "org");
+	if (!cJSON_IsString(tok) || !cJSON_IsString(user) || !cJSON_IsString(pw) ||
+	    !cJSON_IsString(disp) || (org && !cJSON_IsNull(org) && !cJSON_IsString(org))) {
+		respond_error(p, OS_EBADREQ, "send {\"token\", \"username\", \"password\", "
+					     "\"display_name\", \"org\"}");
+		goto out;
+	}
+	if ((rc = invites_check(s->forum, tok->valuestring, &inv))) {
+		invite_error(p, rc);
+		goto out;
+	}
+	if (invites_validate_fields(user->valuestring, disp->valuestring,
+				    cJSON_IsString(org) ? org->valuestring : "")) {
+		respond_error(p, OS_EBADREQ,
+			      "a username is 1 to 32 letters, digits, '.', '_' or '-'; a "
+			      "display name 1 to 80 characters, an organisation at most 80");
+		goto out;
+	}
+	if (os_utf8_len(pw->valuestring) < OS_PASSWORD_MIN ||
+	    strlen(pw->valuestring) > OS_PASSWORD_MAX) {
+		respond_error(p, OS_EBADREQ, "the password must be at least 8 characters");
+		goto out;
+	}
+	if (store_user_by_name(s->st, user->valuestring, &existing, NULL, 0) == OS_OK) {
+		invite_error(p, OS_EUSERTAKEN);
+		goto out;
+	}
+	snprintf(p->inv_token, sizeof p->inv_token, "%s", tok->valuestring);
+	snprintf(p->login_name, sizeof p->login_name, "%s", user->valuestring);
+	p->inv_display = strdup(disp->valuestring);
+	p->inv_org = strdup(cJSON_IsString(org) ? org->valuestring : "");
+	if (!p->inv_display || !p->inv_org) {
+		respond_error(p, OS_EINTERNAL, NULL);
+		goto out;
+	}
+	p->job = pwpool_submit(s->pw, pw->valuestring, NULL, invite_hashed, p, &err);
+	if (!p->job)
+		respond_error(p, err == OS_EBUSY ? OS_EBUSY : OS_EINTERNAL,
+			      "the server is busy; try again shortly");
+out:
+	if (cJSON_IsString(pw))
+		sodium_memzero(pw->valuestring, strlen(pw->valuestring));
+	cJSON_Delete(in);
+}
+
 static void
 run_post(struct http_pss *p)
 {
@@ -489,6 +656,9 @@ run_post(struct http_pss *p)
 		break;
 	case R_LOGOUT:
 		handle_logout(p);
+		break;
+	case R_INVITE_ACCEPT:
+		handle_invite_accept(p);
 		break;
 	default:
 		respond_error(p, OS_ENOTFOUND, "no such endpoint");
@@ -505,6 +675,10 @@ route_of(const char *path, int is_post)
 		return is_post ? R_LOGOUT : R_METHOD;
 	if (!strcmp(path, "/healthz"))
 		return is_post ? R_METHOD : R_HEALTH;
+	if (!strcmp(path, "/api/invite/accept"))
+		return is_post ? R_INVITE_ACCEPT : R_METHOD;
+	if (!strcmp(path, "/api/invite"))
+		return is_post ? R_METHOD : R_INVITE_INFO;
 	if (!strncmp(path, "/api/", 5) || !strcmp(path, "/api"))
 		return R_NOT_FOUND;
 	return is_post ? R_METHOD : R_STATIC;
@@ -551,6 +725,9 @@ http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		}
 		case R_STATIC:
 			return serve_static(s, wsi, p->path);
+		case R_INVITE_INFO:
+			handle_invite_info(p);
+			return 0;
 		case R_NOT_FOUND:
 			respond_error(p, OS_ENOTFOUND, "no such endpoint");
 			return 0;

@@ -53,6 +53,7 @@ struct conn {
 	uint64_t id;
 	struct user user;
 	unsigned char session_hash[32];
+	char base_url[300];   /* how this client reaches us, for links */
 
 	/* Inbound message assembly. */
 	char *rx;

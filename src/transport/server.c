@@ -165,9 +165,20 @@ emit_event(void *arg, const struct os_event *ev)
 	char *json;
 
 	if (ev->type == EV_ACCESS_REVOKED) {
+		/* The subscription ends now; the notice goes out with the
+		 * commit, like every other event. */
+		char notice[96];
+
+		snprintf(notice, sizeof notice,
+			 "{\"ev\":\"access.revoked\",\"round\":%lld}", (long long)ev->round);
 		for (struct conn *c = s->conns; c; c = c->next)
-			if (c->user.id == ev->user_id)
+			if (c->user.id == ev->user_id) {
+				char *copy = strdup(notice);
+
 				fanout_unsubscribe(s, c, ev->round);
+				if (copy)
+					server_reply(s, c, copy, strlen(copy), 0);
+			}
 		return;
 	}
 	json = dispatch_render_event(ev, &len);
@@ -186,6 +197,14 @@ static void
 hub_unsubscribe(void *arg, void *conn, int64_t round)
 {
 	fanout_unsubscribe(arg, conn, round);
+}
+
+static const char *
+hub_base_url(void *arg, void *conn)
+{
+	struct conn *c = conn;
+
+	return c ? c->base_url : "";
 }
 
 static size_t
@@ -337,6 +356,7 @@ server_run(const struct server_opts *o)
 	hub.subscribe = hub_subscribe;
 	hub.unsubscribe = hub_unsubscribe;
 	hub.online = hub_online;
+	hub.base_url = hub_base_url;
 	hub.arg = s;
 	s->disp = dispatch_new(s->forum, &hub);
 	s->throttle = throttle_new();

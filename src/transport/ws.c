@@ -5,6 +5,7 @@
  */
 #include "transport/internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -213,8 +214,14 @@ authenticate(struct server *s, struct lws *wsi, struct conn *c)
 
 	if (http_request_token(wsi, token, sizeof token))
 		return OS_EUNAUTH;
+	char host[256];
 	int rc;
 
+	if (s->origin[0])
+		snprintf(c->base_url, sizeof c->base_url, "%s", s->origin);
+	else if (lws_hdr_copy(wsi, host, sizeof host, WSI_TOKEN_HOST) > 0)
+		snprintf(c->base_url, sizeof c->base_url, "%s://%s",
+			 s->secure ? "https" : "http", host);
 	session_token_hash(token, c->session_hash);
 	rc = session_resolve(s->st, &s->policy, token, 1, &c->user);
 	if (store_group_open(s->st))

@@ -1,0 +1,44 @@
+#ifndef OS_FORUM_INVITES_H
+#define OS_FORUM_INVITES_H
+
+/*
+ * Invites: a link that lets one person create an account. Customer invites
+ * name a round (whose audience must be "invited") and make the new account
+ * a member of it; employee invites name none. Tokens are 32 random bytes
+ * handed out once; only their hash is stored. Single use, expiring.
+ */
+
+#include <stdint.h>
+
+#include "auth/session.h"
+#include "base/model.h"
+#include "forum/forum.h"
+#include "store/invites.h"
+
+#define INVITE_HOURS_DEFAULT (7 * 24)
+#define INVITE_HOURS_MAX (90 * 24)
+
+/* Creates an invite. caller NULL is the command line (no rate limit, no
+ * visibility check). expires_hours 0 means the default. */
+int invites_create(struct forum *f, const struct user *caller, int role,
+		   int64_t round, int expires_hours, char token[OS_TOKEN_STR_LEN],
+		   int64_t *expires_at);
+
+/* Checks a token without using it: OS_OK with *inv filled, OS_ENOTFOUND,
+ * OS_EINVUSED or OS_EINVEXPIRED. */
+int invites_check(struct forum *f, const char *token, struct invite *inv);
+
+/* Uses the invite: creates the account (role from the invite) with the
+ * given password hash, adds a customer to the invite's round, marks the
+ * invite used and writes the audit log. Inside a store operation; *out
+ * gets the new user. OS_EUSERTAKEN, OS_EINVUSED, OS_EINVEXPIRED,
+ * OS_EBADREQ for a malformed username, display name or organisation. */
+int invites_accept(struct forum *f, const char *token, const char *username,
+		   const char *display_name, const char *org, const char *pw_hash,
+		   struct user *out);
+
+/* Validates the fields of an acceptance before any hashing is spent. */
+int invites_validate_fields(const char *username, const char *display_name,
+			    const char *org);
+
+#endif

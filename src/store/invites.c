@@ -1,0 +1,81 @@
+#include "store/invites.h"
+
+#include <string.h>
+
+#include "base/err.h"
+#include "base/model.h"
+#include "base/util.h"
+#include "store/store_int.h"
+
+int
+store_invite_insert(struct store *st, const unsigned char hash[32], int role,
+		    int64_t round, int64_t created_by, int64_t expires_at, int64_t *id)
+{
+	sqlite3_stmt *s = store_stmt(st,
+		"INSERT INTO invites (token_hash, role, round_id, created_by, created_at, "
+		"expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	int rc;
+
+	if (!s)
+		return OS_EINTERNAL;
+	sqlite3_bind_blob(s, 1, hash, 32, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, os_role_name(role), -1, SQLITE_STATIC);
+	if (round)
+		sqlite3_bind_int64(s, 3, round);
+	if (created_by)
+		sqlite3_bind_int64(s, 4, created_by);
+	sqlite3_bind_int64(s, 5, os_now_ms());
+	sqlite3_bind_int64(s, 6, expires_at);
+	rc = sqlite3_step(s);
+	store_done(s);
+	if (rc == SQLITE_DONE && id)
+		*id = store_last_id(st);
+	return store_rc(st, rc, "invite insert");
+}
+
+int
+store_invite_by_hash(struct store *st, const unsigned char hash[32], struct invite *inv)
+{
+	sqlite3_stmt *s = store_stmt(st,
+		"SELECT id, role, round_id, created_by, expires_at, used_at FROM invites "
+		"WHERE token_hash = ?1");
+	int rc;
+
+	memset(inv, 0, sizeof *inv);
+	if (!s)
+		return OS_EINTERNAL;
+	sqlite3_bind_blob(s, 1, hash, 32, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		inv->id = sqlite3_column_int64(s, 0);
+		inv->role = os_role_parse((const char *)sqlite3_column_text(s, 1));
+		inv->round = sqlite3_column_int64(s, 2);
+		inv->created_by = sqlite3_column_int64(s, 3);
+		inv->expires_at = sqlite3_column_int64(s, 4);
+		inv->used_at = sqlite3_column_int64(s, 5);
+		rc = OS_OK;
+	} else {
+		rc = rc == SQLITE_DONE ? OS_ENOTFOUND : store_rc(st, rc, "invite get");
+	}
+	store_done(s);
+	return rc;
+}
+
+int
+store_invite_use(struct store *st, int64_t id, int64_t user_id, int64_t now)
+{
+	sqlite3_stmt *s = store_stmt(st,
+		"UPDATE invites SET used_at = ?3, used_by = ?2 WHERE id = ?1 AND used_at IS NULL");
+	int rc;
+
+	if (!s)
+		return OS_EINTERNAL;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, user_id);
+	sqlite3_bind_int64(s, 3, now);
+	rc = sqlite3_step(s);
+	store_done(s);
+	if (rc == SQLITE_DONE && !sqlite3_changes(store_handle(st)))
+		return OS_EINVUSED;
+	return store_rc(st, rc, "invite use");
+}
