@@ -1,0 +1,301 @@
+/*
+ * The role matrix: every operation of the protocol, for every role, against
+ * every kind of target, with the answer the contract gives. Isolation of
+ * customers is the one thing that must never fail; this table is where a
+ * new operation gets its row.
+ *
+ * Roles: admin, manager, employee, a customer invited to the round, a
+ * customer who is not, and anonymous (no session: the upgrade itself is
+ * refused, and so is every HTTP endpoint that needs a session).
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "osclient.h"
+
+enum { ADMIN, MANAGER, EMPLOYEE, CUST_IN, CUST_OUT, NROLES };
+static const char *const role_names[NROLES] = {"admin", "manager", "employee",
+					       "customer (invited)",
+					       "customer (not invited)"};
+
+#define OK "ok"
+#define NF "not_found"
+#define FB "forbidden"
+
+/*
+ * Targets, substituted into the requests:
+ *   $R  an open round with audience invited; the invited customer is in it
+ *   $I  an open internal round
+ *   $D  a draft round
+ *   $P  an idea in $R        $Q an idea in $I
+ *   $C  a comment on $P      $M a chat message in $R
+ *   $X  a customer account used as the object of membership changes
+ *   $N  a number unique to the request (titles that must not clash)
+ */
+static const struct row {
+	const char *req;
+	const char *want[NROLES];
+} rows[] = {
+	{"{\"op\":\"hello\"}", {OK, OK, OK, OK, OK}},
+	{"{\"op\":\"rounds.list\"}", {OK, OK, OK, OK, OK}},
+	{"{\"op\":\"round.create\",\"title\":\"New $N\",\"audience\":\"internal\",\"vote_mode\":\"updown\"}",
+	 {OK, OK, FB, FB, FB}},
+	{"{\"op\":\"round.update\",\"round\":$R,\"description\":\"Updated $N\"}", {OK, OK, FB, FB, NF}},
+	{"{\"op\":\"round.update\",\"round\":$I,\"description\":\"Updated $N\"}", {OK, OK, FB, NF, NF}},
+	{"{\"op\":\"round.update\",\"round\":$D,\"description\":\"Updated $N\"}", {OK, OK, NF, NF, NF}},
+	{"{\"op\":\"round.subscribe\",\"round\":$R}", {OK, OK, OK, OK, NF}},
+	{"{\"op\":\"round.subscribe\",\"round\":$I}", {OK, OK, OK, NF, NF}},
+	{"{\"op\":\"round.subscribe\",\"round\":$D}", {OK, OK, NF, NF, NF}},
+	{"{\"op\":\"round.subscribe\",\"round\":999999}", {NF, NF, NF, NF, NF}},
+	{"{\"op\":\"round.unsubscribe\",\"round\":$R}", {OK, OK, OK, OK, OK}},
+	{"{\"op\":\"post.create\",\"round\":$R,\"kind\":\"idea\",\"title\":\"Idea $N\",\"body\":\"b\"}",
+	 {OK, OK, OK, OK, NF}},
+	{"{\"op\":\"post.create\",\"round\":$I,\"kind\":\"idea\",\"title\":\"Idea $N\",\"body\":\"b\"}",
+	 {OK, OK, OK, NF, NF}},
+	{"{\"op\":\"post.create\",\"round\":$R,\"kind\":\"plan\",\"title\":\"Plan $N\",\"body\":\"b\"}",
+	 {OK, OK, FB, FB, NF}},
+	{"{\"op\":\"post.create\",\"round\":$D,\"kind\":\"idea\",\"title\":\"Idea $N\",\"body\":\"b\"}",
+	 {"phase_closed", "phase_closed", NF, NF, NF}},
+	{"{\"op\":\"post.get\",\"post\":$P}", {OK, OK, OK, OK, NF}},
+	{"{\"op\":\"post.get\",\"post\":$Q}", {OK, OK, OK, NF, NF}},
+	{"{\"op\":\"comment.create\",\"post\":$P,\"body\":\"c $N\"}", {OK, OK, OK, OK, NF}},
+	{"{\"op\":\"comment.create\",\"post\":$Q,\"body\":\"c $N\"}", {OK, OK, OK, NF, NF}},
+	{"{\"op\":\"comment.create\",\"post\":$P,\"parent\":$C,\"body\":\"r $N\"}", {OK, OK, OK, OK, NF}},
+	{"{\"op\":\"vote.cast\",\"post\":$P,\"value\":1}", {OK, OK, OK, OK, NF}},
+	{"{\"op\":\"vote.cast\",\"post\":$Q,\"value\":-1}", {OK, OK, OK, NF, NF}},
+	{"{\"op\":\"chat.send\",\"round\":$R,\"body\":\"hi $N\"}", {OK, OK, OK, OK, NF}},
+	{"{\"op\":\"chat.send\",\"round\":$I,\"body\":\"hi $N\"}", {OK, OK, OK, NF, NF}},
+	{"{\"op\":\"chat.history\",\"round\":$R}", {OK, OK, OK, OK, NF}},
+	{"{\"op\":\"chat.history\",\"round\":$I}", {OK, OK, OK, NF, NF}},
+	{"{\"op\":\"invite.create\",\"role\":\"customer\",\"round\":$R}", {OK, OK, FB, FB, FB}},
+	{"{\"op\":\"invite.create\",\"role\":\"employee\"}", {OK, OK, FB, FB, FB}},
+	{"{\"op\":\"round.members\",\"round\":$R}", {OK, OK, FB, FB, NF}},
+	{"{\"op\":\"member.add\",\"round\":$R,\"user\":$X}", {OK, OK, FB, FB, NF}},
+	{"{\"op\":\"member.revoke\",\"round\":$R,\"user\":$X}", {OK, OK, FB, FB, NF}},
+	{"{\"op\":\"flag.create\",\"target\":\"post\",\"id\":$P,\"reason\":\"r\"}", {OK, OK, OK, OK, NF}},
+	{"{\"op\":\"flag.create\",\"target\":\"comment\",\"id\":$C,\"reason\":\"r\"}", {OK, OK, OK, OK, NF}},
+	{"{\"op\":\"flag.create\",\"target\":\"chat\",\"id\":$M,\"reason\":\"r\"}", {OK, OK, OK, OK, NF}},
+	{"{\"op\":\"flag.create\",\"target\":\"post\",\"id\":$Q,\"reason\":\"r\"}", {OK, OK, OK, NF, NF}},
+	{"{\"op\":\"mod.hide\",\"target\":\"post\",\"id\":$P,\"hidden\":false}", {OK, OK, FB, FB, NF}},
+	{"{\"op\":\"mod.hide\",\"target\":\"comment\",\"id\":$C,\"hidden\":false}", {OK, OK, FB, FB, NF}},
+	{"{\"op\":\"mod.hide\",\"target\":\"chat\",\"id\":$M,\"hidden\":false}", {OK, OK, FB, FB, NF}},
+	{"{\"op\":\"mod.queue\"}", {OK, OK, FB, FB, FB}},
+	{"{\"op\":\"mod.queue\",\"round\":$R}", {OK, OK, FB, FB, FB}},
+	{"{\"op\":\"audit.list\"}", {OK, FB, FB, FB, FB}},
+	{"{\"op\":\"no.such.op\"}", {"unknown_op", "unknown_op", "unknown_op", "unknown_op", "unknown_op"}},
+};
+
+static struct osx_server srv;
+static char tokens[NROLES][OSX_TOKEN_MAX];
+static long long id_R, id_I, id_D, id_P, id_Q, id_C, id_M, id_X;
+
+static cJSON *
+must(cJSON *r, const char *what)
+{
+	ck_assert_msg(r && osx_ok(r), "setup %s: %s", what, osx_jtext(r));
+	return r;
+}
+
+static long long
+create(struct osx_ws *ws, const char *what, const char *path, const char *req)
+{
+	cJSON *req_json = cJSON_Parse(req);
+	cJSON *r = must(osx_ws_request(ws, req_json, 0), what);
+	long long id = osx_jint(r, path, 0);
+
+	cJSON_Delete(r);
+	cJSON_Delete(req_json);
+	return id;
+}
+
+static void
+setup(void)
+{
+	static const char *const extra[] = {"--rate-limit", "0", "--flag-threshold", "0", NULL};
+	char req[256], token[64];
+	struct osx_http_resp resp;
+	struct osx_cli_result res;
+	struct osx_ws *m;
+
+	ck_assert_int_eq(osx_server_start(&srv, extra), 0);
+	ck_assert_int_eq(osx_user_new(&srv, "root", "admin", tokens[ADMIN], OSX_TOKEN_MAX), 0);
+	ck_assert_int_eq(osx_user_new(&srv, "mgr", "manager", tokens[MANAGER], OSX_TOKEN_MAX), 0);
+	ck_assert_int_eq(osx_user_new(&srv, "emp", "employee", tokens[EMPLOYEE], OSX_TOKEN_MAX), 0);
+	ck_assert_int_eq(osx_user_new(&srv, "outsider", "customer", tokens[CUST_OUT], OSX_TOKEN_MAX), 0);
+	m = osx_ws_open(srv.port, tokens[MANAGER]);
+	ck_assert_ptr_nonnull(m);
+	id_R = create(m, "round R", "round.id", "{\"op\":\"round.create\",\"title\":\"R\","
+		      "\"audience\":\"invited\",\"vote_mode\":\"updown\"}");
+	id_I = create(m, "round I", "round.id", "{\"op\":\"round.create\",\"title\":\"I\","
+		      "\"audience\":\"internal\",\"vote_mode\":\"updown\"}");
+	id_D = create(m, "round D", "round.id", "{\"op\":\"round.create\",\"title\":\"D\","
+		      "\"audience\":\"internal\",\"vote_mode\":\"updown\"}");
+	snprintf(req, sizeof req, "{\"op\":\"round.update\",\"round\":%lld,\"phase\":\"open\"}", id_R);
+	create(m, "open R", "round.id", req);
+	snprintf(req, sizeof req, "{\"op\":\"round.update\",\"round\":%lld,\"phase\":\"open\"}", id_I);
+	create(m, "open I", "round.id", req);
+	snprintf(req, sizeof req, "{\"op\":\"post.create\",\"round\":%lld,\"kind\":\"idea\","
+		 "\"title\":\"P\",\"body\":\"p\"}", id_R);
+	id_P = create(m, "post P", "post.id", req);
+	snprintf(req, sizeof req, "{\"op\":\"post.create\",\"round\":%lld,\"kind\":\"idea\","
+		 "\"title\":\"Q\",\"body\":\"q\"}", id_I);
+	id_Q = create(m, "post Q", "post.id", req);
+	snprintf(req, sizeof req, "{\"op\":\"comment.create\",\"post\":%lld,\"body\":\"c\"}", id_P);
+	id_C = create(m, "comment C", "comment.id", req);
+	snprintf(req, sizeof req, "{\"op\":\"chat.send\",\"round\":%lld,\"body\":\"m\"}", id_R);
+	id_M = create(m, "chat M", "chat.id", req);
+	osx_ws_close(m);
+
+	/* The invited customer comes in through an invite, as in life. */
+	ck_assert_int_eq(osx_cli(&res, NULL, NULL, "invite", "create", "--db", srv.db, "--role",
+				 "customer", "--round", (snprintf(req, sizeof req, "%lld", id_R), req),
+				 (char *)NULL), 0);
+	snprintf(token, sizeof token, "%.43s", res.out);
+	osx_cli_free(&res);
+	snprintf(req, sizeof req, "{\"token\":\"%s\",\"username\":\"insider\",\"password\":"
+		 "\"insider-pass-1\",\"display_name\":\"In Sider\",\"org\":\"Nordbank\"}", token);
+	ck_assert_int_eq(osx_http(srv.port, "POST", "/api/invite/accept", NULL, req, &resp), 200);
+	{
+		cJSON *j = osx_http_json(&resp);
+
+		snprintf(tokens[CUST_IN], OSX_TOKEN_MAX, "%s", osx_jstr(j, "token"));
+		cJSON_Delete(j);
+	}
+	osx_http_free(&resp);
+	/* The object of membership changes: another customer. */
+	ck_assert_int_eq(osx_user_add(&srv, "xavier", "x-password-1", "customer", NULL, "Helio"), 0);
+	ck_assert_int_eq(osx_http(srv.port, "POST", "/api/login", NULL,
+				  "{\"username\":\"xavier\",\"password\":\"x-password-1\"}",
+				  &resp), 200);
+	{
+		cJSON *j = osx_http_json(&resp);
+
+		id_X = osx_jint(j, "user.id", 0);
+		cJSON_Delete(j);
+	}
+	osx_http_free(&resp);
+	ck_assert_int_gt(id_X, 0);
+}
+
+static void
+teardown(void)
+{
+	int st = osx_server_stop(&srv);
+
+	osx_server_cleanup(&srv);
+	ck_assert_int_eq(st, 0);
+}
+
+static void
+substitute(const char *tmpl, char *out, size_t outsz, int n)
+{
+	size_t o = 0;
+
+	for (const char *p = tmpl; *p && o + 24 < outsz; p++) {
+		long long v;
+
+		if (*p != '$') {
+			out[o++] = *p;
+			continue;
+		}
+		switch (*++p) {
+		case 'R': v = id_R; break;
+		case 'I': v = id_I; break;
+		case 'D': v = id_D; break;
+		case 'P': v = id_P; break;
+		case 'Q': v = id_Q; break;
+		case 'C': v = id_C; break;
+		case 'M': v = id_M; break;
+		case 'X': v = id_X; break;
+		default: v = n; break;
+		}
+		o += (size_t)snprintf(out + o, outsz - o, "%lld", v);
+	}
+	out[o] = '\0';
+}
+
+START_TEST(every_op_for_every_role)
+{
+	struct osx_ws *ws[NROLES];
+	char req[512];
+	int failures = 0, n = 0;
+
+	for (int r = 0; r < NROLES; r++) {
+		ws[r] = osx_ws_open(srv.port, tokens[r]);
+		ck_assert_msg(ws[r] != NULL, "%s cannot connect", role_names[r]);
+	}
+	/* Role by role, so that each role's member.add comes before its own
+	 * member.revoke. */
+	for (int r = 0; r < NROLES; r++)
+		for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+			const char *got;
+			cJSON *rep;
+
+			substitute(rows[i].req, req, sizeof req, ++n);
+			{
+				cJSON *q = cJSON_Parse(req);
+
+				ck_assert_msg(q != NULL, "row %zu is not JSON: %s", i, req);
+				rep = osx_ws_request(ws[r], q, 0);
+				cJSON_Delete(q);
+			}
+			ck_assert_msg(rep != NULL, "no reply to %s for %s", req, role_names[r]);
+			got = osx_ok(rep) ? OK : osx_errcode(rep);
+			if (!got || strcmp(got, rows[i].want[r])) {
+				fprintf(stderr, "role matrix: %s as %s: want %s, got %s\n", req,
+					role_names[r], rows[i].want[r], osx_jtext(rep));
+				failures++;
+			}
+			cJSON_Delete(rep);
+		}
+	ck_assert_msg(failures == 0, "%d cells of the role matrix are wrong (see above)", failures);
+	/* Nobody who is not a member ever received an event of round R. */
+	ck_assert_int_eq(osx_ws_no_event(ws[CUST_OUT], NULL, 300), 1);
+	for (int r = 0; r < NROLES; r++)
+		osx_ws_close(ws[r]);
+}
+END_TEST
+
+START_TEST(anonymous_gets_nothing)
+{
+	struct osx_ws_opts o = {0};
+	struct osx_http_resp resp;
+	int status = 0;
+
+	ck_assert_ptr_null(osx_ws_connect(srv.port, &o, &status));
+	ck_assert_int_eq(status, 401);
+	o.token = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+	ck_assert_ptr_null(osx_ws_connect(srv.port, &o, &status));
+	ck_assert_int_eq(status, 401);
+	o.token = NULL;
+	o.cookie = "os_session=forged";
+	ck_assert_ptr_null(osx_ws_connect(srv.port, &o, &status));
+	ck_assert_int_eq(status, 401);
+	/* The invite check is the one API an anonymous visitor may use, and
+	 * it says nothing without a valid token. */
+	ck_assert_int_eq(osx_http(srv.port, "GET", "/api/invite?token=nope", NULL, NULL, &resp), 404);
+	osx_http_free(&resp);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("roles");
+	TCase *tc = tcase_create("matrix");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, every_op_for_every_role);
+	tcase_add_test(tc, anonymous_gets_nothing);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
