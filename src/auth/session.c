@@ -83,6 +83,16 @@ session_resolve(struct store *st, const struct session_policy *pol,
 }
 
 int
+session_check_hash(struct store *st, const struct session_policy *pol,
+		   const unsigned char hash[32], struct user *u)
+{
+	int64_t sid, seen;
+	int rc = store_session_lookup(st, hash, os_now_ms(), pol->idle_ms, u, &sid, &seen);
+
+	return rc == OS_EINTERNAL ? rc : rc ? OS_EUNAUTH : OS_OK;
+}
+
+int
 session_revoke(struct store *st, const char *token)
 {
 	unsigned char hash[32];

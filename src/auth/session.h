@@ -37,6 +37,12 @@ int session_create(struct store *st, const struct session_policy *pol,
 int session_resolve(struct store *st, const struct session_policy *pol,
 		    const char *token, int touch, struct user *u);
 
+/* Checks again a session known by its hash (a connection's): OS_OK and
+ * *u refreshed while it lives, OS_EUNAUTH once it is revoked, expired or
+ * its user disabled. Never writes. */
+int session_check_hash(struct store *st, const struct session_policy *pol,
+		       const unsigned char hash[32], struct user *u);
+
 /* Revokes the session of token; harmless when there is none. */
 int session_revoke(struct store *st, const char *token);
 

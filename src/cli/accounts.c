@@ -13,6 +13,7 @@
 #include "base/model.h"
 #include "base/util.h"
 #include "store/db.h"
+#include "forum/users.h"
 #include "store/users.h"
 
 int
@@ -153,13 +154,64 @@ user_add(int argc, char **argv)
 	return 0;
 }
 
+static int
+user_disable(int argc, char **argv, int disabled)
+{
+	struct cli_opt opts[] = {{"db", 1, NULL}, {"username", 1, NULL}, {NULL, 0, NULL}};
+	const char *usage = disabled ? "openstrat user disable --db PATH --username NAME"
+				     : "openstrat user enable --db PATH --username NAME";
+	struct forum_opts fo = {0};
+	struct forum *f = NULL;
+	struct store *st;
+	struct user u;
+	int rc;
+
+	if ((rc = cli_parse(argc, argv, opts, usage)))
+		return rc;
+	if (!cli_get(opts, "db") || !cli_get(opts, "username")) {
+		fprintf(stderr, "openstrat: --db and --username are required\nusage: %s\n", usage);
+		return 2;
+	}
+	if (store_open(cli_get(opts, "db"), STORE_SYNC_FULL, &st)) {
+		fprintf(stderr, "openstrat: cannot open %s\n", cli_get(opts, "db"));
+		return 1;
+	}
+	rc = store_user_by_name(st, cli_get(opts, "username"), &u, NULL, 0);
+	if (!rc)
+		rc = forum_new(st, NULL, &fo, &f);
+	if (!rc && !(rc = store_op_begin(st))) {
+		rc = users_set_disabled(f, NULL, u.id, disabled);
+		store_op_end(st, rc == OS_OK);
+		if (!rc)
+			rc = store_commit(st);
+	}
+	forum_free(f);
+	store_close(st);
+	if (rc == OS_ENOTFOUND) {
+		fprintf(stderr, "openstrat: there is no user '%s'\n", cli_get(opts, "username"));
+		return 1;
+	}
+	if (rc) {
+		fprintf(stderr, "openstrat: could not change the user\n");
+		return 1;
+	}
+	printf("openstrat: %s '%s'%s\n", disabled ? "disabled" : "enabled", u.username,
+	       disabled ? "; the server closes their connections within seconds" : "");
+	return 0;
+}
+
 int
 cli_user(int argc, char **argv)
 {
 	if (argc >= 1 && !strcmp(argv[0], "add"))
 		return user_add(argc - 1, argv + 1);
+	if (argc >= 1 && !strcmp(argv[0], "disable"))
+		return user_disable(argc - 1, argv + 1, 1);
+	if (argc >= 1 && !strcmp(argv[0], "enable"))
+		return user_disable(argc - 1, argv + 1, 0);
 	fprintf(stderr, "openstrat: unknown user command\nusage: openstrat user add "
 			"--db PATH --username NAME --role ROLE [--display-name TEXT] "
-			"[--org TEXT]\n");
+			"[--org TEXT]\n       openstrat user disable|enable --db PATH "
+			"--username NAME\n");
 	return 2;
 }

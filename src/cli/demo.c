@@ -14,6 +14,8 @@
 #include "base/log.h"
 #include "cli/cli.h"
 #include "forum/chat.h"
+#include "forum/merge.h"
+#include "forum/priorities.h"
 #include "forum/posts.h"
 #include "forum/rounds.h"
 #include "forum/votes.h"
@@ -128,6 +130,30 @@ static const struct {
 	{11, 58, "Anchor days: make them team days, not office days",
 	 "If we all come in, let it be for work we do together, not for the "
 	 "same video calls from a different desk."},
+	{12, 64, "Give every account a health score everyone can see",
+	 "Usage, open cases, invoices overdue, last executive contact: one "
+	 "number and the reasons behind it, on every account page."},
+	{13, 38, "Quarterly hack week for internal tools",
+	 "Our own tools are the worst software we ship. One week a quarter to "
+	 "fix them."},
+	{4, 57, "Train partners in our support tools before they sell",
+	 "Partners who can open and follow a case are partners customers "
+	 "trust."},
+	{8, 69, "Close the loop on every piece of customer feedback",
+	 "Tell customers what happened to their suggestion, even when the "
+	 "answer is no."},
+	{10, 46, "A shared glossary for sales, support and product",
+	 "We use \"account\", \"tenant\" and \"customer\" for three different "
+	 "things in three departments."},
+	{6, 74, "Renewal risk review every month, not every quarter",
+	 "By the time the quarterly review flags an account it has usually "
+	 "decided already."},
+	{12, 33, "Move the all-hands to Thursday afternoon",
+	 "Monday mornings are for customers."},
+	{9, 51, "Document every integration we support, publicly",
+	 "Half of our support cases are about integrations we never wrote down."},
+	{5, 61, "One login for all our products",
+	 "Four passwords a day is three too many. Same account everywhere."},
 };
 
 static const char *comments[][3] = {
@@ -263,6 +289,49 @@ demo_fill(struct forum *f)
 		if ((rc = chat_send(f, &u[atoi(chats[i][0])], round, chats[i][1], &c)))
 			return rc;
 		chat_clear(&c);
+	}
+	/* Leadership at work: a duplicate merged, two priorities with owners. */
+	{
+		const size_t nideas = sizeof ideas / sizeof ideas[0];
+		struct priority pr;
+		struct post merged;
+
+		/* "One login for all our products" is "Single sign-on" again. */
+		if ((rc = posts_merge(f, &u[1], idea_ids[nideas - 1], idea_ids[10], &merged)))
+			return rc;
+		post_clear(&merged);
+		if ((rc = priorities_create(f, &u[0], round, "Know every customer as one account",
+					    "One timeline, one health score and one invoice "
+					    "everyone understands, for every account.",
+					    u[1].id, &pr)))
+			return rc;
+		{
+			int64_t pid = pr.id;
+			const size_t feeds[] = {0, 7, 16};
+
+			for (size_t k = 0; k < 3; k++) {
+				priority_clear(&pr);
+				if ((rc = priorities_link(f, &u[0], pid, idea_ids[feeds[k]], &pr)))
+					return rc;
+			}
+		}
+		priority_clear(&pr);
+		if ((rc = priorities_create(f, &u[0], round, "Outcomes over tickets",
+					    "Measure what customers get from us, and bring the "
+					    "people who fixed their problems into the room.",
+					    u[3].id, &pr)))
+			return rc;
+		{
+			int64_t pid = pr.id;
+			const size_t feeds[] = {1, 4, 12};
+
+			for (size_t k = 0; k < 3; k++) {
+				priority_clear(&pr);
+				if ((rc = priorities_link(f, &u[0], pid, idea_ids[feeds[k]], &pr)))
+					return rc;
+			}
+		}
+		priority_clear(&pr);
 	}
 
 	/* The customer innovation round: invited customers, dots. */

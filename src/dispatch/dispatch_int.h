@@ -44,5 +44,6 @@ int req_fail(struct req *r, int err, const char *fmt, ...)
 extern const struct op ops_session[];
 extern const struct op ops_forum[];
 extern const struct op ops_people[];
+extern const struct op ops_lead[];
 
 #endif

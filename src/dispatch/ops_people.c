@@ -10,6 +10,7 @@
 #include "forum/invites.h"
 #include "forum/members.h"
 #include "forum/moderation.h"
+#include "forum/users.h"
 
 static int
 op_invite_create(struct req *r)
@@ -239,7 +240,22 @@ op_audit_list(struct req *r)
 	return OS_OK;
 }
 
+static int
+op_user_disable(struct req *r)
+{
+	int64_t user;
+	int disabled = 1, rc;
+
+	if ((rc = req_id(r, "user", 1, &user)) || (rc = req_bool(r, "disabled", 0, &disabled)))
+		return rc;
+	rc = users_set_disabled(r->d->forum, r->caller, user, disabled);
+	if (rc == OS_ECONFLICT)
+		return req_fail(r, rc, "you cannot disable your own account");
+	return rc;
+}
+
 const struct op ops_people[] = {
+	{"user.disable", op_user_disable, 1},
 	{"invite.create", op_invite_create, 1},
 	{"member.add", op_member_add, 1},
 	{"member.revoke", op_member_revoke, 1},

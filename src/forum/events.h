@@ -24,6 +24,7 @@ enum os_event_type {
 	EV_PRIORITY_UPDATED, /* priority */
 	EV_PRIORITY_DELETED, /* priority (id and round only) */
 	EV_ACCESS_REVOKED,   /* user_id lost access to round */
+	EV_USER_DISABLED,    /* user_id may no longer sign in: close their sockets */
 	EV_TYPE_COUNT
 };
 

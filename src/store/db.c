@@ -335,3 +335,42 @@ store_grow(void **arr, size_t *cap, size_t n, size_t sz)
 	*cap = ncap;
 	return 0;
 }
+
+int
+store_backup(struct store *st, const char *out_path)
+{
+	sqlite3 *dst = NULL;
+	sqlite3_backup *b;
+	int rc;
+
+	if (sqlite3_open_v2(out_path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+			    NULL) != SQLITE_OK) {
+		os_err("backup: cannot create %s", out_path);
+		sqlite3_close(dst);
+		return OS_EINTERNAL;
+	}
+	b = sqlite3_backup_init(dst, "main", st->db, "main");
+	if (!b) {
+		os_err("backup: %s", sqlite3_errmsg(dst));
+		sqlite3_close(dst);
+		return OS_EINTERNAL;
+	}
+	do {
+		rc = sqlite3_backup_step(b, 256);
+		if (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(5);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		os_err("backup: %s", sqlite3_errstr(rc));
+		sqlite3_close(dst);
+		return OS_EINTERNAL;
+	}
+	{
+		struct store tmp = {.db = dst};
+
+		rc = store_integrity_check(&tmp);
+	}
+	sqlite3_close(dst);
+	return rc;
+}

@@ -48,6 +48,11 @@ int store_commit(struct store *st);
 /* Runs PRAGMA integrity_check; 0 when "ok". */
 int store_integrity_check(struct store *st);
 
+/* Copies the database to out_path with SQLite's online backup, a few
+ * hundred pages at a time so that writers are never held up for long, then
+ * checks the copy's integrity. */
+int store_backup(struct store *st, const char *out_path);
+
 /* The row id of the last insert on this connection. */
 int64_t store_last_id(struct store *st);
 

@@ -189,3 +189,26 @@ store_post_set_merged(struct store *st, int64_t post, int64_t target)
 	store_done(s);
 	return store_rc(st, rc, "post merge");
 }
+
+int
+store_post_move_votes(struct store *st, int64_t from, int64_t into)
+{
+	sqlite3_stmt *mv = store_stmt(st,
+		"UPDATE votes SET post_id = ?2 WHERE post_id = ?1 AND user_id NOT IN "
+		"(SELECT user_id FROM votes WHERE post_id = ?2)");
+	sqlite3_stmt *rm = store_stmt(st, "DELETE FROM votes WHERE post_id = ?1");
+	int rc;
+
+	if (!mv || !rm)
+		return OS_EINTERNAL;
+	sqlite3_bind_int64(mv, 1, from);
+	sqlite3_bind_int64(mv, 2, into);
+	rc = sqlite3_step(mv);
+	store_done(mv);
+	if (rc != SQLITE_DONE)
+		return store_rc(st, rc, "move votes");
+	sqlite3_bind_int64(rm, 1, from);
+	rc = sqlite3_step(rm);
+	store_done(rm);
+	return store_rc(st, rc, "drop votes");
+}

@@ -28,4 +28,9 @@ int store_post_set_hidden(struct store *st, int64_t post, int hidden);
 /* Marks post merged into target (status merged). */
 int store_post_set_merged(struct store *st, int64_t post, int64_t target);
 
+/* Moves the votes on post from to post into, except those of people who
+ * voted on into already (theirs on from are dropped). The tally triggers
+ * follow. */
+int store_post_move_votes(struct store *st, int64_t from, int64_t into);
+
 #endif

@@ -20,12 +20,13 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "dispatch/render.h"
+#include "export/export.h"
 #include "forum/invites.h"
 #include "store/rounds.h"
 #include "store/users.h"
 
 enum route { R_NONE, R_LOGIN, R_LOGOUT, R_HEALTH, R_STATIC, R_NOT_FOUND,
-	     R_METHOD, R_INVITE_INFO, R_INVITE_ACCEPT };
+	     R_METHOD, R_INVITE_INFO, R_INVITE_ACCEPT, R_EXPORT };
 
 struct http_pss {
 	struct server *srv;
@@ -643,6 +644,53 @@ out:
 	cJSON_Delete(in);
 }
 
+/* GET /api/export?round=ID&format=csv|json|md|xlsx, for managers and
+ * admins with a session cookie or a bearer token. */
+static void
+handle_export(struct http_pss *p)
+{
+	struct server *s = p->srv;
+	char token[128], arg[64], disp[96];
+	const char *v;
+	long long round;
+	struct user u;
+	size_t len;
+	char *body;
+	int rc, format;
+
+	if (http_request_token(p->wsi, token, sizeof token) ||
+	    session_resolve(s->st, &s->policy, token, 0, &u)) {
+		sodium_memzero(token, sizeof token);
+		respond_error(p, OS_EUNAUTH, "sign in first");
+		return;
+	}
+	sodium_memzero(token, sizeof token);
+	v = lws_get_urlarg_by_name(p->wsi, "round=", arg, (int)sizeof arg);
+	if (!v || os_parse_int(v, 1, INT64_MAX, &round)) {
+		respond_error(p, OS_EBADREQ, "give the round: ?round=ID");
+		return;
+	}
+	v = lws_get_urlarg_by_name(p->wsi, "format=", arg, (int)sizeof arg);
+	format = v ? export_format_parse(v) : -1;
+	if (format < 0) {
+		respond_error(p, OS_EBADREQ, "format is csv, json, md or xlsx");
+		return;
+	}
+	rc = export_round(s->forum, &u, round, format, &body, &len);
+	if (rc == OS_EFORBIDDEN) {
+		respond_error(p, rc, "exports are for managers and admins");
+		return;
+	}
+	if (rc) {
+		respond_error(p, rc, NULL);
+		return;
+	}
+	snprintf(disp, sizeof disp, "attachment; filename=\"openstrat-round-%lld.%s\"",
+		 round, export_extension(format));
+	add_extra(p, "content-disposition", disp);
+	respond(p, 200, export_content_type(format), body, len);
+}
+
 static void
 run_post(struct http_pss *p)
 {
@@ -679,6 +727,8 @@ route_of(const char *path, int is_post)
 		return is_post ? R_INVITE_ACCEPT : R_METHOD;
 	if (!strcmp(path, "/api/invite"))
 		return is_post ? R_METHOD : R_INVITE_INFO;
+	if (!strcmp(path, "/api/export"))
+		return is_post ? R_METHOD : R_EXPORT;
 	if (!strncmp(path, "/api/", 5) || !strcmp(path, "/api"))
 		return R_NOT_FOUND;
 	return is_post ? R_METHOD : R_STATIC;
@@ -727,6 +777,9 @@ http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			return serve_static(s, wsi, p->path);
 		case R_INVITE_INFO:
 			handle_invite_info(p);
+			return 0;
+		case R_EXPORT:
+			handle_export(p);
 			return 0;
 		case R_NOT_FOUND:
 			respond_error(p, OS_ENOTFOUND, "no such endpoint");

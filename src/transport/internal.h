@@ -22,6 +22,9 @@
 #define CONN_QUEUE_MSGS  4096          /* slow reader: queued messages */
 #define CONN_QUEUE_BYTES (8u << 20)    /* slow reader: queued bytes */
 #define HTTP_BODY_MAX    (64 * 1024)
+#define CONN_MSGS_PER_S  50            /* sustained requests per connection */
+#define CONN_MSGS_BURST  200
+#define CONN_REFUSE_MAX  500           /* refused in a row: the connection goes */
 
 /* One serialized message, shared by every connection it is queued on. The
  * payload sits after LWS_PRE bytes of headroom so that lws_write() can put
@@ -72,6 +75,10 @@ struct conn {
 	size_t nsubs, subs_cap;
 
 	int64_t last_rx_us;
+	/* Per-connection message budget (flood control). */
+	double budget;
+	int64_t budget_at_us;
+	unsigned refused;
 	struct conn *prev, *next; /* all open connections */
 };
 
@@ -137,6 +144,8 @@ struct server {
 	int flush_scheduled;
 	lws_sorted_usec_list_t flush_sul;
 	lws_sorted_usec_list_t sweep_sul;
+	lws_sorted_usec_list_t check_sul;
+	uint64_t check_from;     /* connection id the session check resumes at */
 
 	unsigned char *scratch;  /* LWS_PRE + batch frame */
 	size_t scratch_cap;

@@ -15,6 +15,7 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "cli/demo.h"
+#include "store/rounds.h"
 
 struct server *the_server;
 
@@ -164,6 +165,12 @@ emit_event(void *arg, const struct os_event *ev)
 	size_t len;
 	char *json;
 
+	if (ev->type == EV_USER_DISABLED) {
+		for (struct conn *c = s->conns; c; c = c->next)
+			if (c->user.id == ev->user_id)
+				conn_close(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "account disabled");
+		return;
+	}
 	if (ev->type == EV_ACCESS_REVOKED) {
 		/* The subscription ends now; the notice goes out with the
 		 * commit, like every other event. */
@@ -231,6 +238,51 @@ sweep_cb(lws_sorted_usec_list_t *sul)
 		if (now - c->last_rx_us > IDLE_DROP_US)
 			conn_close(c, LWS_CLOSE_STATUS_GOINGAWAY, "idle");
 	lws_sul_schedule(s->ctx, 0, &s->sweep_sul, sweep_cb, SWEEP_US);
+}
+
+#define CHECK_US (5 * LWS_US_PER_SEC)
+#define CHECK_BATCH 4000
+
+/*
+ * Every few seconds the sessions behind open connections are checked again,
+ * a batch at a time: a session revoked by a sign-out elsewhere, expired, or
+ * whose user was disabled (from the command line too) closes its sockets
+ * with 1008; a customer whose access to a round went away leaves it.
+ */
+static void
+check_cb(lws_sorted_usec_list_t *sul)
+{
+	struct server *s = lws_container_of(sul, struct server, check_sul);
+	size_t done = 0;
+	struct conn *c;
+
+	uint64_t last = 0;
+
+	/* The list is newest first; a sweep resumes below the last id. */
+	for (c = s->conns; c && done < CHECK_BATCH; c = c->next) {
+		struct user u;
+
+		if (s->check_from && c->id >= s->check_from)
+			continue;
+		last = c->id;
+		if (c->closing)
+			continue;
+		done++;
+		if (session_check_hash(s->st, &s->policy, c->session_hash, &u) == OS_EUNAUTH) {
+			conn_close(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "session ended");
+			continue;
+		}
+		c->user = u;
+		if (u.role == ROLE_CUSTOMER)
+			for (size_t i = c->nsubs; i-- > 0;) {
+				int64_t round = c->subs[i].round;
+
+				if (!store_member_active(s->st, round, u.id))
+					fanout_unsubscribe(s, c, round);
+			}
+	}
+	s->check_from = c ? last : 0;
+	lws_sul_schedule(s->ctx, 0, &s->check_sul, check_cb, CHECK_US);
 }
 
 static void
@@ -412,6 +464,7 @@ server_run(const struct server_opts *o)
 	signal(SIGPIPE, SIG_IGN);
 
 	lws_sul_schedule(s->ctx, 0, &s->sweep_sul, sweep_cb, SWEEP_US);
+	lws_sul_schedule(s->ctx, 0, &s->check_sul, check_cb, CHECK_US);
 	printf("openstrat: listening on http://%s:%d\n", o->listen,
 	       lws_get_vhost_listen_port(s->vh));
 	fflush(stdout);
@@ -428,6 +481,7 @@ out:
 	s->pw = NULL;
 	if (s->ctx) {
 		lws_sul_cancel(&s->sweep_sul);
+		lws_sul_cancel(&s->check_sul);
 		lws_sul_cancel(&s->flush_sul);
 		lws_context_destroy(s->ctx);
 	}

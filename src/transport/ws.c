@@ -12,6 +12,8 @@
 #include "base/err.h"
 #include "base/log.h"
 
+#include <cjson/cJSON.h>
+
 struct ws_pss {
 	struct conn *c;
 };
@@ -229,6 +231,55 @@ authenticate(struct server *s, struct lws *wsi, struct conn *c)
 	return rc;
 }
 
+/*
+ * A token bucket per connection: a client that sends requests faster than
+ * CONN_MSGS_PER_S (after a burst) gets rate_limited replies without the
+ * work being done; one that keeps going regardless is disconnected. This
+ * keeps one flooding connection from taking the event loop from others.
+ */
+static int
+over_budget(struct conn *c)
+{
+	int64_t now = os_mono_us();
+
+	if (!c->budget_at_us) {
+		c->budget = CONN_MSGS_BURST;
+		c->budget_at_us = now;
+	}
+	c->budget += (double)(now - c->budget_at_us) * CONN_MSGS_PER_S / 1e6;
+	if (c->budget > CONN_MSGS_BURST)
+		c->budget = CONN_MSGS_BURST;
+	c->budget_at_us = now;
+	if (c->budget < 1.0)
+		return 1;
+	c->budget -= 1.0;
+	c->refused = 0;
+	return 0;
+}
+
+static void
+refuse(struct conn *c)
+{
+	struct server *s = c->srv;
+	const cJSON *rid;
+	cJSON *in;
+	size_t len;
+	char *reply;
+
+	if (++c->refused > CONN_REFUSE_MAX) {
+		conn_close(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "too many requests");
+		return;
+	}
+	in = cJSON_ParseWithLength(c->rx, c->rx_len);
+	rid = cJSON_GetObjectItemCaseSensitive(in, "rid");
+	reply = dispatch_error_reply(cJSON_IsNumber(rid), cJSON_IsNumber(rid) ? rid->valuedouble : 0,
+				     OS_ERATELIMIT, "too many requests on this connection; slow down",
+				     &len);
+	cJSON_Delete(in);
+	if (reply)
+		server_reply(s, c, reply, len, 0);
+}
+
 static void
 handle_message(struct conn *c)
 {
@@ -278,7 +329,10 @@ receive(struct conn *c, struct lws *wsi, const void *in, size_t len)
 	if (!os_utf8_valid(c->rx, c->rx_len))
 		return close_with(wsi, LWS_CLOSE_STATUS_INVALID_PAYLOAD,
 				  "text is not valid UTF-8");
-	handle_message(c);
+	if (over_budget(c))
+		refuse(c);
+	else
+		handle_message(c);
 	c->rx_len = 0;
 	/* A burst of large messages should not pin a large buffer. */
 	if (c->rx_cap > 16384) {

@@ -3,7 +3,9 @@
  * from outside through the contract (docs/PROTOCOL.md): the command line,
  * static files and their security headers, login and logout, the WebSocket
  * upgrade's authentication, the envelope, the frame limits and a clean
- * shutdown. Each test starts its own server in its own temp directory.
+ * shutdown; and, where marked, the choices the server documents in the
+ * second part of docs/PROTOCOL.md (which clients may rely on too). Each
+ * test starts its own server in its own temp directory.
  */
 #include <check.h>
 #include <stdio.h>
@@ -289,6 +291,36 @@ START_TEST(cli_user_add_duplicate)
 }
 END_TEST
 
+/* docs/PROTOCOL.md: usernames are 1 to 32 of [A-Za-z0-9._-], starting with
+ * a letter or digit, unique regardless of case; user add exits 2 for a
+ * malformed one. */
+START_TEST(cli_user_add_username_rules)
+{
+	static const char *bad[] = {
+		"", "-dash", ".dot", "_under", "with space", "semi;colon", "slash/x",
+		"abcdefghijklmnopqrstuvwxyz0123456", /* 33 */
+		"caf\xc3\xa9",
+	};
+	int rc;
+
+	start();
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		rc = osx_user_add(&S, bad[i], "valid-password-1", "employee", NULL, NULL);
+		ck_assert_msg(rc == 2, "username \"%s\": exit %d (want 2)", bad[i], rc);
+		ck_assert_int_eq(osx_login(S.port, bad[i], "valid-password-1", NULL, 0) == 200, 0);
+	}
+	rc = osx_user_add(&S, "abcdefghijklmnopqrstuvwxyz012345", "valid-password-1",
+			  "employee", NULL, NULL);
+	ck_assert_msg(rc == 0, "a 32-character username: exit %d (want 0)", rc);
+	rc = osx_user_add(&S, "J.Doe_2-x", "valid-password-1", "employee", NULL, NULL);
+	ck_assert_msg(rc == 0, "username J.Doe_2-x: exit %d (want 0)", rc);
+	rc = osx_user_add(&S, "j.doe_2-X", "other-password-2", "employee", NULL, NULL);
+	ck_assert_msg(rc == 1, "a username differing only in case: exit %d (want 1)", rc);
+	ck_assert_int_eq(osx_login(S.port, "J.Doe_2-x", "valid-password-1", NULL, 0), 200);
+	stop_clean();
+}
+END_TEST
+
 START_TEST(cli_user_add_password_on_stdin)
 {
 	struct osx_cli_result r;
@@ -341,17 +373,6 @@ START_TEST(serve_prints_one_line)
 }
 END_TEST
 
-START_TEST(healthz)
-{
-	struct osx_http_resp r;
-
-	start();
-	ck_assert_int_eq(osx_http(S.port, "GET", "/healthz", NULL, NULL, &r), 200);
-	osx_http_free(&r);
-	stop_clean();
-}
-END_TEST
-
 /* The value of one CSP directive (malloc'd), or NULL. */
 static char *
 csp_directive(const char *csp, const char *name)
@@ -374,6 +395,131 @@ csp_directive(const char *csp, const char *name)
 	}
 	return NULL;
 }
+
+START_TEST(healthz)
+{
+	struct osx_http_resp r;
+	cJSON *j;
+
+	start();
+	ck_assert_int_eq(osx_http(S.port, "GET", "/healthz", NULL, NULL, &r), 200);
+	/* docs/PROTOCOL.md: 200 {"ok": true}. */
+	j = osx_http_json(&r);
+	ck_assert_msg(osx_ok(j), "healthz body: %s", r.body);
+	cJSON_Delete(j);
+	osx_http_free(&r);
+	stop_clean();
+}
+END_TEST
+
+/* docs/PROTOCOL.md: every response carries the security headers; API
+ * responses also Cache-Control: no-store. */
+static void
+assert_security_headers(const struct osx_http_resp *r, const char *what)
+{
+	const char *v = osx_http_header(r, "Content-Security-Policy");
+	char *fa;
+
+	ck_assert_msg(v != NULL, "%s: no Content-Security-Policy", what);
+	fa = csp_directive(v, "frame-ancestors");
+	ck_assert_msg(fa && strstr(fa, "'none'"), "%s: CSP without frame-ancestors 'none': %s",
+		      what, v);
+	free(fa);
+	v = osx_http_header(r, "X-Content-Type-Options");
+	ck_assert_msg(v && !strcasecmp(v, "nosniff"), "%s: X-Content-Type-Options %s", what,
+		      v ? v : "(absent)");
+	v = osx_http_header(r, "X-Frame-Options");
+	ck_assert_msg(v && !strcasecmp(v, "DENY"), "%s: X-Frame-Options %s", what,
+		      v ? v : "(absent)");
+	v = osx_http_header(r, "Referrer-Policy");
+	ck_assert_msg(v && !strcasecmp(v, "no-referrer"), "%s: Referrer-Policy %s", what,
+		      v ? v : "(absent)");
+	ck_assert_msg(osx_http_header(r, "Cross-Origin-Opener-Policy") != NULL,
+		      "%s: no Cross-Origin-Opener-Policy", what);
+	ck_assert_msg(osx_http_header(r, "Permissions-Policy") != NULL,
+		      "%s: no Permissions-Policy", what);
+}
+
+START_TEST(security_headers_everywhere)
+{
+	static const struct {
+		const char *method, *path, *body;
+		int status, api;
+	} reqs[] = {
+		{"GET", "/", NULL, 200, 0},
+		{"GET", "/round/3", NULL, 200, 0},
+		{"GET", "/healthz", NULL, 200, 0},
+		{"GET", "/no-such-file.js", NULL, 404, 0},
+		{"POST", "/api/login", "{\"username\":\"x\",\"password\":\"yyyyyyyy\"}", 401, 1},
+		{"POST", "/api/login", "{", 400, 1},
+		{"GET", "/api/no-such-endpoint", NULL, 404, 1},
+	};
+
+	start();
+	for (size_t i = 0; i < sizeof reqs / sizeof *reqs; i++) {
+		struct osx_http_resp r;
+		char what[128];
+		int st = osx_http(S.port, reqs[i].method, reqs[i].path, NULL, reqs[i].body, &r);
+
+		snprintf(what, sizeof what, "%s %s", reqs[i].method, reqs[i].path);
+		ck_assert_msg(st == reqs[i].status, "%s: HTTP %d (want %d)", what, st,
+			      reqs[i].status);
+		assert_security_headers(&r, what);
+		if (reqs[i].api) {
+			const char *cc = osx_http_header(&r, "Cache-Control");
+
+			ck_assert_msg(cc && strstr(cc, "no-store"), "%s: Cache-Control %s", what,
+				      cc ? cc : "(absent)");
+		}
+		osx_http_free(&r);
+	}
+	stop_clean();
+}
+END_TEST
+
+/* docs/PROTOCOL.md: 405 for a method an endpoint does not take, 404 for an
+ * unknown /api/ path, 413 for a body over 64 KiB; all with JSON errors. */
+START_TEST(http_api_errors)
+{
+	struct osx_http_resp r;
+	cJSON *j;
+	char *big;
+	int st;
+
+	start();
+	st = osx_http(S.port, "GET", "/api/login", NULL, NULL, &r);
+	j = osx_http_json(&r);
+	ck_assert_msg(st == 405, "GET /api/login: HTTP %d (want 405)", st);
+	ck_assert_str_eq(osx_errcode(j) ? osx_errcode(j) : "(none)", "bad_request");
+	cJSON_Delete(j);
+	osx_http_free(&r);
+
+	st = osx_http(S.port, "POST", "/api/no-such-endpoint", NULL, "{}", &r);
+	j = osx_http_json(&r);
+	ck_assert_msg(st == 404, "POST /api/no-such-endpoint: HTTP %d (want 404)", st);
+	ck_assert_str_eq(osx_errcode(j) ? osx_errcode(j) : "(none)", "not_found");
+	cJSON_Delete(j);
+	osx_http_free(&r);
+
+	big = malloc(70001);
+	memset(big, ' ', 70000);
+	memcpy(big, "{\"username\":\"a\",\"password\":\"bbbbbbbb\"}",
+	       strlen("{\"username\":\"a\",\"password\":\"bbbbbbbb\"}"));
+	big[70000] = '\0';
+	st = osx_http(S.port, "POST", "/api/login", NULL, big, &r);
+	j = osx_http_json(&r);
+	ck_assert_msg(st == 413, "POST /api/login with 70000 bytes: HTTP %d (want 413)", st);
+	ck_assert_str_eq(osx_errcode(j) ? osx_errcode(j) : "(none)", "too_large");
+	cJSON_Delete(j);
+	osx_http_free(&r);
+	free(big);
+
+	/* The server is still fine. */
+	ck_assert_int_eq(osx_http(S.port, "GET", "/healthz", NULL, NULL, &r), 200);
+	osx_http_free(&r);
+	stop_clean();
+}
+END_TEST
 
 START_TEST(index_security_headers)
 {
@@ -677,6 +823,18 @@ START_TEST(login_rate_limited)
 	ck_assert_msg(got401 >= 1, "throttled before any failure");
 	ck_assert_str_eq(osx_errcode(j) ? osx_errcode(j) : "(none)", "rate_limited");
 	cJSON_Delete(j);
+	/* docs/PROTOCOL.md: a 429 carries Retry-After (seconds). */
+	{
+		struct osx_http_resp r;
+		const char *ra;
+
+		st = login_json("victim", "guess-number-x", NULL, &r);
+		ck_assert_int_eq(st, 429);
+		ra = osx_http_header(&r, "Retry-After");
+		ck_assert_msg(ra && atoi(ra) >= 1 && strspn(ra, "0123456789") == strlen(ra),
+			      "Retry-After: %s", ra ? ra : "(absent)");
+		osx_http_free(&r);
+	}
 
 	/* Another account is not locked out by the attack on this one. */
 	add_user("bystander", "employee", NULL, NULL);
@@ -735,6 +893,9 @@ START_TEST(ws_bearer_hello)
 	ck_assert_str_eq(osx_jstr(r, "user.role"), "manager");
 	ver = osx_jstr(r, "server.version");
 	ck_assert_msg(ver && *ver, "no server.version: %s", osx_jtext(r));
+	/* docs/PROTOCOL.md adds server.protocol. */
+	ck_assert_str_eq(osx_jstr(r, "server.protocol") ? osx_jstr(r, "server.protocol") : "",
+			 "openstrat.v1");
 	cJSON_Delete(r);
 	cJSON_Delete(login);
 	osx_ws_close(ws);
@@ -815,6 +976,72 @@ START_TEST(ws_origin_check)
 }
 END_TEST
 
+/* docs/PROTOCOL.md: upgrades on other paths get 404, upgrades that do not
+ * offer openstrat.v1 get 400, and refusals carry JSON errors. */
+static void
+assert_refusal(const struct osx_ws_opts *base, int want, const char *code,
+	       const char *what)
+{
+	struct osx_ws_opts o = *base;
+	struct osx_http_resp r;
+	struct osx_ws *ws;
+	cJSON *j;
+	int st = -1;
+
+	o.refusal = &r;
+	ws = osx_ws_connect(S.port, &o, &st);
+	osx_ws_close(ws);
+	ck_assert_msg(st == want, "%s: HTTP %d (want %d)", what, st, want);
+	j = osx_http_json(&r);
+	ck_assert_msg(osx_errcode(j) && !strcmp(osx_errcode(j), code),
+		      "%s: body %s (want error %s)", what, r.body ? r.body : "(none)", code);
+	cJSON_Delete(j);
+	osx_http_free(&r);
+}
+
+START_TEST(ws_upgrade_refusals)
+{
+	char tok[OSX_TOKEN_MAX];
+	struct osx_ws_opts o = {0};
+	struct osx_ws *ws;
+	int st;
+
+	start();
+	add_user("alice", "employee", NULL, NULL);
+	login_ok("alice", tok, sizeof tok);
+
+	assert_refusal(&o, 401, "unauthorized", "no session");
+	o.token = tok;
+	o.origin = "https://evil.example";
+	assert_refusal(&o, 403, "forbidden", "evil Origin");
+	o.origin = NULL;
+
+	o.path = "/websocket";
+	assert_refusal(&o, 404, "not_found", "path /websocket");
+	o.path = "/ws/";
+	assert_refusal(&o, 404, "not_found", "path /ws/");
+	o.path = NULL;
+
+	o.protocols = "";
+	assert_refusal(&o, 400, "bad_request", "no subprotocol");
+	o.protocols = "chat";
+	assert_refusal(&o, 400, "bad_request", "subprotocol chat");
+	o.protocols = "openstrat.v10";
+	assert_refusal(&o, 400, "bad_request", "subprotocol openstrat.v10");
+	o.protocols = "xopenstrat.v1";
+	assert_refusal(&o, 400, "bad_request", "subprotocol xopenstrat.v1");
+
+	/* openstrat.v1 among others is chosen. */
+	o.protocols = "chat, openstrat.v1";
+	ws = osx_ws_connect(S.port, &o, &st);
+	ck_assert_msg(ws != NULL, "subprotocols \"chat, openstrat.v1\": HTTP %d", st);
+	ck_assert_str_eq(osx_ws_protocol(ws), "openstrat.v1");
+	assert_hello_works(ws);
+	osx_ws_close(ws);
+	stop_clean();
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* Envelope                                                            */
 /* ------------------------------------------------------------------ */
@@ -865,7 +1092,7 @@ START_TEST(envelope_bad_requests)
 		{"{\"rid\":6}", 6},                 /* no op */
 		{"{\"op\":5,\"rid\":7}", 7},        /* op not a string */
 		{"{\"op\":null,\"rid\":8}", 8},
-		{"{\"op\":\"hello\",\"rid\":\"9\"}", 0.0 / 0.0}, /* rid not an integer */
+		{"{\"op\":\"hello\",\"rid\":\"9\"}", 0.0 / 0.0}, /* rid not a number */
 		{"[{\"op\":\"hello\",\"rid\":10}]", 0.0 / 0.0},  /* clients send objects */
 		{"42", 0.0 / 0.0},
 	};
@@ -881,6 +1108,18 @@ START_TEST(envelope_bad_requests)
 		cJSON_Delete(r);
 	}
 	ck_assert_msg(!osx_ws_closed(ws), "a bad request closed the connection");
+
+	/* docs/PROTOCOL.md: a rid that is not a number is echoed as sent. */
+	{
+		cJSON *r;
+
+		ck_assert_int_eq(osx_ws_send_text(ws, "{\"op\":\"hello\",\"rid\":\"abc\"}"), 0);
+		r = osx_ws_recv(ws, 0);
+		assert_error_reply(r, 0.0 / 0.0, "bad_request");
+		ck_assert_msg(osx_jstr(r, "rid") && !strcmp(osx_jstr(r, "rid"), "abc"),
+			      "rid \"abc\" was not echoed: %s", osx_jtext(r));
+		cJSON_Delete(r);
+	}
 	assert_hello_works(ws);
 	osx_ws_close(ws);
 	stop_clean();
@@ -1156,6 +1395,14 @@ START_TEST(logout_cookie)
 	snprintf(hdr, sizeof hdr, "Cookie: os_session=%s\r\n", tok);
 	st = osx_http(S.port, "POST", "/api/logout", hdr, "", &r);
 	ck_assert_msg(st == 204, "logout with the cookie: HTTP %d (want 204)", st);
+	/* docs/PROTOCOL.md: logout also clears the cookie. */
+	{
+		const char *c = osx_http_header(&r, "Set-Cookie");
+
+		ck_assert_msg(c && !strncmp(c, "os_session=;", 12) && cookie_has(c, "Max-Age=0"),
+			      "logout Set-Cookie: %s (want os_session=; ... Max-Age=0)",
+			      c ? c : "(absent)");
+	}
 	osx_http_free(&r);
 
 	o.token = tok;
@@ -1233,13 +1480,14 @@ foundation_suite(void)
 	} cases[] = {
 		{"cli", {cli_init_creates_and_is_idempotent, cli_usage_and_runtime_errors,
 			 cli_user_add_short_password, cli_user_add_bad_role,
-			 cli_user_add_duplicate, cli_user_add_password_on_stdin}},
+			 cli_user_add_duplicate, cli_user_add_username_rules,
+			 cli_user_add_password_on_stdin}},
 		{"http", {serve_prints_one_line, healthz, index_security_headers,
-			  path_traversal}},
+			  security_headers_everywhere, http_api_errors, path_traversal}},
 		{"login", {login_ok_shape_and_cookie, login_bad_credentials, login_malformed,
 			   login_rate_limited}},
 		{"upgrade", {ws_without_session_is_401, ws_bearer_hello, ws_cookie_session,
-			     ws_origin_check}},
+			     ws_origin_check, ws_upgrade_refusals}},
 		{"envelope", {envelope_malformed_json, envelope_unknown_op,
 			      envelope_bad_requests, envelope_rid_echo}},
 		{"frames", {frame_at_limit_ok, frame_too_large, frame_fragments_too_large,

@@ -32,6 +32,8 @@ static const char *const role_names[NROLES] = {"admin", "manager", "employee",
  *   $P  an idea in $R        $Q an idea in $I
  *   $C  a comment on $P      $M a chat message in $R
  *   $X  a customer account used as the object of membership changes
+ *   $E  an idea in $R to be merged into $F, another idea in $R
+ *   $Y  a priority in $R
  *   $N  a number unique to the request (titles that must not clash)
  */
 static const struct row {
@@ -84,12 +86,22 @@ static const struct row {
 	{"{\"op\":\"mod.queue\"}", {OK, OK, FB, FB, FB}},
 	{"{\"op\":\"mod.queue\",\"round\":$R}", {OK, OK, FB, FB, FB}},
 	{"{\"op\":\"audit.list\"}", {OK, FB, FB, FB, FB}},
+	{"{\"op\":\"search\",\"q\":\"idea\"}", {OK, OK, OK, OK, OK}},
+	{"{\"op\":\"post.similar\",\"round\":$R,\"q\":\"idea\"}", {OK, OK, OK, OK, NF}},
+	{"{\"op\":\"post.similar\",\"round\":$I,\"q\":\"idea\"}", {OK, OK, OK, NF, NF}},
+	{"{\"op\":\"round.insights\",\"round\":$R}", {OK, OK, FB, FB, NF}},
+	{"{\"op\":\"priority.create\",\"round\":$R,\"title\":\"P $N\"}", {OK, OK, FB, FB, NF}},
+	{"{\"op\":\"priority.update\",\"priority\":$Y,\"description\":\"d $N\"}", {OK, OK, FB, FB, NF}},
+	{"{\"op\":\"priority.link\",\"priority\":$Y,\"post\":$P}", {OK, OK, FB, FB, NF}},
+	{"{\"op\":\"priority.unlink\",\"priority\":$Y,\"post\":$P}", {OK, OK, FB, FB, NF}},
+	/* The admin merges first; the manager then finds it merged. */
+	{"{\"op\":\"post.merge\",\"post\":$E,\"into\":$F}", {OK, "conflict", FB, FB, NF}},
 	{"{\"op\":\"no.such.op\"}", {"unknown_op", "unknown_op", "unknown_op", "unknown_op", "unknown_op"}},
 };
 
 static struct osx_server srv;
 static char tokens[NROLES][OSX_TOKEN_MAX];
-static long long id_R, id_I, id_D, id_P, id_Q, id_C, id_M, id_X;
+static long long id_R, id_I, id_D, id_P, id_Q, id_C, id_M, id_X, id_E, id_F, id_Y;
 
 static cJSON *
 must(cJSON *r, const char *what)
@@ -146,6 +158,15 @@ setup(void)
 	id_C = create(m, "comment C", "comment.id", req);
 	snprintf(req, sizeof req, "{\"op\":\"chat.send\",\"round\":%lld,\"body\":\"m\"}", id_R);
 	id_M = create(m, "chat M", "chat.id", req);
+	snprintf(req, sizeof req, "{\"op\":\"post.create\",\"round\":%lld,\"kind\":\"idea\","
+		 "\"title\":\"E\",\"body\":\"e\"}", id_R);
+	id_E = create(m, "post E", "post.id", req);
+	snprintf(req, sizeof req, "{\"op\":\"post.create\",\"round\":%lld,\"kind\":\"idea\","
+		 "\"title\":\"F\",\"body\":\"f\"}", id_R);
+	id_F = create(m, "post F", "post.id", req);
+	snprintf(req, sizeof req, "{\"op\":\"priority.create\",\"round\":%lld,\"title\":\"Y\"}",
+		 id_R);
+	id_Y = create(m, "priority Y", "priority.id", req);
 	osx_ws_close(m);
 
 	/* The invited customer comes in through an invite, as in life. */
@@ -209,6 +230,9 @@ substitute(const char *tmpl, char *out, size_t outsz, int n)
 		case 'C': v = id_C; break;
 		case 'M': v = id_M; break;
 		case 'X': v = id_X; break;
+		case 'E': v = id_E; break;
+		case 'F': v = id_F; break;
+		case 'Y': v = id_Y; break;
 		default: v = n; break;
 		}
 		o += (size_t)snprintf(out + o, outsz - o, "%lld", v);
@@ -277,6 +301,31 @@ START_TEST(anonymous_gets_nothing)
 	 * it says nothing without a valid token. */
 	ck_assert_int_eq(osx_http(srv.port, "GET", "/api/invite?token=nope", NULL, NULL, &resp), 404);
 	osx_http_free(&resp);
+	ck_assert_int_eq(osx_http(srv.port, "GET", "/api/export?round=1&format=csv", NULL, NULL,
+				  &resp), 401);
+	osx_http_free(&resp);
+}
+END_TEST
+
+/* The HTTP export, for every role. */
+START_TEST(export_for_every_role)
+{
+	static const int want_R[NROLES] = {200, 200, 403, 403, 404};
+	static const int want_I[NROLES] = {200, 200, 403, 404, 404};
+	struct osx_http_resp resp;
+	char path[96], auth[OSX_TOKEN_MAX + 40];
+
+	for (int r = 0; r < NROLES; r++) {
+		snprintf(auth, sizeof auth, "Authorization: Bearer %s\r\n", tokens[r]);
+		snprintf(path, sizeof path, "/api/export?round=%lld&format=csv", id_R);
+		ck_assert_msg(osx_http(srv.port, "GET", path, auth, NULL, &resp) == want_R[r],
+			      "export of R as %s: %d", role_names[r], resp.status);
+		osx_http_free(&resp);
+		snprintf(path, sizeof path, "/api/export?round=%lld&format=json", id_I);
+		ck_assert_msg(osx_http(srv.port, "GET", path, auth, NULL, &resp) == want_I[r],
+			      "export of I as %s: %d", role_names[r], resp.status);
+		osx_http_free(&resp);
+	}
 }
 END_TEST
 
@@ -292,6 +341,7 @@ main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, every_op_for_every_role);
 	tcase_add_test(tc, anonymous_gets_nothing);
+	tcase_add_test(tc, export_for_every_role);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -1,0 +1,352 @@
+/*
+ * XLSX export with libxlsxwriter: a "Ranked" sheet with the CSV's columns
+ * (bold frozen header, autofilter, column widths, numbers as numbers), a
+ * "Priorities" sheet, and "Disagreement" and "Agreement" sheets with each
+ * group's support.
+ *
+ * Text goes in as strings (worksheet_write_string), never as formulas, so a
+ * title such as "=HYPERLINK(...)" is a string cell and nothing else.
+ *
+ * Debian's libxlsxwriter (1.1.4) writes only to a file name: the workbook
+ * is written to a private temporary file (mkstemp in $TMPDIR or /tmp), read
+ * back and unlinked. The workbook's creation time is the round's, and the
+ * library writes fixed zip times, so the same database gives the same
+ * bytes.
+ */
+#include "export/export.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+#include "base/err.h"
+#include "base/util.h"
+#include "export/export_int.h"
+
+/* Excel's limit on the length of a cell's text, in characters; kept here
+ * in bytes, which is stricter. */
+#define XL_STR_MAX 32767
+
+struct xl {
+	lxw_workbook *wb;
+	lxw_format *bold, *wrap, *score, *pct;
+	lxw_error err; /* the first failure */
+};
+
+static void
+check(struct xl *x, lxw_error e)
+{
+	if (e != LXW_NO_ERROR && x->err == LXW_NO_ERROR)
+		x->err = e;
+}
+
+static void
+num(struct xl *x, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, double v, lxw_format *f)
+{
+	check(x, worksheet_write_number(ws, row, col, v, f));
+}
+
+/* Text as a string cell; over Excel's limit it is cut at a character
+ * boundary and ends with an ellipsis. */
+static void
+str(struct xl *x, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *s,
+    lxw_format *f)
+{
+	size_t n;
+	char *cut;
+
+	if (!s || !*s)
+		return;
+	n = strlen(s);
+	if (n <= XL_STR_MAX) {
+		check(x, worksheet_write_string(ws, row, col, s, f));
+		return;
+	}
+	n = XL_STR_MAX - 3;
+	while (n && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	cut = malloc(n + 4);
+	if (!cut) {
+		check(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+		return;
+	}
+	memcpy(cut, s, n);
+	memcpy(cut + n, "\xe2\x80\xa6", 4);
+	check(x, worksheet_write_string(ws, row, col, cut, f));
+	free(cut);
+}
+
+static lxw_worksheet *
+sheet(struct xl *x, const char *name)
+{
+	lxw_worksheet *ws = workbook_add_worksheet(x->wb, name);
+
+	if (!ws)
+		check(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+	return ws;
+}
+
+/* A bold header row, frozen, with the given column widths. */
+static void
+header(struct xl *x, lxw_worksheet *ws, const char *const *names, const double *widths,
+       int n)
+{
+	for (int c = 0; c < n; c++) {
+		str(x, ws, 0, (lxw_col_t)c, names[c], x->bold);
+		check(x, worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, widths[c], NULL));
+	}
+	worksheet_freeze_panes(ws, 1, 0);
+}
+
+static void
+ranked(struct xl *x, const struct ranking *r)
+{
+	static const double fixed_widths[COL_FIXED] = {
+		6, 6, 7, 48, 22, 10, 18, 10, 8, 6, 6, 6, 10, 32, 12,
+	};
+	lxw_worksheet *ws = sheet(x, "Ranked");
+	const char *names[EXPORT_NCOLS];
+	double widths[EXPORT_NCOLS];
+	char role_names[3 * ROLE_COUNT][32];
+	int dots = r->round.vote_mode == VOTE_DOTS;
+
+	if (!ws)
+		return;
+	for (int c = 0; c < EXPORT_NCOLS; c++) {
+		names[c] = c < COL_FIXED ? export_fixed_cols[c]
+					 : export_col_name(c, role_names[c - COL_FIXED],
+							   sizeof role_names[0]);
+		widths[c] = c < COL_FIXED ? fixed_widths[c] : 14;
+	}
+	header(x, ws, names, widths, EXPORT_NCOLS);
+	check(x, worksheet_autofilter(ws, 0, 0, (lxw_row_t)r->nposts, EXPORT_NCOLS - 1));
+	for (size_t i = 0; i < r->nposts && x->err == LXW_NO_ERROR; i++) {
+		const struct post *p = &r->posts[i];
+		lxw_row_t row = (lxw_row_t)(i + 1);
+		double score = dots ? (double)tally_dots(&p->tally)
+				    : round(post_score(p) * 1e6) / 1e6;
+
+		num(x, ws, row, COL_RANK, (double)(i + 1), NULL);
+		num(x, ws, row, COL_ID, (double)p->id, NULL);
+		str(x, ws, row, COL_KIND, os_kind_name(p->kind), NULL);
+		str(x, ws, row, COL_TITLE, p->title, NULL);
+		str(x, ws, row, COL_AUTHOR, p->author.display_name, NULL);
+		str(x, ws, row, COL_ROLE, os_role_name(p->author.role), NULL);
+		str(x, ws, row, COL_ORG, p->author.org, NULL);
+		str(x, ws, row, COL_STATUS, os_status_name(post_status(p)), NULL);
+		num(x, ws, row, COL_SCORE, score, dots ? NULL : x->score);
+		num(x, ws, row, COL_UP, (double)tally_up(&p->tally), NULL);
+		num(x, ws, row, COL_DOWN, (double)tally_down(&p->tally), NULL);
+		num(x, ws, row, COL_DOTS, (double)tally_dots(&p->tally), NULL);
+		num(x, ws, row, COL_COMMENTS, (double)p->comment_count, NULL);
+		str(x, ws, row, COL_PRIORITY, ranking_priority_title(r, p->priority), NULL);
+		if (p->merged_into)
+			num(x, ws, row, COL_MERGED_INTO, (double)p->merged_into, NULL);
+		for (int role = 0; role < ROLE_COUNT; role++) {
+			lxw_col_t c = (lxw_col_t)(COL_FIXED + 3 * role);
+
+			num(x, ws, row, c, (double)p->tally.up[role], NULL);
+			num(x, ws, row, c + 1, (double)p->tally.down[role], NULL);
+			num(x, ws, row, c + 2, (double)p->tally.dots[role], NULL);
+		}
+	}
+}
+
+static void
+priorities(struct xl *x, const struct ranking *r)
+{
+	static const char *const names[] = {"rank", "title", "owner", "description",
+					    "ideas and plans"};
+	static const double widths[] = {6, 40, 22, 60, 60};
+	lxw_worksheet *ws = sheet(x, "Priorities");
+
+	if (!ws)
+		return;
+	header(x, ws, names, widths, 5);
+	for (size_t k = 0; k < r->npriorities && x->err == LXW_NO_ERROR; k++) {
+		const struct priority *pr = &r->priorities[k];
+		lxw_row_t row = (lxw_row_t)(k + 1);
+		struct os_buf b;
+
+		num(x, ws, row, 0, (double)(k + 1), NULL);
+		str(x, ws, row, 1, pr->title, x->wrap);
+		if (pr->has_owner)
+			str(x, ws, row, 2, pr->owner.display_name, NULL);
+		str(x, ws, row, 3, pr->description, x->wrap);
+		/* The titles of the posts that feed it, best first, a line each. */
+		os_buf_init(&b);
+		for (size_t i = 0; i < r->nposts; i++) {
+			const struct post *p = &r->posts[i];
+			int linked = p->priority == pr->id;
+
+			for (size_t j = 0; !linked && j < pr->nposts; j++)
+				linked = pr->posts[j] == p->id;
+			if (!linked)
+				continue;
+			if (b.len)
+				os_buf_add(&b, "\n", 1);
+			os_buf_adds(&b, p->title ? p->title : "");
+		}
+		if (b.failed)
+			check(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+		else
+			str(x, ws, row, 4, b.data, x->wrap);
+		os_buf_free(&b);
+	}
+}
+
+static void
+groups(struct xl *x, const struct ranking *r, const char *name, const struct insight *in,
+       size_t n)
+{
+	const char *names[4 + 2 * GROUP_COUNT] = {"rank", "title", "spread", "lowest support"};
+	double widths[4 + 2 * GROUP_COUNT] = {6, 48, 9, 15};
+	char labels[2 * GROUP_COUNT][32];
+	lxw_worksheet *ws = sheet(x, name);
+	const char *unit = r->round.vote_mode == VOTE_DOTS ? "dots" : "votes";
+
+	if (!ws)
+		return;
+	for (int g = 0; g < GROUP_COUNT; g++) {
+		snprintf(labels[g], sizeof labels[g], "%s support", ranking_group_name(g));
+		snprintf(labels[GROUP_COUNT + g], sizeof labels[0], "%s %s",
+			 ranking_group_name(g), unit);
+		names[4 + g] = labels[g];
+		names[4 + GROUP_COUNT + g] = labels[GROUP_COUNT + g];
+		widths[4 + g] = widths[4 + GROUP_COUNT + g] = 18;
+	}
+	header(x, ws, names, widths, 4 + 2 * GROUP_COUNT);
+	for (size_t i = 0; i < n && x->err == LXW_NO_ERROR; i++) {
+		const struct post *p = &r->posts[in[i].post];
+		lxw_row_t row = (lxw_row_t)(i + 1);
+
+		num(x, ws, row, 0, (double)(in[i].post + 1), NULL);
+		str(x, ws, row, 1, p->title, NULL);
+		num(x, ws, row, 2, in[i].spread, x->pct);
+		num(x, ws, row, 3, in[i].floor, x->pct);
+		for (int g = 0; g < GROUP_COUNT; g++) {
+			if (!in[i].g[g].present)
+				continue;
+			num(x, ws, row, (lxw_col_t)(4 + g), in[i].g[g].support, x->pct);
+			num(x, ws, row, (lxw_col_t)(4 + GROUP_COUNT + g),
+			    (double)in[i].g[g].votes, NULL);
+		}
+	}
+}
+
+static int
+os_error_of(lxw_error e)
+{
+	return e == LXW_NO_ERROR			 ? OS_OK
+	       : e == LXW_ERROR_MEMORY_MALLOC_FAILED ? OS_ENOMEM
+						     : OS_EINTERNAL;
+}
+
+/* Reads the whole of fd into a malloc'd buffer. */
+static int
+slurp(int fd, char **out, size_t *len)
+{
+	struct stat sb;
+	size_t n, got = 0;
+	char *buf;
+
+	if (fstat(fd, &sb) || sb.st_size <= 0 || lseek(fd, 0, SEEK_SET) != 0)
+		return OS_EINTERNAL;
+	n = (size_t)sb.st_size;
+	buf = malloc(n + 1);
+	if (!buf)
+		return OS_ENOMEM;
+	while (got < n) {
+		ssize_t k = read(fd, buf + got, n - got);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			free(buf);
+			return OS_EINTERNAL;
+		}
+		got += (size_t)k;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return OS_OK;
+}
+
+int
+export_xlsx(const struct ranking *r, char **out, size_t *len)
+{
+	const char *dir = getenv("TMPDIR");
+	lxw_workbook_options opt = {0};
+	lxw_doc_properties props = {0};
+	struct xl x = {0};
+	struct os_buf path;
+	int fd, rc;
+
+	*out = NULL;
+	*len = 0;
+	if (!dir || !*dir)
+		dir = "/tmp";
+	os_buf_init(&path);
+	os_buf_addf(&path, "%s/openstrat-export-XXXXXX", dir);
+	if (path.failed)
+		return OS_ENOMEM;
+	fd = mkstemp(path.data);
+	if (fd < 0) {
+		os_buf_free(&path);
+		return OS_EINTERNAL;
+	}
+	opt.tmpdir = (char *)dir;
+	x.wb = workbook_new_opt(path.data, &opt);
+	if (!x.wb) {
+		rc = OS_ENOMEM;
+		goto out;
+	}
+	/* A creation time of the round's own, so that the bytes do not
+	 * depend on the moment of the export. */
+	props.title = r->round.title;
+	props.created = r->round.created_at > 0 ? (time_t)(r->round.created_at / 1000)
+						: (time_t)946684800; /* 2000-01-01 */
+	check(&x, workbook_set_properties(x.wb, &props));
+	x.bold = workbook_add_format(x.wb);
+	x.wrap = workbook_add_format(x.wb);
+	x.score = workbook_add_format(x.wb);
+	x.pct = workbook_add_format(x.wb);
+	if (!x.bold || !x.wrap || !x.score || !x.pct) {
+		check(&x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+	} else {
+		format_set_bold(x.bold);
+		format_set_text_wrap(x.wrap);
+		format_set_align(x.wrap, LXW_ALIGN_VERTICAL_TOP);
+		format_set_num_format(x.score, "0.000");
+		format_set_num_format(x.pct, "0%");
+		ranked(&x, r);
+		priorities(&x, r);
+		groups(&x, r, "Disagreement", r->disagree, r->ndisagree);
+		groups(&x, r, "Agreement", r->agree, r->nagree);
+	}
+	/* Closing writes the file and frees the workbook, even after a
+	 * failure (the file is then discarded). */
+	check(&x, workbook_close(x.wb));
+	rc = os_error_of(x.err);
+	if (!rc)
+		rc = slurp(fd, out, len);
+	/* A zip, or the library failed without saying so. */
+	if (!rc && (*len < 4 || memcmp(*out, "PK\x03\x04", 4))) {
+		free(*out);
+		*out = NULL;
+		*len = 0;
+		rc = OS_EINTERNAL;
+	}
+out:
+	close(fd);
+	unlink(path.data);
+	os_buf_free(&path);
+	return rc;
+}

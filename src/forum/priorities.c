@@ -1,0 +1,210 @@
+#include "forum/priorities.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "forum/forum_int.h"
+#include "store/audit.h"
+#include "store/posts.h"
+#include "store/priorities.h"
+#include "store/users.h"
+
+/* The round of a priority, when the caller may manage it. */
+static int
+manageable(struct forum *f, const struct user *caller, int64_t round, struct round *r)
+{
+	int rc = forum_round_for(f, caller, round, r);
+
+	if (rc)
+		return rc;
+	if (!forum_is_moderator(caller))
+		rc = OS_EFORBIDDEN;
+	else
+		rc = forum_phase_allows(caller, r, W_MANAGE);
+	if (rc)
+		round_clear(r);
+	return rc;
+}
+
+static int
+check_owner(struct forum *f, int64_t owner)
+{
+	struct user u;
+
+	if (!owner)
+		return OS_OK;
+	/* Priorities are led by staff; a missing user is the caller's
+	 * mistake, not a probe. */
+	if (store_user_by_id(f->st, owner, &u) || u.role == ROLE_CUSTOMER || u.disabled)
+		return OS_EBADREQ;
+	return OS_OK;
+}
+
+static void
+emit_priority(struct forum *f, const struct priority *p)
+{
+	struct os_event ev = {.type = EV_PRIORITY_UPDATED, .round = p->round, .priority = p};
+
+	forum_emit(f, &ev);
+}
+
+static void
+emit_post(struct forum *f, int64_t post)
+{
+	struct os_event ev = {.type = EV_POST_UPDATED};
+	struct post p;
+
+	if (store_post_get(f->st, post, 0, &p))
+		return;
+	p.has_my_vote = 0;
+	ev.round = p.round;
+	ev.post = &p;
+	forum_emit(f, &ev);
+	post_clear(&p);
+}
+
+int
+priorities_create(struct forum *f, const struct user *caller, int64_t round,
+		  const char *title, const char *description, int64_t owner,
+		  struct priority *out)
+{
+	char *t = NULL, *d = NULL;
+	struct round r;
+	int64_t id;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = manageable(f, caller, round, &r)))
+		return rc;
+	round_clear(&r);
+	if ((rc = forum_text(title, OS_TITLE_MAX, 0, &t)) ||
+	    (rc = forum_text(description ? description : "", OS_DESC_MAX, 1, &d)) ||
+	    (rc = check_owner(f, owner)))
+		goto out;
+	if ((rc = store_priority_insert(f->st, round, t, d, owner, caller->id, &id)) ||
+	    (rc = store_audit(f->st, caller->id, "priority.create", "priority", id, round, t)) ||
+	    (rc = store_priority_get(f->st, id, out)))
+		goto out;
+	emit_priority(f, out);
+out:
+	free(t);
+	free(d);
+	return rc;
+}
+
+int
+priorities_update(struct forum *f, const struct user *caller, int64_t id,
+		  const struct priority_changes *ch, struct priority *out)
+{
+	struct priority cur;
+	char *t = NULL, *d = NULL;
+	struct round r;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = store_priority_get(f->st, id, &cur)))
+		return rc;
+	if ((rc = manageable(f, caller, cur.round, &r)))
+		goto out;
+	round_clear(&r);
+	if ((rc = forum_text(ch->title ? ch->title : cur.title, OS_TITLE_MAX, 0, &t)) ||
+	    (rc = forum_text(ch->description ? ch->description : cur.description,
+			     OS_DESC_MAX, 1, &d)) ||
+	    (ch->has_owner && (rc = check_owner(f, ch->owner))))
+		goto out;
+	if ((rc = store_priority_update(f->st, id, t, d,
+					ch->has_owner ? ch->owner
+						      : (cur.has_owner ? cur.owner.id : 0))))
+		goto out;
+	if (ch->rank && ch->rank != cur.rank) {
+		struct priority *all;
+		size_t n;
+
+		if ((rc = store_priority_move(f->st, id, cur.round, ch->rank)))
+			goto out;
+		/* Every priority whose rank moved is news. */
+		if ((rc = store_priorities_by_round(f->st, cur.round, &all, &n)))
+			goto out;
+		for (size_t i = 0; i < n; i++) {
+			if (all[i].id != id)
+				emit_priority(f, &all[i]);
+			priority_clear(&all[i]);
+		}
+		free(all);
+	}
+	if ((rc = store_audit(f->st, caller->id, "priority.update", "priority", id, cur.round,
+			      t)) ||
+	    (rc = store_priority_get(f->st, id, out)))
+		goto out;
+	emit_priority(f, out);
+out:
+	free(t);
+	free(d);
+	priority_clear(&cur);
+	return rc;
+}
+
+static int
+link_common(struct forum *f, const struct user *caller, int64_t id, int64_t post,
+	    int link, struct priority *out)
+{
+	struct priority cur;
+	struct round r;
+	struct post p;
+	int64_t previous = 0;
+	char detail[48];
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = store_priority_get(f->st, id, &cur)))
+		return rc;
+	if ((rc = manageable(f, caller, cur.round, &r)))
+		goto out;
+	round_clear(&r);
+	if ((rc = forum_post_for(f, caller, post, &p, NULL)))
+		goto out;
+	rc = p.round == cur.round ? OS_OK : OS_EBADREQ;
+	post_clear(&p);
+	if (rc)
+		goto out;
+	if (link)
+		rc = store_priority_link(f->st, id, post, caller->id, &previous);
+	else
+		rc = store_priority_unlink(f->st, id, post);
+	snprintf(detail, sizeof detail, "post %lld", (long long)post);
+	if (rc || (rc = store_audit(f->st, caller->id,
+				    link ? "priority.link" : "priority.unlink", "priority", id,
+				    cur.round, detail)))
+		goto out;
+	if (previous && previous != id) {
+		struct priority old;
+
+		if (store_priority_get(f->st, previous, &old) == OS_OK) {
+			emit_priority(f, &old);
+			priority_clear(&old);
+		}
+	}
+	if ((rc = store_priority_get(f->st, id, out)))
+		goto out;
+	emit_priority(f, out);
+	emit_post(f, post);
+out:
+	priority_clear(&cur);
+	return rc;
+}
+
+int
+priorities_link(struct forum *f, const struct user *caller, int64_t id, int64_t post,
+		struct priority *out)
+{
+	return link_common(f, caller, id, post, 1, out);
+}
+
+int
+priorities_unlink(struct forum *f, const struct user *caller, int64_t id, int64_t post,
+		  struct priority *out)
+{
+	return link_common(f, caller, id, post, 0, out);
+}

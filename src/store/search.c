@@ -1,0 +1,139 @@
+#include "store/search.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/util.h"
+#include "store/store_int.h"
+
+char *
+store_search_query(const char *text, int all)
+{
+	struct os_buf b;
+	const char *p = text;
+	int words = 0;
+
+	os_buf_init(&b);
+	/* Words are runs of letters and digits (any byte >= 0x80 counts, so
+	 * that UTF-8 letters stay whole); everything else separates them, which
+	 * also keeps FTS5's own syntax out of the query. */
+	while (*p) {
+		const char *start;
+
+		while (*p && !(isalnum((unsigned char)*p) || (unsigned char)*p >= 0x80))
+			p++;
+		start = p;
+		while (*p && (isalnum((unsigned char)*p) || (unsigned char)*p >= 0x80))
+			p++;
+		if (p == start)
+			continue;
+		if (words++)
+			os_buf_adds(&b, all ? " AND " : " OR ");
+		os_buf_add(&b, "\"", 1);
+		os_buf_add(&b, start, (size_t)(p - start));
+		os_buf_adds(&b, "\"*");
+		if (words >= 16)
+			break;
+	}
+	if (!words) {
+		os_buf_free(&b);
+		return NULL;
+	}
+	return os_buf_detach(&b, NULL);
+}
+
+void
+store_search_free(struct search_hit *hits, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(hits[i].title);
+		free(hits[i].snippet);
+	}
+	free(hits);
+}
+
+static int
+run(struct store *st, sqlite3_stmt *s, const char *q, int64_t round, int limit,
+    int target, struct search_hit **arr, size_t *cnt, size_t *cap)
+{
+	int rc;
+
+	if (!s)
+		return OS_EINTERNAL;
+	sqlite3_bind_text(s, 1, q, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, round);
+	sqlite3_bind_int(s, 3, limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct search_hit *h;
+
+		if (store_grow((void **)arr, cap, *cnt, sizeof **arr)) {
+			store_done(s);
+			return OS_ENOMEM;
+		}
+		h = &(*arr)[(*cnt)++];
+		memset(h, 0, sizeof *h);
+		h->target = target;
+		h->id = sqlite3_column_int64(s, 0);
+		h->post = sqlite3_column_int64(s, 1);
+		h->round = sqlite3_column_int64(s, 2);
+		h->hidden = sqlite3_column_int(s, 3);
+		h->title = store_col_dup(s, 4);
+		h->snippet = store_col_dup(s, 5);
+		h->rank = sqlite3_column_double(s, 6);
+		if (!h->title || !h->snippet) {
+			store_done(s);
+			return OS_ENOMEM;
+		}
+	}
+	store_done(s);
+	/* A malformed query is the user's, not the server's, failure. */
+	if ((rc & 0xff) == SQLITE_ERROR)
+		return OS_EBADREQ;
+	return rc == SQLITE_DONE ? OS_OK : store_rc(st, rc, "search");
+}
+
+static int
+by_rank(const void *a, const void *b)
+{
+	const struct search_hit *x = a, *y = b;
+
+	return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
+int
+store_search(struct store *st, const char *q, int64_t round, int posts_only, int limit,
+	     struct search_hit **out, size_t *n)
+{
+	sqlite3_stmt *ps = store_stmt(st,
+		"SELECT p.id, p.id, p.round_id, p.hidden, p.title, "
+		"snippet(posts_fts, -1, '', '', '…', 16), bm25(posts_fts, 4.0, 1.0) "
+		"FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid "
+		"WHERE posts_fts MATCH ?1 AND (?2 = 0 OR p.round_id = ?2) "
+		"ORDER BY bm25(posts_fts, 4.0, 1.0) LIMIT ?3");
+	sqlite3_stmt *cs = store_stmt(st,
+		"SELECT c.id, p.id, p.round_id, max(c.hidden, p.hidden), p.title, "
+		"snippet(comments_fts, -1, '', '', '…', 16), bm25(comments_fts) "
+		"FROM comments_fts JOIN comments c ON c.id = comments_fts.rowid "
+		"JOIN posts p ON p.id = c.post_id "
+		"WHERE comments_fts MATCH ?1 AND (?2 = 0 OR p.round_id = ?2) "
+		"ORDER BY bm25(comments_fts) LIMIT ?3");
+	struct search_hit *arr = NULL;
+	size_t cnt = 0, cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = run(st, ps, q, round, limit, TARGET_POST, &arr, &cnt, &cap);
+	if (!rc && !posts_only)
+		rc = run(st, cs, q, round, limit, TARGET_COMMENT, &arr, &cnt, &cap);
+	if (rc) {
+		store_search_free(arr, cnt);
+		return rc;
+	}
+	qsort(arr, cnt, sizeof *arr, by_rank);
+	*out = arr;
+	*n = cnt;
+	return OS_OK;
+}
