@@ -68,6 +68,7 @@ struct conn {
 	size_t q_head, q_count, q_cap, q_bytes;
 	int want_write;
 	int closing;       /* close with close_code once possible */
+	int close_drained; /* close once the queue has been sent */
 	int close_code;
 	const char *close_reason;
 
@@ -112,6 +113,7 @@ struct pending {
 	int64_t round;       /* for events */
 	int is_write;        /* a reply to a write: an error if the commit fails */
 	int64_t key;         /* events with the same non-zero key coalesce */
+	int close_after;     /* close the connection (1008) once this is sent */
 	struct msg *m;       /* NULL once superseded */
 };
 
@@ -162,13 +164,20 @@ void conn_unref(struct conn *c);
 /* Queues m (taking a new reference) and asks for a writable callback.
  * Over the queue bounds the connection is dropped with 1008. */
 void conn_send(struct conn *c, struct msg *m);
-/* Closes a connection with a WebSocket close code, from anywhere. */
+/* Closes a connection with a WebSocket close code, from anywhere, dropping
+ * whatever is still queued. */
 void conn_close(struct conn *c, int code, const char *reason);
+/* The same, once what is queued now has been sent. */
+void conn_close_drained(struct conn *c, int code, const char *reason);
 
 /* Group commit (server.c): queue a reply or an event behind the open
  * group, or deliver at once when no group is open. */
 void server_reply(struct server *s, struct conn *c, char *json, size_t len,
 		  int is_write);
+/* A notice to one connection after which it is closed (1008), both after
+ * the commit. */
+void server_notice_then_close(struct server *s, struct conn *c, char *json,
+			      size_t len);
 /* key != 0: a later event with the same key replaces this one if both are
  * still waiting (vote tallies: the latest wins). */
 void server_event(struct server *s, int64_t round, char *json, size_t len,

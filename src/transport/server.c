@@ -104,6 +104,19 @@ server_reply(struct server *s, struct conn *c, char *json, size_t len, int is_wr
 }
 
 void
+server_notice_then_close(struct server *s, struct conn *c, char *json, size_t len)
+{
+	struct msg *m = msg_new(json, len);
+
+	free(json);
+	if (!m)
+		return;
+	pend(s, c, 0, 0, 0, m);
+	if (s->pend_tail && s->pend_tail->m == m)
+		s->pend_tail->close_after = 1;
+}
+
+void
 server_event(struct server *s, int64_t round, char *json, size_t len, int64_t key)
 {
 	struct msg *m = msg_new(json, len);
@@ -147,6 +160,9 @@ server_flush(struct server *s)
 			} else {
 				conn_send(p->conn, p->m);
 			}
+			if (p->close_after && !rc)
+				conn_close_drained(p->conn, LWS_CLOSE_STATUS_POLICY_VIOLATION,
+						   "access revoked");
 			conn_unref(p->conn);
 		} else if (!rc) {
 			fanout_publish(s, p->round, p->m);
@@ -173,7 +189,9 @@ emit_event(void *arg, const struct os_event *ev)
 	}
 	if (ev->type == EV_ACCESS_REVOKED) {
 		/* The subscription ends now; the notice goes out with the
-		 * commit, like every other event. */
+		 * commit, like every other event, and then the connection is
+		 * closed (1008): the client reconnects and finds what it may
+		 * still see. */
 		char notice[96];
 
 		snprintf(notice, sizeof notice,
@@ -184,7 +202,7 @@ emit_event(void *arg, const struct os_event *ev)
 
 				fanout_unsubscribe(s, c, ev->round);
 				if (copy)
-					server_reply(s, c, copy, strlen(copy), 0);
+					server_notice_then_close(s, c, copy, strlen(copy));
 			}
 		return;
 	}
@@ -433,7 +451,8 @@ server_run(const struct server_opts *o)
 	info.protocols = protocols;
 	info.headers = &hdr_csp;
 	info.retry_and_idle_policy = &retry;
-	info.timeout_secs = 20;
+	/* Slow clients (slowloris) get this long to send their headers. */
+	info.timeout_secs = 10;
 	info.keepalive_timeout = 10;
 	info.server_string = "openstrat";
 	info.max_http_header_pool = 256;

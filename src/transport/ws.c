@@ -109,10 +109,24 @@ conn_close(struct conn *c, int code, const char *reason)
 	lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, 3);
 }
 
+static int close_with(struct lws *wsi, int code, const char *why);
+
+void
+conn_close_drained(struct conn *c, int code, const char *reason)
+{
+	if (!c->wsi || c->closing)
+		return;
+	c->close_drained = 1;
+	c->close_code = code;
+	c->close_reason = reason;
+	want_write(c);
+	lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, 10);
+}
+
 void
 conn_send(struct conn *c, struct msg *m)
 {
-	if (!c->wsi || c->closing)
+	if (!c->wsi || c->closing || c->close_drained)
 		return;
 	if (c->q_count >= CONN_QUEUE_MSGS || c->q_bytes + m->len > CONN_QUEUE_BYTES) {
 		os_info("ws: dropping slow connection %llu of %s (%zu queued)",
@@ -167,7 +181,9 @@ write_some(struct conn *c)
 	size_t n;
 
 	if (!c->q_count)
-		return 0;
+		return c->close_drained ? close_with(c->wsi, c->close_code,
+						     c->close_reason ? c->close_reason : "")
+					: 0;
 	first = c->q[c->q_head];
 	if (c->q_count == 1 || first->len + 2 > WS_BATCH_MAX) {
 		struct msg *m = queue_pop(c);
@@ -196,7 +212,7 @@ write_some(struct conn *c)
 		if (lws_write(c->wsi, p, n, LWS_WRITE_TEXT) < (int)n)
 			return -1;
 	}
-	if (c->q_count)
+	if (c->q_count || c->close_drained)
 		want_write(c);
 	return 0;
 }
