@@ -26,8 +26,8 @@ special(char c)
 	return c && strchr("\\`*_[]<>|#~&", c) != NULL;
 }
 
-/* s on one line: escaped, white space (line breaks included) folded into
- * single spaces, and trimmed. */
+/* s on one line: escaped, white space (line breaks included) and control
+ * characters folded into single spaces, and trimmed. */
 static void
 md_inline(struct os_buf *b, const char *s)
 {
@@ -36,7 +36,7 @@ md_inline(struct os_buf *b, const char *s)
 	for (; s && *s; s++) {
 		char c = *s;
 
-		if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f') {
+		if ((unsigned char)c <= ' ' || c == 0x7f) { /* white space, controls */
 			space = any;
 			continue;
 		}
@@ -70,7 +70,7 @@ md_line(struct os_buf *b, const char *s, size_t n)
 		}
 	}
 	for (i = 0; i < n; i++) {
-		char c = strchr("\t\r\v\f", s[i]) ? ' ' : s[i];
+		char c = (unsigned char)s[i] < ' ' || s[i] == 0x7f ? ' ' : s[i];
 
 		if (special(c))
 			os_buf_add(b, "\\", 1);

@@ -16,6 +16,7 @@
 #include "export/export.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -297,11 +298,13 @@ export_xlsx(const struct ranking *r, char **out, size_t *len)
 	os_buf_addf(&path, "%s/openstrat-export-XXXXXX", dir);
 	if (path.failed)
 		return OS_ENOMEM;
+	/* The name is ours (mkstemp made the file); the library writes it. */
 	fd = mkstemp(path.data);
 	if (fd < 0) {
 		os_buf_free(&path);
 		return OS_EINTERNAL;
 	}
+	close(fd);
 	opt.tmpdir = (char *)dir;
 	x.wb = workbook_new_opt(path.data, &opt);
 	if (!x.wb) {
@@ -335,8 +338,13 @@ export_xlsx(const struct ranking *r, char **out, size_t *len)
 	 * failure (the file is then discarded). */
 	check(&x, workbook_close(x.wb));
 	rc = os_error_of(x.err);
-	if (!rc)
-		rc = slurp(fd, out, len);
+	if (!rc) {
+		/* Read back by name: the library may have replaced the file. */
+		fd = open(path.data, O_RDONLY | O_CLOEXEC);
+		rc = fd < 0 ? OS_EINTERNAL : slurp(fd, out, len);
+		if (fd >= 0)
+			close(fd);
+	}
 	/* A zip, or the library failed without saying so. */
 	if (!rc && (*len < 4 || memcmp(*out, "PK\x03\x04", 4))) {
 		free(*out);
@@ -345,7 +353,6 @@ export_xlsx(const struct ranking *r, char **out, size_t *len)
 		rc = OS_EINTERNAL;
 	}
 out:
-	close(fd);
 	unlink(path.data);
 	os_buf_free(&path);
 	return rc;

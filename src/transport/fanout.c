@@ -272,6 +272,5 @@ fanout_free(struct server *s)
 		}
 		s->rooms[b] = NULL;
 	}
-	lws_sul_cancel(&s->presence_sul);
 	s->dirty_rooms = NULL;
 }

@@ -245,6 +245,29 @@ http_origin_ok(struct server *s, struct lws *wsi)
 	return strcasecmp(origin, mine) ? -1 : 0;
 }
 
+/* 1 when the comma-separated list names proto as one whole item. */
+static int
+offers_protocol(const char *list, const char *proto)
+{
+	size_t n = strlen(proto);
+
+	for (const char *p = list; *p;) {
+		const char *end;
+		size_t len;
+
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		end = p + strcspn(p, ",");
+		len = (size_t)(end - p);
+		while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+			len--;
+		if (len == n && !memcmp(p, proto, n))
+			return 1;
+		p = end;
+	}
+	return 0;
+}
+
 /* The WebSocket gate: the right path and subprotocol, an acceptable
  * Origin and a live session, else an HTTP answer that says which. */
 static int
@@ -260,7 +283,7 @@ confirm_upgrade(struct server *s, struct lws *wsi, const char *up)
 	    strcmp(uri, "/ws"))
 		return respond_now(wsi, 404, "not_found", "the WebSocket endpoint is /ws");
 	if (lws_hdr_copy(wsi, protos, sizeof protos, WSI_TOKEN_PROTOCOL) <= 0 ||
-	    !strstr(protos, "openstrat.v1"))
+	    !offers_protocol(protos, "openstrat.v1"))
 		return respond_now(wsi, 400, "bad_request",
 				   "the WebSocket subprotocol must be openstrat.v1");
 	if (http_origin_ok(s, wsi))
@@ -782,6 +805,8 @@ http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			handle_export(p);
 			return 0;
 		case R_NOT_FOUND:
+			if (p->is_post)
+				return 0; /* answer once the body is consumed */
 			respond_error(p, OS_ENOTFOUND, "no such endpoint");
 			return 0;
 		case R_METHOD:

@@ -501,10 +501,12 @@ out:
 	if (s->ctx) {
 		lws_sul_cancel(&s->sweep_sul);
 		lws_sul_cancel(&s->check_sul);
+		lws_sul_cancel(&s->presence_sul);
 		lws_sul_cancel(&s->flush_sul);
 		lws_context_destroy(s->ctx);
 	}
-	server_flush(s);
+	if (s->st)
+		server_flush(s);
 	fanout_free(s);
 	dispatch_free(s->disp);
 	forum_free(s->forum);

@@ -52,7 +52,7 @@ struct osx_server {
 
 /* Makes the temp dir and runs `openstrat init --db DIR/os.db` (no server
  * yet: add users first if you like, then osx_server_serve). s is zeroed
- * first. Returns 0, or -1 (the reason on stderr). */
+ * first. Returns 0, or -1 (the reason on stderr; the dir is removed). */
 int osx_server_init(struct osx_server *s);
 
 /* Runs `openstrat serve --db DIR/os.db --listen 127.0.0.1 --port 0 --web
@@ -65,7 +65,8 @@ int osx_server_init(struct osx_server *s);
  * Returns 0, or -1 with the server's log on stderr. */
 int osx_server_serve(struct osx_server *s, const char *const *extra);
 
-/* osx_server_init + osx_server_serve. */
+/* osx_server_init + osx_server_serve. On failure the server's log goes to
+ * stderr and the temp dir is removed. */
 int osx_server_start(struct osx_server *s, const char *const *extra);
 
 /* SIGTERM, then waits up to 15 s. Returns the exit status (0..255), 128+N
@@ -82,7 +83,9 @@ void osx_server_kill(struct osx_server *s);
 int osx_server_restart(struct osx_server *s);
 
 /* Kills a still-running server, removes the temp dir (unless OSX_KEEP is
- * set) and frees the args. s can be reused with osx_server_init. */
+ * set) and frees the args. s can be reused with osx_server_init. A Check
+ * test that fails _exits before its teardown: its directory (server.log,
+ * os.db) then stays behind for inspection. */
 void osx_server_cleanup(struct osx_server *s);
 
 /* The server's stderr (all starts) / the latest serve's stdout, as a
@@ -206,6 +209,10 @@ struct osx_ws_opts {
 	const char *path;       /* NULL: "/ws" */
 	const char *extra_headers; /* complete lines ending in "\r\n", or NULL */
 	int timeout_ms;         /* for the handshake */
+	struct osx_http_resp *refusal; /* when not NULL and the upgrade is
+				   refused: the whole HTTP answer (body read by
+				   Content-Length or to the close); the caller
+				   frees it with osx_http_free. Zeroed otherwise. */
 };
 
 struct osx_ws;

@@ -451,7 +451,11 @@ osx_server_init(struct osx_server *s)
 		fprintf(stderr, "osx: openstrat init --db %s exited %d: %s%s", s->db, rc,
 			r.err, r.out);
 	osx_cli_free(&r);
-	return rc == 0 ? 0 : -1;
+	if (rc != 0) {
+		osx_server_cleanup(s);
+		return -1;
+	}
+	return 0;
 }
 
 /* Looks for the listening line in the stdout file: 1 found (port set),
@@ -594,9 +598,13 @@ osx_server_serve(struct osx_server *s, const char *const *extra)
 int
 osx_server_start(struct osx_server *s, const char *const *extra)
 {
-	if (osx_server_init(s))
+	if (osx_server_init(s) || osx_server_serve(s, extra)) {
+		/* The reason and the log are on stderr already; a failing
+		 * test would not get to its teardown to remove the dir. */
+		osx_server_cleanup(s);
 		return -1;
-	return osx_server_serve(s, extra);
+	}
+	return 0;
 }
 
 int

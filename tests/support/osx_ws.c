@@ -589,6 +589,47 @@ list_has(const char *list, const char *item)
 	return 0;
 }
 
+/* The body of a refused upgrade: what follows the head in rx, then the
+ * socket, up to Content-Length or the close. */
+static void
+read_refusal(struct osx_ws *ws, const char *head, int status, long long deadline,
+	     struct osx_http_resp *r)
+{
+	struct osx_buf body = {0};
+	const char *v;
+	long long clen = -1;
+
+	r->status = status;
+	r->head = strdup(head);
+	osx__parse_headers(head, &r->headers, &r->nheaders);
+	v = osx_http_header(r, "Content-Length");
+	if (v)
+		clen = strtoll(v, NULL, 10);
+	osx__buf_add(&body, ws->rx.data, ws->rx.len);
+	while (clen < 0 || body.len < (size_t)clen) {
+		struct pollfd pf = {ws->fd, POLLIN, 0};
+		char chunk[4096];
+		ssize_t got;
+		int pr = poll(&pf, 1, osx__left(deadline));
+
+		if (pr < 0 && errno == EINTR)
+			continue;
+		if (pr <= 0)
+			break;
+		got = recv(ws->fd, chunk, sizeof chunk, 0);
+		if (got < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (got <= 0)
+			break;
+		osx__buf_add(&body, chunk, (size_t)got);
+	}
+	if (clen >= 0 && body.len > (size_t)clen)
+		body.len = (size_t)clen;
+	osx__buf_add(&body, "", 0);
+	r->body = body.data;
+	r->body_len = body.len;
+}
+
 struct osx_ws *
 osx_ws_connect(int port, const struct osx_ws_opts *opts, int *http_status)
 {
@@ -606,6 +647,8 @@ osx_ws_connect(int port, const struct osx_ws_opts *opts, int *http_status)
 	if (!http_status)
 		http_status = &dummy;
 	*http_status = 0;
+	if (o->refusal)
+		memset(o->refusal, 0, sizeof *o->refusal);
 	if (sodium_init() < 0)
 		return NULL;
 	ws = calloc(1, sizeof *ws);
@@ -695,6 +738,8 @@ osx_ws_connect(int port, const struct osx_ws_opts *opts, int *http_status)
 	if (status != 101) {
 		if (osx__trace())
 			fprintf(stderr, "osx_ws: upgrade refused with %d\n", status);
+		if (o->refusal)
+			read_refusal(ws, head, status, deadline, o->refusal);
 		goto fail;
 	}
 	osx__parse_headers(head, &ws->hdrs, &ws->nhdrs);
