@@ -77,7 +77,8 @@ os_wilson_lower(int64_t up, int64_t down)
 	const double z = 1.959963984540054;
 	double n = (double)(up + down), p, centre, margin;
 
-	if (n <= 0)
+	/* No up votes: no evidence of support (and no rounding noise). */
+	if (n <= 0 || up <= 0)
 		return 0.0;
 	p = (double)up / n;
 	centre = p + z * z / (2 * n);

@@ -26,24 +26,24 @@ ranking_priority_title(const struct ranking *r, int64_t priority)
 	return NULL;
 }
 
-static int64_t
-votes_of(const struct post *p)
-{
-	return p->vote_mode == VOTE_DOTS ? tally_dots(&p->tally)
-					 : tally_up(&p->tally) + tally_down(&p->tally);
-}
-
+/* Live posts first (merged and hidden ones at the end, in their own
+ * order), then by score; equal scores by fewer down votes, then oldest
+ * first. */
 static int
 by_score(const void *a, const void *b)
 {
 	const struct post *x = a, *y = b;
+	int lx = x->status != STATUS_MERGED && !x->hidden;
+	int ly = y->status != STATUS_MERGED && !y->hidden;
 	double sx = post_score(x), sy = post_score(y);
-	int64_t vx = votes_of(x), vy = votes_of(y);
+	int64_t dx = tally_down(&x->tally), dy = tally_down(&y->tally);
 
+	if (lx != ly)
+		return lx ? -1 : 1;
 	if (sx != sy)
 		return sx > sy ? -1 : 1;
-	if (vx != vy)
-		return vx > vy ? -1 : 1;
+	if (dx != dy)
+		return dx < dy ? -1 : 1;
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
@@ -146,13 +146,15 @@ insights(struct ranking *r)
 		free(all);
 		return OS_ENOMEM;
 	}
-	qsort(all, n, sizeof *all, by_spread);
+	if (n)
+		qsort(all, n, sizeof *all, by_spread);
 	for (size_t i = 0; i < n && r->ndisagree < RANKING_INSIGHTS_MAX; i++)
 		if (all[i].spread >= RANKING_SPREAD_MIN)
 			r->disagree[r->ndisagree++] = all[i];
-	qsort(all, n, sizeof *all, by_floor);
+	if (n)
+		qsort(all, n, sizeof *all, by_floor);
 	for (size_t i = 0; i < n && r->nagree < RANKING_INSIGHTS_MAX; i++)
-		if (all[i].floor >= RANKING_AGREE_MIN)
+		if (all[i].floor >= RANKING_AGREE_MIN && all[i].spread < RANKING_SPREAD_MIN)
 			r->agree[r->nagree++] = all[i];
 	free(all);
 	return OS_OK;
@@ -179,7 +181,8 @@ ranking_build(struct forum *f, const struct user *caller, int64_t round,
 		goto fail;
 	for (size_t i = 0; i < out->nposts; i++)
 		out->posts[i].has_my_vote = 0;
-	qsort(out->posts, out->nposts, sizeof *out->posts, by_score);
+	if (out->nposts)
+		qsort(out->posts, out->nposts, sizeof *out->posts, by_score);
 	if ((rc = insights(out)))
 		goto fail;
 	return OS_OK;

@@ -46,7 +46,8 @@ struct ranking {
 	struct round round;
 	struct priority *priorities;
 	size_t npriorities;
-	struct post *posts;   /* best first; rank is index + 1 */
+	struct post *posts;   /* best first, merged and hidden posts last;
+			       * rank is index + 1 */
 	size_t nposts;
 	struct insight *disagree; /* most disagreement first */
 	size_t ndisagree;

@@ -132,7 +132,8 @@ store_search(struct store *st, const char *q, int64_t round, int posts_only, int
 		store_search_free(arr, cnt);
 		return rc;
 	}
-	qsort(arr, cnt, sizeof *arr, by_rank);
+	if (cnt)
+		qsort(arr, cnt, sizeof *arr, by_rank);
 	*out = arr;
 	*n = cnt;
 	return OS_OK;
