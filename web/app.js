@@ -1,0 +1,208 @@
+// openstrat web client: start-up, the router, and the session.
+//
+// On load we try the WebSocket first: the session cookie is HttpOnly, so the
+// only way to know whether we are signed in is to connect. A refused upgrade
+// (see Connection.onDown) shows the sign-in form.
+import { t, pickLocale } from './i18n/index.js';
+import { h, replaceChildren } from './lib/dom.js';
+import { Connection, RequestError, logout } from './lib/conn.js';
+import { refreshTimes } from './lib/format.js';
+import { renderHeader, renderSkipLink, ConnectionBanner, announce } from './views/shell.js';
+import { SignInView } from './views/signin.js';
+import { RoundsView } from './views/rounds.js';
+import { RoundView } from './views/round.js';
+
+// Paths the client knows. Views for invites (/invite/TOKEN, public), the
+// moderation queue and the priorities board join this table.
+const ROUTES = [
+	{ name: 'rounds', re: /^\/$/, view: RoundsView },
+	{ name: 'round', re: /^\/round\/(\d+)\/?$/, view: RoundView, params: ['round'] },
+	{ name: 'round', re: /^\/round\/(\d+)\/post\/(\d+)\/?$/, view: RoundView, params: ['round', 'post'] },
+];
+
+export function matchRoute(path) {
+	for (const r of ROUTES) {
+		const m = r.re.exec(path);
+		if (!m) continue;
+		const route = { name: r.name, view: r.view, public: !!r.public };
+		(r.params || []).forEach((p, i) => { route[p] = Number(m[i + 1]); });
+		return route;
+	}
+	return { name: 'notfound', view: NotFoundView };
+}
+
+class NotFoundView {
+	title() { return t('notfound.title'); }
+	mount(main) {
+		this.heading = h('h1', { tabindex: '-1' }, t('notfound.title'));
+		main.append(h('div', { class: 'page page-narrow' }, h('div', { class: 'card empty' },
+			this.heading, h('p', null, t('notfound.text')),
+			h('p', null, h('a', { href: '/' }, t('nav.back_to_rounds'))))));
+	}
+	unmount() {}
+}
+
+class ConnectingView {
+	title() { return t('app.name'); }
+	mount(main) {
+		main.append(h('div', { class: 'page page-narrow' },
+			h('p', { class: 'muted connecting', role: 'status' }, t('conn.connecting'))));
+	}
+	unmount() {}
+}
+
+class App {
+	constructor() {
+		this.main = document.getElementById('main');
+		this.conn = new Connection();
+		this.user = null;
+		this.view = null;
+		this.route = null;
+		this.banner = new ConnectionBanner(this);
+		this.waiters = [];
+		this.conn.addEventListener('state', (e) => this.onConnState(e.detail));
+		this.conn.addEventListener('event', (e) => {
+			if (this.view && this.view.onEvent) this.view.onEvent(e.detail);
+		});
+		document.addEventListener('click', (e) => this.onClick(e));
+		addEventListener('popstate', () => this.render());
+		setInterval(() => refreshTimes(this.main), 30000);
+	}
+
+	start() {
+		renderSkipLink();
+		renderHeader(this);
+		this.show(new ConnectingView());
+		this.conn.start();
+	}
+
+	// --- connection -----------------------------------------------------
+
+	async onConnState({ state, at }) {
+		if (state === 'open') {
+			let hello;
+			try {
+				hello = await this.conn.request('hello');
+			} catch {
+				return; // the socket dropped again; the next 'open' retries
+			}
+			const reconnect = !!this.user && !!this.view && !(this.view instanceof SignInView);
+			this.user = hello.user;
+			this.banner.hide();
+			renderHeader(this);
+			this.resolveWaiters(null);
+			if (reconnect && this.view.onReconnect) {
+				this.view.onReconnect();
+				announce(t('conn.restored'));
+			} else {
+				this.render();
+			}
+		} else if (state === 'reconnecting') {
+			this.banner.showRetrying(at, !!this.user);
+			if (this.view instanceof ConnectingView) this.view.reconnecting = true;
+		} else if (state === 'closed') {
+			this.banner.hide();
+		} else if (state === 'unauthorized') {
+			this.banner.hide();
+			const hadUser = !!this.user;
+			this.user = null;
+			renderHeader(this);
+			if (this.resolveWaiters(new RequestError('unauthorized_ws'))) return;
+			this.showSignIn(hadUser ? t('signin.expired') : '');
+		}
+	}
+
+	resolveWaiters(err) {
+		const waiters = this.waiters;
+		this.waiters = [];
+		for (const w of waiters) (err ? w.reject(err) : w.resolve());
+		return waiters.length > 0;
+	}
+
+	// After a successful POST /api/login: connect, and resolve once signed in.
+	connectAfterSignIn() {
+		return new Promise((resolve, reject) => {
+			this.waiters.push({ resolve, reject });
+			this.conn.start();
+		});
+	}
+
+	async signOut() {
+		await logout();
+		this.conn.stop();
+		this.user = null;
+		history.replaceState(null, '', '/');
+		renderHeader(this);
+		this.showSignIn();
+		announce(t('signin.signed_out'));
+	}
+
+	// --- views ---------------------------------------------------------------
+
+	show(view) {
+		if (this.view && this.view.unmount) this.view.unmount();
+		this.view = view;
+		replaceChildren(this.main);
+		view.mount(this.main);
+		this.setTitle(view.title());
+	}
+
+	showSignIn(notice = '') {
+		this.route = null;
+		const v = new SignInView(this);
+		this.show(v);
+		if (notice) v.error.textContent = notice;
+		v.focus();
+	}
+
+	setTitle(text) {
+		document.title = text && text !== t('app.name') ? `${text} \u2013 ${t('app.name')}` : t('app.name');
+	}
+
+	announce(text) {
+		announce(text);
+	}
+
+	navigate(path, { replace = false } = {}) {
+		if (path === location.pathname) {
+			// Following a link to where one is: fetch it afresh.
+			if (this.view && this.view.refresh) this.view.refresh();
+			return;
+		}
+		if (replace) history.replaceState(null, '', path);
+		else history.pushState(null, '', path);
+		this.render();
+	}
+
+	render() {
+		if (!this.user) return; // not signed in yet; sign-in or connecting shows
+		const route = matchRoute(location.pathname);
+		renderHeader(this);
+		if (this.view && this.view.update && this.route && this.route.view === route.view &&
+		    this.view.update(route)) {
+			this.route = route;
+			return;
+		}
+		this.route = route;
+		const view = new route.view(this, route);
+		this.show(view);
+		window.scrollTo(0, 0);
+		if (view.focus) view.focus();
+		else if (view.heading) view.heading.focus();
+	}
+
+	onClick(e) {
+		if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+		const a = e.target.closest && e.target.closest('a[href]');
+		if (!a || a.target === '_blank' || a.hasAttribute('download')) return;
+		const url = new URL(a.href, location.href);
+		if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
+		if (url.hash && url.pathname === location.pathname) return;
+		e.preventDefault();
+		this.navigate(url.pathname);
+	}
+}
+
+pickLocale();
+const app = new App();
+app.start();

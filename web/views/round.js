@@ -1,0 +1,600 @@
+// A round: its description and phase, the posts (sortable, live), the room
+// (chat and who is online), and one post opened in place of the list.
+//
+// The view subscribes to the round and keeps the snapshot current from the
+// events; after a reconnect it subscribes again and takes the new snapshot,
+// keeping what only this client knows (sort order, open forms, drafts).
+import { t, formatNumber } from '../i18n/index.js';
+import { h, newId, replaceChildren } from '../lib/dom.js';
+import { authorElement, authorName, errorText, isStaffManager, timeElement } from '../lib/format.js';
+import { excerpt } from '../lib/markdown.js';
+import { phaseBadge, roundFacts, countText } from './common.js';
+import { VoteControl, tallyOf } from './vote.js';
+import { Composer } from './compose.js';
+import { ChatPanel } from './chat.js';
+import { PostDetail } from './post.js';
+
+// Which phase moves a manager is offered, in order. Admins may also reopen a
+// closed round (the server refuses it to managers).
+const PHASE_MOVES = {
+	draft: [['open', 'phase.move.open']],
+	open: [['voting', 'phase.move.voting'], ['closed', 'phase.move.close']],
+	voting: [['closed', 'phase.move.close'], ['open', 'phase.move.back_to_open']],
+	closed: [['voting', 'phase.move.reopen_voting'], ['open', 'phase.move.reopen']],
+};
+
+export function roundIdOf(msg) {
+	const r = msg.round;
+	if (r && typeof r === 'object') return Number(r.id);
+	return Number(r);
+}
+
+export class RoundView {
+	constructor(app, route) {
+		this.app = app;
+		this.roundId = route.round;
+		this.round = null;
+		this.posts = new Map();
+		this.priorities = new Map();
+		this.cards = new Map();
+		this.sort = 'score';
+		this.kind = 'all';
+		this.loaded = false;
+		this.queued = [];
+		this.composer = null;
+		this.detail = null;
+		this.detailId = route.post || null;
+		this.listScroll = 0;
+		this.chat = new ChatPanel(this);
+	}
+
+	title() {
+		if (this.detail && this.detail.post) return `${this.detail.post.title} \u2013 ${this.round ? this.round.title : ''}`;
+		return this.round ? this.round.title : t('round.loading');
+	}
+
+	mount(main) {
+		this.heading = h('h1', { tabindex: '-1', class: 'round-title', id: 'round-h' }, t('round.loading'));
+		this.headerSlot = h('div', { class: 'round-head' });
+		this.phaseSlot = h('div', { class: 'phase-controls' });
+		this.phaseError = h('p', { class: 'form-error', role: 'alert' });
+		this.prioritySlot = h('div');
+		this.toolbar = this.buildToolbar();
+		this.composeSlot = h('div', { class: 'compose-slot' });
+		this.listStatus = h('p', { class: 'muted', role: 'status' });
+		this.list = h('ol', { class: 'post-list', 'aria-labelledby': 'posts-h' });
+		this.listPane = h('div', { class: 'list-pane' },
+			h('section', { class: 'card round-intro', 'aria-labelledby': 'round-h' }, this.heading, this.headerSlot,
+				this.phaseSlot, this.phaseError),
+			this.prioritySlot,
+			h('section', { class: 'posts', 'aria-labelledby': 'posts-h' },
+				h('h2', { id: 'posts-h', class: 'sr-only' }, t('posts.heading')),
+				this.toolbar, this.composeSlot, this.listStatus, this.list));
+		this.detailPane = h('div', { class: 'detail-pane', hidden: true });
+		this.errorPane = h('div', { hidden: true });
+		this.mainCol = h('div', { class: 'round-main' }, this.errorPane, this.listPane, this.detailPane);
+		this.layout = h('div', { class: 'round-layout' }, this.mainCol, this.chat.el);
+		main.append(this.layout);
+		// A link straight to a post: show its (loading) view, not the list.
+		if (this.detailId) this.openDetail(this.detailId, { focus: false });
+		this.firstLoad = true;
+		this.subscribe();
+	}
+
+	// --- loading --------------------------------------------------------
+
+	async subscribe() {
+		this.loaded = false;
+		this.queued = [];
+		let r;
+		try {
+			r = await this.app.conn.request('round.subscribe', { round: this.roundId });
+		} catch (e) {
+			if (e.code === 'offline' || e.code === 'disconnected') return; // retried on reconnect
+			this.showFatal(e);
+			return;
+		}
+		if (this.gone) return;
+		this.applySnapshot(r);
+		this.loaded = true;
+		const queued = this.queued;
+		this.queued = [];
+		for (const ev of queued) this.onEvent(ev);
+		this.chat.load();
+		if (this.detailId) this.openDetail(this.detailId, { focus: this.firstLoad, reload: true });
+		this.firstLoad = false;
+	}
+
+	showFatal(e) {
+		this.listPane.hidden = true;
+		this.detailPane.hidden = true;
+		this.chat.el.hidden = true;
+		this.errorPane.hidden = false;
+		this.app.setTitle(t('round.unavailable'));
+		const head = h('h1', { tabindex: '-1' }, t('round.unavailable'));
+		replaceChildren(this.errorPane, h('div', { class: 'card empty' }, head,
+			h('p', { role: 'alert' }, e.code === 'not_found' ? t('round.not_found') : errorText(e)),
+			h('p', null, h('a', { href: '/' }, t('nav.back_to_rounds')))));
+		head.focus();
+	}
+
+	applySnapshot(r) {
+		this.round = r.round;
+		const posts = new Map();
+		for (const p of r.posts || []) posts.set(p.id, p);
+		// A post opened in detail and loaded before the snapshot stays.
+		this.posts = posts;
+		this.priorities = new Map();
+		for (const p of r.priorities || []) this.priorities.set(p.id, p);
+		this.chat.setOnline(r.online, r.online_count);
+		this.renderRound();
+		this.renderPriorities();
+		this.renderList();
+		if (!this.detail) this.app.setTitle(this.title());
+	}
+
+	// --- rendering: the round -----------------------------------------------
+
+	renderRound() {
+		const round = this.round;
+		if (!round) return;
+		this.heading.textContent = round.title;
+		const desc = round.description
+			? h('div', { class: 'round-desc' }, round.description.split(/\n{2,}/).map((para) => h('p', null, para)))
+			: null;
+		replaceChildren(this.headerSlot,
+			h('div', { class: 'round-badges' }, phaseBadge(round.phase), roundFacts(round)),
+			h('p', { class: 'phase-help' }, t(`phase.help.${round.phase}`)),
+			desc);
+		this.renderPhaseControls();
+		this.renderBudget();
+		if (this.composer) this.composer.updatePhase();
+		if (this.planButton) this.planButton.hidden = !isStaffManager(this.app.user);
+		if (this.detail && this.detail.post) this.detail.update(this.detail.post);
+	}
+
+	renderPhaseControls() {
+		const user = this.app.user;
+		if (!isStaffManager(user) || !this.round) {
+			replaceChildren(this.phaseSlot);
+			return;
+		}
+		let moves = PHASE_MOVES[this.round.phase] || [];
+		if (this.round.phase === 'closed' && user.role !== 'admin') moves = [];
+		const buttons = moves.map(([phase, key], i) => h('button', {
+			type: 'button', class: i === 0 ? 'btn btn-primary' : 'btn',
+			onclick: (e) => this.movePhase(phase, e.currentTarget),
+		}, t(key)));
+		replaceChildren(this.phaseSlot, buttons.length
+			? h('div', { class: 'phase-actions', role: 'group', 'aria-label': t('phase.controls') },
+				h('span', { class: 'phase-actions-label' }, t('phase.controls')), buttons)
+			: null);
+	}
+
+	async movePhase(phase, button) {
+		this.phaseError.textContent = '';
+		button.disabled = true;
+		try {
+			const r = await this.app.conn.request('round.update', { round: this.roundId, phase });
+			this.onRoundUpdated(r.round);
+			const first = this.phaseSlot.querySelector('button');
+			if (first) first.focus();
+		} catch (e) {
+			button.disabled = false;
+			this.phaseError.textContent = errorText(e);
+		}
+	}
+
+	onRoundUpdated(round) {
+		if (!round || Number(round.id) !== this.roundId) return;
+		const before = this.round ? this.round.phase : null;
+		const modeChanged = this.round && this.round.vote_mode !== round.vote_mode;
+		this.round = { ...this.round, ...round };
+		this.renderRound();
+		if (modeChanged) this.renderList();
+		else for (const c of this.cards.values()) c.vote.update(this.posts.get(c.id));
+		if (before && before !== round.phase)
+			this.app.announce(t('round.phase_changed', { phase: t(`phase.${round.phase}`) }));
+		if (!this.detail) this.app.setTitle(this.title());
+	}
+
+	// Priorities, compact: folded while the round is collecting ideas, open
+	// once it is voting or closed. (Managing them comes with its own view.)
+	renderPriorities() {
+		const list = [...this.priorities.values()].sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0) || a.id - b.id);
+		if (list.length === 0) {
+			this.prioritiesOpen = null;
+			replaceChildren(this.prioritySlot);
+			return;
+		}
+		const phase = this.round ? this.round.phase : 'open';
+		const open = this.prioritiesOpen ?? (phase === 'voting' || phase === 'closed');
+		const details = h('details', { class: 'card priorities', open },
+			h('summary', null, h('span', { class: 'priorities-title' }, t('priorities.heading')), ' ',
+				h('span', { class: 'count-pill count-pill-quiet' }, formatNumber(list.length))),
+			h('ol', { class: 'priority-list' }, list.map((p) => h('li', { class: 'priority' },
+				h('p', { class: 'priority-title' }, p.title),
+				h('p', { class: 'priority-meta muted small' },
+					p.owner ? t('priorities.owner', { name: authorName(p.owner) }) : t('priorities.no_owner'),
+					Array.isArray(p.posts) && p.posts.length
+						? [h('span', { class: 'sep', 'aria-hidden': 'true' }, '·'), countText('priorities.linked', p.posts.length)] : null),
+				p.description ? h('p', { class: 'priority-desc' }, p.description) : null))));
+		details.addEventListener('toggle', () => { this.prioritiesOpen = details.open; });
+		replaceChildren(this.prioritySlot, details);
+	}
+
+	// --- rendering: the toolbar and the list --------------------------------
+
+	buildToolbar() {
+		const seg = (label, options, current, onPick) => {
+			const group = h('div', { class: 'segmented', role: 'group', 'aria-label': label });
+			for (const [value, key] of options) {
+				group.append(h('button', {
+					type: 'button', 'aria-pressed': String(value === current), 'data-value': value,
+					onclick: () => {
+						for (const b of group.querySelectorAll('button'))
+							b.setAttribute('aria-pressed', String(b.dataset.value === value));
+						onPick(value);
+					},
+				}, t(key)));
+			}
+			return group;
+		};
+		this.budget = h('p', { class: 'budget', 'aria-live': 'polite', hidden: true });
+		this.ideaButton = h('button', {
+			type: 'button', class: 'btn btn-primary', 'aria-expanded': 'false',
+			onclick: () => this.openComposer('idea'),
+		}, t('posts.new_idea'));
+		this.planButton = h('button', {
+			type: 'button', class: 'btn', 'aria-expanded': 'false', hidden: !isStaffManager(this.app.user),
+			onclick: () => this.openComposer('plan'),
+		}, t('posts.new_plan'));
+		return h('div', { class: 'toolbar' },
+			h('div', { class: 'toolbar-filters' },
+				seg(t('posts.sort_label'), [['score', 'posts.sort_score'], ['new', 'posts.sort_new']], this.sort,
+					(v) => { this.sort = v; this.renderList(); }),
+				seg(t('posts.kind_label'), [['all', 'posts.kind_all'], ['plan', 'posts.kind_plan'], ['idea', 'posts.kind_idea']], this.kind,
+					(v) => { this.kind = v; this.renderList(); })),
+			this.budget,
+			h('div', { class: 'toolbar-actions' }, this.ideaButton, this.planButton,
+				h('button', {
+					type: 'button', class: 'btn jump-to-chat',
+					onclick: () => this.chat.focusInput(),
+				}, t('chat.jump'))));
+	}
+
+	dotsLeft() {
+		if (!this.round || this.round.vote_mode !== 'dots') return Infinity;
+		let spent = 0;
+		for (const p of this.posts.values()) spent += Number(p.my_vote) || 0;
+		return (Number(this.round.dots_per_member) || 0) - spent;
+	}
+
+	renderBudget() {
+		if (!this.budget) return;
+		const dots = this.round && this.round.vote_mode === 'dots';
+		this.budget.hidden = !dots;
+		if (dots) {
+			const left = Math.max(0, this.dotsLeft());
+			this.budget.textContent = t('vote.budget', { count: left, left: formatNumber(left), total: formatNumber(this.round.dots_per_member) });
+			this.budget.classList.toggle('is-empty', left <= 0);
+		}
+	}
+
+	visiblePosts() {
+		const list = [...this.posts.values()].filter((p) =>
+			p.status !== 'hidden' && (this.kind === 'all' || p.kind === this.kind));
+		// Plans (the few documents the round is about) come first, then ideas;
+		// merged posts sink to the end.
+		const group = (p) => (p.status === 'merged' ? 2 : p.kind === 'plan' ? 0 : 1);
+		if (this.sort === 'new')
+			list.sort((a, b) => group(a) - group(b) || b.id - a.id);
+		else
+			list.sort((a, b) => group(a) - group(b) || this.scoreOf(b) - this.scoreOf(a) || b.id - a.id);
+		return list;
+	}
+
+	scoreOf(p) {
+		const tally = tallyOf(p);
+		return Number(tally.score) || 0;
+	}
+
+	renderList() {
+		this.cards = new Map();
+		const posts = this.visiblePosts();
+		replaceChildren(this.list, posts.map((p) => this.card(p).li));
+		this.renderListStatus();
+		this.renderBudget();
+	}
+
+	renderListStatus() {
+		const n = this.list.children.length;
+		if (n > 0) {
+			this.listStatus.textContent = '';
+			this.listStatus.hidden = true;
+			return;
+		}
+		this.listStatus.hidden = false;
+		this.listStatus.textContent = this.posts.size === 0 ? t('posts.empty') : t('posts.empty_filter');
+	}
+
+	card(post) {
+		const vote = new VoteControl(this, post, 'stack', `post-title-${post.id}`);
+		const li = h('li', { class: 'post-card', 'data-id': String(post.id) });
+		const c = { id: post.id, li, vote, error: h('p', { class: 'form-error post-error', role: 'alert' }) };
+		this.fillCard(c, post);
+		this.cards.set(post.id, c);
+		return c;
+	}
+
+	fillCard(c, post) {
+		c.li.className = ['post-card', `kind-${post.kind}`, post.status !== 'open' && `status-${post.status}`].filter(Boolean).join(' ');
+		c.comments = h('span', { class: 'post-comments' }, countText('post.comments', Number(post.comment_count) || 0));
+		replaceChildren(c.li,
+			c.vote.el,
+			h('div', { class: 'post-main' },
+				h('p', { class: 'kicker' },
+					h('span', { class: `badge kind kind-${post.kind}` }, t(`kind.${post.kind}`)),
+					post.status && post.status !== 'open'
+						? h('span', { class: `badge status status-${post.status}` }, t(`status.${post.status}`)) : null),
+				h('h3', { class: 'post-title', id: `post-title-${post.id}` }, h('a', { href: `/round/${this.roundId}/post/${post.id}` }, post.title)),
+				post.body ? h('p', { class: 'post-excerpt' }, excerpt(post.body)) : null,
+				h('p', { class: 'post-meta' }, authorElement(post.author),
+					h('span', { class: 'sep', 'aria-hidden': 'true' }, '·'), timeElement(post.created_at),
+					h('span', { class: 'sep', 'aria-hidden': 'true' }, '·'), c.comments),
+				c.error));
+	}
+
+	// Where a post belongs in the current order, for inserting one.
+	insertCard(post) {
+		if (post.status === 'hidden' || (this.kind !== 'all' && post.kind !== this.kind)) return;
+		const order = this.visiblePosts();
+		const idx = order.findIndex((p) => p.id === post.id);
+		const c = this.card(post);
+		let before = null;
+		for (let i = idx + 1; i < order.length && !before; i++) {
+			const next = this.cards.get(order[i].id);
+			if (next && next.li.parentNode === this.list) before = next.li;
+		}
+		this.list.insertBefore(c.li, before);
+		c.li.classList.add('is-new');
+		this.renderListStatus();
+	}
+
+	// Take in a post from a reply or an event. Events carry no my_vote: keep ours.
+	mergePost(post, { withMyVote = false } = {}) {
+		if (!post || Number(post.round) !== this.roundId) return null;
+		const old = this.posts.get(post.id);
+		const merged = { ...old, ...post };
+		if (!withMyVote || post.my_vote === undefined) merged.my_vote = old ? old.my_vote : 0;
+		this.posts.set(post.id, merged);
+		if (!old) {
+			this.insertCard(merged);
+		} else {
+			const c = this.cards.get(post.id);
+			if (c) {
+				if (merged.status === 'hidden' || (this.kind !== 'all' && merged.kind !== this.kind)) {
+					c.li.remove();
+					this.cards.delete(post.id);
+					this.renderListStatus();
+				} else {
+					c.vote.update(merged);
+					this.fillCard(c, merged);
+				}
+			} else {
+				this.insertCard(merged);
+			}
+		}
+		if (this.detail && this.detail.postId === post.id) this.detail.update(merged);
+		this.renderBudget();
+		return merged;
+	}
+
+	setTally(postId, tally, myVote) {
+		const post = this.posts.get(postId);
+		if (!post) return;
+		if (tally) post.tally = tally;
+		if (myVote !== undefined) post.my_vote = myVote;
+		const c = this.cards.get(postId);
+		if (c) c.vote.update(post);
+		if (this.detail && this.detail.postId === postId) this.detail.updateTally(post);
+		if (myVote !== undefined && this.round && this.round.vote_mode === 'dots') {
+			this.renderBudget();
+			for (const other of this.cards.values()) if (other.id !== postId) other.vote.update(this.posts.get(other.id));
+		}
+	}
+
+	// --- writing -----------------------------------------------------------
+
+	openComposer(kind) {
+		const button = kind === 'plan' ? this.planButton : this.ideaButton;
+		if (this.composer && this.composer.kind === kind) {
+			this.composer.focus();
+			return;
+		}
+		if (this.composer) {
+			this.composer.setKind(kind);
+		} else {
+			this.composer = new Composer(this, kind, { onDone: (ok, post) => this.closeComposer(ok, post) });
+			replaceChildren(this.composeSlot, this.composer.el);
+		}
+		this.ideaButton.setAttribute('aria-expanded', String(kind === 'idea'));
+		this.planButton.setAttribute('aria-expanded', String(kind === 'plan'));
+		button.setAttribute('aria-expanded', 'true');
+		this.composer.focus();
+	}
+
+	closeComposer(ok, post) {
+		const kind = this.composer ? this.composer.kind : 'idea';
+		this.composer = null;
+		replaceChildren(this.composeSlot);
+		this.ideaButton.setAttribute('aria-expanded', 'false');
+		this.planButton.setAttribute('aria-expanded', 'false');
+		if (ok && post) {
+			this.app.announce(t(kind === 'plan' ? 'posts.plan_posted' : 'posts.idea_posted'));
+			const c = this.cards.get(post.id);
+			const link = c && c.li.querySelector('.post-title a');
+			if (link) {
+				link.focus();
+				return;
+			}
+		}
+		(kind === 'plan' ? this.planButton : this.ideaButton).focus();
+	}
+
+	async createPost(kind, title, body) {
+		const r = await this.app.conn.request('post.create', { round: this.roundId, kind, title, body });
+		return this.mergePost(r.post, { withMyVote: true });
+	}
+
+	async castVote(postId, fields) {
+		const c = this.cards.get(postId);
+		if (c) c.error.textContent = '';
+		if (this.detail) this.detail.showVoteError('');
+		try {
+			const r = await this.app.conn.request('vote.cast', { post: postId, ...fields });
+			let my = r.my_vote;
+			if (my === undefined) my = fields.dots !== undefined ? fields.dots : fields.value;
+			this.setTally(postId, r.tally, my);
+		} catch (e) {
+			const text = errorText(e);
+			if (c) c.error.textContent = text;
+			if (this.detail && this.detail.postId === postId) this.detail.showVoteError(text);
+		}
+	}
+
+	// --- the post view -----------------------------------------------------
+
+	async openDetail(postId, { focus = true, reload = false } = {}) {
+		if (this.detail && this.detail.postId === postId && !reload) return;
+		if (!this.detail) this.listScroll = window.scrollY;
+		const keep = this.detail && this.detail.postId === postId ? this.detail : null;
+		const detail = keep || new PostDetail(this, postId);
+		this.detail = detail;
+		this.detailId = postId;
+		if (!keep) replaceChildren(this.detailPane, detail.el);
+		this.listPane.hidden = true;
+		this.detailPane.hidden = false;
+		if (!keep) window.scrollTo(0, 0);
+		this.renderRound();
+		if (!this.loaded) return;
+		const ok = await detail.load();
+		if (this.detail !== detail) return;
+		this.app.setTitle(this.title());
+		if (focus && ok) detail.focus();
+		else if (focus) detail.heading.focus();
+	}
+
+	closeDetail() {
+		if (!this.detail) return;
+		const id = this.detail.postId;
+		this.detail = null;
+		this.detailId = null;
+		replaceChildren(this.detailPane);
+		this.detailPane.hidden = true;
+		this.listPane.hidden = false;
+		this.renderRound();
+		this.app.setTitle(this.title());
+		window.scrollTo(0, this.listScroll);
+		const c = this.cards.get(id);
+		const link = c && c.li.querySelector('.post-title a');
+		(link || this.heading).focus({ preventScroll: !!link });
+	}
+
+	// Called by the router for a path inside this round.
+	update(route) {
+		if (route.name !== 'round' || route.round !== this.roundId) return false;
+		if (route.post) this.openDetail(route.post);
+		else this.closeDetail();
+		return true;
+	}
+
+	focus() {
+		if (this.detailId) return; // the post view focuses its heading once loaded
+		this.heading.focus();
+	}
+
+	// --- live events ----------------------------------------------------------
+
+	onEvent(msg) {
+		if (roundIdOf(msg) !== this.roundId) return;
+		if (!this.loaded) {
+			this.queued.push(msg);
+			return;
+		}
+		switch (msg.ev) {
+		case 'post.created': {
+			const known = this.posts.has(msg.post && msg.post.id);
+			const p = this.mergePost(msg.post);
+			if (p && !known && !(this.app.user && p.author && p.author.id === this.app.user.id))
+				this.app.announce(t(p.kind === 'plan' ? 'posts.plan_arrived' : 'posts.idea_arrived',
+					{ name: authorName(p.author), title: p.title }));
+			break;
+		}
+		case 'post.updated':
+			this.mergePost(msg.post);
+			break;
+		case 'comment.created':
+			if (!msg.comment) break;
+			this.noteComment(msg.comment);
+			if (this.detail && this.detail.postId === msg.comment.post) this.detail.addComment(msg.comment);
+			break;
+		case 'vote.tally':
+			this.setTally(Number(msg.post), msg.tally);
+			break;
+		case 'chat.message':
+			this.chat.add(msg.chat);
+			break;
+		case 'presence':
+			this.chat.setOnline(msg.online, msg.online_count);
+			break;
+		case 'round.updated':
+			this.onRoundUpdated(msg.round);
+			break;
+		case 'comment.updated':
+			// Hidden or restored by a moderator (moderation views come later).
+			if (msg.comment && this.detail && this.detail.postId === msg.comment.post)
+				this.detail.replaceComment(msg.comment);
+			break;
+		case 'chat.updated':
+			if (msg.chat) this.chat.replace(msg.chat);
+			break;
+		case 'access.revoked':
+			this.showFatal({ code: 'not_found' });
+			break;
+		case 'priority.updated':
+			if (msg.priority) {
+				this.priorities.set(msg.priority.id, msg.priority);
+				this.renderPriorities();
+			}
+			break;
+		default:
+			break;
+		}
+	}
+
+	// A comment counts once towards its post's comment_count, whether it came
+	// as our own reply or as an event; those already in a loaded thread were
+	// counted by the server.
+	noteComment(cm, { counted = false } = {}) {
+		this.seenComments = this.seenComments || new Set();
+		if (this.seenComments.has(cm.id)) return;
+		this.seenComments.add(cm.id);
+		if (counted) return;
+		const post = this.posts.get(cm.post);
+		if (!post) return;
+		post.comment_count = (Number(post.comment_count) || 0) + 1;
+		const c = this.cards.get(cm.post);
+		if (c && c.comments) c.comments.textContent = countText('post.comments', post.comment_count);
+	}
+
+	onReconnect() {
+		this.subscribe();
+	}
+
+	unmount() {
+		this.gone = true;
+		if (this.app.conn.isOpen)
+			this.app.conn.request('round.unsubscribe', { round: this.roundId }).catch(() => {});
+	}
+}

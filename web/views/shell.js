@@ -1,0 +1,106 @@
+// The page frame: the header with navigation and the signed-in person, the
+// connection banner, and the polite live region for announcements.
+import { t } from '../i18n/index.js';
+import { h, replaceChildren, clear } from '../lib/dom.js';
+import { authorName, roleName, errorText } from '../lib/format.js';
+
+export function renderSkipLink() {
+	const a = document.getElementById('skip-link');
+	if (a) a.textContent = t('nav.skip');
+}
+
+export function renderHeader(app) {
+	const header = document.getElementById('site-header');
+	const user = app.user;
+	const brand = h('a', { class: 'brand', href: '/', 'aria-label': t('app.home') },
+		h('img', { class: 'brand-mark', src: '/icon.svg', alt: '', width: 28, height: 28 }),
+		h('span', { class: 'brand-name' }, t('app.name')));
+	if (!user) {
+		replaceChildren(header, h('div', { class: 'header-inner' }, brand));
+		return;
+	}
+	const path = location.pathname;
+	const roundsLink = h('a', {
+		href: '/', class: 'nav-link',
+		'aria-current': path === '/' ? 'page' : null,
+	}, t('nav.rounds'));
+	const errorEl = h('p', { class: 'header-error', role: 'alert' });
+	const signOut = h('button', {
+		type: 'button', class: 'btn btn-quiet',
+		onclick: async () => {
+			errorEl.textContent = '';
+			signOut.disabled = true;
+			try {
+				await app.signOut();
+			} catch (e) {
+				signOut.disabled = false;
+				errorEl.textContent = errorText(e);
+			}
+		},
+	}, t('nav.sign_out'));
+	replaceChildren(header, h('div', { class: 'header-inner' },
+		brand,
+		h('nav', { class: 'site-nav', 'aria-label': t('nav.label') }, roundsLink),
+		h('div', { class: 'who' },
+			h('span', { class: 'who-name' }, authorName(user),
+				h('span', { class: 'who-role' }, roleName(user.role))),
+			signOut, errorEl)));
+}
+
+// The banner that says the connection is lost, counts down to the next try
+// and offers to try at once.
+export class ConnectionBanner {
+	constructor(app) {
+		this.app = app;
+		this.el = document.getElementById('conn-banner');
+		this.timer = null;
+		this.at = 0;
+	}
+
+	showRetrying(at, signedIn) {
+		this.at = at;
+		this.signedIn = signedIn;
+		clearInterval(this.timer);
+		this.render();
+		this.timer = setInterval(() => this.renderCountdown(), 500);
+		this.el.hidden = false;
+		document.body.classList.add('is-offline');
+	}
+
+	render() {
+		this.countdown = h('span', { class: 'banner-countdown' });
+		const retry = h('button', {
+			type: 'button', class: 'btn btn-small btn-on-dark',
+			onclick: () => this.app.conn.retryNow(),
+		}, t('conn.retry_now'));
+		replaceChildren(this.el, h('div', { class: 'banner-inner' },
+			h('span', { class: 'banner-dot', 'aria-hidden': 'true' }),
+			h('strong', null, this.signedIn ? t('conn.lost') : t('conn.unreachable')),
+			' ', this.countdown, retry));
+		this.renderCountdown();
+	}
+
+	renderCountdown() {
+		if (!this.countdown) return;
+		const secs = Math.max(0, Math.ceil((this.at - Date.now()) / 1000));
+		this.countdown.textContent = secs > 0
+			? t('conn.retrying_in', { count: secs }) : t('conn.retrying');
+	}
+
+	hide() {
+		clearInterval(this.timer);
+		this.timer = null;
+		this.countdown = null;
+		if (!this.el.hidden) clear(this.el);
+		this.el.hidden = true;
+		document.body.classList.remove('is-offline');
+	}
+}
+
+// Polite announcements for screen readers (new posts, phase changes).
+export function announce(text) {
+	const el = document.getElementById('announcer');
+	if (!el) return;
+	el.textContent = '';
+	setTimeout(() => { el.textContent = text; }, 60);
+}
