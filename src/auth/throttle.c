@@ -26,7 +26,7 @@ struct throttle {
 enum kind { K_PAIR, K_USER, K_ADDR };
 
 static const struct {
-	int free_fails;  /* failures allowed before backing off */
+	int free_fails;  /* the failure that starts the back-off */
 	int64_t max_ms;  /* the longest back-off */
 } policy[] = {
 	[K_PAIR] = {5, 15LL * 60 * 1000},
@@ -134,8 +134,8 @@ throttle_fail(struct throttle *t, const char *username, const char *addr,
 		}
 		e->fails++;
 		e->last_ms = now_ms;
-		if (e->fails > policy[k].free_fails) {
-			int over = e->fails - policy[k].free_fails;
+		if (e->fails >= policy[k].free_fails) {
+			int over = e->fails - policy[k].free_fails + 1;
 			int64_t ms = 1000LL << (over > 20 ? 20 : over - 1);
 
 			if (ms > policy[k].max_ms)

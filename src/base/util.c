@@ -200,6 +200,11 @@ grow(struct os_buf *b, size_t extra)
 
 	if (b->failed)
 		return -1;
+	if (extra > SIZE_MAX / 4 - b->len) {
+		os_buf_free(b);
+		b->failed = 1;
+		return -1;
+	}
 	if (b->len + extra + 1 <= b->cap)
 		return 0;
 	want = b->cap ? b->cap : 256;
@@ -215,6 +220,7 @@ grow(struct os_buf *b, size_t extra)
 	}
 	b->data = p;
 	b->cap = want;
+	b->data[b->len] = '\0';
 	return 0;
 }
 

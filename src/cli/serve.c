@@ -32,10 +32,12 @@ cli_serve(int argc, char **argv)
 		{"db", 1, NULL},         {"listen", 1, NULL},     {"port", 1, NULL},
 		{"web", 1, NULL},        {"public-url", 1, NULL}, {"rate-limit", 1, NULL},
 		{"flag-threshold", 1, NULL}, {"sync", 1, NULL},   {"demo", 0, NULL},
+		{"conn-rate-limit", 1, NULL},
 		{NULL, 0, NULL}};
 	const char *usage = "openstrat serve --db PATH [--listen ADDR] [--port N] "
 			    "[--web DIR] [--public-url URL] [--rate-limit N] "
-			    "[--flag-threshold N] [--sync full|normal] [--demo]";
+			    "[--flag-threshold N] [--conn-rate-limit N] [--sync full|normal] "
+			    "[--demo]";
 	struct server_opts o;
 	long long v;
 	int rc = cli_parse(argc, argv, opts, usage);
@@ -63,6 +65,13 @@ cli_serve(int argc, char **argv)
 			return 2;
 		}
 		o.rate_limit = (int)v;
+	}
+	if (cli_get(opts, "conn-rate-limit")) {
+		if (os_parse_int(cli_get(opts, "conn-rate-limit"), 0, 1000000, &v)) {
+			fprintf(stderr, "openstrat: --conn-rate-limit must be a number >= 0\n");
+			return 2;
+		}
+		o.conn_rate_limit = (int)v;
 	}
 	if (cli_get(opts, "flag-threshold")) {
 		if (os_parse_int(cli_get(opts, "flag-threshold"), 0, 1000000, &v)) {

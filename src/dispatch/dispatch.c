@@ -128,6 +128,38 @@ req_bool(struct req *r, const char *name, int required, int *out)
 	return OS_OK;
 }
 
+/* Exactly one JSON value, with nothing but white space after it. */
+static cJSON *
+parse_one(const char *msg, size_t len)
+{
+	const char *end = NULL;
+	cJSON *in = cJSON_ParseWithLengthOpts(msg, len, &end, 0);
+
+	if (!in)
+		return NULL;
+	for (; end && end < msg + len; end++)
+		if (*end != ' ' && *end != '\t' && *end != '\n' && *end != '\r') {
+			cJSON_Delete(in);
+			return NULL;
+		}
+	return in;
+}
+
+/* The rid to echo. cJSON prints large integers in exponent form with too
+ * few digits; an integral rid (|rid| <= 2^53) is echoed digit for digit. */
+static cJSON *
+echo_rid(const cJSON *rid)
+{
+	double d = rid->valuedouble;
+	char buf[32];
+
+	if (cJSON_IsNumber(rid) && d == floor(d) && fabs(d) <= 9007199254740992.0) {
+		snprintf(buf, sizeof buf, "%lld", (long long)d);
+		return cJSON_CreateRaw(buf);
+	}
+	return cJSON_Duplicate(rid, 1);
+}
+
 static char *
 print(cJSON *o, size_t *len)
 {
@@ -146,7 +178,7 @@ error_object(const cJSON *rid, int err, const char *message)
 	if (!o)
 		return NULL;
 	if (rid)
-		cJSON_AddItemToObject(o, "rid", cJSON_Duplicate(rid, 1));
+		cJSON_AddItemToObject(o, "rid", echo_rid(rid));
 	cJSON_AddFalseToObject(o, "ok");
 	e = cJSON_AddObjectToObject(o, "error");
 	if (e) {
@@ -195,7 +227,7 @@ dispatch_request(struct dispatch *d, const struct user *caller, void *conn,
 	int err;
 
 	*is_write = 0;
-	in = cJSON_ParseWithLength(msg, len);
+	in = parse_one(msg, len);
 	if (!in || !cJSON_IsObject(in)) {
 		err = req_fail(&r, OS_EBADREQ, in ? "a request must be a JSON object"
 						  : "malformed JSON");
@@ -223,7 +255,7 @@ dispatch_request(struct dispatch *d, const struct user *caller, void *conn,
 		goto fail;
 	}
 	if (rid)
-		cJSON_AddItemToObject(reply, "rid", cJSON_Duplicate(rid, 1));
+		cJSON_AddItemToObject(reply, "rid", echo_rid(rid));
 	cJSON_AddTrueToObject(reply, "ok");
 	r.out = reply;
 	if (op->write) {

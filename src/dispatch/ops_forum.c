@@ -104,7 +104,8 @@ op_round_create(struct req *r)
 	if (rc) {
 		if (rd.title == title)
 			rd.title = rd.description = NULL;
-		return text_error(r, rc, "title");
+		return text_error(r, rc, forum_text_error(title, OS_TITLE_MAX, 0) ? "title"
+										 : "description");
 	}
 	cJSON_AddItemToObject(r->out, "round", render_round(&rd));
 	round_clear(&rd);
@@ -133,7 +134,9 @@ op_round_update(struct req *r)
 	if (rc == OS_ECONFLICT)
 		return req_fail(r, rc, "a round that has left draft cannot return to it");
 	if (rc)
-		return text_error(r, rc, ch.title ? "title" : "description");
+		return text_error(r, rc,
+				  ch.title && forum_text_error(ch.title, OS_TITLE_MAX, 0) ? "title"
+											  : "description");
 	cJSON_AddItemToObject(r->out, "round", render_round(&rd));
 	round_clear(&rd);
 	return OS_OK;
@@ -253,7 +256,7 @@ op_comment_create(struct req *r)
 	    (rc = req_str(r, "body", 1, &body)))
 		return rc;
 	rc = comments_create(r->d->forum, r->caller, post, parent, body, &c);
-	if (rc == OS_EBADREQ && parent && body && *body)
+	if (rc == OS_EBADREQ && parent && !forum_text_error(body, OS_COMMENT_MAX, 0))
 		return req_fail(r, rc, "'parent' is not a comment of this post");
 	if (rc == OS_ECONFLICT)
 		return req_fail(r, rc, "this post was merged; comment on the post it was merged into");

@@ -123,19 +123,17 @@ int
 forum_post_for(struct forum *f, const struct user *u, int64_t id, struct post *p,
 	       struct round *r)
 {
-	struct round tmp;
+	struct round tmp = {0}, *rr = r ? r : &tmp;
 	int rc = store_post_get(f->st, id, u->id, p);
 
 	if (rc)
 		return rc;
-	rc = forum_round_for(f, u, p->round, r ? r : &tmp);
+	rc = forum_round_for(f, u, p->round, rr);
 	if (!rc && p->hidden && !forum_is_moderator(u)) {
-		if (r)
-			round_clear(r);
+		round_clear(rr);
 		rc = OS_ENOTFOUND;
 	}
-	if (!r && !rc)
-		round_clear(&tmp);
+	round_clear(&tmp);
 	if (rc)
 		post_clear(p);
 	return rc;

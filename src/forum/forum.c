@@ -29,6 +29,7 @@ forum_free(struct forum *f)
 {
 	if (!f)
 		return;
+	free(f->rate);
 	free(f);
 }
 
@@ -45,11 +46,46 @@ forum_emit(struct forum *f, const struct os_event *ev)
 		f->events.emit(f->events.arg, ev);
 }
 
-/*
- * A token bucket per user: N writes a minute, in bursts of up to N. Users
- * map to slots by id; two users sharing a slot would share a bucket, so the
- * slot remembers whose it is and starts afresh for another user.
- */
+static size_t
+slot_of(int64_t user, size_t cap)
+{
+	return (size_t)(((uint64_t)user * 0x9E3779B97F4A7C15ull) >> 20) & (cap - 1);
+}
+
+/* The bucket of a user, created full; NULL when out of memory. */
+static struct rate_slot *
+bucket(struct forum *f, int64_t user, double cap, int64_t now)
+{
+	size_t i;
+
+	if (f->rate_used * 10 >= f->rate_cap * 7) {
+		size_t ncap = f->rate_cap ? f->rate_cap * 2 : 1024;
+		struct rate_slot *n = calloc(ncap, sizeof *n);
+
+		if (!n)
+			return NULL;
+		for (size_t k = 0; k < f->rate_cap; k++) {
+			if (!f->rate[k].user)
+				continue;
+			for (i = slot_of(f->rate[k].user, ncap); n[i].user; i = (i + 1) & (ncap - 1))
+				;
+			n[i] = f->rate[k];
+		}
+		free(f->rate);
+		f->rate = n;
+		f->rate_cap = ncap;
+	}
+	for (i = slot_of(user, f->rate_cap); f->rate[i].user; i = (i + 1) & (f->rate_cap - 1))
+		if (f->rate[i].user == user)
+			return &f->rate[i];
+	f->rate[i].user = user;
+	f->rate[i].tokens = cap;
+	f->rate[i].at_us = now;
+	f->rate_used++;
+	return &f->rate[i];
+}
+
+/* A token bucket per user: N writes a minute, in bursts of up to N. */
 int
 forum_rate_take(struct forum *f, const struct user *caller)
 {
@@ -61,12 +97,9 @@ forum_rate_take(struct forum *f, const struct user *caller)
 		return OS_OK;
 	cap = f->opts.rate_limit;
 	now = os_mono_us();
-	s = &f->rate[(uint64_t)caller->id % RATE_SLOTS];
-	if (s->user != caller->id) {
-		s->user = caller->id;
-		s->tokens = cap;
-		s->at_us = now;
-	}
+	s = bucket(f, caller->id, cap, now);
+	if (!s)
+		return OS_ENOMEM;
 	s->tokens += (double)(now - s->at_us) * cap / 60e6;
 	if (s->tokens > cap)
 		s->tokens = cap;

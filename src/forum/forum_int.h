@@ -5,10 +5,8 @@
 
 #include "forum/forum.h"
 
-#define RATE_SLOTS 65536
-
 struct rate_slot {
-	int64_t user;
+	int64_t user;      /* 0: empty */
 	double tokens;
 	int64_t at_us;
 };
@@ -17,7 +15,10 @@ struct forum {
 	struct store *st;
 	struct forum_events events;
 	struct forum_opts opts;
-	struct rate_slot rate[RATE_SLOTS];
+	/* One token bucket per user who wrote, in an open-addressing table
+	 * that grows with the number of writers. */
+	struct rate_slot *rate;
+	size_t rate_cap, rate_used;
 };
 
 /* What a write is, for the phase rules. */

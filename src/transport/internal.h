@@ -22,8 +22,6 @@
 #define CONN_QUEUE_MSGS  4096          /* slow reader: queued messages */
 #define CONN_QUEUE_BYTES (8u << 20)    /* slow reader: queued bytes */
 #define HTTP_BODY_MAX    (64 * 1024)
-#define CONN_MSGS_PER_S  50            /* sustained requests per connection */
-#define CONN_MSGS_BURST  200
 #define CONN_REFUSE_MAX  500           /* refused in a row: the connection goes */
 
 /* One serialized message, shared by every connection it is queued on. The

@@ -26,6 +26,7 @@ server_opts_default(struct server_opts *o)
 	o->listen = "127.0.0.1";
 	o->port = 8080;
 	o->rate_limit = 120;
+	o->conn_rate_limit = 100;
 	o->flag_threshold = 3;
 	o->sync_full = 1;
 	o->hash_threads = 2;

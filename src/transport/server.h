@@ -18,6 +18,7 @@ struct server_opts {
 	const char *web_dir;     /* static files */
 	const char *public_url;  /* e.g. https://strategy.example.com; may be NULL */
 	int rate_limit;          /* writes per user per minute; 0: off */
+	int conn_rate_limit;     /* requests per connection per second; 0: off */
 	int flag_threshold;      /* distinct flags that hide an item */
 	int demo;                /* fill an empty database with the demo first */
 	int sync_full;           /* synchronous=FULL (default) or NORMAL */

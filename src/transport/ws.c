@@ -249,22 +249,26 @@ authenticate(struct server *s, struct lws *wsi, struct conn *c)
 
 /*
  * A token bucket per connection: a client that sends requests faster than
- * CONN_MSGS_PER_S (after a burst) gets rate_limited replies without the
- * work being done; one that keeps going regardless is disconnected. This
- * keeps one flooding connection from taking the event loop from others.
+ * --conn-rate-limit per second (after a burst of twice that) gets
+ * rate_limited replies without the work being done; one that keeps going
+ * regardless is disconnected. This keeps one flooding connection from
+ * taking the event loop from the others.
  */
 static int
 over_budget(struct conn *c)
 {
 	int64_t now = os_mono_us();
+	double rate = c->srv->opts.conn_rate_limit, burst = 2 * rate;
 
+	if (rate <= 0)
+		return 0;
 	if (!c->budget_at_us) {
-		c->budget = CONN_MSGS_BURST;
+		c->budget = burst;
 		c->budget_at_us = now;
 	}
-	c->budget += (double)(now - c->budget_at_us) * CONN_MSGS_PER_S / 1e6;
-	if (c->budget > CONN_MSGS_BURST)
-		c->budget = CONN_MSGS_BURST;
+	c->budget += (double)(now - c->budget_at_us) * rate / 1e6;
+	if (c->budget > burst)
+		c->budget = burst;
 	c->budget_at_us = now;
 	if (c->budget < 1.0)
 		return 1;

@@ -33,7 +33,8 @@ start(const char *const *extra)
 static void
 setup(void)
 {
-	static const char *const extra[] = {"--rate-limit", "0", NULL};
+	/* No rate limits: several tests publish in bulk on purpose. */
+	static const char *const extra[] = {"--rate-limit", "0", "--conn-rate-limit", "0", NULL};
 
 	start(extra);
 }

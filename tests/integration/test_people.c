@@ -89,8 +89,8 @@ START_TEST(customer_invite_round_trip)
 	invited = open_round(m, "invited");
 	internal = open_round(m, "internal");
 	other = open_round(m, "invited");
-	osx_ws_call(m, 0, "{\"op\":\"post.create\",\"round\":%lld,\"kind\":\"idea\","
-			  "\"title\":\"Staff only\",\"body\":\"x\"}", internal);
+	cJSON_Delete(osx_ws_call(m, 0, "{\"op\":\"post.create\",\"round\":%lld,\"kind\":\"idea\","
+				       "\"title\":\"Staff only\",\"body\":\"x\"}", internal));
 
 	/* Customer invites must name an invited round. */
 	r = osx_ws_call(m, 0, "{\"op\":\"invite.create\",\"role\":\"customer\"}");

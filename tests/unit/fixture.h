@@ -1,0 +1,332 @@
+#ifndef OS_TEST_FIXTURE_H
+#define OS_TEST_FIXTURE_H
+
+/*
+ * Shared set-up for the forum-layer unit tests: a store on ":memory:" with
+ * the schema applied, a forum whose event sink records into an array, and a
+ * cast of users, one per role (two employees, two customers). Writes are
+ * wrapped in store operations and committed the way the dispatcher and the
+ * transport do it, so that a refused write is rolled back exactly as in the
+ * server.
+ *
+ * Header-only: every helper is static inline, so a test file uses what it
+ * needs without warnings about the rest.
+ */
+
+#include <check.h>
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/model.h"
+#include "base/util.h"
+#include "forum/events.h"
+#include "forum/forum.h"
+#include "forum/rounds.h"
+#include "store/db.h"
+#include "store/rounds.h"
+#include "store/store_int.h" /* store_handle(), to count rows */
+#include "store/users.h"
+
+#define FX_MAX_EVENTS 256
+
+/* What an event carried, copied out: its objects live only during emit. */
+struct fx_event {
+	int type;
+	int64_t round;
+	int64_t id;          /* the round, post, comment, chat or priority id */
+	int phase;           /* round.updated: the round's phase */
+	int64_t up, down, dots; /* vote.tally: totals */
+	int has_my_vote;     /* post events: whether the post carried my_vote */
+};
+
+struct fx {
+	struct store *st;
+	struct forum *f;
+	struct fx_event ev[FX_MAX_EVENTS];
+	size_t nev;
+	size_t overflow;
+	struct user admin, mgr, emp, emp2, cust, cust2;
+};
+
+static inline void
+fx_record(void *arg, const struct os_event *ev)
+{
+	struct fx *x = arg;
+	struct fx_event *e;
+
+	if (x->nev == FX_MAX_EVENTS) {
+		x->overflow++;
+		return;
+	}
+	e = &x->ev[x->nev++];
+	memset(e, 0, sizeof *e);
+	e->type = ev->type;
+	e->round = ev->round;
+	e->phase = -1;
+	switch (ev->type) {
+	case EV_ROUND_UPDATED:
+		if (ev->round_obj) {
+			e->id = ev->round_obj->id;
+			e->phase = ev->round_obj->phase;
+		}
+		break;
+	case EV_POST_CREATED:
+	case EV_POST_UPDATED:
+	case EV_VOTE_TALLY:
+		if (ev->post) {
+			e->id = ev->post->id;
+			e->has_my_vote = ev->post->has_my_vote;
+			e->up = tally_up(&ev->post->tally);
+			e->down = tally_down(&ev->post->tally);
+			e->dots = tally_dots(&ev->post->tally);
+		}
+		break;
+	case EV_COMMENT_CREATED:
+	case EV_COMMENT_UPDATED:
+		if (ev->comment)
+			e->id = ev->comment->id;
+		break;
+	case EV_CHAT_MESSAGE:
+	case EV_CHAT_UPDATED:
+		if (ev->chat)
+			e->id = ev->chat->id;
+		break;
+	default:
+		break;
+	}
+}
+
+static inline void
+fx_clear_events(struct fx *x)
+{
+	x->nev = 0;
+	x->overflow = 0;
+}
+
+/* Asserts that exactly one event was emitted since the last clear, of this
+ * type, for this round and (when id is not 0) about this object. */
+static inline void
+fx_assert_one_event(struct fx *x, int type, int64_t round, int64_t id)
+{
+	ck_assert_msg(x->nev == 1 && !x->overflow,
+		      "expected exactly one event, got %zu", x->nev);
+	ck_assert_int_eq(x->ev[0].type, type);
+	ck_assert_int_eq(x->ev[0].round, round);
+	if (id)
+		ck_assert_int_eq(x->ev[0].id, id);
+}
+
+static inline void
+fx_assert_no_event(struct fx *x)
+{
+	ck_assert_msg(x->nev == 0 && !x->overflow,
+		      "a refused write must emit nothing, got %zu event(s), the first "
+		      "of type %d", x->nev, x->nev ? x->ev[0].type : -1);
+}
+
+/* Wraps one write as the dispatcher does (an operation inside a group) and
+ * commits the group as the transport does after the loop turn. */
+static inline void
+fx_begin(struct fx *x)
+{
+	ck_assert_int_eq(store_op_begin(x->st), OS_OK);
+}
+
+static inline int
+fx_end(struct fx *x, int rc)
+{
+	ck_assert_int_eq(store_op_end(x->st, rc == OS_OK), OS_OK);
+	ck_assert_int_eq(store_commit(x->st), OS_OK);
+	return rc;
+}
+
+#define FX_W(x, call) (fx_begin(x), fx_end((x), (call)))
+
+static inline void
+fx_user(struct fx *x, const char *name, int role, struct user *out)
+{
+	int64_t id;
+
+	fx_begin(x);
+	ck_assert_int_eq(fx_end(x, store_user_insert(x->st, name, name, role, "Acme",
+						     "not-a-real-hash", &id)),
+			 OS_OK);
+	ck_assert_int_eq(store_user_by_id(x->st, id, out), OS_OK);
+}
+
+static inline void
+fx_open(struct fx *x, int rate_limit)
+{
+	struct forum_events events = {.emit = fx_record, .arg = x};
+	struct forum_opts opts = {.rate_limit = rate_limit};
+
+	memset(x, 0, sizeof *x);
+	ck_assert_int_eq(store_open(":memory:", STORE_SYNC_FULL, &x->st), OS_OK);
+	ck_assert_int_eq(forum_new(x->st, &events, &opts, &x->f), OS_OK);
+	fx_user(x, "root", ROLE_ADMIN, &x->admin);
+	fx_user(x, "mgr", ROLE_MANAGER, &x->mgr);
+	fx_user(x, "anna", ROLE_EMPLOYEE, &x->emp);
+	fx_user(x, "bert", ROLE_EMPLOYEE, &x->emp2);
+	fx_user(x, "cust", ROLE_CUSTOMER, &x->cust);
+	fx_user(x, "carl", ROLE_CUSTOMER, &x->cust2);
+	fx_clear_events(x);
+}
+
+static inline void
+fx_close(struct fx *x)
+{
+	forum_free(x->f);
+	store_close(x->st);
+	x->f = NULL;
+	x->st = NULL;
+}
+
+/* Moves a round to phase as the admin (who may do it from any phase). */
+static inline void
+fx_set_phase(struct fx *x, int64_t round, int phase)
+{
+	struct round_changes ch = {.has_phase = 1, .phase = phase};
+	struct round out;
+
+	ck_assert_int_eq(FX_W(x, rounds_update(x->f, &x->admin, round, &ch, &out)), OS_OK);
+	ck_assert_int_eq(out.phase, phase);
+	round_clear(&out);
+	fx_clear_events(x);
+}
+
+/* Sets (or with 0 clears) closes_at as the admin. */
+static inline void
+fx_set_closes_at(struct fx *x, int64_t round, int64_t closes_at)
+{
+	struct round_changes ch = {.has_closes_at = 1, .closes_at = closes_at};
+	struct round out;
+
+	ck_assert_int_eq(FX_W(x, rounds_update(x->f, &x->admin, round, &ch, &out)), OS_OK);
+	round_clear(&out);
+	fx_clear_events(x);
+}
+
+/* Creates a round as the manager, then moves it to phase. */
+static inline int64_t
+fx_round(struct fx *x, int vote_mode, int dots, int audience, int phase)
+{
+	struct round r = {0};
+	int64_t id;
+
+	r.title = (char *)"Strategy 2027";
+	r.description = (char *)"Where we go next";
+	r.audience = audience;
+	r.vote_mode = vote_mode;
+	r.dots_per_member = dots;
+	ck_assert_int_eq(FX_W(x, rounds_create(x->f, &x->mgr, &r)), OS_OK);
+	id = r.id;
+	ck_assert_int_gt(id, 0);
+	round_clear(&r);
+	if (phase != PHASE_DRAFT)
+		fx_set_phase(x, id, phase);
+	fx_clear_events(x);
+	return id;
+}
+
+/* An open internal up/down round. */
+static inline int64_t
+fx_open_round(struct fx *x)
+{
+	return fx_round(x, VOTE_UPDOWN, 0, AUD_INTERNAL, PHASE_OPEN);
+}
+
+static inline void
+fx_member(struct fx *x, int64_t round, const struct user *u)
+{
+	ck_assert_int_eq(FX_W(x, store_member_add(x->st, round, u->id, x->mgr.id)), OS_OK);
+}
+
+static inline int64_t
+fx_count(struct fx *x, const char *table)
+{
+	char sql[128];
+	sqlite3_stmt *s = NULL;
+	int64_t n = -1;
+
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+	ck_assert_int_eq(sqlite3_prepare_v2(store_handle(x->st), sql, -1, &s, NULL),
+			 SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	ck_assert_int_ge(n, 0);
+	return n;
+}
+
+/* A fingerprint of everything a request could write: row counts and a hash
+ * of the contents of every table the forum writes. */
+static inline uint64_t
+fx_fingerprint(struct fx *x)
+{
+	static const char *const sql =
+		"SELECT 'u', id, username, display_name, role, org, disabled FROM users "
+		"UNION ALL SELECT 's', id, user_id, last_seen, expires_at, revoked_at, 0 FROM sessions "
+		"UNION ALL SELECT 'r', id, title, description, phase, closes_at, dots_per_member FROM rounds "
+		"UNION ALL SELECT 'm', round_id, user_id, revoked_at, 0, 0, 0 FROM round_members "
+		"UNION ALL SELECT 'p', id, title, body, status, hidden, comment_count FROM posts "
+		"UNION ALL SELECT 'c', id, post_id, parent_id, body, hidden, 0 FROM comments "
+		"UNION ALL SELECT 'v', post_id, user_id, voter_role, value, dots, 0 FROM votes "
+		"UNION ALL SELECT 't', post_id, role, up, down, dots, 0 FROM post_tallies "
+		"UNION ALL SELECT 'h', id, round_id, body, hidden, 0, 0 FROM chat_messages "
+		"UNION ALL SELECT 'f', id, target_id, reason, 0, 0, 0 FROM flags "
+		"UNION ALL SELECT 'a', id, action, detail, 0, 0, 0 FROM audit_log "
+		"ORDER BY 1, 2, 3";
+	sqlite3_stmt *s = NULL;
+	uint64_t h = 1469598103934665603ULL;
+	int rc;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(store_handle(x->st), sql, -1, &s, NULL),
+			 SQLITE_OK);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		for (int i = 0; i < sqlite3_column_count(s); i++) {
+			const unsigned char *t = sqlite3_column_text(s, i);
+			int n = sqlite3_column_bytes(s, i);
+
+			for (int k = 0; t && k < n; k++)
+				h = (h ^ t[k]) * 1099511628211ULL;
+			h = (h ^ 0xff) * 1099511628211ULL;
+		}
+		h = (h ^ 0xfe) * 1099511628211ULL;
+	}
+	sqlite3_finalize(s);
+	ck_assert_int_eq(rc, SQLITE_DONE);
+	return h;
+}
+
+/* n copies of unit, NUL-terminated; the caller frees it. */
+static inline char *
+fx_repeat(const char *unit, size_t n)
+{
+	size_t len = strlen(unit);
+	char *s = malloc(len * n + 1);
+
+	ck_assert_ptr_nonnull(s);
+	for (size_t i = 0; i < n; i++)
+		memcpy(s + i * len, unit, len);
+	s[len * n] = '\0';
+	return s;
+}
+
+/* Runs a Check suite and turns its result into an exit status. */
+static inline int
+fx_run(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
+
+#endif

@@ -1,0 +1,810 @@
+/*
+ * src/dispatch/: the JSON envelope under hostile input. Every request gets
+ * exactly one well-formed reply; malformed JSON, the wrong shapes and the
+ * wrong types get the contract's error codes with a message naming the
+ * field; rid is echoed exactly; a bad request never changes any data.
+ */
+#include <check.h>
+#include <cjson/cJSON.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dispatch/dispatch.h"
+#include "fixture.h"
+#include "store/posts.h"
+
+#define HELLO "{\"op\":\"hello\"}"
+#define HELLO1 "{\"op\":\"hello\",\"rid\":1}"
+#define NOPE77 "{\"op\":\"nope\",\"rid\":77}"
+
+static struct fx X;
+static struct dispatch *D;
+static int subscribes, unsubscribes;
+
+static int
+hub_subscribe(void *arg, void *conn, int64_t round, const struct user *u)
+{
+	(void)arg;
+	(void)conn;
+	(void)round;
+	(void)u;
+	subscribes++;
+	return OS_OK;
+}
+
+static void
+hub_unsubscribe(void *arg, void *conn, int64_t round)
+{
+	(void)arg;
+	(void)conn;
+	(void)round;
+	unsubscribes++;
+}
+
+static size_t
+hub_online(void *arg, int64_t round, struct user *out, size_t max, size_t *total)
+{
+	(void)arg;
+	(void)round;
+	if (max < 1) {
+		*total = 1;
+		return 0;
+	}
+	out[0] = X.emp;
+	*total = 1;
+	return 1;
+}
+
+static void
+setup(void)
+{
+	struct dispatch_hub hub = {.subscribe = hub_subscribe,
+				   .unsubscribe = hub_unsubscribe,
+				   .online = hub_online};
+
+	fx_open(&X, 0);
+	D = dispatch_new(X.f, &hub);
+	ck_assert_ptr_nonnull(D);
+	subscribes = unsubscribes = 0;
+}
+
+static void
+teardown(void)
+{
+	dispatch_free(D);
+	D = NULL;
+	fx_close(&X);
+}
+
+/* Sends raw bytes as u; returns the reply text (caller frees), checked to
+ * be one JSON object, and commits what the request wrote as the transport
+ * would. */
+static char *
+send_raw(const struct user *u, const char *msg, size_t len, int *is_write)
+{
+	size_t out_len = 0;
+	int w = -1;
+	char *reply = dispatch_request(D, u, (void *)0x1, msg, len, &out_len, &w);
+	cJSON *j;
+
+	ck_assert_ptr_nonnull(reply);
+	ck_assert_uint_eq(out_len, strlen(reply));
+	ck_assert(w == 0 || w == 1);
+	j = cJSON_Parse(reply);
+	ck_assert_msg(j && cJSON_IsObject(j), "the reply is not one JSON object: %.200s", reply);
+	cJSON_Delete(j);
+	ck_assert_int_eq(store_commit(X.st), OS_OK);
+	if (is_write)
+		*is_write = w;
+	return reply;
+}
+
+static cJSON *
+call_as(const struct user *u, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static cJSON *
+call_as(const struct user *u, const char *fmt, ...)
+{
+	char buf[4096];
+	va_list ap;
+	char *reply;
+	cJSON *j;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	reply = send_raw(u, buf, strlen(buf), NULL);
+	j = cJSON_Parse(reply);
+	free(reply);
+	return j;
+}
+
+static int
+is_ok(const cJSON *j)
+{
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "ok"));
+}
+
+static const char *
+err_code(const cJSON *j)
+{
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(j, "error");
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(e, "code");
+
+	ck_assert_msg(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(j, "ok")),
+		      "expected an error reply");
+	ck_assert_msg(cJSON_IsString(c), "an error reply without a code");
+	return c->valuestring;
+}
+
+static const char *
+err_message(const cJSON *j)
+{
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(j, "error");
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(e, "message");
+
+	ck_assert_msg(cJSON_IsString(m), "an error reply without a message");
+	return m->valuestring;
+}
+
+/* Asserts an error reply with this code whose message names field. */
+static void
+expect_error(const struct user *u, const char *code, const char *field, const char *req)
+{
+	char *reply = send_raw(u, req, strlen(req), NULL);
+	cJSON *j = cJSON_Parse(reply);
+
+	ck_assert_msg(!is_ok(j), "%.200s was accepted: %.300s", req, reply);
+	ck_assert_msg(!strcmp(err_code(j), code), "%.200s: expected %s, got %s (%.200s)", req, code,
+		      err_code(j), err_message(j));
+	if (field) {
+		char quoted[64];
+
+		snprintf(quoted, sizeof quoted, "'%s'", field);
+		ck_assert_msg(strstr(err_message(j), quoted) != NULL,
+			      "%.200s: the message should name %s: \"%.200s\"", req, quoted,
+			      err_message(j));
+	}
+	cJSON_Delete(j);
+	free(reply);
+}
+
+static int64_t
+jint(const cJSON *j, const char *a, const char *b)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, a);
+
+	if (b)
+		v = cJSON_GetObjectItemCaseSensitive(v, b);
+	ck_assert_msg(cJSON_IsNumber(v), "no number at %s.%s", a, b ? b : "");
+	return (int64_t)v->valuedouble;
+}
+
+static int64_t
+open_round(void)
+{
+	cJSON *j = call_as(&X.mgr, "{\"op\":\"round.create\",\"rid\":1,\"title\":\"R\","
+				   "\"audience\":\"internal\",\"vote_mode\":\"updown\"}");
+	int64_t id;
+
+	ck_assert(is_ok(j));
+	id = jint(j, "round", "id");
+	cJSON_Delete(j);
+	j = call_as(&X.mgr, "{\"op\":\"round.update\",\"round\":%lld,\"phase\":\"open\"}",
+		    (long long)id);
+	ck_assert(is_ok(j));
+	cJSON_Delete(j);
+	fx_clear_events(&X);
+	return id;
+}
+
+static int64_t
+new_post(int64_t round)
+{
+	cJSON *j = call_as(&X.emp, "{\"op\":\"post.create\",\"round\":%lld,\"kind\":\"idea\","
+				   "\"title\":\"T\",\"body\":\"B\"}",
+			   (long long)round);
+	int64_t id;
+
+	ck_assert(is_ok(j));
+	id = jint(j, "post", "id");
+	cJSON_Delete(j);
+	fx_clear_events(&X);
+	return id;
+}
+
+START_TEST(hello_answers_with_user_and_server)
+{
+	int w = -1;
+	char *reply = send_raw(&X.emp, HELLO1, strlen(HELLO1), &w);
+	cJSON *j = cJSON_Parse(reply);
+	const cJSON *user = cJSON_GetObjectItemCaseSensitive(j, "user");
+	const cJSON *server = cJSON_GetObjectItemCaseSensitive(j, "server");
+
+	ck_assert(is_ok(j));
+	ck_assert_int_eq(w, 0);
+	ck_assert_int_eq(jint(j, "rid", NULL), 1);
+	ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(user, "username")->valuestring, "anna");
+	ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(user, "role")->valuestring, "employee");
+	ck_assert(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(server, "version")));
+	cJSON_Delete(j);
+	free(reply);
+}
+END_TEST
+
+START_TEST(malformed_json_is_bad_request)
+{
+	static const char *const bad[] = {
+		"{", "}", "", " ", "nul", "not json", "{\"op\":", "{\"op\":\"hello\"",
+		"{\"op\":\"hello\",}", "{'op':'hello'}", "{\"op\" \"hello\"}",
+		"\xff\xfe{}", "{\"op\":\"hel\\lo\"}", "{\"op\":\"hello\",\"rid\":1.2.3}",
+	};
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char *reply = send_raw(&X.emp, bad[i], strlen(bad[i]), NULL);
+		cJSON *j = cJSON_Parse(reply);
+
+		ck_assert_msg(!is_ok(j) && !strcmp(err_code(j), "bad_request"),
+			      "'%s' got %s", bad[i], reply);
+		ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(j, "rid"));
+		cJSON_Delete(j);
+		free(reply);
+	}
+	/* The length given is what is parsed: a valid prefix is not enough,
+	 * and bytes past the length are not read. */
+	{
+		const char *msg = "{\"op\":\"hello\"}";
+		char *reply = send_raw(&X.emp, msg, 5, NULL);
+
+		ck_assert_ptr_nonnull(strstr(reply, "bad_request"));
+		free(reply);
+	}
+}
+END_TEST
+
+/* A message is one JSON object: what follows it is not ignored. */
+START_TEST(trailing_garbage_is_malformed)
+{
+	static const char *const bad[] = {
+		"{\"op\":\"hello\"}}",
+		"{\"op\":\"hello\"} x",
+		"{\"op\":\"hello\"}{\"op\":\"hello\"}",
+	};
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char *reply = send_raw(&X.emp, bad[i], strlen(bad[i]), NULL);
+
+		ck_assert_msg(strstr(reply, "bad_request") != NULL,
+			      "'%s' is not one JSON object but got: %s", bad[i], reply);
+		free(reply);
+	}
+	/* White space around the object is fine. */
+	{
+		const char *msg = " \n{\"op\":\"hello\"}\r\n ";
+		char *reply = send_raw(&X.emp, msg, strlen(msg), NULL);
+
+		ck_assert_ptr_nonnull(strstr(reply, "\"ok\":true"));
+		free(reply);
+	}
+}
+END_TEST
+
+START_TEST(non_objects_are_bad_request)
+{
+	static const char *const bad[] = {
+		"[]", "[{\"op\":\"hello\",\"rid\":1}]", "42", "-1.5e300", "\"hello\"", "null",
+		"true", "false", "[1,2,3]",
+	};
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char *reply = send_raw(&X.emp, bad[i], strlen(bad[i]), NULL);
+		cJSON *j = cJSON_Parse(reply);
+
+		ck_assert_msg(!strcmp(err_code(j), "bad_request"), "'%s' got %s", bad[i], reply);
+		cJSON_Delete(j);
+		free(reply);
+	}
+}
+END_TEST
+
+START_TEST(missing_or_mistyped_op)
+{
+	expect_error(&X.emp, "bad_request", "op", "{\"rid\":1}");
+	expect_error(&X.emp, "bad_request", "op", "{}");
+	expect_error(&X.emp, "bad_request", "op", "{\"op\":5,\"rid\":2}");
+	expect_error(&X.emp, "bad_request", "op", "{\"op\":null,\"rid\":2}");
+	expect_error(&X.emp, "bad_request", "op", "{\"op\":[\"hello\"],\"rid\":2}");
+	expect_error(&X.emp, "bad_request", "op", "{\"op\":{\"name\":\"hello\"}}");
+	expect_error(&X.emp, "bad_request", "op", "{\"op\":true}");
+	expect_error(&X.emp, "bad_request", "op", "{\"Op\":\"hello\"}");
+	{
+		cJSON *j = call_as(&X.emp, "{\"op\":5,\"rid\":2}");
+
+		ck_assert_int_eq(jint(j, "rid", NULL), 2);
+		cJSON_Delete(j);
+	}
+}
+END_TEST
+
+START_TEST(unknown_op_echoes_rid)
+{
+	int w = -1;
+	char *reply = send_raw(&X.emp, NOPE77, strlen(NOPE77), &w);
+	cJSON *j = cJSON_Parse(reply);
+
+	ck_assert_str_eq(err_code(j), "unknown_op");
+	ck_assert_int_eq(jint(j, "rid", NULL), 77);
+	ck_assert_int_eq(w, 0);
+	cJSON_Delete(j);
+	free(reply);
+	expect_error(&X.emp, "unknown_op", NULL, "{\"op\":\"\"}");
+	expect_error(&X.emp, "unknown_op", NULL, "{\"op\":\"HELLO\"}");
+	expect_error(&X.emp, "unknown_op", NULL, "{\"op\":\"hello \"}");
+	expect_error(&X.emp, "unknown_op", NULL, "{\"op\":\"round.delete\"}");
+	expect_error(&X.emp, "unknown_op", NULL, "{\"op\":\"__proto__\"}");
+}
+END_TEST
+
+/* The reply carries rid as sent, to the digit. */
+static void
+expect_rid_text(const char *req, const char *rid_text)
+{
+	char *reply = send_raw(&X.emp, req, strlen(req), NULL);
+	char want[64];
+
+	snprintf(want, sizeof want, "\"rid\":%s", rid_text);
+	ck_assert_msg(strstr(reply, want) != NULL, "%s: expected %s in %s", req, want, reply);
+	free(reply);
+}
+
+START_TEST(rid_is_echoed_exactly)
+{
+	expect_rid_text("{\"op\":\"hello\",\"rid\":123456789}", "123456789");
+	expect_rid_text("{\"op\":\"hello\",\"rid\":0}", "0");
+	expect_rid_text("{\"op\":\"hello\",\"rid\":-42}", "-42");
+	expect_rid_text("{\"op\":\"hello\",\"rid\":2147483648}", "2147483648");
+	expect_rid_text("{\"op\":\"post.get\",\"rid\":123456789}", "123456789");
+	expect_rid_text("{\"op\":\"post.get\",\"post\":\"x\",\"rid\":4294967297}", "4294967297");
+	/* A rid that is not a number is a bad request, echoed too. */
+	expect_rid_text("{\"op\":\"hello\",\"rid\":\"abc\"}", "\"abc\"");
+	expect_error(&X.emp, "bad_request", "rid", "{\"op\":\"hello\",\"rid\":\"abc\"}");
+	expect_error(&X.emp, "bad_request", "rid", "{\"op\":\"hello\",\"rid\":[1]}");
+	/* No rid: no rid in the reply. */
+	{
+		char *reply = send_raw(&X.emp, HELLO, strlen(HELLO), NULL);
+
+		ck_assert_ptr_null(strstr(reply, "\"rid\""));
+		free(reply);
+	}
+}
+END_TEST
+
+/* The largest integer a JavaScript client can send exactly, 2^53 - 1, must
+ * come back to the digit, in ok and error replies alike. */
+START_TEST(rid_2_pow_53_minus_1_is_echoed_exactly)
+{
+	expect_rid_text("{\"op\":\"hello\",\"rid\":9007199254740991}", "9007199254740991");
+	expect_rid_text("{\"op\":\"nope\",\"rid\":9007199254740991}", "9007199254740991");
+	expect_rid_text("{\"rid\":9007199254740991}", "9007199254740991");
+	expect_rid_text("{\"op\":\"hello\",\"rid\":9007199254740990}", "9007199254740990");
+	expect_rid_text("{\"op\":\"hello\",\"rid\":1234567890123457}", "1234567890123457");
+}
+END_TEST
+
+START_TEST(wrong_typed_fields_name_the_field)
+{
+	int64_t round = open_round(), pid = new_post(round);
+	char req[512];
+
+	expect_error(&X.emp, "bad_request", "post", "{\"op\":\"post.get\",\"post\":\"12\"}");
+	expect_error(&X.emp, "bad_request", "post", "{\"op\":\"post.get\"}");
+	expect_error(&X.emp, "bad_request", "post", "{\"op\":\"post.get\",\"post\":0}");
+	expect_error(&X.emp, "bad_request", "post", "{\"op\":\"post.get\",\"post\":-3}");
+	expect_error(&X.emp, "bad_request", "post", "{\"op\":\"post.get\",\"post\":1.5}");
+	expect_error(&X.emp, "bad_request", "post", "{\"op\":\"post.get\",\"post\":1e300}");
+	expect_error(&X.emp, "bad_request", "post", "{\"op\":\"post.get\",\"post\":true}");
+	expect_error(&X.emp, "bad_request", "post", "{\"op\":\"post.get\",\"post\":[1]}");
+	expect_error(&X.emp, "bad_request", "post",
+		     "{\"op\":\"post.get\",\"post\":9007199254740993}");
+
+	snprintf(req, sizeof req, "{\"op\":\"vote.cast\",\"post\":%lld,\"value\":2}",
+		 (long long)pid);
+	expect_error(&X.emp, "bad_request", "value", req);
+	snprintf(req, sizeof req, "{\"op\":\"vote.cast\",\"post\":%lld,\"value\":\"1\"}",
+		 (long long)pid);
+	expect_error(&X.emp, "bad_request", "value", req);
+	snprintf(req, sizeof req, "{\"op\":\"vote.cast\",\"post\":%lld,\"value\":0.5}",
+		 (long long)pid);
+	expect_error(&X.emp, "bad_request", "value", req);
+	snprintf(req, sizeof req, "{\"op\":\"vote.cast\",\"post\":%lld}", (long long)pid);
+	expect_error(&X.emp, "bad_request", "value", req);
+
+	snprintf(req, sizeof req, "{\"op\":\"post.create\",\"round\":%lld,\"kind\":\"idea\","
+		 "\"title\":5,\"body\":\"b\"}", (long long)round);
+	expect_error(&X.emp, "bad_request", "title", req);
+	snprintf(req, sizeof req, "{\"op\":\"post.create\",\"round\":%lld,\"kind\":\"idea\","
+		 "\"body\":\"b\"}", (long long)round);
+	expect_error(&X.emp, "bad_request", "title", req);
+	snprintf(req, sizeof req, "{\"op\":\"post.create\",\"round\":%lld,\"kind\":\"idea\","
+		 "\"title\":\"t\",\"body\":{}}", (long long)round);
+	expect_error(&X.emp, "bad_request", "body", req);
+	snprintf(req, sizeof req, "{\"op\":\"post.create\",\"round\":%lld,\"kind\":\"essay\","
+		 "\"title\":\"t\",\"body\":\"b\"}", (long long)round);
+	expect_error(&X.emp, "bad_request", "kind", req);
+	expect_error(&X.emp, "bad_request", "round",
+		     "{\"op\":\"post.create\",\"round\":\"1\",\"kind\":\"idea\","
+		     "\"title\":\"t\",\"body\":\"b\"}");
+
+	snprintf(req, sizeof req, "{\"op\":\"comment.create\",\"post\":%lld,\"parent\":\"x\","
+		 "\"body\":\"b\"}", (long long)pid);
+	expect_error(&X.emp, "bad_request", "parent", req);
+	snprintf(req, sizeof req, "{\"op\":\"chat.send\",\"round\":%lld,\"body\":[\"hi\"]}",
+		 (long long)round);
+	expect_error(&X.emp, "bad_request", "body", req);
+	snprintf(req, sizeof req, "{\"op\":\"chat.history\",\"round\":%lld,\"limit\":1000}",
+		 (long long)round);
+	expect_error(&X.emp, "bad_request", "limit", req);
+	snprintf(req, sizeof req, "{\"op\":\"round.update\",\"round\":%lld,\"phase\":\"archived\"}",
+		 (long long)round);
+	expect_error(&X.mgr, "bad_request", "phase", req);
+	snprintf(req, sizeof req, "{\"op\":\"round.update\",\"round\":%lld,\"closes_at\":\"soon\"}",
+		 (long long)round);
+	expect_error(&X.mgr, "bad_request", "closes_at", req);
+	expect_error(&X.mgr, "bad_request", "audience",
+		     "{\"op\":\"round.create\",\"title\":\"t\",\"audience\":\"everyone\","
+		     "\"vote_mode\":\"updown\"}");
+	expect_error(&X.mgr, "bad_request", "vote_mode",
+		     "{\"op\":\"round.create\",\"title\":\"t\",\"audience\":\"internal\","
+		     "\"vote_mode\":7}");
+	expect_error(&X.mgr, "bad_request", "title",
+		     "{\"op\":\"round.create\",\"title\":12,\"audience\":\"internal\","
+		     "\"vote_mode\":\"updown\"}");
+	expect_error(&X.mgr, "bad_request", "dots_per_member",
+		     "{\"op\":\"round.create\",\"title\":\"t\",\"audience\":\"internal\","
+		     "\"vote_mode\":\"dots\"}");
+}
+END_TEST
+
+START_TEST(limits_name_the_field_at_fault)
+{
+	int64_t round = open_round();
+	char *big_title = fx_repeat("t", 201);
+	char *req = malloc(64 * 1024);
+
+	ck_assert_ptr_nonnull(req);
+	snprintf(req, 64 * 1024, "{\"op\":\"post.create\",\"round\":%lld,\"kind\":\"idea\","
+		 "\"title\":\"%s\",\"body\":\"b\"}", (long long)round, big_title);
+	expect_error(&X.emp, "too_large", "title", req);
+	snprintf(req, 64 * 1024, "{\"op\":\"post.create\",\"round\":%lld,\"kind\":\"idea\","
+		 "\"title\":\"ok\",\"body\":\"   \"}", (long long)round);
+	expect_error(&X.emp, "bad_request", "body", req);
+	snprintf(req, 64 * 1024, "{\"op\":\"round.create\",\"title\":\"%s\","
+		 "\"audience\":\"internal\",\"vote_mode\":\"updown\"}", big_title);
+	expect_error(&X.mgr, "too_large", "title", req);
+	snprintf(req, 64 * 1024, "{\"op\":\"round.update\",\"round\":%lld,\"title\":\"%s\"}",
+		 (long long)round, big_title);
+	expect_error(&X.mgr, "too_large", "title", req);
+	snprintf(req, 64 * 1024, "{\"op\":\"chat.send\",\"round\":%lld,\"body\":\"\"}",
+		 (long long)round);
+	expect_error(&X.emp, "bad_request", "body", req);
+	free(big_title);
+	free(req);
+}
+END_TEST
+
+/* The description is over its limit, not the title. */
+START_TEST(round_create_names_the_description)
+{
+	char *big_desc = fx_repeat("d", 20001);
+	char *req = malloc(64 * 1024);
+
+	ck_assert_ptr_nonnull(req);
+	snprintf(req, 64 * 1024, "{\"op\":\"round.create\",\"title\":\"ok\",\"description\":\"%s\","
+		 "\"audience\":\"internal\",\"vote_mode\":\"updown\"}", big_desc);
+	expect_error(&X.mgr, "too_large", "description", req);
+	free(big_desc);
+	free(req);
+}
+END_TEST
+
+START_TEST(round_update_names_the_description)
+{
+	int64_t round = open_round();
+	char *big_desc = fx_repeat("d", 20001);
+	char *req = malloc(64 * 1024);
+
+	ck_assert_ptr_nonnull(req);
+	snprintf(req, 64 * 1024, "{\"op\":\"round.update\",\"round\":%lld,\"title\":\"fine\","
+		 "\"description\":\"%s\"}", (long long)round, big_desc);
+	expect_error(&X.mgr, "too_large", "description", req);
+	free(big_desc);
+	free(req);
+}
+END_TEST
+
+/* A valid parent and an empty body: the body is at fault, not the parent. */
+START_TEST(comment_with_valid_parent_and_empty_body_names_the_body)
+{
+	int64_t round = open_round(), pid = new_post(round);
+	cJSON *j = call_as(&X.emp, "{\"op\":\"comment.create\",\"post\":%lld,\"body\":\"c\"}",
+			   (long long)pid);
+	int64_t cid = jint(j, "comment", "id");
+	char req[256];
+
+	cJSON_Delete(j);
+	snprintf(req, sizeof req, "{\"op\":\"comment.create\",\"post\":%lld,\"parent\":%lld,"
+		 "\"body\":\"   \"}", (long long)pid, (long long)cid);
+	expect_error(&X.emp, "bad_request", "body", req);
+}
+END_TEST
+
+START_TEST(deep_nesting_does_not_crash)
+{
+	enum { DEPTH = 200000 };
+	size_t cap = 2 * DEPTH + 64, n = 0;
+	char *msg = malloc(cap);
+	char *reply;
+
+	ck_assert_ptr_nonnull(msg);
+	n += (size_t)snprintf(msg, cap, "{\"op\":\"hello\",\"rid\":3,\"x\":");
+	for (int i = 0; i < DEPTH; i++)
+		msg[n++] = '[';
+	for (int i = 0; i < DEPTH; i++)
+		msg[n++] = ']';
+	msg[n++] = '}';
+	reply = send_raw(&X.emp, msg, n, NULL);
+	ck_assert_ptr_nonnull(strstr(reply, "bad_request"));
+	free(reply);
+
+	/* Objects inside objects, unterminated. */
+	n = 0;
+	for (int i = 0; i < DEPTH / 8; i++) {
+		memcpy(msg + n, "{\"a\":", 5);
+		n += 5;
+	}
+	reply = send_raw(&X.emp, msg, n, NULL);
+	ck_assert_ptr_nonnull(strstr(reply, "bad_request"));
+	free(reply);
+
+	/* Just under cJSON's nesting limit is still a request. */
+	n = (size_t)snprintf(msg, cap, "{\"op\":\"hello\",\"x\":");
+	for (int i = 0; i < 900; i++)
+		msg[n++] = '[';
+	for (int i = 0; i < 900; i++)
+		msg[n++] = ']';
+	msg[n++] = '}';
+	reply = send_raw(&X.emp, msg, n, NULL);
+	ck_assert_ptr_nonnull(strstr(reply, "\"ok\":true"));
+	free(reply);
+	free(msg);
+}
+END_TEST
+
+START_TEST(huge_strings_do_not_crash)
+{
+	enum { BIG = 4 * 1024 * 1024 };
+	int64_t round = open_round();
+	char *big = fx_repeat("A", BIG);
+	size_t cap = BIG + 256;
+	char *msg = malloc(cap);
+	char *reply;
+	uint64_t before = fx_fingerprint(&X);
+	int n;
+
+	ck_assert_ptr_nonnull(msg);
+	n = snprintf(msg, cap, "{\"op\":\"post.create\",\"rid\":9,\"round\":%lld,"
+		     "\"kind\":\"idea\",\"title\":\"t\",\"body\":\"%s\"}", (long long)round, big);
+	reply = send_raw(&X.emp, msg, (size_t)n, NULL);
+	ck_assert_msg(strstr(reply, "too_large") != NULL, "%.200s", reply);
+	free(reply);
+
+	n = snprintf(msg, cap, "{\"op\":\"%s\",\"rid\":10}", big);
+	reply = send_raw(&X.emp, msg, (size_t)n, NULL);
+	ck_assert_ptr_nonnull(strstr(reply, "unknown_op"));
+	/* The reply does not echo the whole op back. */
+	ck_assert_uint_lt(strlen(reply), 1024);
+	free(reply);
+
+	n = snprintf(msg, cap, "{\"op\":\"hello\",\"rid\":11,\"%s\":1}", big);
+	reply = send_raw(&X.emp, msg, (size_t)n, NULL);
+	ck_assert_ptr_nonnull(strstr(reply, "\"ok\":true"));
+	free(reply);
+
+	n = snprintf(msg, cap, "{\"op\":\"chat.send\",\"rid\":12,\"round\":%lld,\"body\":\"%s\"}",
+		     (long long)round, big);
+	reply = send_raw(&X.emp, msg, (size_t)n, NULL);
+	ck_assert_ptr_nonnull(strstr(reply, "too_large"));
+	free(reply);
+
+	ck_assert(fx_fingerprint(&X) == before);
+	fx_assert_no_event(&X);
+	free(big);
+	free(msg);
+}
+END_TEST
+
+START_TEST(bad_requests_never_change_data)
+{
+	int64_t round = open_round(), pid = new_post(round);
+	char reqs[24][512];
+	size_t n = 0;
+	uint64_t before;
+
+#define REQ(...) snprintf(reqs[n++], sizeof reqs[0], __VA_ARGS__)
+	REQ("{\"op\":\"post.create\",\"round\":%lld,\"kind\":\"idea\",\"title\":5,\"body\":\"b\"}",
+	    (long long)round);
+	REQ("{\"op\":\"post.create\",\"round\":%lld,\"kind\":\"plan\",\"title\":\"t\",\"body\":\"b\"}",
+	    (long long)round);
+	REQ("{\"op\":\"post.create\",\"round\":%lld,\"kind\":\"idea\",\"title\":\"\",\"body\":\"b\"}",
+	    (long long)round);
+	REQ("{\"op\":\"post.create\",\"round\":999,\"kind\":\"idea\",\"title\":\"t\",\"body\":\"b\"}");
+	REQ("{\"op\":\"comment.create\",\"post\":%lld,\"parent\":999,\"body\":\"b\"}",
+	    (long long)pid);
+	REQ("{\"op\":\"comment.create\",\"post\":%lld,\"body\":\"\"}", (long long)pid);
+	REQ("{\"op\":\"comment.create\",\"post\":\"%lld\",\"body\":\"b\"}", (long long)pid);
+	REQ("{\"op\":\"vote.cast\",\"post\":%lld,\"value\":2}", (long long)pid);
+	REQ("{\"op\":\"vote.cast\",\"post\":%lld,\"dots\":1}", (long long)pid);
+	REQ("{\"op\":\"vote.cast\",\"post\":%lld,\"value\":true}", (long long)pid);
+	REQ("{\"op\":\"chat.send\",\"round\":%lld,\"body\":\"   \"}", (long long)round);
+	REQ("{\"op\":\"chat.send\",\"round\":%lld}", (long long)round);
+	REQ("{\"op\":\"round.create\",\"title\":\"t\",\"audience\":\"internal\","
+	    "\"vote_mode\":\"updown\"}"); /* as an employee: forbidden */
+	REQ("{\"op\":\"round.update\",\"round\":%lld,\"phase\":\"draft\"}", (long long)round);
+	REQ("{\"op\":\"round.update\",\"round\":%lld,\"title\":\"\"}", (long long)round);
+	REQ("{\"op\":\"round.update\",\"round\":%lld,\"phase\":\"closed\",\"title\":7}",
+	    (long long)round);
+	REQ("{\"op\":\"post.create\",\"round\":%lld,\"kind\":\"idea\",\"title\":\"t\","
+	    "\"body\":\"b\",", (long long)round);
+	REQ("[{\"op\":\"chat.send\",\"round\":%lld,\"body\":\"hi\"}]", (long long)round);
+	REQ("{\"op\":\"chat.sendx\",\"round\":%lld,\"body\":\"hi\"}", (long long)round);
+#undef REQ
+
+	before = fx_fingerprint(&X);
+	for (size_t i = 0; i < n; i++) {
+		const struct user *u = strstr(reqs[i], "round.update") ? &X.mgr : &X.emp;
+		char *reply = send_raw(u, reqs[i], strlen(reqs[i]), NULL);
+
+		ck_assert_msg(strstr(reply, "\"ok\":false") != NULL, "%s was accepted: %s",
+			      reqs[i], reply);
+		free(reply);
+		ck_assert_msg(fx_fingerprint(&X) == before, "%s changed data", reqs[i]);
+		ck_assert_int_eq(store_group_open(X.st), 0);
+	}
+	fx_assert_no_event(&X);
+}
+END_TEST
+
+START_TEST(writes_are_flagged_and_emit_their_event)
+{
+	int64_t round = open_round();
+	int w = -1;
+	char req[256];
+	char *reply;
+
+	snprintf(req, sizeof req, "{\"op\":\"post.create\",\"rid\":5,\"round\":%lld,"
+		 "\"kind\":\"idea\",\"title\":\"t\",\"body\":\"**b**\"}", (long long)round);
+	reply = send_raw(&X.emp, req, strlen(req), &w);
+	ck_assert_int_eq(w, 1);
+	ck_assert_ptr_nonnull(strstr(reply, "\"ok\":true"));
+	ck_assert_ptr_nonnull(strstr(reply, "<strong>b</strong>"));
+	free(reply);
+	ck_assert_uint_eq(X.nev, 1);
+	ck_assert_int_eq(X.ev[0].type, EV_POST_CREATED);
+	ck_assert_int_eq(X.ev[0].round, round);
+	/* A read is not a write. */
+	snprintf(req, sizeof req, "{\"op\":\"chat.history\",\"round\":%lld}", (long long)round);
+	reply = send_raw(&X.emp, req, strlen(req), &w);
+	ck_assert_int_eq(w, 0);
+	free(reply);
+}
+END_TEST
+
+START_TEST(vote_tally_events_carry_no_personal_vote)
+{
+	int64_t round = open_round(), pid = new_post(round);
+	struct os_event ev = {0};
+	struct post p;
+	char *json;
+	cJSON *j;
+	size_t len;
+	const cJSON *reply_vote;
+
+	j = call_as(&X.emp2, "{\"op\":\"vote.cast\",\"post\":%lld,\"value\":1}", (long long)pid);
+	ck_assert(is_ok(j));
+	reply_vote = cJSON_GetObjectItemCaseSensitive(j, "my_vote");
+	ck_assert(cJSON_IsNumber(reply_vote));
+	ck_assert_int_eq((int)reply_vote->valuedouble, 1);
+	ck_assert_int_eq(jint(j, "tally", "up"), 1);
+	cJSON_Delete(j);
+
+	ck_assert_int_eq(store_post_get(X.st, pid, X.emp2.id, &p), OS_OK);
+	ev.type = EV_VOTE_TALLY;
+	ev.round = round;
+	ev.post = &p;
+	json = dispatch_render_event(&ev, &len);
+	ck_assert_ptr_nonnull(json);
+	ck_assert_ptr_null(strstr(json, "my_vote"));
+	j = cJSON_Parse(json);
+	ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(j, "ev")->valuestring, "vote.tally");
+	ck_assert_int_eq(jint(j, "round", NULL), round);
+	ck_assert_int_eq(jint(j, "post", NULL), pid);
+	ck_assert_int_eq(jint(j, "tally", "up"), 1);
+	cJSON_Delete(j);
+	free(json);
+	post_clear(&p);
+}
+END_TEST
+
+START_TEST(subscribe_uses_the_hub_only_for_members)
+{
+	int64_t round = open_round();
+	cJSON *j;
+
+	j = call_as(&X.emp, "{\"op\":\"round.subscribe\",\"round\":%lld}", (long long)round);
+	ck_assert(is_ok(j));
+	ck_assert_int_eq(subscribes, 1);
+	ck_assert(cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(j, "posts")));
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(j, "online")), 1);
+	cJSON_Delete(j);
+	j = call_as(&X.cust, "{\"op\":\"round.subscribe\",\"round\":%lld}", (long long)round);
+	ck_assert_str_eq(err_code(j), "not_found");
+	ck_assert_int_eq(subscribes, 1);
+	cJSON_Delete(j);
+	j = call_as(&X.emp, "{\"op\":\"round.unsubscribe\",\"round\":%lld}", (long long)round);
+	ck_assert(is_ok(j));
+	ck_assert_int_eq(unsubscribes, 1);
+	cJSON_Delete(j);
+}
+END_TEST
+
+START_TEST(reply_to_error_keeps_the_rid)
+{
+	const char *reply = "{\"rid\":9007199254740991,\"ok\":true,\"post\":{\"id\":3}}";
+	size_t len = 0;
+	char *s = dispatch_reply_to_error(reply, strlen(reply), OS_EINTERNAL, &len);
+	cJSON *j;
+
+	ck_assert_ptr_nonnull(s);
+	ck_assert_ptr_nonnull(strstr(s, "\"rid\":9007199254740991"));
+	j = cJSON_Parse(s);
+	ck_assert_str_eq(err_code(j), "internal");
+	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(j, "post"));
+	cJSON_Delete(j);
+	free(s);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("dispatch");
+	TCase *tc = tcase_create("envelope");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, hello_answers_with_user_and_server);
+	tcase_add_test(tc, malformed_json_is_bad_request);
+	tcase_add_test(tc, trailing_garbage_is_malformed);
+	tcase_add_test(tc, non_objects_are_bad_request);
+	tcase_add_test(tc, missing_or_mistyped_op);
+	tcase_add_test(tc, unknown_op_echoes_rid);
+	tcase_add_test(tc, rid_is_echoed_exactly);
+	tcase_add_test(tc, rid_2_pow_53_minus_1_is_echoed_exactly);
+	tcase_add_test(tc, wrong_typed_fields_name_the_field);
+	tcase_add_test(tc, limits_name_the_field_at_fault);
+	tcase_add_test(tc, round_create_names_the_description);
+	tcase_add_test(tc, round_update_names_the_description);
+	tcase_add_test(tc, comment_with_valid_parent_and_empty_body_names_the_body);
+	tcase_add_test(tc, deep_nesting_does_not_crash);
+	tcase_add_test(tc, huge_strings_do_not_crash);
+	tcase_add_test(tc, bad_requests_never_change_data);
+	tcase_add_test(tc, writes_are_flagged_and_emit_their_event);
+	tcase_add_test(tc, vote_tally_events_carry_no_personal_vote);
+	tcase_add_test(tc, subscribe_uses_the_hub_only_for_members);
+	tcase_add_test(tc, reply_to_error_keeps_the_rid);
+	suite_add_tcase(s, tc);
+	return fx_run(s);
+}
