@@ -8,7 +8,7 @@ set -euo pipefail
 need=(build-essential cmake pkg-config libwebsockets-dev libsqlite3-dev
       libsodium-dev libcjson-dev libcmark-dev libxlsxwriter-dev check sqlite3)
 if [ "${1:-}" = "--test" ]; then
-	need+=(chromium procps)
+	need+=(chromium procps clang libclang-rt-14-dev)
 	command -v node >/dev/null 2>&1 || need+=(nodejs)
 	command -v npm >/dev/null 2>&1 || need+=(npm)
 fi

@@ -2,7 +2,7 @@
 # The second command of the README, and what CI runs: installs what is
 # missing, then builds and runs every test twice (a -Werror build, and an
 # AddressSanitizer + UndefinedBehaviorSanitizer build), then the end-to-end
-# browser tests in Chromium.
+# browser tests in Chromium, then each fuzzer briefly (it must find nothing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 contrib/setup.sh --test
@@ -23,3 +23,6 @@ if [ -f tests/e2e/package.json ]; then
 	(cd tests/e2e && npm install --no-audit --no-fund --loglevel=error >/dev/null &&
 		OPENSTRAT_BIN="$PWD/../../build/openstrat" node --test --test-concurrency=1)
 fi
+
+echo "== fuzzing, briefly"
+contrib/fuzz.sh 20

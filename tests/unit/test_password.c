@@ -218,8 +218,16 @@ START_TEST(pool_respects_its_queue_bound)
 			busy++;
 		}
 	}
+	/* At most QMAX waiting and one running; should a loaded machine let
+	 * the worker finish jobs during the loop (each wakes the loop once,
+	 * and one may be finished but not yet woken), those made room. */
+	{
+		int finished = atomic_load(&wakes);
+
+		ck_assert_int_le(accepted, QMAX + 1 + (finished ? finished + 1 : 0));
+	}
 	ck_assert_int_ge(accepted, QMAX);
-	ck_assert_int_le(accepted, QMAX + 1);
+	ck_assert_int_ge(busy, 1);
 	ck_assert_int_eq(busy, N - accepted);
 	ck_assert_int_le(pwpool_pending(p), QMAX + 1);
 

@@ -233,12 +233,12 @@ START_TEST(idle_sessions_expire)
 	}
 	/* And a fresh one under the tight policy, until it idles out. */
 	{
-		const struct session_policy tiny = {.idle_ms = 200, .absolute_ms = 3600 * 1000};
+		const struct session_policy tiny = {.idle_ms = 1000, .absolute_ms = 3600 * 1000};
 		char t2[OS_TOKEN_STR_LEN];
 
 		create(&tiny, t2);
 		ck_assert_int_eq(session_resolve(st, &tiny, t2, 0, &u), OS_OK);
-		usleep(400 * 1000);
+		usleep(1300 * 1000);
 		ck_assert_int_eq(session_resolve(st, &tiny, t2, 0, &u), OS_EUNAUTH);
 	}
 }
@@ -259,12 +259,12 @@ START_TEST(absolute_expiry_holds_even_when_active)
 	/* session_create applies the policy's absolute limit. */
 	{
 		const struct session_policy shortlived = {.idle_ms = 3600 * 1000,
-							  .absolute_ms = 150};
+							  .absolute_ms = 1000};
 		char t2[OS_TOKEN_STR_LEN];
 
 		create(&shortlived, t2);
 		ck_assert_int_eq(session_resolve(st, &shortlived, t2, 1, &u), OS_OK);
-		usleep(300 * 1000);
+		usleep(1300 * 1000);
 		ck_assert_int_eq(session_resolve(st, &shortlived, t2, 1, &u), OS_EUNAUTH);
 	}
 }
