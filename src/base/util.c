@@ -153,6 +153,53 @@ os_utf8_valid(const void *data, size_t n)
 	return 1;
 }
 
+/* The length of the well-formed sequence at s[0..n), or 0 when there is
+ * none. */
+static size_t
+seq_len(const unsigned char *s, size_t n)
+{
+	for (size_t k = 1; k <= 4 && k <= n; k++)
+		if (os_utf8_valid(s, k))
+			return k;
+	return 0;
+}
+
+char *
+os_utf8_repair(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	struct os_buf b;
+	size_t i = 0;
+
+	os_buf_init(&b);
+	while (i < n) {
+		size_t k = seq_len(p + i, n - i);
+
+		if (k) {
+			os_buf_add(&b, p + i, k);
+			i += k;
+		} else {
+			os_buf_add(&b, "\xef\xbf\xbd", 3);
+			i++;
+		}
+	}
+	return os_buf_detach(&b, NULL);
+}
+
+size_t
+os_utf8_prefix(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n <= max)
+		return n;
+	n = max;
+	/* Step back over continuation bytes to the start of a character. */
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
 size_t
 os_utf8_len(const char *s)
 {

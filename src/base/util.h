@@ -23,6 +23,14 @@ int os_time_parse(const char *s, int64_t *ms);
  * surrogates, nothing past U+10FFFF). */
 int os_utf8_valid(const void *s, size_t n);
 
+/* A malloc'd copy of the n bytes at s in which every byte that is not part
+ * of well-formed UTF-8 is replaced by U+FFFD. NULL when out of memory. */
+char *os_utf8_repair(const char *s, size_t n);
+
+/* The length of the longest prefix of s (at most max bytes) that does not
+ * end inside a UTF-8 sequence. */
+size_t os_utf8_prefix(const char *s, size_t max);
+
 /* The number of code points in a well-formed UTF-8 string. */
 size_t os_utf8_len(const char *s);
 

@@ -246,7 +246,8 @@ dispatch_request(struct dispatch *d, const struct user *caller, void *conn,
 	}
 	op = find_op(opv->valuestring);
 	if (!op) {
-		err = req_fail(&r, OS_EUNKNOWNOP, "unknown op '%.60s'", opv->valuestring);
+		err = req_fail(&r, OS_EUNKNOWNOP, "unknown op '%.*s'",
+			       (int)os_utf8_prefix(opv->valuestring, 60), opv->valuestring);
 		goto fail;
 	}
 	reply = cJSON_CreateObject();

@@ -114,7 +114,9 @@ forum_markdown(const char *src, char **html)
 	*html = NULL;
 	if (!r)
 		return OS_ENOMEM;
-	*html = strdup(r);
+	/* cmark 0.30 writes &#xFFFE; and &#xFFFF; as single bytes that are
+	 * not UTF-8; nothing that is not UTF-8 may reach a client. */
+	*html = os_utf8_repair(r, strlen(r));
 	free(r);
 	return *html ? OS_OK : OS_ENOMEM;
 }

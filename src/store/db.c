@@ -188,6 +188,9 @@ store_open(const char *path, enum store_sync sync, struct store **out)
 	int rc;
 
 	*out = NULL;
+	/* Memory statistics cost a global mutex on every allocation; nothing
+	 * here reads them. (Refused harmlessly once SQLite is initialised.) */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	st = calloc(1, sizeof *st);
 	if (!st)
 		return OS_ENOMEM;
@@ -238,15 +241,34 @@ store_close(struct store *st)
 	free(st);
 }
 
+/* Transaction control runs once or twice per write: prepared once, like
+ * every other statement, instead of parsed again each time. */
+static int
+run_cached(struct store *st, const char *sql)
+{
+	sqlite3_stmt *s = store_stmt(st, sql);
+	int rc;
+
+	if (!s)
+		return OS_EINTERNAL;
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		os_err("store: %s: %s", sql, sqlite3_errmsg(st->db));
+		return OS_EINTERNAL;
+	}
+	return OS_OK;
+}
+
 int
 store_op_begin(struct store *st)
 {
 	if (!st->group_open) {
-		if (store_exec(st, "BEGIN IMMEDIATE"))
+		if (run_cached(st, "BEGIN IMMEDIATE"))
 			return OS_EINTERNAL;
 		st->group_open = 1;
 	}
-	if (store_exec(st, "SAVEPOINT op"))
+	if (run_cached(st, "SAVEPOINT op"))
 		return OS_EINTERNAL;
 	st->op_depth++;
 	return OS_OK;
@@ -261,8 +283,8 @@ store_op_end(struct store *st, int ok)
 		return OS_OK;
 	st->op_depth--;
 	if (!ok)
-		rc = store_exec(st, "ROLLBACK TO op");
-	if (store_exec(st, "RELEASE op"))
+		rc = run_cached(st, "ROLLBACK TO op");
+	if (run_cached(st, "RELEASE op"))
 		rc = OS_EINTERNAL;
 	return rc;
 }

@@ -35,6 +35,7 @@
  *    computed from the tables directly, not by the code under test.
  */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -158,15 +159,39 @@ struct leak_ctx {
 	const struct user *u;
 	const char *op;
 	const char *reply;
+	char *defer; /* not NULL: note the first violation here, do not abort */
 };
+
+static void
+violation(struct leak_ctx *c, int ok, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+violation(struct leak_ctx *c, int ok, const char *fmt, ...)
+{
+	char what[512];
+	va_list ap;
+
+	if (ok)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	if (c->defer) {
+		if (!c->defer[0])
+			snprintf(c->defer, 512, "%s", what);
+		return;
+	}
+	FUZZ_CHECK(0, "%s: %s", what, c->reply);
+}
 
 static void
 must_see_round(struct leak_ctx *c, int64_t id, const char *where)
 {
 	int v = fuzz_round_visible(&W, c->u, id);
 
-	FUZZ_CHECK(v != 0, "%s (%s) sees round %lld in '%s' of %s: %s", c->u->username,
-		   os_role_name(c->u->role), (long long)id, where, c->op, c->reply);
+	violation(c, v != 0, "%s (%s) sees round %lld in '%s' of %s", c->u->username,
+		  os_role_name(c->u->role), (long long)id, where, c->op);
 }
 
 static void
@@ -179,9 +204,9 @@ must_see_item(struct leak_ctx *c, int target, int64_t id, int check_hidden,
 	if (fuzz_item(&W, target, id, &round, &hidden))
 		return; /* no such item: nothing to leak */
 	must_see_round(c, round, where);
-	FUZZ_CHECK(!check_hidden || !hidden, "%s (%s) sees hidden %s %lld in '%s' of %s: %s",
-		   c->u->username, os_role_name(c->u->role), os_target_name(target),
-		   (long long)id, where, c->op, c->reply);
+	violation(c, !check_hidden || !hidden, "%s (%s) sees hidden %s %lld in '%s' of %s",
+		  c->u->username, os_role_name(c->u->role), os_target_name(target),
+		  (long long)id, where, c->op);
 }
 
 static int64_t
@@ -279,7 +304,8 @@ walk(struct leak_ctx *c, const char *key, const cJSON *v, int depth)
 }
 
 /* What the request names, for callers who are not moderators: a request
- * naming something invisible must fail. */
+ * naming something invisible must fail. Checked on the state before the
+ * request (a flag may hide what it names). */
 static void
 check_request_targets(struct leak_ctx *c, const cJSON *in)
 {
@@ -353,7 +379,7 @@ single_json(const char *msg, size_t len)
 
 static void
 check_reply(const struct user *caller, const char *msg, size_t len, const char *reply,
-	    size_t out_len, int is_write)
+	    size_t out_len, int is_write, const char *named_invisible)
 {
 	cJSON *in = cJSON_ParseWithLength(msg, len), *out;
 	const cJSON *ok, *err, *code, *rid, *opv;
@@ -418,8 +444,8 @@ check_reply(const struct user *caller, const char *msg, size_t len, const char *
 			.reply = reply,
 		};
 
-		if (is_ok && strcmp(c.op, "round.unsubscribe"))
-			check_request_targets(&c, in);
+		FUZZ_CHECK(!is_ok || !strcmp(c.op, "round.unsubscribe") || !named_invisible[0],
+			   "%s, and the request succeeded: %s", named_invisible, reply);
 		walk(&c, NULL, out, 0);
 	}
 	cJSON_Delete(in);
@@ -433,7 +459,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct user *caller;
 	size_t out_len = 0, len;
 	int is_write = 0;
-	char *msg, *reply;
+	char *msg, *reply, named_invisible[512];
 
 	if (size < 1 || size > 65536 + 1)
 		return 0;
@@ -450,6 +476,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(msg, data + 1, len);
 	msg[len] = '\0';
 
+	/* What the request names that the caller may not see, now. */
+	named_invisible[0] = '\0';
+	if (caller->role == ROLE_EMPLOYEE || caller->role == ROLE_CUSTOMER) {
+		cJSON *in = cJSON_ParseWithLength(msg, len);
+		const cJSON *opv = cJSON_GetObjectItemCaseSensitive(in, "op");
+		struct leak_ctx c = {
+			.u = caller,
+			.op = cJSON_IsString(opv) ? opv->valuestring : "?",
+			.defer = named_invisible,
+		};
+
+		if (cJSON_IsObject(in))
+			check_request_targets(&c, in);
+		cJSON_Delete(in);
+	}
+
 	FUZZ_MUST(store_op_begin(W.st));
 	in_request = 1;
 	events_in_request = 0;
@@ -458,7 +500,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (verbose)
 		fprintf(stderr, "[%s] %.*s\n  => %s\n", caller->username, (int)len, msg,
 			reply ? reply : "(null)");
-	check_reply(caller, msg, len, reply, out_len, is_write);
+	check_reply(caller, msg, len, reply, out_len, is_write, named_invisible);
 	FUZZ_MUST(store_op_end(W.st, stateful != 0));
 	FUZZ_MUST(store_commit(W.st));
 	/* In stateful mode an admin may have let nico in somewhere, or

@@ -1,0 +1,153 @@
+/* Helpers the scenarios share: counters, waits, windows. */
+#include "osbench.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+uint64_t
+bench_sum(struct bench *b, size_t off)
+{
+	uint64_t s = 0;
+
+	for (int t = 0; t < b->nworkers; t++)
+		s += __atomic_load_n((uint64_t *)((char *)&b->workers[t].st + off),
+				     __ATOMIC_RELAXED);
+	return s;
+}
+
+uint64_t
+bench_max(struct bench *b, size_t off)
+{
+	uint64_t m = 0;
+
+	for (int t = 0; t < b->nworkers; t++) {
+		uint64_t v = __atomic_load_n((uint64_t *)((char *)&b->workers[t].st + off),
+					     __ATOMIC_RELAXED);
+
+		if (v > m)
+			m = v;
+	}
+	return m;
+}
+
+int
+bench_wait(struct bench *b, int (*pred)(struct bench *), double timeout_s, const char *label)
+{
+	uint64_t start = now_ns(), deadline = start + (uint64_t)(timeout_s * 1e9), next = start;
+
+	for (;;) {
+		uint64_t now = now_ns();
+
+		if (pred(b))
+			return 0;
+		if (now >= deadline) {
+			if (label && !b->o.quiet)
+				fprintf(stderr, "osbench: %s: gave up after %.1f s\n", label,
+					timeout_s);
+			return -1;
+		}
+		if (label && !b->o.quiet && now >= next && now > start) {
+			if (next != start)
+				fprintf(stderr, "osbench: %s: opened %llu failed %llu subscribed "
+						"%llu deliveries %llu\n",
+					label, (unsigned long long)BENCH_SUM(b, opened),
+					(unsigned long long)BENCH_SUM(b, failed),
+					(unsigned long long)BENCH_SUM(b, subscribed),
+					(unsigned long long)BENCH_SUM(b, deliveries));
+			next = now + 2000000000ull;
+		}
+		usleep(2000);
+	}
+}
+
+static int
+all_connected(struct bench *b)
+{
+	return BENCH_SUM(b, opened) + BENCH_SUM(b, failed) >= b->nconns;
+}
+
+int
+bench_connect_all(struct bench *b)
+{
+	double timeout = b->o.connect_timeout > 0 ? b->o.connect_timeout
+						  : 30.0 + (double)b->nconns / 100.0;
+
+	bench_set_phase(b, PH_CONNECT);
+	if (bench_wait(b, all_connected, timeout, "connecting"))
+		return -1;
+	if (BENCH_SUM(b, failed)) {
+		fprintf(stderr, "osbench: %llu of %zu connections failed\n",
+			(unsigned long long)BENCH_SUM(b, failed), b->nconns);
+		bench_print_errors(b);
+		return -1;
+	}
+	return 0;
+}
+
+void
+bench_settle(struct bench *b, double quiet_s, double max_s)
+{
+	uint64_t start = now_ns(), quiet = (uint64_t)(quiet_s * 1e9);
+
+	while (now_ns() - start < (uint64_t)(max_s * 1e9)) {
+		uint64_t last = BENCH_MAX(b, last_rx_ns), now = now_ns();
+
+		if (now > last && now - last >= quiet && now - start >= quiet)
+			return;
+		usleep(10000);
+	}
+}
+
+void
+bench_hists(struct bench *b, struct hist *connect, struct hist *reply, struct hist *delivery)
+{
+	hist_init(connect);
+	hist_init(reply);
+	hist_init(delivery);
+	for (int t = 0; t < b->nworkers; t++) {
+		hist_merge(connect, &b->workers[t].h_connect);
+		hist_merge(reply, &b->workers[t].h_reply);
+		hist_merge(delivery, &b->workers[t].h_delivery);
+	}
+}
+
+void
+bench_print_errors(struct bench *b)
+{
+	int limited = 0;
+
+	for (int t = 0; t < b->nworkers; t++)
+		if (b->workers[t].error[0]) {
+			fprintf(stderr, "osbench: worker %d: %s\n", t, b->workers[t].error);
+			limited |= strstr(b->workers[t].error, "rate_limited") != NULL;
+		}
+	if (limited)
+		fprintf(stderr, "osbench: the server rate-limits these connections; the figures "
+				"measure its limit, not its speed\n(start it with --rate-limit 0 "
+				"--conn-rate-limit 0)\n");
+}
+
+void
+window_begin(struct bench *b, struct window *win)
+{
+	memset(win, 0, sizeof *win);
+	/* A mark for whoever profiles the server during the window. */
+	if (!b->o.quiet)
+		fprintf(stderr, "osbench: measuring\n");
+	procstat_read(b->o.server_pid, &win->s0);
+	win->m0 = machine_busy_s();
+	getrusage(RUSAGE_SELF, &win->r0);
+	win->t0 = now_ns();
+}
+
+void
+window_end(struct bench *b, struct window *win)
+{
+	if (!win->t1)
+		win->t1 = now_ns();
+	getrusage(RUSAGE_SELF, &win->r1);
+	win->m1 = machine_busy_s();
+	procstat_read(b->o.server_pid, &win->s1);
+}
