@@ -11,13 +11,20 @@ import { renderHeader, renderSkipLink, ConnectionBanner, announce } from './view
 import { SignInView } from './views/signin.js';
 import { RoundsView } from './views/rounds.js';
 import { RoundView } from './views/round.js';
+import { InviteView } from './views/invite.js';
+import { ModerationView } from './views/moderation.js';
+import { AuditView } from './views/audit.js';
 
-// Paths the client knows. Views for invites (/invite/TOKEN, public), the
-// moderation queue and the priorities board join this table.
+// Paths the client knows. Numeric params become numbers; `text` params stay
+// strings. Public routes (the invite page) show without a session.
 const ROUTES = [
 	{ name: 'rounds', re: /^\/$/, view: RoundsView },
 	{ name: 'round', re: /^\/round\/(\d+)\/?$/, view: RoundView, params: ['round'] },
 	{ name: 'round', re: /^\/round\/(\d+)\/post\/(\d+)\/?$/, view: RoundView, params: ['round', 'post'] },
+	{ name: 'round', re: /^\/round\/(\d+)\/(priorities|insights)\/?$/, view: RoundView, params: ['round'], text: ['pane'] },
+	{ name: 'invite', re: /^\/invite\/([A-Za-z0-9_-]{1,200})\/?$/, view: InviteView, text: ['token'], public: true },
+	{ name: 'moderation', re: /^\/moderation\/?$/, view: ModerationView },
+	{ name: 'audit', re: /^\/audit\/?$/, view: AuditView },
 ];
 
 export function matchRoute(path) {
@@ -25,7 +32,9 @@ export function matchRoute(path) {
 		const m = r.re.exec(path);
 		if (!m) continue;
 		const route = { name: r.name, view: r.view, public: !!r.public };
-		(r.params || []).forEach((p, i) => { route[p] = Number(m[i + 1]); });
+		const params = r.params || [];
+		params.forEach((p, i) => { route[p] = Number(m[i + 1]); });
+		(r.text || []).forEach((p, i) => { route[p] = m[params.length + i + 1]; });
 		return route;
 	}
 	return { name: 'notfound', view: NotFoundView };
@@ -72,7 +81,16 @@ class App {
 	start() {
 		renderSkipLink();
 		renderHeader(this);
-		this.show(new ConnectingView());
+		const route = matchRoute(location.pathname);
+		if (route.public) {
+			// A public page (an invite link) shows at once; the connection
+			// finds out in the background whether someone is signed in.
+			this.route = route;
+			this.show(new route.view(this, route));
+			if (this.view.focus) this.view.focus();
+		} else {
+			this.show(new ConnectingView());
+		}
 		this.conn.start();
 	}
 
@@ -108,6 +126,7 @@ class App {
 			this.user = null;
 			renderHeader(this);
 			if (this.resolveWaiters(new RequestError('unauthorized_ws'))) return;
+			if (this.route && this.route.public && this.view && !(this.view instanceof SignInView)) return;
 			this.showSignIn(hadUser ? t('signin.expired') : '');
 		}
 	}
@@ -125,6 +144,24 @@ class App {
 			this.waiters.push({ resolve, reject });
 			this.conn.start();
 		});
+	}
+
+	// After an invite was accepted (the reply set a new session cookie):
+	// drop any socket of an earlier session, go to `path`, and connect as the
+	// new account. Resolves once signed in.
+	signedInByInvite(path) {
+		this.conn.stop();
+		this.user = null;
+		this.route = null;
+		history.replaceState(null, '', path);
+		return this.connectAfterSignIn();
+	}
+
+	// A message for the next view to show once (e.g. after losing access).
+	takeFlash() {
+		const f = this.flash;
+		this.flash = null;
+		return f || null;
 	}
 
 	async signOut() {
@@ -164,7 +201,7 @@ class App {
 	}
 
 	navigate(path, { replace = false } = {}) {
-		if (path === location.pathname) {
+		if (path === location.pathname + location.hash || path === location.pathname) {
 			// Following a link to where one is: fetch it afresh.
 			if (this.view && this.view.refresh) this.view.refresh();
 			return;
@@ -175,8 +212,22 @@ class App {
 	}
 
 	render() {
-		if (!this.user) return; // not signed in yet; sign-in or connecting shows
 		const route = matchRoute(location.pathname);
+		if (!this.user) {
+			// Not signed in (yet): public pages show; elsewhere the sign-in form
+			// (or "connecting") stays, except when leaving a public page.
+			if (route.public) {
+				if (this.view && this.route && this.route.view === route.view && this.view.update &&
+				    this.view.update(route)) return;
+				this.route = route;
+				this.show(new route.view(this, route));
+				if (this.view.focus) this.view.focus();
+			} else if (this.route && this.route.public) {
+				if (this.conn.state === 'unauthorized' || this.conn.state === 'closed') this.showSignIn();
+				else { this.route = null; this.show(new ConnectingView()); }
+			}
+			return;
+		}
 		renderHeader(this);
 		if (this.view && this.view.update && this.route && this.route.view === route.view &&
 		    this.view.update(route)) {
@@ -199,7 +250,8 @@ class App {
 		if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
 		if (url.hash && url.pathname === location.pathname) return;
 		e.preventDefault();
-		this.navigate(url.pathname);
+		// A #fragment (a comment in a thread) goes along for the view to find.
+		this.navigate(url.pathname + url.hash);
 	}
 }
 

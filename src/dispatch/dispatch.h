@@ -50,6 +50,11 @@ char *dispatch_request(struct dispatch *d, const struct user *caller, void *conn
  * event is not for the wire or memory ran out. */
 char *dispatch_render_event(const struct os_event *ev, size_t *len);
 
+/* The same event with the text of its post, comment or chat message
+ * blanked (title, body, body_html ""), for those who may not read a hidden
+ * item. */
+char *dispatch_render_event_redacted(const struct os_event *ev, size_t *len);
+
 /* Renders a presence event for a round. total may exceed n when the list
  * was capped. */
 char *dispatch_render_presence(int64_t round, const struct user *users, size_t n,

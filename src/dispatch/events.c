@@ -14,7 +14,6 @@ static const char *const names[EV_TYPE_COUNT] = {
 	[EV_CHAT_MESSAGE] = "chat.message",
 	[EV_CHAT_UPDATED] = "chat.updated",
 	[EV_PRIORITY_UPDATED] = "priority.updated",
-	[EV_PRIORITY_DELETED] = "priority.deleted",
 };
 
 char *
@@ -55,15 +54,39 @@ dispatch_render_event(const struct os_event *ev, size_t *len)
 	case EV_PRIORITY_UPDATED:
 		cJSON_AddItemToObject(o, "priority", render_priority(ev->priority));
 		break;
-	case EV_PRIORITY_DELETED:
-		cJSON_AddNumberToObject(o, "priority", (double)ev->priority->id);
-		break;
 	}
 	s = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	if (s && len)
 		*len = strlen(s);
 	return s;
+}
+
+char *
+dispatch_render_event_redacted(const struct os_event *ev, size_t *len)
+{
+	struct os_event e = *ev;
+	struct post p;
+	struct comment c;
+	struct chat m;
+	static char empty[] = "";
+
+	if (ev->post) {
+		p = *ev->post;
+		p.title = p.body = p.body_html = empty;
+		e.post = &p;
+	}
+	if (ev->comment) {
+		c = *ev->comment;
+		c.body = c.body_html = empty;
+		e.comment = &c;
+	}
+	if (ev->chat) {
+		m = *ev->chat;
+		m.body = empty;
+		e.chat = &m;
+	}
+	return dispatch_render_event(&e, len);
 }
 
 char *

@@ -178,8 +178,7 @@ op_mod_queue(struct req *r)
 		return rc;
 	arr = cJSON_AddArrayToObject(r->out, "items");
 	for (size_t i = 0; i < n; i++) {
-		cJSON *o = cJSON_CreateObject(), *reasons;
-		char *line, *save = NULL;
+		cJSON *o = cJSON_CreateObject(), *reasons = cJSON_Parse(items[i].reasons);
 
 		cJSON_AddStringToObject(o, "target", os_target_name(items[i].target));
 		cJSON_AddNumberToObject(o, "id", (double)items[i].id);
@@ -191,10 +190,12 @@ op_mod_queue(struct req *r)
 		cJSON_AddNumberToObject(o, "count", (double)items[i].count);
 		cJSON_AddBoolToObject(o, "hidden", items[i].hidden);
 		render_time(o, "last_flagged_at", items[i].last_at, 0);
-		reasons = cJSON_AddArrayToObject(o, "reasons");
-		for (line = strtok_r(items[i].reasons, "\n", &save); line;
-		     line = strtok_r(NULL, "\n", &save))
-			cJSON_AddItemToArray(reasons, cJSON_CreateString(line));
+		if (items[i].post)
+			cJSON_AddNumberToObject(o, "post", (double)items[i].post);
+		cJSON_AddItemToObject(o, "reasons",
+				      cJSON_IsArray(reasons) ? reasons : cJSON_CreateArray());
+		if (!cJSON_IsArray(reasons))
+			cJSON_Delete(reasons);
 		cJSON_AddItemToArray(arr, o);
 	}
 	store_flagged_free(items, n);

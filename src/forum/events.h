@@ -22,7 +22,6 @@ enum os_event_type {
 	EV_CHAT_MESSAGE,     /* chat */
 	EV_CHAT_UPDATED,     /* chat (hidden or restored) */
 	EV_PRIORITY_UPDATED, /* priority */
-	EV_PRIORITY_DELETED, /* priority (id and round only) */
 	EV_ACCESS_REVOKED,   /* user_id lost access to round */
 	EV_USER_DISABLED,    /* user_id may no longer sign in: close their sockets */
 	EV_TYPE_COUNT

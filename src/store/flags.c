@@ -87,10 +87,11 @@ store_flag_queue(struct store *st, int64_t round, int limit, struct flagged **ou
 	 * table it lives in. */
 	sqlite3_stmt *s = store_stmt(st,
 		"SELECT f.target_kind, f.target_id, f.round_id, count(DISTINCT f.user_id), "
-		"max(f.created_at), group_concat(f.reason, char(10)), "
+		"max(f.created_at), json_group_array(f.reason), "
 		"coalesce(p.hidden, c.hidden, m.hidden), p.title, "
 		"coalesce(p.body, c.body, m.body), "
-		"coalesce(p.author_id, c.author_id, m.author_id) AS author "
+		"coalesce(p.author_id, c.author_id, m.author_id) AS author, "
+		"coalesce(p.id, c.post_id) "
 		"FROM flags f "
 		"LEFT JOIN posts p ON f.target_kind = 'post' AND p.id = f.target_id "
 		"LEFT JOIN comments c ON f.target_kind = 'comment' AND c.id = f.target_id "
@@ -127,6 +128,7 @@ store_flag_queue(struct store *st, int64_t round, int limit, struct flagged **ou
 			q->title = store_col_dup(s, 7);
 		q->body = store_col_dup(s, 8);
 		q->author.id = sqlite3_column_int64(s, 9);
+		q->post = sqlite3_column_int64(s, 10);
 		if (!q->reasons || !q->body) {
 			err = OS_ENOMEM;
 			break;

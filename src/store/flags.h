@@ -28,7 +28,8 @@ struct flagged {
 	struct user author;
 	char *title;         /* posts only, else NULL */
 	char *body;
-	char *reasons;       /* the open reasons, newest first, one per line */
+	char *reasons;       /* the open reasons as a JSON array of strings */
+	int64_t post;        /* the post a comment belongs to, else the post itself */
 };
 
 /* Items with open flags, newest flag first; round 0: every round. */

@@ -228,6 +228,22 @@ fanout_publish(struct server *s, int64_t round, struct msg *m)
 		conn_send(r->members[i].conn, m);
 }
 
+void
+fanout_publish_to(struct server *s, int64_t round, struct msg *m, int audience)
+{
+	struct room *r = room_find(s, round, 0);
+
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->nmembers; i++) {
+		struct conn *c = r->members[i].conn;
+		int mod = c->user.role == ROLE_ADMIN || c->user.role == ROLE_MANAGER;
+
+		if (audience == AUD_ALL || (audience == AUD_MODERATORS) == mod)
+			conn_send(c, m);
+	}
+}
+
 size_t
 fanout_online(struct server *s, int64_t round, struct user *out, size_t max,
 	      size_t *total)

@@ -112,10 +112,14 @@ struct pending {
 	int is_write;        /* a reply to a write: an error if the commit fails */
 	int64_t key;         /* events with the same non-zero key coalesce */
 	int close_after;     /* close the connection (1008) once this is sent */
+	int audience;        /* events: AUD_ALL, AUD_MODERATORS or AUD_OTHERS */
 	struct msg *m;       /* NULL once superseded */
 };
 
 struct http_pss;
+
+/* Who an event goes to among a round's subscribers. */
+enum { AUD_ALL, AUD_MODERATORS, AUD_OTHERS };
 
 struct server {
 	struct server_opts opts;
@@ -180,6 +184,8 @@ void server_notice_then_close(struct server *s, struct conn *c, char *json,
  * still waiting (vote tallies: the latest wins). */
 void server_event(struct server *s, int64_t round, char *json, size_t len,
 		  int64_t key);
+/* An event for part of a round's subscribers (AUD_*). */
+void server_event_to(struct server *s, int64_t round, char *json, size_t len, int audience);
 /* Commits the open group and delivers what waited for it. */
 void server_flush(struct server *s);
 /* Makes sure server_flush() runs at the end of this loop turn. */
@@ -190,6 +196,8 @@ int fanout_subscribe(struct server *s, struct conn *c, int64_t round);
 void fanout_unsubscribe(struct server *s, struct conn *c, int64_t round);
 void fanout_unsubscribe_all(struct server *s, struct conn *c);
 void fanout_publish(struct server *s, int64_t round, struct msg *m);
+/* The same, to managers and admins only or to everyone else only. */
+void fanout_publish_to(struct server *s, int64_t round, struct msg *m, int audience);
 size_t fanout_online(struct server *s, int64_t round, struct user *out,
 		     size_t max, size_t *total);
 /* Closes the subscriptions of user_id to round (access revoked). */

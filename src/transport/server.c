@@ -105,6 +105,24 @@ server_reply(struct server *s, struct conn *c, char *json, size_t len, int is_wr
 }
 
 void
+server_event_to(struct server *s, int64_t round, char *json, size_t len, int audience)
+{
+	struct msg *m = msg_new(json, len);
+
+	free(json);
+	if (!m)
+		return;
+	if (store_group_open(s->st) || s->pend_head) {
+		pend(s, NULL, round, 0, 0, m);
+		if (s->pend_tail && s->pend_tail->m == m)
+			s->pend_tail->audience = audience;
+		return;
+	}
+	fanout_publish_to(s, round, m, audience);
+	msg_unref(m);
+}
+
+void
 server_notice_then_close(struct server *s, struct conn *c, char *json, size_t len)
 {
 	struct msg *m = msg_new(json, len);
@@ -166,7 +184,7 @@ server_flush(struct server *s)
 						   "access revoked");
 			conn_unref(p->conn);
 		} else if (!rc) {
-			fanout_publish(s, p->round, p->m);
+			fanout_publish_to(s, p->round, p->m, p->audience);
 		}
 		msg_unref(p->m);
 		free(p);
@@ -174,6 +192,21 @@ server_flush(struct server *s)
 }
 
 /* ---- what dispatch and the forum see of the transport ---- */
+
+static int
+event_hides(const struct os_event *ev)
+{
+	switch (ev->type) {
+	case EV_POST_UPDATED:
+		return ev->post && ev->post->hidden;
+	case EV_COMMENT_UPDATED:
+		return ev->comment && ev->comment->hidden;
+	case EV_CHAT_UPDATED:
+		return ev->chat && ev->chat->hidden;
+	default:
+		return 0;
+	}
+}
 
 static void
 emit_event(void *arg, const struct os_event *ev)
@@ -205,6 +238,17 @@ emit_event(void *arg, const struct os_event *ev)
 				if (copy)
 					server_notice_then_close(s, c, copy, strlen(copy));
 			}
+		return;
+	}
+	if (event_hides(ev)) {
+		/* Moderators see what was hidden; nobody else receives its
+		 * text again, only that it is gone. */
+		json = dispatch_render_event(ev, &len);
+		if (json)
+			server_event_to(s, ev->round, json, len, AUD_MODERATORS);
+		json = dispatch_render_event_redacted(ev, &len);
+		if (json)
+			server_event_to(s, ev->round, json, len, AUD_OTHERS);
 		return;
 	}
 	json = dispatch_render_event(ev, &len);

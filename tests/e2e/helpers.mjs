@@ -146,8 +146,12 @@ export async function newPage(browser, { viewport = DESKTOP } = {}) {
 		// The browser itself logs a refused WebSocket upgrade (not signed in),
 		// a refused sign-in and, while the server is down, refused connections:
 		// all expected answers, not faults of the page.
-		if (m.type() === 'error' && !/WebSocket connection to .* failed|Failed to load resource: (.* status of 401|net::ERR_CONNECTION_REFUSED)/.test(m.text()))
-			page.errors.push(m.text());
+		// So does a refused invite (404, 409 or 410 from /api/invite...): the
+		// page shows those in words.
+		if (m.type() !== 'error') return;
+		if (/WebSocket connection to .* failed|Failed to load resource: (.* status of 401|net::ERR_CONNECTION_REFUSED)/.test(m.text())) return;
+		if (/Failed to load resource: .* status of (404|409|410)/.test(m.text()) && /\/api\/invite/.test(m.location().url || '')) return;
+		page.errors.push(m.text());
 	});
 	return page;
 }
@@ -231,8 +235,10 @@ export async function waitFor(fn, what, timeout = 8000) {
 	}
 }
 
+// The card whose title is `title` (not one that only links to it, as a
+// merged post's "Merged into <title>" does).
 export function postCard(page, title) {
-	return page.locator('.post-card').filter({ has: page.getByRole('link', { name: title, exact: true }) });
+	return page.locator('.post-card').filter({ has: page.locator('.post-title').getByRole('link', { name: title, exact: true }) });
 }
 
 let counter = 0;

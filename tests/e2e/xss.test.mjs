@@ -90,6 +90,60 @@ test('payloads in a title, body, comment and chat are shown as text and never ru
 	assert.deepEqual(victim.errors, []);
 });
 
+test('payloads stay text in the newer views: search, similar ideas, the moderation queue, priorities', { timeout: 90000 }, async () => {
+	const title = `${IMG}${SCRIPT}`;
+	// The victim (a manager) flags the attacker's post with a hostile reason.
+	await victim.getByRole('link', { name: /^Back to/ }).click();
+	await victim.getByRole('link', { name: title, exact: true }).click();
+	await victim.locator('.post-actions').getByRole('button', { name: 'Flag' }).click();
+	await victim.getByLabel('Why should a moderator look at this?').fill(`${IMG} reason ${SCRIPT}`);
+	await victim.getByRole('button', { name: 'Send flag' }).click();
+	await waitForText(victim.locator('.post-actions [role="status"]'), 'Flagged');
+
+	// Search: the title and the snippet are text.
+	await victim.getByRole('link', { name: /^Back to/ }).click();
+	await victim.getByRole('searchbox', { name: 'Search this round' }).fill('Intro');
+	await victim.getByRole('button', { name: 'Search', exact: true }).click();
+	await victim.locator('.search-hit').first().waitFor();
+	assert.equal(await victim.locator('.search-hit-title').first().textContent(), title);
+	await assertInert(victim);
+	await victim.getByRole('button', { name: 'Clear search' }).click();
+
+	// Similar ideas while the attacker types.
+	await attacker.getByRole('link', { name: /^Back to/ }).click();
+	await attacker.getByRole('button', { name: 'New idea' }).click();
+	await attacker.getByLabel('Title').fill('Intro again');
+	await waitForText(attacker.locator('.similar-list'), '<img src=x');
+	await assertInert(attacker);
+	await attacker.getByRole('button', { name: 'Cancel' }).click();
+
+	// A priority whose title and description are payloads, fed by the post.
+	await victim.getByRole('link', { name: 'Priorities', exact: true }).click();
+	await victim.getByRole('button', { name: 'New priority' }).click();
+	await victim.getByLabel('Title').fill(`${SCRIPT} priority`);
+	await victim.getByLabel('Description').fill(IMG);
+	await victim.getByRole('button', { name: 'Create priority' }).click();
+	await victim.locator('.priority-card').first().waitFor();
+	await victim.getByRole('link', { name: /^Back to/ }).click();
+	await victim.getByRole('link', { name: title, exact: true }).click();
+	await victim.getByRole('button', { name: 'Feeds priority…' }).click();
+	await victim.getByLabel('Priority this post feeds').selectOption({ index: 1 });
+	await victim.getByRole('button', { name: 'Save' }).click();
+	await waitForText(victim.locator('.post-notes'), `${SCRIPT} priority`);
+	await waitForText(postCard(attacker, title).locator('.feeds-note'), `${SCRIPT} priority`);
+	await assertInert(victim);
+	await assertInert(attacker);
+
+	// The moderation queue: title, body, reason.
+	await victim.getByRole('link', { name: 'Moderation' }).click();
+	const item = victim.locator('.mod-item').first();
+	await waitForText(item.locator('.mod-reasons'), `${IMG} reason ${SCRIPT}`);
+	assert.equal(await item.locator('.mod-item-title').textContent(), title);
+	await assertInert(victim);
+	assert.deepEqual(victim.errors, []);
+	assert.deepEqual(attacker.errors, []);
+});
+
 test('the page runs under the server\'s Content-Security-Policy', { timeout: 30000 }, async () => {
 	const res = await victim.request.get(server.url + '/');
 	const csp = res.headers()['content-security-policy'] || '';

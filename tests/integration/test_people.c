@@ -345,6 +345,15 @@ START_TEST(flags_hide_and_moderators_decide)
 	ck_assert_ptr_nonnull(ev);
 	ck_assert_int_eq(osx_jint(ev, "post.id", 0), post);
 	ck_assert_str_eq(osx_jstr(ev, "post.status"), "hidden");
+	/* The hidden text is not sent again to those who may not read it... */
+	ck_assert_str_eq(osx_jstr(ev, "post.title"), "");
+	ck_assert_str_eq(osx_jstr(ev, "post.body"), "");
+	cJSON_Delete(ev);
+	/* ...while moderators get it, marked. */
+	ev = osx_ws_wait_event(m, "post.updated", 3000);
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_str_eq(osx_jstr(ev, "post.title"), "Rude idea");
+	ck_assert_str_eq(osx_jstr(ev, "post.status"), "hidden");
 	cJSON_Delete(ev);
 	/* Gone for employees, visible and marked for moderators. */
 	r = osx_ws_call(e3, 0, "{\"op\":\"post.get\",\"post\":%lld}", post);

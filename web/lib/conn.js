@@ -210,14 +210,22 @@ export async function serverIsUp() {
 }
 
 async function postJson(path, body) {
+	return callJson(path, {
+		method: 'POST',
+		credentials: 'same-origin',
+		headers: { 'Content-Type': 'application/json' },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+}
+
+async function getJson(path) {
+	return callJson(path, { method: 'GET', credentials: 'same-origin', cache: 'no-store' });
+}
+
+async function callJson(path, init) {
 	let r;
 	try {
-		r = await fetch(path, {
-			method: 'POST',
-			credentials: 'same-origin',
-			headers: { 'Content-Type': 'application/json' },
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
+		r = await fetch(path, init);
 	} catch {
 		throw new RequestError('offline');
 	}
@@ -239,4 +247,22 @@ export function login(username, password) {
 
 export function logout() {
 	return postJson('/api/logout');
+}
+
+// What an invite is for, before it is used: {role, expires_at, round?}.
+// Refused with not_found, invite_used or invite_expired.
+export function inviteInfo(token) {
+	return getJson(`/api/invite?token=${encodeURIComponent(token)}`);
+}
+
+// Create the invited account; the reply sets the session cookie and, for a
+// customer, names the round they were invited to.
+export function acceptInvite({ token, username, password, display_name, org }) {
+	return postJson('/api/invite/accept', { token, username, password, display_name, org });
+}
+
+// Where a round's export in one format is downloaded from (the session
+// cookie authenticates the download).
+export function exportUrl(round, format) {
+	return `/api/export?round=${encodeURIComponent(round)}&format=${encodeURIComponent(format)}`;
 }

@@ -2,6 +2,8 @@
 import { t, clockTime, absoluteTime, formatNumber } from '../i18n/index.js';
 import { h, newId, replaceChildren } from '../lib/dom.js';
 import { authorName, errorText, initials } from '../lib/format.js';
+import { FlagControl, hideButton, hiddenBadge } from './moderation.js';
+import { excerpt } from '../lib/markdown.js';
 
 const HISTORY_PAGE = 50;
 const GROUP_GAP_MS = 5 * 60 * 1000;
@@ -22,6 +24,10 @@ export class ChatPanel {
 		this.input = h('input', { id: ids.msg, type: 'text', maxlength: 1000, autocomplete: 'off', 'aria-describedby': ids.err });
 		this.error = h('p', { class: 'form-error', id: ids.err, role: 'alert' });
 		this.sendBtn = h('button', { type: 'submit', class: 'btn btn-primary' }, t('chat.send'));
+		// Flagging a message opens its form here, under the log (the log is
+		// redrawn as messages come and go).
+		this.flagSlot = h('div', { class: 'chat-flag-slot' });
+		this.modError = h('p', { class: 'form-error', role: 'alert' });
 		this.el = h('aside', { class: 'round-side', 'aria-label': t('chat.region') },
 			h('section', { class: 'panel presence', 'aria-labelledby': ids.onH },
 				h('h2', { class: 'panel-title', id: ids.onH }, t('presence.title'), ' ', this.onlineCount),
@@ -29,6 +35,8 @@ export class ChatPanel {
 			h('section', { class: 'panel chat', 'aria-labelledby': ids.chatH },
 				h('h2', { class: 'panel-title', id: ids.chatH }, t('chat.title')),
 				this.scroller,
+				this.flagSlot,
+				this.modError,
 				h('form', { class: 'chat-form', novalidate: true, onsubmit: (e) => { e.preventDefault(); this.send(); } },
 					h('label', { for: ids.msg, class: 'chat-label' }, t('chat.message')),
 					h('div', { class: 'chat-row' }, this.input, this.sendBtn),
@@ -41,6 +49,7 @@ export class ChatPanel {
 		this.onlineCount.textContent = formatNumber(total);
 		this.onlineCount.setAttribute('aria-label', t('presence.count', { count: total }));
 		const shown = list.slice(0, PRESENCE_SHOWN);
+		for (const u of list) this.rv.noteUser(u);
 		const items = shown.map((u) => h('li', { class: 'person', title: authorName(u) },
 			h('span', { class: `avatar role-${u.role}`, 'aria-hidden': 'true' }, initials(u)),
 			h('span', { class: 'person-name' }, authorName(u))));
@@ -55,7 +64,10 @@ export class ChatPanel {
 			const r = await this.rv.app.conn.request('chat.history', { round: this.rv.roundId, limit: HISTORY_PAGE });
 			const msgs = Array.isArray(r.messages) ? r.messages : [];
 			if (this.messages.size === 0) this.hasMore = msgs.length >= HISTORY_PAGE;
-			for (const m of msgs) this.messages.set(m.id, m);
+			for (const m of msgs) {
+				this.messages.set(m.id, m);
+				this.rv.noteUser(m.author);
+			}
 			this.render(true);
 		} catch (e) {
 			this.error.textContent = errorText(e);
@@ -87,7 +99,7 @@ export class ChatPanel {
 	}
 
 	sorted() {
-		return [...this.messages.values()].filter((m) => !m.hidden).sort((a, b) => a.id - b.id);
+		return [...this.messages.values()].filter((m) => !m.hidden || this.rv.moderator).sort((a, b) => a.id - b.id);
 	}
 
 	render(stickToBottom) {
@@ -107,15 +119,29 @@ export class ChatPanel {
 		const grouped = prev && prev.author && m.author && prev.author.id === m.author.id &&
 			Date.parse(m.created_at) - Date.parse(prev.created_at) < GROUP_GAP_MS;
 		const mine = this.rv.app.user && m.author && m.author.id === this.rv.app.user.id;
-		return h('li', { class: ['chat-msg', grouped && 'is-grouped', mine && 'is-mine'], 'data-id': String(m.id) },
+		const bodyId = `chat-${m.id}-body`;
+		const tools = [];
+		if (!mine) {
+			const flag = new FlagControl(this.rv.app, {
+				target: 'chat', id: m.id, describedBy: bodyId, slot: this.flagSlot,
+				what: t('flag.chat_what', { name: authorName(m.author), text: excerpt(m.body || '', 80) }),
+			});
+			tools.push(flag.el);
+		}
+		if (this.rv.moderator)
+			tools.push(hideButton(this.rv.app, { target: 'chat', id: m.id, hidden: !!m.hidden, describedBy: bodyId, errorEl: this.modError }));
+		return h('li', { class: ['chat-msg', grouped && !m.hidden && 'is-grouped', mine && 'is-mine', m.hidden && 'is-hidden'], 'data-id': String(m.id) },
 			h('p', { class: 'chat-meta' },
 				h('span', { class: 'chat-author' }, authorName(m.author)),
-				h('time', { datetime: m.created_at, title: absoluteTime(m.created_at) }, clockTime(m.created_at))),
-			h('p', { class: 'chat-body' }, m.body));
+				h('time', { datetime: m.created_at, title: absoluteTime(m.created_at) }, clockTime(m.created_at)),
+				m.hidden ? hiddenBadge() : null),
+			h('p', { class: 'chat-body', id: bodyId }, m.body),
+			tools.length ? h('div', { class: 'chat-tools' }, tools) : null);
 	}
 
 	add(m) {
 		if (!m || this.messages.has(m.id)) return;
+		this.rv.noteUser(m.author);
 		const stick = this.nearBottom() || (this.rv.app.user && m.author && m.author.id === this.rv.app.user.id);
 		this.messages.set(m.id, m);
 		const list = this.sorted();
@@ -135,10 +161,23 @@ export class ChatPanel {
 		this.input.focus({ preventScroll: true });
 	}
 
+	// Hidden or restored by a moderator. A restored message this reader never
+	// had (it was hidden when the history loaded) joins the log in its place.
 	replace(m) {
-		if (!this.messages.has(m.id)) return;
-		this.messages.set(m.id, { ...this.messages.get(m.id), ...m });
+		const old = this.messages.get(m.id);
+		if (!old && m.hidden) return;
+		const next = { ...old, ...m };
+		if (!m.hidden) delete next.hidden;
+		this.messages.set(m.id, next);
+		// Keep the focus on the same message's control across the redraw.
+		const active = document.activeElement;
+		const li = active && this.log.contains(active) ? active.closest('.chat-msg') : null;
+		const cls = active && active.classList.contains('mod-btn') ? '.mod-btn' : '.flag-btn';
 		this.render(this.nearBottom());
+		if (li) {
+			const again = this.log.querySelector(`.chat-msg[data-id="${li.dataset.id}"] ${cls}`);
+			if (again) again.focus();
+		}
 	}
 
 	async send() {

@@ -3,6 +3,7 @@ import { t } from '../i18n/index.js';
 import { h, newId, replaceChildren } from '../lib/dom.js';
 import { errorText } from '../lib/format.js';
 import { renderMarkdown } from '../lib/markdown.js';
+import { SimilarIdeas } from './search.js';
 
 const LIMITS = { idea: 10000, plan: 50000 };
 
@@ -24,6 +25,13 @@ export class Composer {
 			clearTimeout(timer);
 			timer = setTimeout(() => this.renderPreview(), 120);
 		});
+		// While an idea is written: existing ideas that look alike.
+		this.similar = new SimilarIdeas(roundView);
+		const askSimilar = () => {
+			if (this.kind === 'idea') this.similar.update(`${this.title.value} ${this.body.value}`);
+		};
+		this.title.addEventListener('input', askSimilar);
+		this.body.addEventListener('input', askSimilar);
 		this.el = h('form', {
 			class: 'card compose stack', 'aria-labelledby': ids.head, novalidate: true,
 			onsubmit: (e) => { e.preventDefault(); this.send(); },
@@ -34,6 +42,7 @@ export class Composer {
 		this.heading,
 		this.phaseNote,
 		h('div', { class: 'field' }, h('label', { for: ids.title }, t('compose.title')), this.title),
+		this.similar.el,
 		h('div', { class: 'compose-grid' },
 			h('div', { class: 'field' },
 				h('label', { for: ids.body }, t('compose.body')),
@@ -56,6 +65,7 @@ export class Composer {
 		this.heading.textContent = kind === 'plan' ? t('compose.heading_plan') : t('compose.heading_idea');
 		this.body.setAttribute('maxlength', String(LIMITS[kind]));
 		this.el.classList.toggle('is-plan', kind === 'plan');
+		if (kind !== 'idea') this.similar.update('');
 	}
 
 	// Posting needs an open round; say so up front, and let the server decide.
@@ -98,5 +108,9 @@ export class Composer {
 			this.error.textContent = errorText(e);
 			this.submit.disabled = false;
 		}
+	}
+
+	destroy() {
+		this.similar.destroy();
 	}
 }

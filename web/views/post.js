@@ -2,9 +2,11 @@
 // a reply form under any comment.
 import { t, formatNumber } from '../i18n/index.js';
 import { h, newId, replaceChildren } from '../lib/dom.js';
-import { authorElement, authorName, errorText, timeElement } from '../lib/format.js';
+import { authorElement, authorName, errorText, isStaffManager, timeElement } from '../lib/format.js';
 import { richBody, countText, phaseBadge } from './common.js';
 import { VoteControl, tallyOf } from './vote.js';
+import { FlagControl, hideButton, hiddenBadge } from './moderation.js';
+import { sortedPriorities } from './priorities.js';
 
 const COMMENT_LIMIT = 5000;
 const ROLES = ['employee', 'customer', 'manager', 'admin'];
@@ -30,17 +32,25 @@ export class PostDetail {
 			this.loaded = r.post;
 			const merged = this.rv.mergePost(r.post, { withMyVote: true }) || r.post;
 			const comments = r.comments || [];
-			for (const c of comments) this.rv.noteComment(c, { counted: true });
-			if (this.meta) {
+			for (const c of comments) {
+				this.rv.noteComment(c, { counted: true });
+				this.rv.noteUser(c.author);
+			}
+			if (this.meta && !this.gone) {
 				// Already on screen (a reload after a reconnect): add what is new
 				// and keep what the reader was typing.
 				this.update(merged);
 				for (const c of comments) this.addComment(c, { own: true });
 				return true;
 			}
+			this.gone = false;
 			this.comments = new Map();
 			for (const c of comments) this.comments.set(c.id, c);
 			this.render();
+			if (location.hash && /^#comment-\d+$/.test(location.hash)) {
+				const target = document.getElementById(location.hash.slice(1));
+				if (target) setTimeout(() => target.scrollIntoView({ block: 'center' }), 0);
+			}
 			return true;
 		} catch (e) {
 			replaceChildren(this.el,
@@ -67,6 +77,12 @@ export class PostDetail {
 		this.vote = new VoteControl(this.rv, post, 'row', 'post-detail-h');
 		this.voteError = h('p', { class: 'form-error', role: 'alert' });
 		this.breakdown = h('dl', { class: 'by-role' });
+		this.notes = h('div', { class: 'post-notes' });
+		this.actions = h('div', { class: 'post-actions' });
+		this.actionSlot = h('div', { class: 'post-action-slot' });
+		this.actionError = h('p', { class: 'form-error', role: 'alert' });
+		this.flag = null;
+		this.openAction = null;
 		this.commentsHeading = h('h2', { id: newId('comments-h') });
 		this.thread = h('ol', { class: 'thread thread-root' });
 		this.emptyComments = h('p', { class: 'muted' }, t('comment.none'));
@@ -77,9 +93,13 @@ export class PostDetail {
 				this.kicker,
 				Object.assign(this.heading, { id: 'post-detail-h' }),
 				this.meta,
+				this.notes,
 				this.body,
 				h('div', { class: 'post-votes' }, this.vote.el, this.breakdown),
-				this.voteError),
+				this.voteError,
+				this.actions,
+				this.actionSlot,
+				this.actionError),
 			h('section', { class: 'comments', 'aria-labelledby': this.commentsHeading.id },
 				this.commentsHeading,
 				this.emptyComments,
@@ -91,14 +111,189 @@ export class PostDetail {
 
 	update(post) {
 		if (!this.meta) return;
+		if (post.status === 'hidden' && !this.rv.moderator) {
+			this.showGone();
+			return;
+		}
+		if (this.gone) {
+			// Restored while the reader was looking at the notice: load it again.
+			this.gone = false;
+			this.meta = null;
+			this.load();
+			return;
+		}
 		this.heading.textContent = post.title;
 		replaceChildren(this.kicker,
 			h('span', { class: `badge kind kind-${post.kind}` }, t(`kind.${post.kind}`)),
 			post.status && post.status !== 'open' ? h('span', { class: `badge status status-${post.status}` }, t(`status.${post.status}`)) : null,
 			this.rv.round ? phaseBadge(this.rv.round.phase) : null);
 		replaceChildren(this.meta, authorElement(post.author), h('span', { class: 'sep', 'aria-hidden': 'true' }, '·'), timeElement(post.created_at));
+		replaceChildren(this.notes,
+			post.status === 'hidden' ? h('p', { class: 'notice notice-hidden' }, t('mod.hidden_note')) : null,
+			this.rv.mergedNote(post),
+			this.rv.feedsNote(post));
 		replaceChildren(this.body, richBody(post, 1));
 		this.updateTally(post);
+		this.renderActions(post);
+		// A merged post takes no more comments: the discussion goes on at its target.
+		if (this.topForm) this.topForm.el.hidden = post.status === 'merged';
+	}
+
+	// The post was hidden by a moderator (or is gone): say so in place.
+	showGone() {
+		if (this.gone) return;
+		this.gone = true;
+		this.openAction = null;
+		replaceChildren(this.el,
+			this.backLink(),
+			this.heading,
+			h('p', { class: 'notice', role: 'alert' }, t('post.hidden_gone')));
+		this.heading.textContent = t('post.unavailable');
+	}
+
+	// Under the post: Flag (anyone but its author), Hide/Restore (moderators),
+	// Merge into… and Feeds priority… (managers).
+	renderActions(post) {
+		const me = this.rv.app.user;
+		const mine = me && post.author && post.author.id === me.id;
+		const manager = isStaffManager(me);
+		const items = [];
+		if (!mine) {
+			if (!this.flag) this.flag = new FlagControl(this.rv.app, { target: 'post', id: post.id, describedBy: 'post-detail-h', slot: this.actionSlot });
+			items.push(this.flag.el);
+		}
+		if (this.rv.moderator) {
+			items.push(hideButton(this.rv.app, {
+				target: 'post', id: post.id, hidden: post.status === 'hidden', describedBy: 'post-detail-h', errorEl: this.actionError,
+			}));
+		}
+		if (manager && post.status !== 'merged' && post.status !== 'hidden') {
+			items.push(this.actionToggle('merge', t('merge.action'), () => this.mergeForm(post)));
+			items.push(this.actionToggle('feeds', t('priorities.feeds_action'), () => this.feedsForm(post)));
+		}
+		replaceChildren(this.actions, items);
+		if (this.openAction && !items.some((el) => el.dataset && el.dataset.action === this.openAction)) {
+			replaceChildren(this.actionSlot);
+			this.openAction = null;
+		}
+		this.actions.hidden = items.length === 0;
+	}
+
+	// A button that opens one form in the action slot (and closes it again).
+	actionToggle(name, label, build) {
+		const open = this.openAction === name;
+		const btn = h('button', {
+			type: 'button', class: 'btn btn-small', 'aria-expanded': String(open), 'data-action': name,
+			onclick: () => {
+				if (this.flag) this.flag.close(false);
+				if (this.openAction === name) {
+					this.closeAction(true);
+					return;
+				}
+				this.openAction = name;
+				replaceChildren(this.actionSlot, build());
+				for (const b of this.actions.querySelectorAll('[data-action]'))
+					b.setAttribute('aria-expanded', String(b.dataset.action === name));
+				const first = this.actionSlot.querySelector('select, input');
+				if (first) first.focus();
+			},
+		}, label);
+		return btn;
+	}
+
+	closeAction(refocus) {
+		const name = this.openAction;
+		this.openAction = null;
+		replaceChildren(this.actionSlot);
+		for (const b of this.actions.querySelectorAll('[data-action]')) b.setAttribute('aria-expanded', 'false');
+		if (refocus && name) {
+			const b = this.actions.querySelector(`[data-action="${name}"]`);
+			if (b) b.focus();
+		}
+	}
+
+	// "Merge into…": pick the post this one duplicates; its votes move there.
+	mergeForm(post) {
+		const id = newId('merge-into');
+		const targets = [...this.rv.posts.values()]
+			.filter((p) => p.id !== post.id && p.status !== 'merged' && p.status !== 'hidden')
+			.sort((a, b) => a.title.localeCompare(b.title));
+		const error = h('p', { class: 'form-error', role: 'alert' });
+		if (targets.length === 0)
+			return h('div', { class: 'action-form' }, h('p', { class: 'muted small' }, t('merge.no_targets')));
+		const select = h('select', { id }, targets.map((p) => h('option', { value: String(p.id) },
+			`${p.title} (${t(`kind.${p.kind}`)})`)));
+		const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-small' }, t('merge.submit'));
+		return h('form', {
+			class: 'action-form', novalidate: true,
+			onsubmit: async (e) => {
+				e.preventDefault();
+				error.textContent = '';
+				submit.disabled = true;
+				try {
+					const r = await this.rv.app.conn.request('post.merge', { post: post.id, into: Number(select.value) });
+					this.closeAction(false);
+					this.rv.onPostUpdated(r.post);
+					this.rv.app.announce(t('merge.done'));
+					this.heading.focus();
+				} catch (err) {
+					submit.disabled = false;
+					error.textContent = errorText(err);
+				}
+			},
+			onkeydown: (e) => { if (e.key === 'Escape') { e.preventDefault(); this.closeAction(true); } },
+		},
+		h('label', { for: id }, t('merge.label')),
+		h('p', { class: 'hint' }, t('merge.hint')),
+		h('div', { class: 'action-row' }, select, submit,
+			h('button', { type: 'button', class: 'btn btn-small', onclick: () => this.closeAction(true) }, t('common.cancel'))),
+		error);
+	}
+
+	// "Feeds priority…": link the post to one priority, or to none.
+	feedsForm(post) {
+		const id = newId('feeds');
+		const list = sortedPriorities(this.rv.priorities);
+		const current = post.priority ? Number(post.priority) : 0;
+		const error = h('p', { class: 'form-error', role: 'alert' });
+		if (list.length === 0)
+			return h('div', { class: 'action-form' }, h('p', { class: 'muted small' }, t('priorities.none_yet'), ' ',
+				h('a', { href: `/round/${this.rv.roundId}/priorities` }, t('priorities.open_board'))));
+		const select = h('select', { id },
+			h('option', { value: '' }, t('priorities.feeds_none')),
+			list.map((p) => h('option', { value: String(p.id), selected: p.id === current }, p.title)));
+		const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-small' }, t('priorities.feeds_save'));
+		return h('form', {
+			class: 'action-form', novalidate: true,
+			onsubmit: async (e) => {
+				e.preventDefault();
+				error.textContent = '';
+				const want = select.value ? Number(select.value) : 0;
+				if (want === current) {
+					this.closeAction(true);
+					return;
+				}
+				submit.disabled = true;
+				try {
+					let r;
+					if (want) r = await this.rv.app.conn.request('priority.link', { priority: want, post: post.id });
+					else r = await this.rv.app.conn.request('priority.unlink', { priority: current, post: post.id });
+					if (r.priority) this.rv.takePriority(r.priority);
+					const p = this.rv.posts.get(post.id);
+					if (p) this.rv.mergePost({ ...p, priority: want || null });
+					this.closeAction(true);
+					this.rv.app.announce(want ? t('priorities.linked_done') : t('priorities.unlinked_done'));
+				} catch (err) {
+					submit.disabled = false;
+					error.textContent = errorText(err);
+				}
+			},
+			onkeydown: (e) => { if (e.key === 'Escape') { e.preventDefault(); this.closeAction(true); } },
+		},
+		h('label', { for: id }, t('priorities.feeds_label')),
+		h('div', { class: 'action-row' }, select, submit,
+			h('button', { type: 'button', class: 'btn btn-small', onclick: () => this.closeAction(true) }, t('common.cancel'))),
+		error);
 	}
 
 	updateTally(post) {
@@ -108,11 +303,15 @@ export class PostDetail {
 		const dots = this.rv.round && this.rv.round.vote_mode === 'dots';
 		const rows = [];
 		const by = tally.by_role || {};
+		// Customers keep their own column in invited rounds, even at zero, so
+		// that staff and customers are never read as one crowd.
+		const invited = this.rv.round && this.rv.round.audience === 'invited';
+		const total = dots ? Number(tally.dots) || 0 : (Number(tally.up) || 0) + (Number(tally.down) || 0);
 		for (const role of ROLES) {
-			const r = by[role];
-			if (!r) continue;
+			const r = by[role] || { up: 0, down: 0, dots: 0 };
 			const any = dots ? r.dots : r.up || r.down;
-			if (!any) continue;
+			const always = total > 0 && (role === 'employee' || role === 'manager' || (role === 'customer' && invited));
+			if (!any && !always) continue;
 			rows.push(h('div', { class: 'by-role-row' },
 				h('dt', null, t(`role_plural.${role}`)),
 				h('dd', null, dots ? t('vote.dots_total', { count: r.dots })
@@ -202,13 +401,24 @@ export class PostDetail {
 		replyBtn.addEventListener('click', () => this.toggleReply(c, replyBtn));
 		const children = h('ol', { class: 'thread' });
 		const replySlot = h('div', { class: 'reply-slot' });
-		const from = c.from_post ? h('span', { class: 'badge status status-merged' }, t('comment.from_merged')) : null;
-		const li = h('li', { class: 'comment-item', id: `comment-${c.id}` },
+		const metaId = `comment-${c.id}-meta`;
+		const fromPost = c.from_post ? this.rv.posts.get(Number(c.from_post)) : null;
+		const from = c.from_post ? h('span', { class: 'from-merged' },
+			h('span', { class: 'badge status status-merged' }, t('comment.from_merged')),
+			fromPost ? [' ', h('a', { href: `/round/${this.rv.roundId}/post/${fromPost.id}`, class: 'small' }, fromPost.title)] : null) : null;
+		const me = this.rv.app.user;
+		const mine = me && c.author && c.author.id === me.id;
+		const error = h('p', { class: 'form-error', role: 'alert' });
+		const flag = mine ? null : new FlagControl(this.rv.app, { target: 'comment', id: c.id, describedBy: metaId, slot: replySlot });
+		const li = h('li', { class: ['comment-item', c.hidden && 'is-hidden'], id: `comment-${c.id}` },
 			h('article', { class: 'comment' },
-				h('p', { class: 'comment-meta' }, authorElement(c.author),
-					h('span', { class: 'sep', 'aria-hidden': 'true' }, '·'), timeElement(c.created_at), from),
+				h('p', { class: 'comment-meta', id: metaId }, authorElement(c.author),
+					h('span', { class: 'sep', 'aria-hidden': 'true' }, '·'), timeElement(c.created_at), from,
+					c.hidden ? hiddenBadge() : null),
 				richBody(c, 3),
-				h('div', { class: 'comment-actions' }, replyBtn)),
+				h('div', { class: 'comment-actions' }, replyBtn, flag ? flag.el : null,
+					this.rv.moderator ? hideButton(this.rv.app, { target: 'comment', id: c.id, hidden: !!c.hidden, describedBy: metaId, errorEl: error }) : null),
+				error),
 			replySlot,
 			children);
 		const node = { li, children, replySlot };
@@ -219,7 +429,7 @@ export class PostDetail {
 	renderThread() {
 		this.nodes = new Map();
 		this.openReply = null;
-		const visible = [...this.comments.values()].filter((c) => !c.hidden).sort((a, b) => a.id - b.id);
+		const visible = [...this.comments.values()].filter((c) => !c.hidden || this.rv.moderator).sort((a, b) => a.id - b.id);
 		const roots = [];
 		for (const c of visible) this.commentNode(c);
 		for (const c of visible) {
@@ -233,7 +443,7 @@ export class PostDetail {
 	}
 
 	updateCount() {
-		const n = [...this.comments.values()].filter((c) => !c.hidden).length;
+		const n = [...this.comments.values()].filter((c) => !c.hidden || this.rv.moderator).length;
 		this.commentsHeading.textContent = countText('comment.heading', n);
 		this.emptyComments.hidden = n > 0;
 	}
@@ -252,10 +462,24 @@ export class PostDetail {
 		if (!own) this.rv.app.announce(t('comment.arrived', { name: authorName(c.author) }));
 	}
 
+	// A comment hidden or restored. A restored one this reader never had
+	// (it was hidden when the thread loaded) joins the thread.
 	replaceComment(c) {
-		if (!this.comments.has(c.id)) return;
-		this.comments.set(c.id, { ...this.comments.get(c.id), ...c });
-		if (this.thread) this.renderThread();
+		const old = this.comments.get(c.id);
+		if (!old && c.hidden) return;
+		const next = { ...old, ...c };
+		if (!c.hidden) delete next.hidden;
+		this.comments.set(c.id, next);
+		if (this.thread) {
+			const focusedId = document.activeElement && document.activeElement.closest
+				? (document.activeElement.closest('.comment-item') || {}).id : null;
+			this.renderThread();
+			if (focusedId) {
+				const again = document.getElementById(focusedId);
+				const btn = again && again.querySelector('.comment-actions .mod-btn');
+				if (btn) btn.focus();
+			}
+		}
 	}
 
 	focus() {

@@ -13,6 +13,15 @@ import { VoteControl, tallyOf } from './vote.js';
 import { Composer } from './compose.js';
 import { ChatPanel } from './chat.js';
 import { PostDetail } from './post.js';
+import { PrioritiesPane, sortedPriorities } from './priorities.js';
+import { InsightsPane } from './insights.js';
+import { MembersPanel } from './members.js';
+import { RoundSearch } from './search.js';
+import { hiddenBadge, isModerator } from './moderation.js';
+import { exportUrl } from '../lib/conn.js';
+
+const EXPORTS = [['csv', 'export.csv'], ['json', 'export.json'], ['md', 'export.md'], ['xlsx', 'export.xlsx']];
+const PANES = { priorities: PrioritiesPane, insights: InsightsPane };
 
 // Which phase moves a manager is offered, in order. Admins may also reopen a
 // closed round (the server refuses it to managers).
@@ -44,13 +53,21 @@ export class RoundView {
 		this.composer = null;
 		this.detail = null;
 		this.detailId = route.post || null;
+		this.paneName = route.post ? null : route.pane || null;
+		this.pane = null;
 		this.listScroll = 0;
+		this.users = new Map(); // everyone this view has met: for owners and members
 		this.chat = new ChatPanel(this);
 	}
 
 	title() {
 		if (this.detail && this.detail.post) return `${this.detail.post.title} \u2013 ${this.round ? this.round.title : ''}`;
+		if (this.pane) return `${this.pane.title()} \u2013 ${this.round ? this.round.title : ''}`;
 		return this.round ? this.round.title : t('round.loading');
+	}
+
+	get moderator() {
+		return isModerator(this.app.user);
 	}
 
 	mount(main) {
@@ -58,25 +75,32 @@ export class RoundView {
 		this.headerSlot = h('div', { class: 'round-head' });
 		this.phaseSlot = h('div', { class: 'phase-controls' });
 		this.phaseError = h('p', { class: 'form-error', role: 'alert' });
+		this.toolsSlot = h('div', { class: 'lead-tools' });
 		this.prioritySlot = h('div');
+		this.membersSlot = h('div');
+		this.search = new RoundSearch(this);
 		this.toolbar = this.buildToolbar();
 		this.composeSlot = h('div', { class: 'compose-slot' });
 		this.listStatus = h('p', { class: 'muted', role: 'status' });
 		this.list = h('ol', { class: 'post-list', 'aria-labelledby': 'posts-h' });
 		this.listPane = h('div', { class: 'list-pane' },
 			h('section', { class: 'card round-intro', 'aria-labelledby': 'round-h' }, this.heading, this.headerSlot,
-				this.phaseSlot, this.phaseError),
+				this.phaseSlot, this.toolsSlot, this.phaseError),
+			this.membersSlot,
 			this.prioritySlot,
 			h('section', { class: 'posts', 'aria-labelledby': 'posts-h' },
 				h('h2', { id: 'posts-h', class: 'sr-only' }, t('posts.heading')),
+				this.search.el,
 				this.toolbar, this.composeSlot, this.listStatus, this.list));
 		this.detailPane = h('div', { class: 'detail-pane', hidden: true });
+		this.panePane = h('div', { class: 'other-pane', hidden: true });
 		this.errorPane = h('div', { hidden: true });
-		this.mainCol = h('div', { class: 'round-main' }, this.errorPane, this.listPane, this.detailPane);
+		this.mainCol = h('div', { class: 'round-main' }, this.errorPane, this.listPane, this.detailPane, this.panePane);
 		this.layout = h('div', { class: 'round-layout' }, this.mainCol, this.chat.el);
 		main.append(this.layout);
 		// A link straight to a post: show its (loading) view, not the list.
 		if (this.detailId) this.openDetail(this.detailId, { focus: false });
+		else if (this.paneName) this.openPane(this.paneName, { focus: false });
 		this.firstLoad = true;
 		this.subscribe();
 	}
@@ -101,21 +125,33 @@ export class RoundView {
 		this.queued = [];
 		for (const ev of queued) this.onEvent(ev);
 		this.chat.load();
+		if (this.members) this.members.load();
 		if (this.detailId) this.openDetail(this.detailId, { focus: this.firstLoad, reload: true });
+		else if (this.pane) this.pane.loadAndFocus(this.firstLoad);
 		this.firstLoad = false;
 	}
 
-	showFatal(e) {
+	showFatal(e, text = null) {
 		this.listPane.hidden = true;
 		this.detailPane.hidden = true;
+		this.panePane.hidden = true;
 		this.chat.el.hidden = true;
 		this.errorPane.hidden = false;
 		this.app.setTitle(t('round.unavailable'));
 		const head = h('h1', { tabindex: '-1' }, t('round.unavailable'));
 		replaceChildren(this.errorPane, h('div', { class: 'card empty' }, head,
-			h('p', { role: 'alert' }, e.code === 'not_found' ? t('round.not_found') : errorText(e)),
+			h('p', { role: 'alert' }, text || (e.code === 'not_found' ? t('round.not_found') : errorText(e))),
 			h('p', null, h('a', { href: '/' }, t('nav.back_to_rounds')))));
 		head.focus();
+	}
+
+	// The server ended this customer's access (access.revoked); it closes the
+	// connection next. Say so now, and go to the round list once reconnected.
+	onAccessRevoked() {
+		this.revoked = true;
+		this.loaded = false;
+		this.showFatal({ code: 'not_found' }, t('round.access_revoked'));
+		this.app.announce(t('round.access_revoked'));
 	}
 
 	applySnapshot(r) {
@@ -124,13 +160,28 @@ export class RoundView {
 		for (const p of r.posts || []) posts.set(p.id, p);
 		// A post opened in detail and loaded before the snapshot stays.
 		this.posts = posts;
+		for (const p of posts.values()) this.noteUser(p.author);
 		this.priorities = new Map();
-		for (const p of r.priorities || []) this.priorities.set(p.id, p);
+		for (const p of r.priorities || []) {
+			this.priorities.set(p.id, p);
+			this.noteUser(p.owner);
+		}
 		this.chat.setOnline(r.online, r.online_count);
 		this.renderRound();
 		this.renderPriorities();
 		this.renderList();
 		if (!this.detail) this.app.setTitle(this.title());
+	}
+
+	// --- people this view knows (owners to pick, customers to add back) -------
+
+	noteUser(u) {
+		if (u && typeof u === 'object' && u.id) this.users.set(u.id, u);
+	}
+
+	knownUsers() {
+		if (this.app.user) this.noteUser(this.app.user);
+		return [...this.users.values()];
 	}
 
 	// --- rendering: the round -----------------------------------------------
@@ -147,6 +198,8 @@ export class RoundView {
 			h('p', { class: 'phase-help' }, t(`phase.help.${round.phase}`)),
 			desc);
 		this.renderPhaseControls();
+		this.renderTools();
+		this.renderMembers();
 		this.renderBudget();
 		if (this.composer) this.composer.updatePhase();
 		if (this.planButton) this.planButton.hidden = !isStaffManager(this.app.user);
@@ -169,6 +222,40 @@ export class RoundView {
 			? h('div', { class: 'phase-actions', role: 'group', 'aria-label': t('phase.controls') },
 				h('span', { class: 'phase-actions-label' }, t('phase.controls')), buttons)
 			: null);
+	}
+
+	// Leadership's tools (managers, admins): the priorities board, where the
+	// groups disagree, and the exports.
+	renderTools() {
+		if (!isStaffManager(this.app.user) || !this.round) {
+			replaceChildren(this.toolsSlot);
+			return;
+		}
+		const base = `/round/${this.roundId}`;
+		replaceChildren(this.toolsSlot,
+			h('div', { class: 'phase-actions tool-group', role: 'group', 'aria-label': t('lead.tools') },
+				h('span', { class: 'phase-actions-label' }, t('lead.tools')),
+				h('a', { class: 'btn btn-small', href: `${base}/priorities` }, t('lead.priorities')),
+				h('a', { class: 'btn btn-small', href: `${base}/insights` }, t('lead.insights'))),
+			h('div', { class: 'phase-actions tool-group export-group', role: 'group', 'aria-label': t('export.label') },
+				h('span', { class: 'phase-actions-label' }, t('export.label')),
+				EXPORTS.map(([format, key]) => h('a', {
+					class: 'btn btn-small', href: exportUrl(this.roundId, format), download: true,
+				}, t(key)))));
+	}
+
+	// Customers with access, for managers of an invited round.
+	renderMembers() {
+		const want = isStaffManager(this.app.user) && this.round && this.round.audience === 'invited';
+		if (!want) {
+			if (this.members) replaceChildren(this.membersSlot);
+			this.members = null;
+			return;
+		}
+		if (this.members) return;
+		this.members = new MembersPanel(this);
+		replaceChildren(this.membersSlot, this.members.el);
+		if (this.loaded) this.members.load();
 	}
 
 	async movePhase(phase, button) {
@@ -199,9 +286,11 @@ export class RoundView {
 	}
 
 	// Priorities, compact: folded while the round is collecting ideas, open
-	// once it is voting or closed. (Managing them comes with its own view.)
+	// once it is voting or closed; each with the ideas that feed it. The board
+	// (/round/N/priorities) is where managers work on them.
 	renderPriorities() {
-		const list = [...this.priorities.values()].sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0) || a.id - b.id);
+		if (this.pane && this.pane.render && this.paneName === 'priorities') this.pane.render();
+		const list = sortedPriorities(this.priorities);
 		if (list.length === 0) {
 			this.prioritiesOpen = null;
 			replaceChildren(this.prioritySlot);
@@ -218,7 +307,13 @@ export class RoundView {
 					p.owner ? t('priorities.owner', { name: authorName(p.owner) }) : t('priorities.no_owner'),
 					Array.isArray(p.posts) && p.posts.length
 						? [h('span', { class: 'sep', 'aria-hidden': 'true' }, '·'), countText('priorities.linked', p.posts.length)] : null),
-				p.description ? h('p', { class: 'priority-desc' }, p.description) : null))));
+				p.description ? h('p', { class: 'priority-desc' }, p.description) : null,
+				Array.isArray(p.posts) && p.posts.length
+					? h('ul', { class: 'priority-feeds-list small' }, p.posts.map((id) => {
+						const post = this.posts.get(id);
+						return post ? h('li', null, h('a', { href: `/round/${this.roundId}/post/${id}` }, post.title)) : null;
+					})) : null))),
+			h('p', { class: 'priorities-more small' }, h('a', { href: `/round/${this.roundId}/priorities` }, t('priorities.open_board'))));
 		details.addEventListener('toggle', () => { this.prioritiesOpen = details.open; });
 		replaceChildren(this.prioritySlot, details);
 	}
@@ -282,16 +377,21 @@ export class RoundView {
 	}
 
 	visiblePosts() {
-		const list = [...this.posts.values()].filter((p) =>
-			p.status !== 'hidden' && (this.kind === 'all' || p.kind === this.kind));
+		const list = [...this.posts.values()].filter((p) => this.shows(p));
 		// Plans (the few documents the round is about) come first, then ideas;
-		// merged posts sink to the end.
-		const group = (p) => (p.status === 'merged' ? 2 : p.kind === 'plan' ? 0 : 1);
+		// merged posts sink to the end, hidden ones (moderators see them) after.
+		const group = (p) => (p.status === 'hidden' ? 3 : p.status === 'merged' ? 2 : p.kind === 'plan' ? 0 : 1);
 		if (this.sort === 'new')
 			list.sort((a, b) => group(a) - group(b) || b.id - a.id);
 		else
 			list.sort((a, b) => group(a) - group(b) || this.scoreOf(b) - this.scoreOf(a) || b.id - a.id);
 		return list;
+	}
+
+	// Whether a post belongs in the list: hidden posts only for moderators,
+	// and the kind filter.
+	shows(p) {
+		return (p.status !== 'hidden' || this.moderator) && (this.kind === 'all' || p.kind === this.kind);
 	}
 
 	scoreOf(p) {
@@ -338,16 +438,34 @@ export class RoundView {
 					post.status && post.status !== 'open'
 						? h('span', { class: `badge status status-${post.status}` }, t(`status.${post.status}`)) : null),
 				h('h3', { class: 'post-title', id: `post-title-${post.id}` }, h('a', { href: `/round/${this.roundId}/post/${post.id}` }, post.title)),
+				this.mergedNote(post),
 				post.body ? h('p', { class: 'post-excerpt' }, excerpt(post.body)) : null,
+				this.feedsNote(post),
 				h('p', { class: 'post-meta' }, authorElement(post.author),
 					h('span', { class: 'sep', 'aria-hidden': 'true' }, '·'), timeElement(post.created_at),
 					h('span', { class: 'sep', 'aria-hidden': 'true' }, '·'), c.comments),
 				c.error));
 	}
 
+	// "Merged into <title>", linking to where the discussion went on.
+	mergedNote(post) {
+		if (!post.merged_into) return null;
+		const target = this.posts.get(Number(post.merged_into));
+		return h('p', { class: 'merged-note small' }, t('merge.merged_into'), ' ',
+			h('a', { href: `/round/${this.roundId}/post/${post.merged_into}` }, target ? target.title : t('merge.another_post')));
+	}
+
+	// "Feeds priority: <title>", for a post linked to a priority.
+	feedsNote(post) {
+		const pr = post.priority ? this.priorities.get(Number(post.priority)) : null;
+		if (!pr) return null;
+		return h('p', { class: 'feeds-note small' }, h('span', { class: 'feeds-label' }, t('priorities.feeds')), ' ',
+			h('a', { href: `/round/${this.roundId}/priorities` }, pr.title));
+	}
+
 	// Where a post belongs in the current order, for inserting one.
 	insertCard(post) {
-		if (post.status === 'hidden' || (this.kind !== 'all' && post.kind !== this.kind)) return;
+		if (!this.shows(post)) return;
 		const order = this.visiblePosts();
 		const idx = order.findIndex((p) => p.id === post.id);
 		const c = this.card(post);
@@ -368,12 +486,13 @@ export class RoundView {
 		const merged = { ...old, ...post };
 		if (!withMyVote || post.my_vote === undefined) merged.my_vote = old ? old.my_vote : 0;
 		this.posts.set(post.id, merged);
+		this.noteUser(merged.author);
 		if (!old) {
 			this.insertCard(merged);
 		} else {
 			const c = this.cards.get(post.id);
 			if (c) {
-				if (merged.status === 'hidden' || (this.kind !== 'all' && merged.kind !== this.kind)) {
+				if (!this.shows(merged)) {
 					c.li.remove();
 					this.cards.delete(post.id);
 					this.renderListStatus();
@@ -426,6 +545,7 @@ export class RoundView {
 
 	closeComposer(ok, post) {
 		const kind = this.composer ? this.composer.kind : 'idea';
+		if (this.composer) this.composer.destroy();
 		this.composer = null;
 		replaceChildren(this.composeSlot);
 		this.ideaButton.setAttribute('aria-expanded', 'false');
@@ -467,7 +587,8 @@ export class RoundView {
 
 	async openDetail(postId, { focus = true, reload = false } = {}) {
 		if (this.detail && this.detail.postId === postId && !reload) return;
-		if (!this.detail) this.listScroll = window.scrollY;
+		if (this.pane) this.closePane();
+		else if (!this.detail) this.listScroll = window.scrollY;
 		const keep = this.detail && this.detail.postId === postId ? this.detail : null;
 		const detail = keep || new PostDetail(this, postId);
 		this.detail = detail;
@@ -485,9 +606,44 @@ export class RoundView {
 		else if (focus) detail.heading.focus();
 	}
 
+	// --- the other panes: priorities board, where the groups disagree -----------
+
+	openPane(name, { focus = true } = {}) {
+		const Pane = PANES[name];
+		if (!Pane) return;
+		if (this.pane && this.paneName === name) return;
+		if (this.detail) {
+			this.detail = null;
+			this.detailId = null;
+			replaceChildren(this.detailPane);
+			this.detailPane.hidden = true;
+		} else if (!this.pane) {
+			this.listScroll = window.scrollY;
+		}
+		if (this.pane) this.closePane();
+		this.paneName = name;
+		this.pane = new Pane(this);
+		replaceChildren(this.panePane, this.pane.el);
+		this.listPane.hidden = true;
+		this.panePane.hidden = false;
+		window.scrollTo(0, 0);
+		this.app.setTitle(this.title());
+		if (this.loaded) this.pane.loadAndFocus(focus);
+	}
+
+	closePane() {
+		if (!this.pane) return;
+		if (this.pane.destroy) this.pane.destroy();
+		this.pane = null;
+		this.paneName = null;
+		replaceChildren(this.panePane);
+		this.panePane.hidden = true;
+	}
+
 	closeDetail() {
-		if (!this.detail) return;
-		const id = this.detail.postId;
+		if (!this.detail && !this.pane) return;
+		const id = this.detail ? this.detail.postId : null;
+		this.closePane();
 		this.detail = null;
 		this.detailId = null;
 		replaceChildren(this.detailPane);
@@ -503,14 +659,15 @@ export class RoundView {
 
 	// Called by the router for a path inside this round.
 	update(route) {
-		if (route.name !== 'round' || route.round !== this.roundId) return false;
+		if (route.name !== 'round' || route.round !== this.roundId || this.revoked) return false;
 		if (route.post) this.openDetail(route.post);
+		else if (route.pane) this.openPane(route.pane);
 		else this.closeDetail();
 		return true;
 	}
 
 	focus() {
-		if (this.detailId) return; // the post view focuses its heading once loaded
+		if (this.detailId || this.pane) return; // those focus their heading once loaded
 		this.heading.focus();
 	}
 
@@ -532,41 +689,46 @@ export class RoundView {
 			break;
 		}
 		case 'post.updated':
-			this.mergePost(msg.post);
+			this.onPostUpdated(msg.post);
 			break;
 		case 'comment.created':
 			if (!msg.comment) break;
+			this.noteUser(msg.comment.author);
 			this.noteComment(msg.comment);
 			if (this.detail && this.detail.postId === msg.comment.post) this.detail.addComment(msg.comment);
 			break;
 		case 'vote.tally':
 			this.setTally(Number(msg.post), msg.tally);
+			if (this.pane && this.pane.poke) this.pane.poke();
+			if (this.paneName === 'priorities') this.schedulePaneRender();
 			break;
 		case 'chat.message':
 			this.chat.add(msg.chat);
 			break;
 		case 'presence':
 			this.chat.setOnline(msg.online, msg.online_count);
+			for (const u of msg.online || []) this.noteUser(u);
 			break;
 		case 'round.updated':
 			this.onRoundUpdated(msg.round);
 			break;
 		case 'comment.updated':
-			// Hidden or restored by a moderator (moderation views come later).
-			if (msg.comment && this.detail && this.detail.postId === msg.comment.post)
+			// Hidden or restored by a moderator: gone for others, marked for
+			// moderators. (Comments of a merged post show on its target too.)
+			if (msg.comment && this.detail && (this.detail.postId === msg.comment.post || this.detail.comments.has(msg.comment.id)))
 				this.detail.replaceComment(msg.comment);
 			break;
 		case 'chat.updated':
 			if (msg.chat) this.chat.replace(msg.chat);
 			break;
 		case 'access.revoked':
-			this.showFatal({ code: 'not_found' });
+			this.onAccessRevoked();
 			break;
 		case 'priority.updated':
-			if (msg.priority) {
-				this.priorities.set(msg.priority.id, msg.priority);
-				this.renderPriorities();
-			}
+			if (msg.priority) this.takePriority(msg.priority);
+			break;
+		case 'priority.deleted':
+			if (this.priorities.delete(Number(msg.priority))) this.afterPriorities();
 			break;
 		default:
 			break;
@@ -588,12 +750,73 @@ export class RoundView {
 		if (c && c.comments) c.comments.textContent = countText('post.comments', post.comment_count);
 	}
 
+	// A post changed: hidden or restored, merged, linked to a priority.
+	onPostUpdated(post) {
+		if (!post) return;
+		const before = this.posts.get(post.id);
+		const p = this.mergePost(post);
+		if (!p) return;
+		if (p.status === 'merged' && p.merged_into && (!before || before.status !== 'merged')) {
+			const into = Number(p.merged_into);
+			// Our votes moved with the merge: fetch the target for my_vote.
+			if (Number(before && before.my_vote)) this.refreshPost(into);
+			// The target's thread gained the merged post's comments.
+			if (this.detail && this.detail.postId === into) this.detail.load();
+		}
+		if (this.pane && this.pane.render && this.paneName === 'priorities') this.pane.render();
+		if (this.pane && this.pane.poke) this.pane.poke();
+	}
+
+	// Votes on linked ideas show on the priorities board: redraw it at most
+	// once a frame.
+	schedulePaneRender() {
+		if (this.paneFrame) return;
+		this.paneFrame = requestAnimationFrame(() => {
+			this.paneFrame = null;
+			if (this.pane && this.pane.render && this.paneName === 'priorities') this.pane.render();
+		});
+	}
+
+	async refreshPost(id) {
+		try {
+			const r = await this.app.conn.request('post.get', { post: id });
+			this.mergePost(r.post, { withMyVote: true });
+		} catch {
+			// The next snapshot will have it.
+		}
+	}
+
+	// A priority from a reply or an event: keep it, and show it everywhere.
+	takePriority(p) {
+		if (!p || Number(p.round) !== this.roundId) return;
+		this.priorities.set(p.id, p);
+		this.noteUser(p.owner);
+		this.afterPriorities();
+	}
+
+	afterPriorities() {
+		this.renderPriorities();
+		// Cards show the priority they feed; titles may have changed.
+		for (const c of this.cards.values()) {
+			const post = this.posts.get(c.id);
+			if (post && post.priority) this.fillCard(c, post);
+		}
+		if (this.detail && this.detail.post) this.detail.update(this.detail.post);
+	}
+
 	onReconnect() {
+		if (this.revoked) {
+			this.app.flash = t('round.access_revoked');
+			this.app.navigate('/', { replace: true });
+			return;
+		}
 		this.subscribe();
 	}
 
 	unmount() {
 		this.gone = true;
+		if (this.pane && this.pane.destroy) this.pane.destroy();
+		if (this.composer && this.composer.destroy) this.composer.destroy();
 		if (this.app.conn.isOpen)
 			this.app.conn.request('round.unsubscribe', { round: this.roundId }).catch(() => {});
 	}

@@ -5,6 +5,7 @@ import { h, newId, replaceChildren } from '../lib/dom.js';
 import { errorText, isStaffManager } from '../lib/format.js';
 import { excerpt } from '../lib/markdown.js';
 import { phaseBadge, roundFacts } from './common.js';
+import { InvitePanel } from './invite.js';
 
 const PHASE_ORDER = { open: 0, voting: 1, draft: 2, closed: 3 };
 
@@ -33,8 +34,15 @@ export class RoundsView {
 			head.append(h('div', { class: 'page-actions' }, this.newButton));
 		}
 		this.formSlot = h('div');
+		// A message left by the view before (e.g. "you no longer have access").
+		const flash = this.app.takeFlash ? this.app.takeFlash() : null;
+		this.flash = flash ? h('p', { class: 'notice flash', role: 'alert' }, flash) : null;
+		// Managers and admins invite colleagues (employees) from here; customers
+		// are invited from their round.
+		this.invite = isStaffManager(this.app.user) ? new InvitePanel(this.app, { role: 'employee' }) : null;
 		main.append(h('div', { class: 'page page-narrow' },
-			head, this.formSlot, this.error,
+			head, this.flash, this.invite ? h('div', { class: 'rounds-invite' }, this.invite.el) : null,
+			this.formSlot, this.error,
 			h('section', { 'aria-labelledby': 'rounds-h' }, this.listEl)));
 		this.load();
 		this.onVisible = () => { if (document.visibilityState === 'visible') this.load(); };

@@ -16,14 +16,20 @@ export function renderHeader(app) {
 		h('img', { class: 'brand-mark', src: '/icon.svg', alt: '', width: 28, height: 28 }),
 		h('span', { class: 'brand-name' }, t('app.name')));
 	if (!user) {
+		document.body.classList.remove('nav-many');
 		replaceChildren(header, h('div', { class: 'header-inner' }, brand));
 		return;
 	}
 	const path = location.pathname;
-	const roundsLink = h('a', {
-		href: '/', class: 'nav-link',
-		'aria-current': path === '/' ? 'page' : null,
-	}, t('nav.rounds'));
+	const navLink = (href, key) => h('a', {
+		href, class: 'nav-link',
+		'aria-current': path === href ? 'page' : null,
+	}, t(key));
+	const links = [navLink('/', 'nav.rounds')];
+	if (user.role === 'manager' || user.role === 'admin') links.push(navLink('/moderation', 'nav.moderation'));
+	if (user.role === 'admin') links.push(navLink('/audit', 'nav.audit'));
+	// On a phone, more than one link moves the navigation to a row of its own.
+	document.body.classList.toggle('nav-many', links.length > 1);
 	const errorEl = h('p', { class: 'header-error', role: 'alert' });
 	const signOut = h('button', {
 		type: 'button', class: 'btn btn-quiet',
@@ -40,7 +46,7 @@ export function renderHeader(app) {
 	}, t('nav.sign_out'));
 	replaceChildren(header, h('div', { class: 'header-inner' },
 		brand,
-		h('nav', { class: 'site-nav', 'aria-label': t('nav.label') }, roundsLink),
+		h('nav', { class: 'site-nav', 'aria-label': t('nav.label') }, links),
 		h('div', { class: 'who' },
 			h('span', { class: 'who-name' }, authorName(user),
 				h('span', { class: 'who-role' }, roleName(user.role))),
