@@ -422,17 +422,17 @@ demo_fill(struct forum *f)
 }
 
 static void
-print_accounts(void)
+print_accounts(FILE *out)
 {
-	printf("openstrat: demo accounts (password for all: %s)\n", DEMO_PASSWORD);
+	fprintf(out, "openstrat: demo accounts (password for all: %s)\n", DEMO_PASSWORD);
 	for (size_t i = 0; i < NPEOPLE; i++)
-		printf("  %-8s %-9s %s, %s\n", people[i].username, people[i].role,
-		       people[i].display, people[i].org);
-	fflush(stdout);
+		fprintf(out, "  %-8s %-9s %s, %s\n", people[i].username, people[i].role,
+			people[i].display, people[i].org);
+	fflush(out);
 }
 
 int
-demo_fill_if_empty(struct forum *f, int verbose)
+demo_fill_if_empty(struct forum *f, int refuse, FILE *out)
 {
 	struct store *st = forum_store(f);
 	struct forum *quiet;
@@ -443,10 +443,15 @@ demo_fill_if_empty(struct forum *f, int verbose)
 	if (users < 0)
 		return OS_EINTERNAL;
 	if (users > 0) {
-		if (verbose)
+		if (refuse) {
 			fprintf(stderr, "openstrat: the database has users already; "
 					"the demo fills only an empty one\n");
-		return verbose ? OS_ECONFLICT : OS_OK;
+			return OS_ECONFLICT;
+		}
+		fprintf(out, "openstrat: the database has data already, so no demo was "
+			     "added; demo accounts, if it is the demo's, use the password %s\n",
+			DEMO_PASSWORD);
+		return OS_OK;
 	}
 	/* Its own forum: no rate limit, and no events to deliver. */
 	if ((rc = forum_new(st, NULL, &o, &quiet)))
@@ -465,7 +470,7 @@ demo_fill_if_empty(struct forum *f, int verbose)
 		os_err("demo: filling the database failed (%d)", rc);
 		return rc;
 	}
-	print_accounts();
+	print_accounts(out);
 	return OS_OK;
 }
 
@@ -491,7 +496,7 @@ cli_demo(int argc, char **argv)
 	}
 	rc = forum_new(st, NULL, &o, &f);
 	if (!rc)
-		rc = demo_fill_if_empty(f, 1);
+		rc = demo_fill_if_empty(f, 1, stdout);
 	forum_free(f);
 	store_close(st);
 	if (rc == OS_ECONFLICT)

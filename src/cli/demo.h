@@ -3,10 +3,13 @@
 
 #include "forum/forum.h"
 
+#include <stdio.h>
+
 /* Fills an empty database (no users) with the demo: accounts, a strategy
  * round with plans, ideas, comments, votes and chat, and a customer round.
- * Does nothing when there are users already. Prints the demo accounts when
- * verbose. Commits. */
-int demo_fill_if_empty(struct forum *f, int verbose);
+ * Prints the demo accounts on out. With users there already it adds
+ * nothing: when refuse is set that is an error (OS_ECONFLICT), else it
+ * says so on out and carries on. Commits. */
+int demo_fill_if_empty(struct forum *f, int refuse, FILE *out);
 
 #endif

@@ -466,7 +466,8 @@ server_run(const struct server_opts *o)
 	fo.flag_threshold = o->flag_threshold;
 	if (forum_new(s->st, &ev, &fo, &s->forum))
 		goto out;
-	if (o->demo && demo_fill_if_empty(s->forum, 0))
+	/* stdout carries only the listening line: the accounts go to stderr. */
+	if (o->demo && demo_fill_if_empty(s->forum, 0, stderr))
 		goto out;
 	hub.subscribe = hub_subscribe;
 	hub.unsubscribe = hub_unsubscribe;

@@ -373,6 +373,26 @@ START_TEST(serve_prints_one_line)
 }
 END_TEST
 
+/* With --demo too, stdout carries the listening line alone; the demo
+ * accounts (on stderr) work. */
+START_TEST(serve_demo_prints_one_line)
+{
+	static const char *const demo[] = {"--demo", NULL};
+	char want[128], *out;
+
+	ck_assert_int_eq(osx_server_start(&S, demo), 0);
+	ck_assert_int_eq(osx_login(S.port, "maria", "openstrat-demo", NULL, 0), 200);
+	snprintf(want, sizeof want, "openstrat: listening on http://127.0.0.1:%d\n", S.port);
+	stop_clean();
+	out = osx_server_stdout(&S);
+	ck_assert_msg(!strcmp(out, want), "stdout of serve --demo was \"%s\"", out);
+	free(out);
+	out = osx_server_log(&S);
+	ck_assert_ptr_nonnull(strstr(out, "openstrat: demo accounts"));
+	free(out);
+}
+END_TEST
+
 /* The value of one CSP directive (malloc'd), or NULL. */
 static char *
 csp_directive(const char *csp, const char *name)
@@ -1482,7 +1502,7 @@ foundation_suite(void)
 			 cli_user_add_short_password, cli_user_add_bad_role,
 			 cli_user_add_duplicate, cli_user_add_username_rules,
 			 cli_user_add_password_on_stdin}},
-		{"http", {serve_prints_one_line, healthz, index_security_headers,
+		{"http", {serve_prints_one_line, serve_demo_prints_one_line, healthz, index_security_headers,
 			  security_headers_everywhere, http_api_errors, path_traversal}},
 		{"login", {login_ok_shape_and_cookie, login_bad_credentials, login_malformed,
 			   login_rate_limited}},
