@@ -118,14 +118,6 @@ store_comments_by_post(struct store *st, int64_t post, int with_hidden,
 int
 store_comment_set_hidden(struct store *st, int64_t id, int hidden)
 {
-	sqlite3_stmt *s = store_stmt(st, "UPDATE comments SET hidden = ?2 WHERE id = ?1");
-	int rc;
-
-	if (!s)
-		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int(s, 2, hidden ? 1 : 0);
-	rc = sqlite3_step(s);
-	store_done(s);
-	return store_rc(st, rc, "comment hide");
+	return store_update_int(st, "UPDATE comments SET hidden = ?2 WHERE id = ?1", id,
+				hidden ? 1 : 0, "comment hide");
 }

@@ -396,3 +396,18 @@ store_backup(struct store *st, const char *out_path)
 	sqlite3_close(dst);
 	return rc;
 }
+
+int
+store_update_int(struct store *st, const char *sql, int64_t id, int value, const char *what)
+{
+	sqlite3_stmt *s = store_stmt(st, sql);
+	int rc;
+
+	if (!s)
+		return OS_EINTERNAL;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int(s, 2, value);
+	rc = sqlite3_step(s);
+	store_done(s);
+	return store_rc(st, rc, what);
+}

@@ -162,16 +162,8 @@ store_posts_by_round(struct store *st, int64_t round, int64_t viewer_id,
 int
 store_post_set_hidden(struct store *st, int64_t post, int hidden)
 {
-	sqlite3_stmt *s = store_stmt(st, "UPDATE posts SET hidden = ?2 WHERE id = ?1");
-	int rc;
-
-	if (!s)
-		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, post);
-	sqlite3_bind_int(s, 2, hidden ? 1 : 0);
-	rc = sqlite3_step(s);
-	store_done(s);
-	return store_rc(st, rc, "post hide");
+	return store_update_int(st, "UPDATE posts SET hidden = ?2 WHERE id = ?1", post,
+				hidden ? 1 : 0, "post hide");
 }
 
 int

@@ -33,6 +33,10 @@ char *store_col_dup(sqlite3_stmt *s, int i);
  * 0, or -1 when out of memory (the array is left as it was). */
 int store_grow(void **arr, size_t *cap, size_t n, size_t sz);
 
+/* Runs an UPDATE sql whose ?1 is a row id and ?2 an integer value. */
+int store_update_int(struct store *st, const char *sql, int64_t id, int value,
+		     const char *what);
+
 /* Reads the six user columns (id, username, display_name, role, org,
  * disabled) starting at column col. */
 struct user;
