@@ -51,9 +51,10 @@ store_comment_insert(struct store *st, struct comment *c)
 	sqlite3_bind_int64(s, 6, c->created_at);
 	rc = sqlite3_step(s);
 	store_done(s);
-	if (rc == SQLITE_DONE)
-		c->id = store_last_id(st);
-	return store_rc(st, rc, "comment insert");
+	if (rc != SQLITE_DONE)
+		return store_rc(st, rc, "comment insert");
+	c->id = store_last_id(st);
+	return store_fts_note_comment(st, c->id);
 }
 
 int

@@ -16,10 +16,18 @@ struct stmt_slot {
 	sqlite3_stmt *stmt;
 };
 
+/* The full-text indexes kept in step by the store (schema/003). */
+enum { FTS_POSTS, FTS_COMMENTS, FTS_N };
+
 struct store {
 	sqlite3 *db;
 	int group_open;
 	int op_depth;
+	/* The first row id the open group inserted into each indexed table,
+	 * or 0: every row from there on is the group's own (ids are
+	 * max(rowid) + 1 and nothing is deleted), so one statement indexes
+	 * them all at commit. */
+	int64_t fts_from[FTS_N];
 	struct stmt_slot slots[STMT_SLOTS];
 };
 
@@ -289,6 +297,72 @@ store_op_end(struct store *st, int ok)
 	return rc;
 }
 
+static const char *const fts_batch_sql[FTS_N] = {
+	"INSERT INTO posts_fts (rowid, title, body) "
+	"SELECT id, title, body FROM posts WHERE id >= ?1",
+	"INSERT INTO comments_fts (rowid, body) "
+	"SELECT id, body FROM comments WHERE id >= ?1",
+};
+
+static int
+fts_index_from(struct store *st, int t, int64_t from, int only_one)
+{
+	static const char *const one_sql[FTS_N] = {
+		"INSERT INTO posts_fts (rowid, title, body) "
+		"SELECT id, title, body FROM posts WHERE id = ?1",
+		"INSERT INTO comments_fts (rowid, body) "
+		"SELECT id, body FROM comments WHERE id = ?1",
+	};
+	sqlite3_stmt *s = store_stmt(st, only_one ? one_sql[t] : fts_batch_sql[t]);
+	int rc;
+
+	if (!s)
+		return OS_EINTERNAL;
+	sqlite3_bind_int64(s, 1, from);
+	rc = sqlite3_step(s);
+	store_done(s);
+	return store_rc(st, rc, "search index");
+}
+
+static int
+fts_note(struct store *st, int t, int64_t id)
+{
+	/* Outside a group (the command line, tests) the row is its own
+	 * transaction: index it now. */
+	if (!st->group_open)
+		return fts_index_from(st, t, id, 1);
+	if (!st->fts_from[t])
+		st->fts_from[t] = id;
+	return OS_OK;
+}
+
+int
+store_fts_note_post(struct store *st, int64_t id)
+{
+	return fts_note(st, FTS_POSTS, id);
+}
+
+int
+store_fts_note_comment(struct store *st, int64_t id)
+{
+	return fts_note(st, FTS_COMMENTS, id);
+}
+
+int
+store_fts_flush(struct store *st)
+{
+	int rc = OS_OK;
+
+	for (int t = 0; t < FTS_N; t++) {
+		if (!st->fts_from[t])
+			continue;
+		if (!rc)
+			rc = fts_index_from(st, t, st->fts_from[t], 0);
+		st->fts_from[t] = 0;
+	}
+	return rc;
+}
+
 int
 store_group_open(struct store *st)
 {
@@ -304,7 +378,10 @@ store_commit(struct store *st)
 		return OS_OK;
 	while (st->op_depth)
 		store_op_end(st, 0);
-	rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	/* The group's new rows join the search index in the same
+	 * transaction; if that fails, nothing of the group is committed. */
+	rc = store_fts_flush(st) ? SQLITE_ERROR
+				 : sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		os_err("store: commit failed: %s", sqlite3_errmsg(st->db));
 		/* A failed COMMIT may leave the transaction open (SQLITE_BUSY,

@@ -92,9 +92,10 @@ store_post_insert(struct store *st, struct post *p)
 	sqlite3_bind_int64(s, 7, p->created_at);
 	rc = sqlite3_step(s);
 	store_done(s);
-	if (rc == SQLITE_DONE)
-		p->id = store_last_id(st);
-	return store_rc(st, rc, "post insert");
+	if (rc != SQLITE_DONE)
+		return store_rc(st, rc, "post insert");
+	p->id = store_last_id(st);
+	return store_fts_note_post(st, p->id);
 }
 
 int

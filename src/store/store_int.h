@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "store/db.h"
 
@@ -22,6 +23,14 @@ int store_exec(struct store *st, const char *sql);
 int store_rc(struct store *st, int rc, const char *what);
 
 sqlite3 *store_handle(struct store *st);
+
+/* A new post or comment for the search index: indexed now outside a group
+ * of writes, else with the whole group just before its COMMIT
+ * (store_fts_flush(), which store_commit() runs). Anything that changes an
+ * indexed body must call store_fts_flush() first. */
+int store_fts_note_post(struct store *st, int64_t id);
+int store_fts_note_comment(struct store *st, int64_t id);
+int store_fts_flush(struct store *st);
 
 /* Copies column i as text into buf (always NUL-terminated). */
 void store_col_text(sqlite3_stmt *s, int i, char *buf, size_t sz);

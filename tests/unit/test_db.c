@@ -17,6 +17,7 @@
 #include "store/migrations.h"
 #include "store/posts.h"
 #include "store/rounds.h"
+#include "store/comments.h"
 #include "store/store_int.h"
 #include "store/users.h"
 #include "store/votes.h"
@@ -521,6 +522,99 @@ START_TEST(failed_commit_returns_error_and_rolls_back_the_group)
 }
 END_TEST
 
+static struct comment
+comment_on(int64_t post, int64_t author, const char *body)
+{
+	struct comment c;
+
+	memset(&c, 0, sizeof c);
+	c.post = post;
+	c.body = (char *)body;
+	c.body_html = (char *)body;
+	c.author.id = author;
+	c.created_at = os_now_ms();
+	return c;
+}
+
+static int64_t
+matches(struct store *st, const char *word)
+{
+	char sql[160];
+
+	snprintf(sql, sizeof sql,
+		 "SELECT count(*) FROM comments_fts WHERE comments_fts MATCH '%s'", word);
+	return count(st, sql);
+}
+
+/* New comments reach the search index with their group's commit, all of
+ * them, and only those whose write was not rolled back; the index passes
+ * FTS5's own integrity check. */
+START_TEST(search_index_follows_the_committed_group)
+{
+	struct store *st = NULL;
+	int64_t u, r, p;
+	struct comment c;
+
+	ck_assert_int_eq(store_open(dbpath, STORE_SYNC_FULL, &st), OS_OK);
+	u = add_user(st, "indexer", ROLE_EMPLOYEE);
+	r = add_round(st, u);
+	p = add_post(st, r, u);
+
+	ck_assert_int_eq(store_op_begin(st), OS_OK);
+	c = comment_on(p, u, "alpha kept");
+	ck_assert_int_eq(store_comment_insert(st, &c), OS_OK);
+	ck_assert_int_eq(store_op_end(st, 1), OS_OK);
+	ck_assert_int_eq(store_op_begin(st), OS_OK);
+	c = comment_on(p, u, "beta rolledback");
+	ck_assert_int_eq(store_comment_insert(st, &c), OS_OK);
+	ck_assert_int_eq(store_op_end(st, 0), OS_OK);
+	ck_assert_int_eq(store_op_begin(st), OS_OK);
+	c = comment_on(p, u, "gamma kept");
+	ck_assert_int_eq(store_comment_insert(st, &c), OS_OK);
+	ck_assert_int_eq(store_op_end(st, 1), OS_OK);
+	ck_assert_int_eq(store_commit(st), OS_OK);
+
+	ck_assert_int_eq(matches(st, "kept"), 2);
+	ck_assert_int_eq(matches(st, "alpha"), 1);
+	ck_assert_int_eq(matches(st, "gamma"), 1);
+	ck_assert_int_eq(matches(st, "rolledback"), 0);
+
+	/* Outside a group a comment is indexed at once. */
+	c = comment_on(p, u, "delta alone");
+	ck_assert_int_eq(store_comment_insert(st, &c), OS_OK);
+	ck_assert_int_eq(matches(st, "delta"), 1);
+
+	/* A group whose commit fails leaves neither rows nor index entries,
+	 * and the next group indexes from its own first row. */
+	ck_assert_int_eq(store_op_begin(st), OS_OK);
+	c = comment_on(p, u, "epsilon lost");
+	ck_assert_int_eq(store_comment_insert(st, &c), OS_OK);
+	ck_assert_int_eq(sqlite3_exec(store_handle(st), "PRAGMA defer_foreign_keys = ON", NULL,
+				      NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(store_handle(st),
+				      "INSERT INTO round_members (round_id, user_id, added_at) "
+				      "VALUES (777, 888, 0)", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(store_op_end(st, 1), OS_OK);
+	ck_assert_int_ne(store_commit(st), OS_OK);
+	ck_assert_int_eq(matches(st, "epsilon"), 0);
+	ck_assert_int_eq(store_op_begin(st), OS_OK);
+	c = comment_on(p, u, "zeta kept");
+	ck_assert_int_eq(store_comment_insert(st, &c), OS_OK);
+	ck_assert_int_eq(store_op_end(st, 1), OS_OK);
+	ck_assert_int_eq(store_commit(st), OS_OK);
+	ck_assert_int_eq(matches(st, "zeta"), 1);
+	ck_assert_int_eq(matches(st, "kept"), 3);
+	ck_assert_int_eq(count(st, "SELECT count(*) FROM comments"), 4);
+
+	ck_assert_int_eq(sqlite3_exec(store_handle(st),
+				      "INSERT INTO comments_fts (comments_fts) VALUES ('integrity-check');"
+				      "INSERT INTO posts_fts (posts_fts) VALUES ('integrity-check')",
+				      NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(store_integrity_check(st), OS_OK);
+	store_close(st);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -539,6 +633,7 @@ main(void)
 	tcase_add_test(tc, failed_op_rolls_back_alone);
 	tcase_add_test(tc, commit_makes_writes_visible_to_other_connections);
 	tcase_add_test(tc, failed_commit_returns_error_and_rolls_back_the_group);
+	tcase_add_test(tc, search_index_follows_the_committed_group);
 	suite_add_tcase(s, tc);
 	return fx_run(s);
 }
