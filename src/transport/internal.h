@@ -30,6 +30,7 @@
 struct msg {
 	uint32_t refs;
 	uint32_t len;
+	uint64_t serial;         /* unique for the process's life */
 	unsigned char data[];
 };
 
@@ -153,6 +154,11 @@ struct server {
 
 	unsigned char *scratch;  /* LWS_PRE + batch frame */
 	size_t scratch_cap;
+	/* The batch frame last built in scratch: the serials of its
+	 * messages and its length. Subscribers of one round usually have
+	 * the same messages queued, so the next one sends it as it is. */
+	uint64_t *batch_serials;
+	size_t batch_n, batch_cap, batch_len;
 
 	volatile int stop;
 };

@@ -490,6 +490,10 @@ server_run(const struct server_opts *o)
 	protocols[1].callback = ws_callback;
 	protocols[1].per_session_data_size = ws_pss_size();
 	protocols[1].rx_buffer_size = 4096;
+	/* Without this lws sends at most rx_buffer_size bytes per send() and
+	 * copies the rest of a frame into a buffer of its own, to be sent on
+	 * later writable callbacks: a malloc and a copy per batch frame. */
+	protocols[1].tx_packet_size = WS_BATCH_MAX + 16;
 
 	memset(&info, 0, sizeof info);
 	info.port = o->port ? o->port : CONTEXT_PORT_NO_LISTEN_SERVER;
@@ -559,6 +563,7 @@ out:
 	store_close(s->st);
 	throttle_free(s->throttle);
 	free(s->scratch);
+	free(s->batch_serials);
 	the_server = NULL;
 	free(s);
 	return status;

@@ -31,8 +31,11 @@ msg_new(const char *json, size_t len)
 
 	if (!m)
 		return NULL;
+	static uint64_t serial;
+
 	m->refs = 1;
 	m->len = (uint32_t)len;
+	m->serial = ++serial;
 	memcpy(m->data + LWS_PRE, json, len);
 	m->data[LWS_PRE + len] = '\0';
 	return m;
@@ -167,18 +170,76 @@ queue_pop(struct conn *c)
 }
 
 /*
+ * The batch frame in the server's scratch buffer fits c when c's queue
+ * starts with the same messages and either holds no more of them or the
+ * frame had no room for more: then building it again would give the same
+ * bytes.
+ */
+static int
+batch_fits(const struct server *s, const struct conn *c)
+{
+	if (!s->batch_n || c->q_count < s->batch_n)
+		return 0;
+	if (c->q_count > s->batch_n) {
+		const struct msg *next = c->q[(c->q_head + s->batch_n) % c->q_cap];
+
+		/* batch_build() would have added it (see its test) */
+		if (s->batch_len - 1 + next->len + 2 <= WS_BATCH_MAX)
+			return 0;
+	}
+	for (size_t i = 0; i < s->batch_n; i++)
+		if (c->q[(c->q_head + i) % c->q_cap]->serial != s->batch_serials[i])
+			return 0;
+	return 1;
+}
+
+/* Builds c's next batch frame in scratch ('[' a ',' b ... ']') and
+ * remembers which messages it holds. */
+static void
+batch_build(struct server *s, const struct conn *c)
+{
+	unsigned char *p = s->scratch + LWS_PRE;
+	size_t n = 0, k = 0;
+
+	p[n++] = '[';
+	s->batch_n = 0;
+	for (; k < c->q_count; k++) {
+		struct msg *m = c->q[(c->q_head + k) % c->q_cap];
+
+		if (n + m->len + 2 > WS_BATCH_MAX)
+			break;
+		if (k == s->batch_cap) {
+			size_t ncap = s->batch_cap ? s->batch_cap * 2 : 64;
+			uint64_t *nb = realloc(s->batch_serials, ncap * sizeof *nb);
+
+			if (!nb)
+				break; /* a shorter frame; batch_fits() knows */
+			s->batch_serials = nb;
+			s->batch_cap = ncap;
+		}
+		if (k)
+			p[n++] = ',';
+		memcpy(p + n, msg_payload(m), m->len);
+		n += m->len;
+		s->batch_serials[k] = m->serial;
+	}
+	p[n++] = ']';
+	s->batch_len = n;
+	s->batch_n = k;
+}
+
+/*
  * libwebsockets allows one lws_write() per writable callback. When several
  * messages wait, they go out together as one JSON array frame, which the
  * contract allows; a message too big to share a frame goes alone from its
- * own buffer.
+ * own buffer. A fan-out leaves the same messages queued on every
+ * subscriber, so the frame is built once and sent to each.
  */
 static int
 write_some(struct conn *c)
 {
 	struct server *s = c->srv;
 	struct msg *first;
-	unsigned char *p;
-	size_t n;
 
 	if (!c->q_count)
 		return c->close_drained ? close_with(c->wsi, c->close_code,
@@ -194,23 +255,28 @@ write_some(struct conn *c)
 		if (w < len)
 			return -1;
 	} else {
-		p = s->scratch + LWS_PRE;
-		n = 0;
-		p[n++] = '[';
-		while (c->q_count) {
-			struct msg *m = c->q[c->q_head];
+		size_t k, len;
 
-			if (n + m->len + 2 > WS_BATCH_MAX)
-				break;
-			if (n > 1)
-				p[n++] = ',';
-			memcpy(p + n, msg_payload(m), m->len);
-			n += m->len;
-			msg_unref(queue_pop(c));
+		if (!batch_fits(s, c))
+			batch_build(s, c);
+		k = s->batch_n;
+		len = s->batch_len;
+		if (!k) {
+			/* Out of memory for the serials: one message alone. */
+			struct msg *m = queue_pop(c);
+			int mlen = (int)m->len;
+			int w = lws_write(c->wsi, msg_payload(m), m->len, LWS_WRITE_TEXT);
+
+			msg_unref(m);
+			if (w < mlen)
+				return -1;
+		} else {
+			while (k--)
+				msg_unref(queue_pop(c));
+			if (lws_write(c->wsi, s->scratch + LWS_PRE, len, LWS_WRITE_TEXT) <
+			    (int)len)
+				return -1;
 		}
-		p[n++] = ']';
-		if (lws_write(c->wsi, p, n, LWS_WRITE_TEXT) < (int)n)
-			return -1;
 	}
 	if (c->q_count || c->close_drained)
 		want_write(c);
