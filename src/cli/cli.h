@@ -30,4 +30,10 @@ int cli_parse(int argc, char **argv, struct cli_opt *opts, const char *usage);
 /* The value of an option, or NULL when not given. */
 const char *cli_get(const struct cli_opt *opts, const char *name);
 
+/* Calls fn(value, arg) for every value of the option called name, in order
+ * (cli_get gives only the last), after cli_parse accepted argv. Stops at
+ * and returns fn's first non-zero result; 0 otherwise. */
+int cli_each(int argc, char **argv, const struct cli_opt *opts, const char *name,
+	     int (*fn)(const char *value, void *arg), void *arg);
+
 #endif

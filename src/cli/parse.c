@@ -57,3 +57,36 @@ cli_get(const struct cli_opt *opts, const char *name)
 			return opts->value;
 	return NULL;
 }
+
+int
+cli_each(int argc, char **argv, const struct cli_opt *opts, const char *name,
+	 int (*fn)(const char *value, void *arg), void *arg)
+{
+	size_t want = strlen(name);
+
+	for (int i = 0; i < argc; i++) {
+		const struct cli_opt *o = NULL;
+		const char *a, *eq, *v;
+		size_t n;
+		int rc;
+
+		if (strncmp(argv[i], "--", 2))
+			continue;
+		a = argv[i] + 2;
+		eq = strchr(a, '=');
+		n = eq ? (size_t)(eq - a) : strlen(a);
+		for (const struct cli_opt *p = opts; p->name; p++)
+			if (strlen(p->name) == n && !strncmp(p->name, a, n))
+				o = p;
+		/* As cli_parse reads it: a value without '=' is the next
+		 * argument. */
+		if (!o || !o->takes_value)
+			continue;
+		if (!eq && i + 1 >= argc)
+			break;
+		v = eq ? eq + 1 : argv[++i];
+		if (n == want && !strncmp(a, name, n) && (rc = fn(v, arg)))
+			return rc;
+	}
+	return 0;
+}

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "base/util.h"
+#include "transport/proxy.h"
 #include "transport/server.h"
 
 #ifndef OPENSTRAT_INSTALL_WEB
@@ -25,6 +26,19 @@ has_index(const char *dir)
 	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
+/* One --trusted-proxy value: an address or a comma-separated list. */
+static int
+add_proxy(const char *value, void *arg)
+{
+	char why[128];
+
+	if (proxy_list_add(arg, value, why, sizeof why)) {
+		fprintf(stderr, "openstrat: --trusted-proxy: %s\n", why);
+		return 2;
+	}
+	return 0;
+}
+
 int
 cli_serve(int argc, char **argv)
 {
@@ -32,12 +46,13 @@ cli_serve(int argc, char **argv)
 		{"db", 1, NULL},         {"listen", 1, NULL},     {"port", 1, NULL},
 		{"web", 1, NULL},        {"public-url", 1, NULL}, {"rate-limit", 1, NULL},
 		{"flag-threshold", 1, NULL}, {"sync", 1, NULL},   {"demo", 0, NULL},
-		{"conn-rate-limit", 1, NULL},
+		{"conn-rate-limit", 1, NULL}, {"trusted-proxy", 1, NULL},
 		{NULL, 0, NULL}};
 	const char *usage = "openstrat serve --db PATH [--listen ADDR] [--port N] "
 			    "[--web DIR] [--public-url URL] [--rate-limit N] "
 			    "[--flag-threshold N] [--conn-rate-limit N] [--sync full|normal] "
-			    "[--demo]";
+			    "[--trusted-proxy ADDR[,ADDR...]]... [--demo]";
+	struct proxy_list proxies = {0};
 	struct server_opts o;
 	long long v;
 	int rc = cli_parse(argc, argv, opts, usage);
@@ -90,6 +105,11 @@ cli_serve(int argc, char **argv)
 			return 2;
 		}
 	}
+	/* Repeatable: every value counts, not only the last. */
+	if ((rc = cli_each(argc, argv, opts, "trusted-proxy", add_proxy, &proxies)))
+		return rc;
+	if (proxies.n)
+		o.trusted_proxies = &proxies;
 	o.public_url = cli_get(opts, "public-url");
 	o.demo = cli_get(opts, "demo") != NULL;
 	o.web_dir = cli_get(opts, "web");

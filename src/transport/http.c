@@ -23,7 +23,8 @@
 #include "export/export.h"
 #include "forum/invites.h"
 #include "store/rounds.h"
-#include "store/users.h"
+#include "transport/http_body.h"
+#include "transport/proxy.h"
 
 enum route { R_NONE, R_LOGIN, R_LOGOUT, R_HEALTH, R_STATIC, R_NOT_FOUND,
 	     R_METHOD, R_INVITE_INFO, R_INVITE_ACCEPT, R_EXPORT };
@@ -34,7 +35,7 @@ struct http_pss {
 	enum route route;
 	int is_post;
 	char path[512];
-	char addr[64];
+	char addr[PROXY_ADDR_LEN]; /* the client's: the peer's, or a trusted proxy's word */
 	struct os_buf body;
 	int body_too_large;
 
@@ -47,15 +48,11 @@ struct http_pss {
 	size_t resp_len, resp_off;
 	int headers_sent;
 
-	/* A login waiting for its password check. */
+	/* A login or an invite acceptance waiting for its password job. */
 	struct pw_job *job;
-	struct user login_user;
-	int login_known;
-	char login_name[OS_USERNAME_SZ * 2];
-
-	/* An invite acceptance waiting for its password hash. */
-	char inv_token[OS_TOKEN_STR_LEN];
-	char *inv_display, *inv_org;
+	struct login_attempt login;
+	struct invite_claim claim;
+	struct user signed_in;     /* the account signed_in_reply() opens */
 };
 
 size_t
@@ -71,8 +68,7 @@ pss_reset(struct http_pss *p)
 		pwpool_cancel(p->srv->pw, p->job);
 	os_buf_free(&p->body);
 	free(p->resp);
-	free(p->inv_display);
-	free(p->inv_org);
+	invite_claim_clear(&p->claim);
 	memset(p, 0, sizeof *p);
 }
 
@@ -103,16 +99,6 @@ respond_json(struct http_pss *p, int status, cJSON *o)
 	respond(p, status, "application/json", s, strlen(s));
 }
 
-static void
-respond_error(struct http_pss *p, int err, const char *message)
-{
-	cJSON *o = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(o, "error");
-
-	cJSON_AddStringToObject(e, "code", os_err_code(err));
-	cJSON_AddStringToObject(e, "message", message ? message : os_err_message(err));
-	respond_json(p, os_err_http_status(err), o);
-}
-
 /* Appends one header line (name: value) to the response. */
 static void
 add_extra(struct http_pss *p, const char *name, const char *value)
@@ -120,6 +106,30 @@ add_extra(struct http_pss *p, const char *name, const char *value)
 	size_t n = strlen(p->extra);
 
 	snprintf(p->extra + n, sizeof p->extra - n, "%s: %s\r\n", name, value);
+}
+
+/* Sends an answer decided in http_body.c; takes its body. */
+static void
+respond_answer(struct http_pss *p, struct http_answer *a)
+{
+	if (a->retry_after) {
+		char v[16];
+
+		snprintf(v, sizeof v, "%d", a->retry_after);
+		add_extra(p, "retry-after", v);
+	}
+	respond(p, a->status, "application/json", a->body, a->len);
+	a->body = NULL;
+	http_answer_clear(a);
+}
+
+static void
+respond_error(struct http_pss *p, int err, const char *message)
+{
+	struct http_answer a = {0};
+
+	http_answer_error(&a, err, message);
+	respond_answer(p, &a);
 }
 
 /* Writes the headers and as much of the body as fits in one write, then
@@ -382,7 +392,7 @@ serve_static(struct server *s, struct lws *wsi, const char *path)
 	return 0;
 }
 
-/* Signs p->login_user in: a new session, committed, and the contract's
+/* Signs p->signed_in in: a new session, committed, and the contract's
  * answer with the token and the cookie. round (not 0) is added for the
  * client to open. */
 static void
@@ -395,7 +405,7 @@ signed_in_reply(struct http_pss *p, int64_t round)
 
 	rc = store_op_begin(s->st);
 	if (rc == OS_OK) {
-		rc = session_create(s->st, &s->policy, p->login_user.id, token);
+		rc = session_create(s->st, &s->policy, p->signed_in.id, token);
 		store_op_end(s->st, rc == OS_OK);
 	}
 	if (rc == OS_OK && store_commit(s->st) != OS_OK)
@@ -408,7 +418,7 @@ signed_in_reply(struct http_pss *p, int64_t round)
 		return;
 	}
 	o = cJSON_CreateObject();
-	cJSON_AddItemToObject(o, "user", render_user(&p->login_user));
+	cJSON_AddItemToObject(o, "user", render_user(&p->signed_in));
 	cJSON_AddStringToObject(o, "token", token);
 	if (round)
 		cJSON_AddNumberToObject(o, "round", (double)round);
@@ -425,69 +435,38 @@ login_done(void *arg, int result, const char *new_hash)
 {
 	struct http_pss *p = arg;
 	struct server *s = p->srv;
+	struct http_answer a = {0};
 
 	p->job = NULL;
-	if (result == OS_OK && p->login_known && !p->login_user.disabled) {
-		throttle_success(s->throttle, p->login_name, p->addr);
-		if (new_hash && store_op_begin(s->st) == OS_OK)
-			store_op_end(s->st, store_user_set_hash(s->st, p->login_user.id,
-								new_hash) == OS_OK);
-		signed_in_reply(p, 0);
+	if (http_body_login_checked(s->st, s->throttle, p->addr, &p->login, result,
+				    new_hash, os_now_ms(), &a)) {
+		respond_answer(p, &a);
 		return;
 	}
-	if (result != OS_OK && result != OS_EBADCRED) {
-		respond_error(p, OS_EINTERNAL, NULL);
-		return;
-	}
-	throttle_fail(s->throttle, p->login_name, p->addr, os_now_ms());
-	respond_error(p, OS_EBADCRED, "wrong username or password");
+	p->signed_in = p->login.user;
+	signed_in_reply(p, 0);
 }
 
+static int
+start_login_check(void *arg, const char *password, const char *hash)
+{
+	struct http_pss *p = arg;
+	int err = OS_EINTERNAL;
+
+	p->job = pwpool_submit(p->srv->pw, password, hash, login_done, p, &err);
+	return p->job ? OS_OK : err;
+}
+
+/* POST /api/login {username, password}. */
 static void
 handle_login(struct http_pss *p)
 {
 	struct server *s = p->srv;
-	char hash[OS_PWHASH_LEN];
-	const cJSON *u, *pw;
-	cJSON *in;
-	int err, wait;
+	struct http_answer a = {0};
 
-	in = p->body.data ? cJSON_ParseWithLength(p->body.data, p->body.len) : NULL;
-	if (p->body.data)
-		sodium_memzero(p->body.data, p->body.len);
-	u = cJSON_GetObjectItemCaseSensitive(in, "username");
-	pw = cJSON_GetObjectItemCaseSensitive(in, "password");
-	if (!cJSON_IsString(u) || !cJSON_IsString(pw)) {
-		cJSON_Delete(in);
-		respond_error(p, OS_EBADREQ, "send {\"username\": ..., \"password\": ...}");
-		return;
-	}
-	snprintf(p->login_name, sizeof p->login_name, "%s", u->valuestring);
-	wait = throttle_check(s->throttle, p->login_name, p->addr, os_now_ms());
-	if (wait) {
-		char msg[96];
-
-		cJSON_Delete(in);
-		snprintf(msg, sizeof msg,
-			 "too many failed sign-ins; try again in %d seconds", wait);
-		snprintf(p->extra, sizeof p->extra, "retry-after: %d\r\n", wait);
-		respond_error(p, OS_ERATELIMIT, msg);
-		return;
-	}
-	p->login_known = strlen(u->valuestring) < OS_USERNAME_SZ &&
-			 store_user_by_name(s->st, u->valuestring, &p->login_user, hash,
-					    sizeof hash) == OS_OK;
-	/* An unknown user costs the same hash as a known one. */
-	p->job = pwpool_submit(s->pw, pw->valuestring,
-			       p->login_known ? hash : password_dummy_hash(), login_done,
-			       p, &err);
-	sodium_memzero(hash, sizeof hash);
-	if (pw->valuestring)
-		sodium_memzero(pw->valuestring, strlen(pw->valuestring));
-	cJSON_Delete(in);
-	if (!p->job)
-		respond_error(p, err == OS_EBUSY ? OS_EBUSY : OS_EINTERNAL,
-			      "the server is busy; try again shortly");
+	if (http_body_login(s->st, s->throttle, p->addr, os_now_ms(), p->body.data,
+			    p->body.len, start_login_check, p, &p->login, &a))
+		respond_answer(p, &a);
 }
 
 static void
@@ -513,29 +492,6 @@ handle_logout(struct http_pss *p)
 	respond(p, 204, NULL, NULL, 0);
 }
 
-static int
-invite_error(struct http_pss *p, int rc)
-{
-	switch (rc) {
-	case OS_ENOTFOUND:
-		respond_error(p, OS_ENOTFOUND, "this invite link is not valid");
-		break;
-	case OS_EINVUSED:
-		respond_error(p, rc, "this invite has already been used; sign in instead");
-		break;
-	case OS_EINVEXPIRED:
-		respond_error(p, rc, "this invite has expired; ask for a new one");
-		break;
-	case OS_EUSERTAKEN:
-		respond_error(p, rc, "that username is taken; choose another");
-		break;
-	default:
-		respond_error(p, rc, NULL);
-		break;
-	}
-	return rc;
-}
-
 /* GET /api/invite?token=T: what the invite page shows before the form. */
 static void
 handle_invite_info(struct http_pss *p)
@@ -554,7 +510,10 @@ handle_invite_info(struct http_pss *p)
 	}
 	rc = invites_check(s->forum, token, &inv);
 	if (rc) {
-		invite_error(p, rc);
+		struct http_answer a = {0};
+
+		http_answer_invite_error(&a, rc);
+		respond_answer(p, &a);
 		return;
 	}
 	o = cJSON_CreateObject();
@@ -579,29 +538,26 @@ invite_hashed(void *arg, int result, const char *new_hash)
 {
 	struct http_pss *p = arg;
 	struct server *s = p->srv;
-	struct invite inv;
-	int rc;
+	struct http_answer a = {0};
+	int64_t round;
 
 	p->job = NULL;
-	if (result != OS_OK || !new_hash) {
-		respond_error(p, OS_EINTERNAL, NULL);
+	if (http_body_invite_hashed(s->forum, s->st, &p->claim, result, new_hash,
+				    &p->signed_in, &round, &a)) {
+		respond_answer(p, &a);
 		return;
 	}
-	/* Everything is checked again: the invite may have been used, or the
-	 * name taken, while the password was hashed. */
-	rc = invites_check(s->forum, p->inv_token, &inv);
-	if (!rc)
-		rc = store_op_begin(s->st);
-	if (!rc) {
-		rc = invites_accept(s->forum, p->inv_token, p->login_name, p->inv_display,
-				    p->inv_org, new_hash, &p->login_user);
-		store_op_end(s->st, rc == OS_OK);
-	}
-	if (rc) {
-		invite_error(p, rc);
-		return;
-	}
-	signed_in_reply(p, inv.round);
+	signed_in_reply(p, round);
+}
+
+static int
+start_invite_hash(void *arg, const char *password, const char *hash)
+{
+	struct http_pss *p = arg;
+	int err = OS_EINTERNAL;
+
+	p->job = pwpool_submit(p->srv->pw, password, hash, invite_hashed, p, &err);
+	return p->job ? OS_OK : err;
 }
 
 /* POST /api/invite/accept {token, username, password, display_name, org}. */
@@ -609,62 +565,11 @@ static void
 handle_invite_accept(struct http_pss *p)
 {
 	struct server *s = p->srv;
-	const cJSON *tok, *user, *pw, *disp, *org;
-	struct invite inv;
-	struct user existing;
-	cJSON *in;
-	int rc, err;
+	struct http_answer a = {0};
 
-	in = p->body.data ? cJSON_ParseWithLength(p->body.data, p->body.len) : NULL;
-	if (p->body.data)
-		sodium_memzero(p->body.data, p->body.len);
-	tok = cJSON_GetObjectItemCaseSensitive(in, "token");
-	user = cJSON_GetObjectItemCaseSensitive(in, "username");
-	pw = cJSON_GetObjectItemCaseSensitive(in, "password");
-	disp = cJSON_GetObjectItemCaseSensitive(in, "display_name");
-	org = cJSON_GetObjectItemCaseSensitive(in, "org");
-	if (!cJSON_IsString(tok) || !cJSON_IsString(user) || !cJSON_IsString(pw) ||
-	    !cJSON_IsString(disp) || (org && !cJSON_IsNull(org) && !cJSON_IsString(org))) {
-		respond_error(p, OS_EBADREQ, "send {\"token\", \"username\", \"password\", "
-					     "\"display_name\", \"org\"}");
-		goto out;
-	}
-	if ((rc = invites_check(s->forum, tok->valuestring, &inv))) {
-		invite_error(p, rc);
-		goto out;
-	}
-	if (invites_validate_fields(user->valuestring, disp->valuestring,
-				    cJSON_IsString(org) ? org->valuestring : "")) {
-		respond_error(p, OS_EBADREQ,
-			      "a username is 1 to 32 letters, digits, '.', '_' or '-'; a "
-			      "display name 1 to 80 characters, an organisation at most 80");
-		goto out;
-	}
-	if (os_utf8_len(pw->valuestring) < OS_PASSWORD_MIN ||
-	    strlen(pw->valuestring) > OS_PASSWORD_MAX) {
-		respond_error(p, OS_EBADREQ, "the password must be at least 8 characters");
-		goto out;
-	}
-	if (store_user_by_name(s->st, user->valuestring, &existing, NULL, 0) == OS_OK) {
-		invite_error(p, OS_EUSERTAKEN);
-		goto out;
-	}
-	snprintf(p->inv_token, sizeof p->inv_token, "%s", tok->valuestring);
-	snprintf(p->login_name, sizeof p->login_name, "%s", user->valuestring);
-	p->inv_display = strdup(disp->valuestring);
-	p->inv_org = strdup(cJSON_IsString(org) ? org->valuestring : "");
-	if (!p->inv_display || !p->inv_org) {
-		respond_error(p, OS_EINTERNAL, NULL);
-		goto out;
-	}
-	p->job = pwpool_submit(s->pw, pw->valuestring, NULL, invite_hashed, p, &err);
-	if (!p->job)
-		respond_error(p, err == OS_EBUSY ? OS_EBUSY : OS_EINTERNAL,
-			      "the server is busy; try again shortly");
-out:
-	if (cJSON_IsString(pw))
-		sodium_memzero(pw->valuestring, strlen(pw->valuestring));
-	cJSON_Delete(in);
+	if (http_body_invite(s->forum, s->st, p->body.data, p->body.len,
+			     start_invite_hash, p, &p->claim, &a))
+		respond_answer(p, &a);
 }
 
 /* GET /api/export?round=ID&format=csv|json|md|xlsx, for managers and
@@ -737,6 +642,33 @@ run_post(struct http_pss *p)
 	}
 }
 
+/*
+ * The client's address, for the throttle: the TCP peer's, unless the peer is
+ * a trusted proxy (--trusted-proxy) whose X-Forwarded-For ends in an
+ * address. A trusted proxy that sends none is told about once: every
+ * client behind it then shares the proxy's address.
+ */
+static void
+client_addr(struct server *s, struct lws *wsi, char *out, size_t outsz)
+{
+	static int warned;
+	char peer[PROXY_ADDR_LEN], xff[4096];
+	int n = -1;
+
+	peer[0] = '\0';
+	lws_get_peer_simple(wsi, peer, sizeof peer);
+	/* Several X-Forwarded-For lines come joined with commas, in order. */
+	if (proxy_list_has(s->opts.trusted_proxies, peer))
+		n = lws_hdr_copy(wsi, xff, sizeof xff, WSI_TOKEN_X_FORWARDED_FOR);
+	if (proxy_client_addr(s->opts.trusted_proxies, peer, n > 0 ? xff : NULL, out,
+			      outsz) < 0 &&
+	    !warned) {
+		warned = 1;
+		os_warn("a request from the trusted proxy %s had no usable X-Forwarded-For; "
+			"using the proxy's address", peer);
+	}
+}
+
 static enum route
 route_of(const char *path, int is_post)
 {
@@ -779,7 +711,7 @@ http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		p->srv = s;
 		p->wsi = wsi;
 		snprintf(p->path, sizeof p->path, "%s", (const char *)in);
-		lws_get_peer_simple(wsi, p->addr, sizeof p->addr);
+		client_addr(s, wsi, p->addr, sizeof p->addr);
 		p->is_post = lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0;
 		if (!p->is_post && lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) <= 0) {
 			/* Only GET (and HEAD, which lws maps to GET) and POST. */

@@ -11,6 +11,8 @@
 
 #include <stdint.h>
 
+struct proxy_list;
+
 struct server_opts {
 	const char *db_path;
 	const char *listen;      /* address to bind; default 127.0.0.1 */
@@ -23,6 +25,7 @@ struct server_opts {
 	int demo;                /* fill an empty database with the demo first */
 	int sync_full;           /* synchronous=FULL (default) or NORMAL */
 	int hash_threads;        /* password hashing workers */
+	const struct proxy_list *trusted_proxies; /* believe X-Forwarded-For from these; NULL: none */
 };
 
 /* Fills o with the contract's defaults. */

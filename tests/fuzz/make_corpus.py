@@ -287,6 +287,16 @@ def http_seeds():
     add(TOKEN, "A" * 200)
     add(TOKEN, "Bearer " + t["session_ada"])
     add(TOKEN, b"\xff" * 43)
+    # The first byte / 3 says what happens around a body (fuzz_http_body.c):
+    # 1 locked out first, 2 the password queue full, 4 the check matches,
+    # 8 the check fails.
+    LOCKED, BUSY, MATCH, FAILS = 1, 2, 4, 8
+    for flags in (LOCKED, BUSY, MATCH, FAILS):
+        add(LOGIN + 3 * flags, {"username": "Ada", "password": "correct horse battery"})
+        add(LOGIN + 3 * flags, {"username": "nobody", "password": "wrongwrong"})
+    add(LOGIN + 3 * MATCH, {"username": "dora", "password": "disabled account"})
+    for flags in (BUSY, FAILS):
+        add(ACCEPT + 3 * flags, good)
     return s
 
 

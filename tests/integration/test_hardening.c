@@ -1,7 +1,8 @@
 /*
  * The attacks a public forum meets and the faults a server meets, against
  * the real binary: cross-site WebSocket hijacking, sessions (rotation,
- * logout, expiry, disabling), brute force, floods, endless fragments, slow
+ * logout, expiry, disabling), brute force, forged X-Forwarded-For and
+ * client addresses behind a trusted proxy, floods, endless fragments, slow
  * headers; SIGKILL under mixed load, a full disk, and an online backup.
  */
 #include <arpa/inet.h>
@@ -565,11 +566,183 @@ START_TEST(online_backup_during_writes)
 }
 END_TEST
 
+
+/* ---- client addresses behind a proxy (serve --trusted-proxy) ---- */
+
+/* POST /api/login with headers (complete lines, or NULL). Returns the
+ * status; *retry gets Retry-After in seconds (0 when absent). */
+static int
+login_with(const char *headers, const char *user, const char *password, int *retry)
+{
+	struct osx_http_resp resp;
+	char body[256];
+	int st;
+
+	snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"%s\"}", user,
+		 password);
+	st = osx_http(srv.port, "POST", "/api/login", headers, body, &resp);
+	*retry = 0;
+	if (st >= 0 && osx_http_header(&resp, "retry-after"))
+		*retry = atoi(osx_http_header(&resp, "retry-after"));
+	osx_http_free(&resp);
+	return st;
+}
+
+/* The same with an X-Forwarded-For line (xff NULL: none). */
+static int
+login_xff(const char *xff, const char *user, const char *password, int *retry)
+{
+	char h[300];
+
+	if (!xff)
+		return login_with(NULL, user, password, retry);
+	snprintf(h, sizeof h, "X-Forwarded-For: %s\r\n", xff);
+	return login_with(h, user, password, retry);
+}
+
+/*
+ * Fails user's sign-in, the i-th attempt carrying xffs[i % n] (n 0: no
+ * header), sitting out each back-off, until the server refuses with at
+ * least min_wait seconds to wait: then user is locked out, from wherever the
+ * server thinks these attempts came from, for more than min_wait - 1
+ * seconds. Returns the attempts it took, or -1 when 16 were never refused
+ * that long (the failures were not counted together).
+ */
+static int
+lock_out(const char *user, const char *const *xffs, size_t n, int min_wait)
+{
+	for (int i = 0; i < 16; i++) {
+		int retry, st = login_xff(n ? xffs[i % n] : NULL, user, "wrong-password", &retry);
+
+		ck_assert_msg(st == 401 || st == 429, "attempt %d: HTTP %d", i, st);
+		if (st == 429 && retry >= min_wait)
+			return i + 1;
+		if (st == 429)
+			osx_sleep_ms(retry * 1000 + 150);
+	}
+	return -1;
+}
+
+START_TEST(forwarded_for_ignored_without_trusted_proxy)
+{
+	const char *xffs[16];
+	char buf[16][32];
+	int retry;
+
+	/* A client that names a new address in every attempt. */
+	for (int i = 0; i < 16; i++) {
+		snprintf(buf[i], sizeof buf[i], "198.51.100.%d", i + 1);
+		xffs[i] = buf[i];
+	}
+	ck_assert_msg(lock_out("anna", xffs, 16, 2) > 0,
+		      "X-Forwarded-For from an untrusted peer split the throttle");
+	/* Yet another address in the header changes nothing: still locked. */
+	ck_assert_int_eq(login_xff("203.0.113.50", "anna", OSX_PASSWORD, &retry), 429);
+	ck_assert_int_eq(login_xff("203.0.113.51, 203.0.113.52", "anna", OSX_PASSWORD, &retry),
+			 429);
+	ck_assert_int_gt(retry, 0);
+}
+END_TEST
+
+START_TEST(trusted_proxy_option)
+{
+	static const char *const bad[] = {"10.0.0.0/8", "localhost", "127.0.0.1:8080",
+					  "[::1]", "", "127.0.0.1,", "fe80::1%lo", "1.2.3"};
+	struct osx_cli_result res;
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		ck_assert_int_eq(osx_cli(&res, NULL, NULL, "serve", "--db", srv.db, "--port", "0",
+					 "--trusted-proxy", "127.0.0.1", "--trusted-proxy", bad[i],
+					 (char *)NULL),
+				 2);
+		ck_assert_msg(strstr(res.err, "--trusted-proxy"), "'%s': %s", bad[i], res.err);
+		osx_cli_free(&res);
+	}
+}
+END_TEST
+
+START_TEST(trusted_proxy_list_and_repeat)
+{
+	static const char *const extra[] = {"--rate-limit", "0", "--trusted-proxy",
+					    "192.0.2.1, 127.0.0.1", "--trusted-proxy=::1", NULL};
+	int retry;
+
+	/* 127.0.0.1 in the middle of the list is trusted: the client behind
+	 * it is not held up by a lockout of the proxy's own address. */
+	osx_server_stop(&srv);
+	osx_server_cleanup(&srv);
+	start(extra);
+	ck_assert_int_gt(lock_out("anna", NULL, 0, 4), 0);
+	ck_assert_int_eq(login_xff("198.51.100.2", "anna", OSX_PASSWORD, &retry), 200);
+	ck_assert_int_eq(login_xff(NULL, "anna", OSX_PASSWORD, &retry), 429);
+}
+END_TEST
+
+START_TEST(trusted_proxy_separates_clients)
+{
+	static const char *const locked[] = {"198.51.100.1"};
+	int retry;
+
+	ck_assert_int_gt(lock_out("anna", locked, 1, 4), 0);
+	/* The refusals first, while the back-off surely lasts: the address
+	 * that failed, whatever the client put left of the proxy's entry, and
+	 * in its IPv6 form. */
+	ck_assert_int_eq(login_xff("198.51.100.1", "anna", OSX_PASSWORD, &retry), 429);
+	ck_assert_int_eq(login_xff("198.51.100.2, 198.51.100.1", "anna", OSX_PASSWORD, &retry),
+			 429);
+	ck_assert_int_eq(login_xff("::ffff:198.51.100.1", "anna", OSX_PASSWORD, &retry), 429);
+	ck_assert_int_eq(login_with("X-Forwarded-For: 198.51.100.2\r\n"
+				    "X-Forwarded-For: 198.51.100.1\r\n",
+				    "anna", OSX_PASSWORD, &retry),
+			 429);
+	/* Another client, the same user: signs in. Only the rightmost entry
+	 * counts, so a client cannot borrow a locked address either. */
+	ck_assert_int_eq(login_xff("198.51.100.2", "anna", OSX_PASSWORD, &retry), 200);
+	ck_assert_int_eq(login_xff("198.51.100.1, 198.51.100.3", "anna", OSX_PASSWORD, &retry),
+			 200);
+	ck_assert_int_eq(login_xff("2001:db8::7", "anna", OSX_PASSWORD, &retry), 200);
+	/* The proxy's own address was never locked. */
+	ck_assert_int_eq(login_xff(NULL, "anna", OSX_PASSWORD, &retry), 200);
+	/* And the lockout was in force all along. */
+	ck_assert_int_eq(login_xff("198.51.100.1", "anna", OSX_PASSWORD, &retry), 429);
+}
+END_TEST
+
+START_TEST(trusted_proxy_garbage_falls_back_to_peer)
+{
+	static const char *const garbage[] = {
+		"not-an-address", "198.51.100.7:8080", "[2001:db8::1]", "198.51.100.300",
+		"unknown",        "2001:db8::1%eth0",  "1.2.3",        "198.51.100.1 198.51.100.2",
+		"198.51.100.1,",  "0x7f.1",            "::ffff:1.2.3.4.5"};
+	int retry;
+
+	/* Eleven different forms of garbage are counted as one address: the
+	 * proxy's. */
+	ck_assert_msg(lock_out("mgr", garbage, sizeof garbage / sizeof garbage[0], 4) > 0,
+		      "garbage in X-Forwarded-For was taken as an address");
+	ck_assert_int_eq(login_xff(NULL, "mgr", OSX_PASSWORD, &retry), 429);
+	ck_assert_int_eq(login_xff("still garbage", "mgr", OSX_PASSWORD, &retry), 429);
+	/* A real client address behind the proxy is not the proxy's. */
+	ck_assert_int_eq(login_xff("198.51.100.9", "mgr", OSX_PASSWORD, &retry), 200);
+	ck_assert_int_eq(login_xff("198.51.100.10", "mgr", "wrong-password", &retry), 401);
+	ck_assert_int_eq(login_xff(NULL, "mgr", OSX_PASSWORD, &retry), 429);
+}
+END_TEST
+
+static void
+setup_proxy(void)
+{
+	static const char *const extra[] = {"--rate-limit", "0", "--trusted-proxy", "127.0.0.1",
+					    NULL};
+
+	start(extra);
+}
+
 int
 main(void)
 {
 	Suite *s = suite_create("hardening");
-	TCase *tc = tcase_create("hardening");
+	TCase *tc = tcase_create("hardening"), *proxy;
 	SRunner *sr;
 	int failed;
 
@@ -585,7 +758,16 @@ main(void)
 	tcase_add_test(tc, sigkill_twenty_times);
 	tcase_add_test(tc, disk_full_then_recovered);
 	tcase_add_test(tc, online_backup_during_writes);
+	tcase_add_test(tc, forwarded_for_ignored_without_trusted_proxy);
+	tcase_add_test(tc, trusted_proxy_option);
+	tcase_add_test(tc, trusted_proxy_list_and_repeat);
 	suite_add_tcase(s, tc);
+	proxy = tcase_create("trusted_proxy");
+	tcase_add_checked_fixture(proxy, setup_proxy, teardown);
+	tcase_set_timeout(proxy, 240);
+	tcase_add_test(proxy, trusted_proxy_separates_clients);
+	tcase_add_test(proxy, trusted_proxy_garbage_falls_back_to_peer);
+	suite_add_tcase(s, proxy);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

@@ -1,0 +1,120 @@
+#ifndef OS_TRANSPORT_HTTP_BODY_H
+#define OS_TRANSPORT_HTTP_BODY_H
+
+/*
+ * The bodies of POST /api/login and POST /api/invite/accept: parsing, type
+ * checks, field validation, the throttle, the account and invite checks, and
+ * the decision of what to answer. No libwebsockets here: http.c feeds the
+ * bytes in and sends what comes out, and the fuzzer (tests/fuzz/
+ * fuzz_http_body.c) calls these same functions.
+ *
+ * Both requests need a password check on a worker thread between their two
+ * halves: the first half starts it through a caller's function and the
+ * second half takes its result.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "auth/session.h"
+#include "auth/throttle.h"
+#include "base/model.h"
+#include "forum/forum.h"
+#include "store/db.h"
+
+/* An answer decided here: the HTTP status and the JSON body. The functions
+ * below fill one that is zeroed, or filled before (its body is freed). */
+struct http_answer {
+	int status;
+	char *body;       /* malloc'd JSON text; NULL when building it failed */
+	size_t len;
+	int retry_after;  /* seconds for a Retry-After header; 0: none */
+};
+
+/* Fills a with the API's error answer for err: its HTTP status and
+ * {"error": {"code", "message"}}; message NULL gives err's default. */
+void http_answer_error(struct http_answer *a, int err, const char *message);
+
+/* The same for an invite's error, with the words the invite page shows. */
+void http_answer_invite_error(struct http_answer *a, int err);
+
+/* Frees the body; a can be filled again. */
+void http_answer_clear(struct http_answer *a);
+
+/*
+ * Starts the password check: a verification against hash, or with hash NULL
+ * the hashing of a new password. Returns 0 once it is under way, OS_EBUSY
+ * when the queue is full, another error otherwise. password is valid only
+ * during the call (it is wiped afterwards).
+ */
+typedef int (*http_pw_start_fn)(void *arg, const char *password, const char *hash);
+
+/* A sign-in between its two halves. */
+struct login_attempt {
+	char name[OS_USERNAME_SZ * 2];  /* as sent, cut to fit: the throttle's key */
+	int known;                      /* an account of that name exists */
+	struct user user;               /* that account when known */
+};
+
+/*
+ * The first half of POST /api/login. Reads the body (body may be NULL),
+ * wipes it, asks the throttle whether addr may try this name now, looks the
+ * account up and starts the check of the password against its hash (an
+ * unknown name against the dummy hash, at the same cost). Returns 0 when
+ * the check is under way; otherwise the error, with the answer in *a:
+ * bad_request, rate_limited with retry_after while throttled, and when the
+ * check cannot start rate_limited (503, the queue is full) or internal.
+ */
+int http_body_login(struct store *st, struct throttle *t, const char *addr,
+		    int64_t now_ms, char *body, size_t len, http_pw_start_fn start,
+		    void *arg, struct login_attempt *la, struct http_answer *a);
+
+/*
+ * The second half: result is the check's (OS_OK on a match, OS_EBADCRED,
+ * another error when the check failed). A match of an account that is not
+ * disabled clears the failures of name at addr, stores new_hash (not NULL:
+ * the password rehashed with today's parameters; a write operation of its
+ * own, for the caller to commit) and returns 0: sign la->user in. A
+ * mismatch is counted against name and addr and answered unauthorized; a
+ * failed check is answered internal. The error is returned.
+ */
+int http_body_login_checked(struct store *st, struct throttle *t, const char *addr,
+			    const struct login_attempt *la, int result,
+			    const char *new_hash, int64_t now_ms, struct http_answer *a);
+
+/* An invite acceptance between its two halves. */
+struct invite_claim {
+	char token[OS_TOKEN_STR_LEN];
+	char username[OS_USERNAME_SZ * 2];
+	char *display_name;  /* malloc'd, as sent */
+	char *org;           /* malloc'd, as sent; "" when absent or null */
+};
+
+/* Frees what ic holds and zeroes it. NULL is fine. */
+void invite_claim_clear(struct invite_claim *ic);
+
+/*
+ * The first half of POST /api/invite/accept {token, username, password,
+ * display_name, org}. Reads the body (may be NULL) and wipes it, checks the
+ * invite, the fields, the password's length and that the name is free, in
+ * that order, then starts the hashing of the password. Returns 0 when the
+ * hashing is under way and ic is filled (invite_claim_clear() frees it in
+ * any case); otherwise the error, with the answer in *a.
+ */
+int http_body_invite(struct forum *f, struct store *st, char *body, size_t len,
+		     http_pw_start_fn start, void *arg, struct invite_claim *ic,
+		     struct http_answer *a);
+
+/*
+ * The second half, with the hashing's result and the new hash: checks the
+ * invite again (it may have been used, or the name taken, meanwhile) and
+ * accepts it in a write operation of its own, for the caller to commit.
+ * Returns 0 with the new account in *out and the invite's round (0: none)
+ * in *round; otherwise the error, answered in *a.
+ */
+int http_body_invite_hashed(struct forum *f, struct store *st,
+			    const struct invite_claim *ic, int result,
+			    const char *new_hash, struct user *out, int64_t *round,
+			    struct http_answer *a);
+
+#endif
