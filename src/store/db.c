@@ -1,9 +1,12 @@
 #include "store/store_int.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/err.h"
 #include "base/log.h"
@@ -28,6 +31,11 @@ struct store {
 	 * max(rowid) + 1 and nothing is deleted), so one statement indexes
 	 * them all at commit. */
 	int64_t fts_from[FTS_N];
+	/* Deferred sync (store_defer_sync()): commits only write the WAL,
+	 * and store_sync() makes them durable with fdatasync on this
+	 * descriptor of the WAL file, from any thread. */
+	int defer_sync;
+	int wal_fd;
 	struct stmt_slot slots[STMT_SLOTS];
 };
 
@@ -202,6 +210,7 @@ store_open(const char *path, enum store_sync sync, struct store **out)
 	st = calloc(1, sizeof *st);
 	if (!st)
 		return OS_ENOMEM;
+	st->wal_fd = -1;
 	rc = sqlite3_open_v2(path, &st->db,
 			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 				     SQLITE_OPEN_NOMUTEX,
@@ -246,6 +255,8 @@ store_close(struct store *st)
 	for (size_t i = 0; i < STMT_SLOTS; i++)
 		sqlite3_finalize(st->slots[i].stmt);
 	sqlite3_close(st->db);
+	if (st->wal_fd >= 0)
+		close(st->wal_fd);
 	free(st);
 }
 
@@ -370,7 +381,7 @@ store_group_open(struct store *st)
 }
 
 int
-store_commit(struct store *st)
+store_commit_nosync(struct store *st)
 {
 	int rc;
 
@@ -392,6 +403,63 @@ store_commit(struct store *st)
 		return OS_EINTERNAL;
 	}
 	st->group_open = 0;
+	return OS_OK;
+}
+
+int
+store_commit(struct store *st)
+{
+	int was_open = st->group_open, rc = store_commit_nosync(st);
+
+	if (rc || !was_open)
+		return rc;
+	return store_sync(st);
+}
+
+int
+store_defer_sync(struct store *st)
+{
+	const char *file = sqlite3_db_filename(st->db, "main");
+	char path[4096];
+	int fd;
+
+	if (st->defer_sync)
+		return OS_OK;
+	/* An in-memory or temporary database has no WAL file. */
+	if (!file || !*file || (size_t)snprintf(path, sizeof path, "%s-wal", file) >= sizeof path)
+		return OS_EINTERNAL;
+	/* A read opens (and creates) the WAL, if the last connection to
+	 * close removed it. */
+	if (store_exec(st, "SELECT count(*) FROM sqlite_master"))
+		return OS_EINTERNAL;
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		os_err("store: cannot open %s: %s", path, strerror(errno));
+		return OS_EINTERNAL;
+	}
+	if (store_exec(st, "PRAGMA synchronous = NORMAL")) {
+		close(fd);
+		return OS_EINTERNAL;
+	}
+	st->wal_fd = fd;
+	st->defer_sync = 1;
+	return OS_OK;
+}
+
+int
+store_sync(struct store *st)
+{
+	int rc;
+
+	if (!st->defer_sync)
+		return OS_OK;
+	do
+		rc = fdatasync(st->wal_fd);
+	while (rc && errno == EINTR);
+	if (rc) {
+		os_err("store: fdatasync of the WAL failed: %s", strerror(errno));
+		return OS_EINTERNAL;
+	}
 	return OS_OK;
 }
 

@@ -41,9 +41,28 @@ int store_op_end(struct store *st, int ok);
 /* True while a group transaction is open (writes not yet committed). */
 int store_group_open(struct store *st);
 
-/* Commits the open group, if any. On failure the whole group is rolled
- * back and OS_EINTERNAL returned. */
+/* Commits the open group, if any, durably. On failure the whole group is
+ * rolled back and OS_EINTERNAL returned. (In deferred-sync mode a failure
+ * of the sync itself also returns OS_EINTERNAL, with the group committed
+ * but perhaps not on disk.) */
 int store_commit(struct store *st);
+
+/*
+ * Deferred sync, for a server that overlaps the fsync of one group with
+ * the work of the next. store_defer_sync() switches a file database to
+ * synchronous=NORMAL: store_commit_nosync() then only writes the group to
+ * the WAL (visible to every later read, but not yet durable), and
+ * store_sync() makes everything committed before it was called durable
+ * with one fdatasync of the WAL. store_sync() is the one store function
+ * that may run on another thread than the rest; nothing committed may be
+ * acknowledged, or shown to anyone, before a store_sync() that began after
+ * its commit has returned 0. store_commit() stays durable in this mode (it
+ * syncs). A database without a WAL file (":memory:") refuses deferral
+ * and stays as it was.
+ */
+int store_defer_sync(struct store *st);
+int store_commit_nosync(struct store *st);
+int store_sync(struct store *st);
 
 /* Runs PRAGMA integrity_check; 0 when "ok". */
 int store_integrity_check(struct store *st);

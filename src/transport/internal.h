@@ -4,6 +4,7 @@
 /* Private to src/transport/: the only place libwebsockets is included. */
 
 #include <libwebsockets.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -115,6 +116,23 @@ struct pending {
 	int close_after;     /* close the connection (1008) once this is sent */
 	int audience;        /* events: AUD_ALL, AUD_MODERATORS or AUD_OTHERS */
 	struct msg *m;       /* NULL once superseded */
+	uint64_t seq;        /* waits for the sync of this commit */
+	int rc;              /* the commit's result */
+};
+
+/*
+ * The sync thread (deferred sync, server.c): the loop commits a group and
+ * asks for the sync of commit `want`; the thread runs store_sync() and
+ * moves `done` up to what that sync covered, then wakes the loop. A failed
+ * sync is reported as [fail_lo, fail_hi] and the thread waits until the
+ * loop has answered those writes.
+ */
+struct syncer {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	uint64_t want, done, fail_lo, fail_hi;
+	int failed, stop, running;
 };
 
 struct http_pss;
@@ -146,6 +164,10 @@ struct server {
 	lws_sorted_usec_list_t presence_sul;
 
 	struct pending *pend_head, *pend_tail;
+	/* Committed, waiting for their sync, in order. */
+	struct pending *wait_head, *wait_tail;
+	uint64_t commit_seq;     /* commits made in deferred-sync mode */
+	struct syncer sync;
 	int flush_scheduled;
 	lws_sorted_usec_list_t flush_sul;
 	lws_sorted_usec_list_t sweep_sul;
@@ -192,8 +214,11 @@ void server_event(struct server *s, int64_t round, char *json, size_t len,
 		  int64_t key);
 /* An event for part of a round's subscribers (AUD_*). */
 void server_event_to(struct server *s, int64_t round, char *json, size_t len, int audience);
-/* Commits the open group and delivers what waited for it. */
+/* Commits the open group and delivers what waited for it (at once, or
+ * when its sync is done). */
 void server_flush(struct server *s);
+/* Delivers what the sync thread has made durable (on its wake-up). */
+void server_release_synced(struct server *s);
 /* Makes sure server_flush() runs at the end of this loop turn. */
 void server_schedule_flush(struct server *s);
 

@@ -96,7 +96,7 @@ server_reply(struct server *s, struct conn *c, char *json, size_t len, int is_wr
 	if (!m)
 		return;
 	/* Replies keep their order behind anything already waiting. */
-	if (store_group_open(s->st) || s->pend_head) {
+	if (store_group_open(s->st) || s->pend_head || s->wait_head) {
 		pend(s, c, 0, is_write, 0, m);
 		return;
 	}
@@ -112,7 +112,7 @@ server_event_to(struct server *s, int64_t round, char *json, size_t len, int aud
 	free(json);
 	if (!m)
 		return;
-	if (store_group_open(s->st) || s->pend_head) {
+	if (store_group_open(s->st) || s->pend_head || s->wait_head) {
 		pend(s, NULL, round, 0, 0, m);
 		if (s->pend_tail && s->pend_tail->m == m)
 			s->pend_tail->audience = audience;
@@ -143,7 +143,7 @@ server_event(struct server *s, int64_t round, char *json, size_t len, int64_t ke
 	free(json);
 	if (!m)
 		return;
-	if (store_group_open(s->st) || s->pend_head) {
+	if (store_group_open(s->st) || s->pend_head || s->wait_head) {
 		pend(s, NULL, round, 0, key, m);
 		return;
 	}
@@ -151,44 +151,221 @@ server_event(struct server *s, int64_t round, char *json, size_t len, int64_t ke
 	msg_unref(m);
 }
 
+static void
+deliver(struct server *s, struct pending *p, int rc)
+{
+	if (!p->m) {
+		/* superseded by a later event with the same key */
+	} else if (p->conn) {
+		if (rc && p->is_write) {
+			size_t n;
+			char *err = dispatch_reply_to_error((const char *)msg_payload(p->m),
+							    p->m->len, OS_EINTERNAL, &n);
+			struct msg *em = err ? msg_new(err, n) : NULL;
+
+			free(err);
+			if (em) {
+				conn_send(p->conn, em);
+				msg_unref(em);
+			}
+		} else {
+			conn_send(p->conn, p->m);
+		}
+		if (p->close_after && !rc)
+			conn_close_drained(p->conn, LWS_CLOSE_STATUS_POLICY_VIOLATION,
+					   "access revoked");
+	} else if (!rc) {
+		fanout_publish_to(s, p->round, p->m, p->audience);
+	}
+	if (p->conn)
+		conn_unref(p->conn);
+	msg_unref(p->m);
+	free(p);
+}
+
+/* ---- deferred sync: the fsync of one group overlaps the next ---- */
+
+static void *
+sync_main(void *arg)
+{
+	struct server *s = arg;
+	struct syncer *y = &s->sync;
+
+	pthread_mutex_lock(&y->mu);
+	for (;;) {
+		uint64_t target;
+		int rc;
+
+		while (!y->stop && (y->failed || y->want == y->done))
+			pthread_cond_wait(&y->cv, &y->mu);
+		if (y->want == y->done && y->stop)
+			break;
+		if (y->failed) /* stopping: the loop will not answer */
+			break;
+		target = y->want;
+		pthread_mutex_unlock(&y->mu);
+		/* Covers every commit made before it starts, so all of them
+		 * up to target (and perhaps more) are durable after it. */
+		rc = store_sync(s->st);
+		pthread_mutex_lock(&y->mu);
+		if (rc) {
+			y->failed = 1;
+			y->fail_lo = y->done + 1;
+			y->fail_hi = target;
+		}
+		y->done = target;
+		pthread_cond_broadcast(&y->cv);
+		if (s->ctx)
+			lws_cancel_service(s->ctx);
+	}
+	pthread_mutex_unlock(&y->mu);
+	return NULL;
+}
+
+static int
+sync_start(struct server *s)
+{
+	struct syncer *y = &s->sync;
+
+	if (store_defer_sync(s->st)) {
+		os_info("store: every commit syncs itself (no WAL file to sync apart)");
+		return 0;
+	}
+	if (pthread_mutex_init(&y->mu, NULL))
+		return -1;
+	if (pthread_cond_init(&y->cv, NULL)) {
+		pthread_mutex_destroy(&y->mu);
+		return -1;
+	}
+	if (pthread_create(&y->thread, NULL, sync_main, s)) {
+		pthread_cond_destroy(&y->cv);
+		pthread_mutex_destroy(&y->mu);
+		return -1;
+	}
+	y->running = 1;
+	return 0;
+}
+
+static void
+sync_request(struct server *s, uint64_t seq)
+{
+	struct syncer *y = &s->sync;
+
+	pthread_mutex_lock(&y->mu);
+	y->want = seq;
+	pthread_cond_broadcast(&y->cv);
+	pthread_mutex_unlock(&y->mu);
+}
+
+void
+server_release_synced(struct server *s)
+{
+	struct syncer *y = &s->sync;
+	uint64_t done, lo = 1, hi = 0;
+	int failed;
+
+	if (!s->wait_head)
+		return;
+	if (!y->running) {
+		done = UINT64_MAX;
+		failed = 0;
+	} else {
+		pthread_mutex_lock(&y->mu);
+		done = y->done;
+		failed = y->failed;
+		lo = y->fail_lo;
+		hi = y->fail_hi;
+		pthread_mutex_unlock(&y->mu);
+	}
+	while (s->wait_head && s->wait_head->seq <= done) {
+		struct pending *p = s->wait_head;
+		int rc = p->rc;
+
+		s->wait_head = p->next;
+		if (!s->wait_head)
+			s->wait_tail = NULL;
+		/* Committed but perhaps not on disk: the writes are answered
+		 * internal, as if their commit had failed. */
+		if (failed && p->seq >= lo && p->seq <= hi)
+			rc = OS_EINTERNAL;
+		deliver(s, p, rc);
+	}
+	if (failed) {
+		pthread_mutex_lock(&y->mu);
+		y->failed = 0;
+		pthread_cond_broadcast(&y->cv);
+		pthread_mutex_unlock(&y->mu);
+	}
+}
+
+/* Waits (blocking the loop) until everything committed is synced, then
+ * delivers it: for shutdown. */
+static void
+sync_wait_all(struct server *s)
+{
+	struct syncer *y = &s->sync;
+
+	if (!y->running)
+		return;
+	pthread_mutex_lock(&y->mu);
+	while (y->done < s->commit_seq && !y->failed)
+		pthread_cond_wait(&y->cv, &y->mu);
+	pthread_mutex_unlock(&y->mu);
+	server_release_synced(s);
+}
+
+static void
+sync_stop(struct server *s)
+{
+	struct syncer *y = &s->sync;
+
+	if (!y->running)
+		return;
+	sync_wait_all(s);
+	pthread_mutex_lock(&y->mu);
+	y->stop = 1;
+	pthread_cond_broadcast(&y->cv);
+	pthread_mutex_unlock(&y->mu);
+	pthread_join(y->thread, NULL);
+	pthread_cond_destroy(&y->cv);
+	pthread_mutex_destroy(&y->mu);
+	y->running = 0;
+	server_release_synced(s);
+}
+
+/*
+ * The end of a loop turn: commit the group. Replies and events wait for
+ * it; with deferred sync they wait on for the fsync of the WAL that covers
+ * the commit, done by the sync thread while the loop goes on with the next
+ * group. Anything queued behind them (even a read's reply, which may show
+ * what the group wrote) waits its turn, so nobody sees a write before it
+ * is durable.
+ */
 void
 server_flush(struct server *s)
 {
-	struct pending *p, *next;
-	int rc = store_commit(s->st);
+	int had_group = store_group_open(s->st);
+	int rc = s->sync.running ? store_commit_nosync(s->st) : store_commit(s->st);
+	struct pending *p = s->pend_head;
 
-	p = s->pend_head;
 	s->pend_head = s->pend_tail = NULL;
-	for (; p; p = next) {
-		next = p->next;
-		if (!p->m) {
-			/* superseded by a later event with the same key */
-		} else if (p->conn) {
-			if (rc && p->is_write) {
-				size_t n;
-				char *err = dispatch_reply_to_error(
-					(const char *)msg_payload(p->m), p->m->len,
-					OS_EINTERNAL, &n);
-				struct msg *em = err ? msg_new(err, n) : NULL;
-
-				free(err);
-				if (em) {
-					conn_send(p->conn, em);
-					msg_unref(em);
-				}
-			} else {
-				conn_send(p->conn, p->m);
-			}
-			if (p->close_after && !rc)
-				conn_close_drained(p->conn, LWS_CLOSE_STATUS_POLICY_VIOLATION,
-						   "access revoked");
-			conn_unref(p->conn);
-		} else if (!rc) {
-			fanout_publish_to(s, p->round, p->m, p->audience);
+	if (had_group && !rc && s->sync.running)
+		sync_request(s, ++s->commit_seq);
+	if (!p)
+		return;
+	for (struct pending *q = p; q; q = q->next) {
+		q->seq = s->commit_seq;
+		q->rc = rc;
+		if (!q->next) {
+			if (s->wait_tail)
+				s->wait_tail->next = p;
+			else
+				s->wait_head = p;
+			s->wait_tail = q;
+			break;
 		}
-		msg_unref(p->m);
-		free(p);
 	}
+	server_release_synced(s);
 }
 
 /* ---- what dispatch and the forum see of the transport ---- */
@@ -416,6 +593,7 @@ drain_before_exit(struct server *s)
 	/* Finish what is queued: commit, then let writers empty their
 	 * queues for a moment. */
 	server_flush(s);
+	sync_wait_all(s);
 	while (os_mono_us() < until) {
 		int busy = 0;
 
@@ -426,6 +604,7 @@ drain_before_exit(struct server *s)
 			break;
 		lws_service(s->ctx, 0);
 		server_flush(s);
+		sync_wait_all(s);
 	}
 }
 
@@ -520,6 +699,10 @@ server_run(const struct server_opts *o)
 		goto out;
 	}
 	s->vh = lws_get_vhost_by_name(s->ctx, "default");
+	if (o->sync_full && sync_start(s)) {
+		fprintf(stderr, "openstrat: cannot start the sync thread\n");
+		goto out;
+	}
 	s->pw = pwpool_new(o->hash_threads > 0 ? o->hash_threads : 2, 256, wake_loop, s);
 	if (!s->pw)
 		goto out;
@@ -548,6 +731,10 @@ out:
 	if (s->pw)
 		pwpool_free(s->pw);
 	s->pw = NULL;
+	/* Everything committed is synced and answered before the context
+	 * (which the sync thread wakes) goes away; later commits sync
+	 * themselves. */
+	sync_stop(s);
 	if (s->ctx) {
 		lws_sul_cancel(&s->sweep_sul);
 		lws_sul_cancel(&s->check_sul);

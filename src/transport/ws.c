@@ -438,6 +438,13 @@ ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	struct conn *c = pss ? pss->c : NULL;
 
 	switch (reason) {
+	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+		/* The sync thread made a group durable (or another thread
+		 * woke the loop: then nothing is released). */
+		if (s)
+			server_release_synced(s);
+		return 0;
+
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
 		c = calloc(1, sizeof *c);
 		if (!c)
