@@ -23,7 +23,7 @@
 
 static struct osx_server srv;
 static char tok_mgr[OSX_TOKEN_MAX], tok_a[OSX_TOKEN_MAX], tok_b[OSX_TOKEN_MAX];
-static char synclog[64];
+static char synclog[64], failflag[80];
 
 static long long
 now_ns(void)
@@ -68,6 +68,9 @@ setup(void)
 	snprintf(delay, sizeof delay, "%d", DELAY_MS);
 	setenv("OS_TEST_SYNC_DELAY_MS", delay, 1);
 	setenv("OS_TEST_SYNC_LOG", synclog, 1);
+	snprintf(failflag, sizeof failflag, "%s.fail", synclog);
+	unlink(failflag);
+	setenv("OS_TEST_SYNC_FAIL_IF", failflag, 1);
 	setenv("LD_PRELOAD", OS_SYNCDELAY_LIB, 1);
 	/* Under AddressSanitizer the shim comes before its runtime. */
 	snprintf(asan, sizeof asan, "%s%sverify_asan_link_order=0", old ? old : "",
@@ -87,6 +90,7 @@ teardown(void)
 	osx_server_cleanup(&srv);
 	unsetenv("LD_PRELOAD");
 	unlink(synclog);
+	unlink(failflag);
 	ck_assert_int_eq(st, 0);
 }
 
@@ -201,6 +205,58 @@ START_TEST(writes_during_a_sync_share_the_next_one)
 }
 END_TEST
 
+/* A sync that fails (the disk reports an error): the writes it covered
+ * are answered internal, not ok, and the server goes on; once the disk
+ * is well again writes succeed. */
+START_TEST(a_failed_sync_answers_internal_and_the_server_goes_on)
+{
+	struct osx_ws *m = osx_ws_open(srv.port, tok_mgr), *a = osx_ws_open(srv.port, tok_a);
+	long long round, post;
+	char path[32];
+	cJSON *r;
+	FILE *f;
+	int n;
+
+	ck_assert(m && a);
+	r = ok(osx_ws_call(m, 5000, "{\"op\":\"round.create\",\"title\":\"Failing disk\","
+				   "\"audience\":\"internal\",\"vote_mode\":\"updown\"}"), "round");
+	round = osx_jint(r, "round.id", 0);
+	cJSON_Delete(r);
+	cJSON_Delete(ok(osx_ws_call(m, 5000, "{\"op\":\"round.update\",\"round\":%lld,"
+					     "\"phase\":\"open\"}", round), "open"));
+	r = ok(osx_ws_call(a, 5000, "{\"op\":\"post.create\",\"round\":%lld,\"kind\":\"idea\","
+				    "\"title\":\"Idea\",\"body\":\"b\"}", round), "post");
+	post = osx_jint(r, "post.id", 0);
+	cJSON_Delete(r);
+
+	f = fopen(failflag, "w");
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+	r = osx_ws_call(a, 5000, "{\"op\":\"comment.create\",\"post\":%lld,"
+				 "\"body\":\"on a failing disk\"}", post);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_msg(!osx_ok(r), "a write whose sync failed was acknowledged: %s", osx_jtext(r));
+	ck_assert_str_eq(osx_errcode(r), "internal");
+	cJSON_Delete(r);
+	unlink(failflag);
+
+	r = ok(osx_ws_call(a, 5000, "{\"op\":\"comment.create\",\"post\":%lld,"
+				    "\"body\":\"disk well again\"}", post), "write after recovery");
+	cJSON_Delete(r);
+	r = ok(osx_ws_call(m, 5000, "{\"op\":\"post.get\",\"post\":%lld}", post), "get");
+	/* The failed one may be there or not (it was committed, but the
+	 * disk could not promise to keep it: "internal" says just that);
+	 * the later one is, last. */
+	n = cJSON_GetArraySize(osx_jget(r, "comments"));
+	ck_assert_int_ge(n, 1);
+	snprintf(path, sizeof path, "comments.%d.body", n - 1);
+	ck_assert_str_eq(osx_jstr(r, path), "disk well again");
+	cJSON_Delete(r);
+	osx_ws_close(m);
+	osx_ws_close(a);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -213,6 +269,7 @@ main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, nothing_is_shown_before_its_sync_has_finished);
 	tcase_add_test(tc, writes_during_a_sync_share_the_next_one);
+	tcase_add_test(tc, a_failed_sync_answers_internal_and_the_server_goes_on);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -5,12 +5,15 @@
  * finished to the file named by OS_TEST_SYNC_LOG. A sync covers what was
  * written before it began, so a test can check that nothing was
  * acknowledged before the first sync that began after the write had
- * finished.
+ * finished. While the file named by OS_TEST_SYNC_FAIL_IF exists, every
+ * fdatasync() fails with EIO (after really syncing): a disk that reports
+ * a write error.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
 #include <dlfcn.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +40,10 @@ fdatasync(int fd)
 			;
 	}
 	rc = real ? real(fd) : -1;
+	if (getenv("OS_TEST_SYNC_FAIL_IF") && access(getenv("OS_TEST_SYNC_FAIL_IF"), F_OK) == 0) {
+		rc = -1;
+		errno = EIO;
+	}
 	if (log) {
 		char line[64];
 		int lf = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
@@ -47,9 +54,12 @@ fdatasync(int fd)
 					 (long long)t0.tv_sec * 1000000000LL + t0.tv_nsec,
 					 (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec);
 
+			int saved = errno;
+
 			if (write(lf, line, (size_t)n) != n)
-				rc = rc ? rc : 0;
+				n = 0;
 			close(lf);
+			errno = saved;
 		}
 	}
 	return rc;
