@@ -71,6 +71,8 @@ grow(char **buf, uint32_t *cap, size_t need)
 static void
 conn_release(struct conn *c)
 {
+	if (c->ps && c->w->b->proto->release)
+		c->w->b->proto->release(c);
 	if (c->fd >= 0) {
 		epoll_ctl(c->w->epfd, EPOLL_CTL_DEL, c->fd, NULL);
 		close(c->fd);
@@ -163,6 +165,14 @@ conn_text(struct conn *c, const char *p, size_t n)
 	return queue_frame(c, WS_TEXT, p, n);
 }
 
+int
+conn_binary(struct conn *c, const char *p, size_t n)
+{
+	if (c->state != CS_OPEN)
+		return -1;
+	return queue_frame(c, WS_BINARY, p, n);
+}
+
 static void
 send_close(struct conn *c, uint16_t code)
 {
@@ -173,6 +183,21 @@ send_close(struct conn *c, uint16_t code)
 	c->close_sent = 1;
 	c->corked = 0;
 	queue_frame(c, WS_CLOSE, b, 2);
+}
+
+/* --source-addrs: the connection's source address, in turn. The port is
+ * left to connect() (IP_BIND_ADDRESS_NO_PORT), so that each address has its
+ * own ephemeral ports towards the server: about 28,000 on Linux. */
+static int
+bind_source(struct conn *c)
+{
+	struct bench *b = c->w->b;
+	struct sockaddr_in src = {.sin_family = AF_INET,
+				  .sin_addr = b->src_addrs[c->idx % b->nsrc]};
+	int one = 1;
+
+	setsockopt(c->fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+	return bind(c->fd, (struct sockaddr *)&src, sizeof src);
 }
 
 static void
@@ -192,6 +217,10 @@ start_connect(struct conn *c)
 		return;
 	}
 	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	if (w->b->nsrc && bind_source(c)) {
+		conn_end(c, strerror(errno));
+		return;
+	}
 	if (connect(c->fd, (struct sockaddr *)&w->b->addr, sizeof w->b->addr) < 0 &&
 	    errno != EINPROGRESS) {
 		conn_end(c, strerror(errno));
@@ -206,7 +235,8 @@ send_upgrade(struct conn *c)
 {
 	struct bench *b = c->w->b;
 	char req[1024];
-	int n;
+	/* Peers have no accounts: no token, no header. */
+	int auth = c->token && c->token[0], n;
 
 	ws_make_key(c->key);
 	n = snprintf(req, sizeof req,
@@ -217,12 +247,13 @@ send_upgrade(struct conn *c)
 		     "Sec-WebSocket-Key: %s\r\n"
 		     "Sec-WebSocket-Version: 13\r\n"
 		     "%s%s%s"
-		     "Authorization: Bearer %s\r\n"
+		     "%s%s%s"
 		     "\r\n",
 		     b->proto->path, b->host_header, c->key,
 		     b->proto->subprotocol ? "Sec-WebSocket-Protocol: " : "",
 		     b->proto->subprotocol ? b->proto->subprotocol : "",
-		     b->proto->subprotocol ? "\r\n" : "", c->token);
+		     b->proto->subprotocol ? "\r\n" : "", auth ? "Authorization: Bearer " : "",
+		     auth ? c->token : "", auth ? "\r\n" : "");
 	if (n < 0 || (size_t)n >= sizeof req || grow(&c->out, &c->out_cap, (size_t)n)) {
 		conn_end(c, "upgrade request too long");
 		return;
@@ -299,6 +330,10 @@ handle_upgrade(struct conn *c, char *buf, size_t n, uint64_t now)
 	w->connecting--;
 	ST_ADD(w, opened, 1);
 	hist_record(&w->h_connect, now - c->t_connect);
+	if (w->b->proto->open && w->b->proto->open(c)) {
+		conn_end(c, "the protocol's preamble failed");
+		return -1;
+	}
 	role_open(c, now);
 	return used;
 }
@@ -362,14 +397,18 @@ process(struct conn *c, char *buf, size_t n, uint64_t now, size_t *need)
 		ST_ADD(w, frames_in, 1);
 		switch (f.opcode) {
 		case WS_TEXT:
+		case WS_BINARY:
+			/* openstrat sends text; nats-server sends binary. The
+			 * proto judges the payload (openstrat's counts a binary
+			 * message as bad, since it is not JSON). */
 			if (c->frag_op) {
-				conn_end(c, "text frame inside a fragmented message");
+				conn_end(c, "data frame inside a fragmented message");
 				break;
 			}
 			if (f.fin) {
 				deliver(c, pl, (size_t)f.len, now);
 			} else {
-				c->frag_op = WS_TEXT;
+				c->frag_op = (uint8_t)f.opcode;
 				c->frag_len = 0;
 				frag_append(c, pl, (size_t)f.len);
 			}
@@ -386,9 +425,6 @@ process(struct conn *c, char *buf, size_t n, uint64_t now, size_t *need)
 				deliver(c, c->frag, c->frag_len, now);
 				c->frag_len = 0;
 			}
-			break;
-		case WS_BINARY:
-			ST_ADD(w, bad_msgs, 1);
 			break;
 		case WS_PING:
 			queue_frame(c, WS_PONG, pl, (size_t)f.len);
@@ -414,7 +450,7 @@ process(struct conn *c, char *buf, size_t n, uint64_t now, size_t *need)
 }
 
 static void
-on_readable(struct conn *c, uint64_t now)
+on_readable(struct conn *c, uint64_t now, int rdhup)
 {
 	struct worker *w = c->w;
 
@@ -478,8 +514,9 @@ on_readable(struct conn *c, uint64_t now)
 			}
 		}
 		/* A short read drained the socket; edge-triggered epoll reports
-		 * the next data that arrives. */
-		if ((size_t)n < room)
+		 * the next data that arrives. Not so the peer's FIN once its
+		 * edge has been reported: then read on until recv returns 0. */
+		if ((size_t)n < room && !rdhup)
 			return;
 	}
 }
@@ -504,7 +541,7 @@ on_event(struct conn *c, uint32_t events, uint64_t now)
 	if ((events & EPOLLOUT) && c->out_len && conn_flush(c))
 		return;
 	if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
-		on_readable(c, now);
+		on_readable(c, now, (events & (EPOLLRDHUP | EPOLLHUP)) != 0);
 	if ((events & EPOLLERR) && c->state < CS_CLOSED)
 		conn_end(c, "socket error");
 }
@@ -657,6 +694,8 @@ bench_start(struct bench *b)
 		hist_init(&w->h_connect);
 		hist_init(&w->h_reply);
 		hist_init(&w->h_delivery);
+		for (int k = 0; k < OSB_WINDOWS; k++)
+			hist_init(&w->h_win[k]);
 		w->epfd = epoll_create1(EPOLL_CLOEXEC);
 		w->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 		if (w->epfd < 0 || w->evfd < 0 ||

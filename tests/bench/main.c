@@ -23,6 +23,9 @@ static const struct scenario {
 	{"fanout", sc_fanout, "S subscribers on one round, 1 publisher (chat.send)"},
 	{"writes", sc_writes, "W writers creating comments in a closed loop"},
 	{"connect", sc_connect, "N connections, hello on each, optional idle hold"},
+	{"rounds", sc_rounds, "R rounds of S subscribers, one publisher each (post.create)"},
+	{"storm", sc_storm, "fanout, then 100 logins at once: latency before, during, after"},
+	{"slow", sc_slow, "fanout with one reader stopped (SIGSTOP): is it dropped?"},
 	{NULL, NULL, NULL},
 };
 
@@ -43,6 +46,9 @@ usage(FILE *f)
 		"  --host ADDR            IPv4 address (127.0.0.1)\n"
 		"  --port N               the server's port (required)\n"
 		"  --server-pid PID       also report the server's CPU and RSS from /proc\n"
+		"  --proto NAME           the server's protocol: openstrat, or a comparison peer:\n"
+		"                         nats (nats-server's WebSocket listener), ws (the Node\n"
+		"                         broadcast server of peers/); peers need no accounts\n"
 		"accounts (the users file, or create them with the CLI):\n"
 		"  --users FILE           lines 'username password [role]'; the first manager\n"
 		"                         creates rounds, connections share the others' logins\n"
@@ -54,11 +60,13 @@ usage(FILE *f)
 		"  --threads N            worker threads, each with its own epoll loop (1)\n"
 		"  --connections N        connect: connections (1000)\n"
 		"  --hold S               connect: keep them open and idle S seconds (0)\n"
-		"  --subscribers N        fanout: subscribers (500)\n"
+		"  --subscribers N        fanout, storm, slow: subscribers (500); rounds: per\n"
+		"                         round (100)\n"
 		"  --rate R               fanout: chat.send per second; 0 = closed loop (50)\n"
 		"  --window K             fanout: publishes in flight at most (64 closed loop,\n"
 		"                         unbounded with a rate)\n"
-		"  --duration S           fanout: publishing time; writes: measured time (10)\n"
+		"  --duration S           fanout, rounds: publishing time; writes: measured time;\n"
+		"                         storm, slow: the windows before and after (10)\n"
 		"  --messages N           fanout: publish N messages instead of --duration\n"
 		"  --size B               body bytes (100)\n"
 		"  --drain S              fanout: wait at most S for the last deliveries (15)\n"
@@ -67,6 +75,15 @@ usage(FILE *f)
 		"  --warmup S             writes: unmeasured time first (1)\n"
 		"  --round ID --post ID   use these instead of creating them\n"
 		"  --connect-parallel N   handshakes in progress at most (256)\n"
+		"  --source-addrs A,B,..  connect from these local addresses in turn (such as\n"
+		"                         127.0.0.1,127.0.0.2): each has its own ephemeral ports\n"
+		"  --rounds N             rounds: rounds, each with --subscribers (100; S 100)\n"
+		"  --op post|chat         rounds: publish ideas (post.create) or chat.send (post)\n"
+		"  --logins N             storm: logins sent at once (100)\n"
+		"  --bad-logins N         storm: also N with a wrong password, unknown user (0)\n"
+		"  --bad-source ADDR      storm: where those come from (127.0.0.2)\n"
+		"  --slow-timeout S       slow: wait at most S for the drop (60)\n"
+		"  --slow-rcvbuf B        slow: the stopped reader's SO_RCVBUF (system default)\n"
 		"  --connect-timeout S    give up connecting after S (30 + N/100)\n"
 		"output:\n"
 		"  --label TEXT           copied into the JSON line\n"
@@ -110,7 +127,8 @@ enum {
 	O_HOST = 256, O_PORT, O_THREADS, O_USERS, O_DB, O_BIN, O_PASSWORD, O_PREFIX,
 	O_CREATE, O_CONNS, O_SUBS, O_WRITERS, O_RATE, O_WINDOW, O_DURATION, O_WARMUP,
 	O_DRAIN, O_SETTLE, O_HOLD, O_MESSAGES, O_SIZE, O_ROUND, O_POST, O_PAR, O_CTIMEOUT,
-	O_PID, O_LABEL, O_QUIET, O_COUNT, O_HELP,
+	O_PID, O_LABEL, O_QUIET, O_COUNT, O_PROTO, O_SOURCES, O_ROUNDS, O_OP, O_LOGINS,
+	O_BAD_LOGINS, O_BAD_SOURCE, O_SLOW_TIMEOUT, O_SLOW_RCVBUF, O_HELP,
 };
 
 static const struct option longopts[] = {
@@ -128,7 +146,12 @@ static const struct option longopts[] = {
 	{"post", 1, NULL, O_POST},          {"connect-parallel", 1, NULL, O_PAR},
 	{"connect-timeout", 1, NULL, O_CTIMEOUT}, {"server-pid", 1, NULL, O_PID},
 	{"label", 1, NULL, O_LABEL},        {"quiet", 0, NULL, O_QUIET},
-	{"count", 1, NULL, O_COUNT},        {"help", 0, NULL, O_HELP},
+	{"count", 1, NULL, O_COUNT},        {"proto", 1, NULL, O_PROTO},
+	{"source-addrs", 1, NULL, O_SOURCES}, {"rounds", 1, NULL, O_ROUNDS},
+	{"op", 1, NULL, O_OP},              {"logins", 1, NULL, O_LOGINS},
+	{"bad-logins", 1, NULL, O_BAD_LOGINS}, {"bad-source", 1, NULL, O_BAD_SOURCE},
+	{"slow-timeout", 1, NULL, O_SLOW_TIMEOUT}, {"slow-rcvbuf", 1, NULL, O_SLOW_RCVBUF},
+	{"help", 0, NULL, O_HELP},
 	{NULL, 0, NULL, 0},
 };
 
@@ -148,8 +171,46 @@ num(const char *opt, const char *s, double min, double max, double *out)
 	return 0;
 }
 
+/* --source-addrs: a comma-separated list of IPv4 addresses. */
 static int
-parse(struct bench *b, int argc, char **argv, int *count)
+sources(struct bench *b, const char *list)
+{
+	char buf[1024], *save = NULL;
+
+	snprintf(buf, sizeof buf, "%s", list);
+	b->nsrc = 0;
+	for (char *a = strtok_r(buf, ",", &save); a; a = strtok_r(NULL, ",", &save)) {
+		if (b->nsrc == OSB_MAX_SOURCES ||
+		    inet_pton(AF_INET, a, &b->src_addrs[b->nsrc]) != 1) {
+			fprintf(stderr, "osbench: --source-addrs: '%s' is not an IPv4 address "
+					"(at most %d of them)\n", a, OSB_MAX_SOURCES);
+			return -1;
+		}
+		b->nsrc++;
+	}
+	b->o.source_addrs = list;
+	return b->nsrc ? 0 : -1;
+}
+
+/* The connections a scenario opens (the file descriptors it needs). */
+static size_t
+conns_needed(const struct bench *b, const char *name)
+{
+	size_t s = (size_t)b->o.subscribers;
+
+	if (!strcmp(name, "fanout") || !strcmp(name, "slow"))
+		return s + 1;
+	if (!strcmp(name, "storm"))
+		return s + 1 + (size_t)b->o.logins + (size_t)b->o.bad_logins;
+	if (!strcmp(name, "rounds"))
+		return (size_t)b->o.rounds * (s + 1);
+	if (!strcmp(name, "writes"))
+		return (size_t)b->o.writers;
+	return (size_t)b->o.connections;
+}
+
+static int
+parse(struct bench *b, int argc, char **argv, int *count, const char **proto)
 {
 	struct bench_opts *o = &b->o;
 	double v;
@@ -192,6 +253,21 @@ parse(struct bench *b, int argc, char **argv, int *count)
 		case O_CTIMEOUT: NUM(1, 86400); o->connect_timeout = v; break;
 		case O_PID: NUM(1, 1e9); o->server_pid = (int)v; break;
 		case O_LABEL: o->label = optarg; break;
+		case O_PROTO: *proto = optarg; break;
+		case O_SOURCES: if (sources(b, optarg)) return -1; break;
+		case O_ROUNDS: NUM(1, 100000); o->rounds = (int)v; break;
+		case O_OP:
+			if (strcmp(optarg, "post") && strcmp(optarg, "chat")) {
+				fprintf(stderr, "osbench: --op is post or chat\n");
+				return -1;
+			}
+			o->op = optarg;
+			break;
+		case O_LOGINS: NUM(1, 10000); o->logins = (int)v; break;
+		case O_BAD_LOGINS: NUM(0, 10000); o->bad_logins = (int)v; break;
+		case O_BAD_SOURCE: o->bad_source = optarg; break;
+		case O_SLOW_TIMEOUT: NUM(1, 3600); o->slow_timeout = v; break;
+		case O_SLOW_RCVBUF: NUM(0, 1 << 30); o->slow_rcvbuf = (int)v; break;
 		case O_QUIET: o->quiet = 1; break;
 		case 'h':
 		case O_HELP: usage(stdout); exit(0);
@@ -200,6 +276,43 @@ parse(struct bench *b, int argc, char **argv, int *count)
 #undef NUM
 	}
 	return 0;
+}
+
+/* The Node peer (peers/ws-broadcast.js) answers the requests osbench makes
+ * as openstrat does and sends the same chat.message events, so its proto is
+ * openstrat's under its own name, without accounts. */
+static const struct proto *
+proto_named(const char *name)
+{
+	static struct proto ws;
+
+	if (!strcmp(name, proto_openstrat.name))
+		return &proto_openstrat;
+	if (!strcmp(name, proto_nats.name))
+		return &proto_nats;
+	if (!strcmp(name, "ws")) {
+		ws = proto_openstrat;
+		ws.name = "ws";
+		ws.peer = 1;
+		return &ws;
+	}
+	return NULL;
+}
+
+/* Loads or creates the accounts and logs each in. */
+static int
+accounts(struct bench *b)
+{
+	if (b->o.users_file && users_load(b, b->o.users_file))
+		return -1;
+	if (!b->o.users_file && b->o.create_users && users_create(b, b->o.create_users))
+		return -1;
+	if (!b->nusers) {
+		fprintf(stderr, "osbench: no accounts: pass --users FILE or --create-users N "
+				"--db PATH --bin PATH\n");
+		return -1;
+	}
+	return users_login(b);
 }
 
 /* osbench users: create the accounts once, print a users file. */
@@ -225,6 +338,7 @@ main(int argc, char **argv)
 	const struct scenario *sc = NULL;
 	uint8_t raw[4];
 	size_t conns;
+	const char *proto = "openstrat";
 	int count = 0, rc;
 
 	signal(SIGPIPE, SIG_IGN);
@@ -240,16 +354,17 @@ main(int argc, char **argv)
 	b.o = (struct bench_opts){
 		.scenario = argv[1], .host = "127.0.0.1", .threads = 1,
 		.password = "osbench-password", .prefix = "bench", .connections = 1000,
-		.subscribers = 500, .writers = 16, .rate = 50, .duration = 10,
+		.writers = 16, .rate = 50, .duration = 10,
 		.warmup = 1, .drain = 15, .settle = 0.5, .size = 100,
-		.connect_parallel = 256,
+		.connect_parallel = 256, .rounds = 100, .logins = 100,
+		.bad_source = "127.0.0.2", .slow_timeout = 60,
 	};
 	if (sodium_init() < 0) {
 		fprintf(stderr, "osbench: libsodium failed to start\n");
 		return 2;
 	}
 	optind = 2;
-	if (parse(&b, argc, argv, &count)) {
+	if (parse(&b, argc, argv, &count, &proto)) {
 		usage(stderr);
 		return 2;
 	}
@@ -275,10 +390,20 @@ main(int argc, char **argv)
 	}
 	if (b.o.rate <= 0 && !b.o.window)
 		b.o.window = 64;
-	if (b.o.size > 1000 && !strcmp(sc->name, "fanout"))
+	if (!b.o.subscribers)
+		b.o.subscribers = !strcmp(sc->name, "rounds") ? 100 : 500;
+	b.proto = proto_named(proto);
+	if (!b.proto) {
+		fprintf(stderr, "osbench: --proto must be openstrat, nats or ws\n");
+		return 2;
+	}
+	if (b.proto->peer && !strcmp(sc->name, "writes")) {
+		fprintf(stderr, "osbench: writes needs openstrat: the peers persist nothing\n");
+		return 2;
+	}
+	if (b.o.size > 1000 && !strcmp(sc->name, "fanout") && !b.proto->peer)
 		fprintf(stderr, "osbench: warning: chat bodies over 1000 characters are too_large\n");
 	b.nworkers = b.o.threads;
-	b.proto = &proto_openstrat;
 	b.addr.sin_family = AF_INET;
 	b.addr.sin_port = htons((uint16_t)b.o.port);
 	if (inet_pton(AF_INET, b.o.host, &b.addr.sin_addr) != 1) {
@@ -290,22 +415,12 @@ main(int argc, char **argv)
 	snprintf(b.tag, sizeof b.tag, "%02x%02x%02x%02x", raw[0], raw[1], raw[2], raw[3]);
 
 	raise_nofile();
-	conns = !strcmp(sc->name, "fanout")   ? (size_t)b.o.subscribers + 1
-		: !strcmp(sc->name, "writes") ? (size_t)b.o.writers
-					      : (size_t)b.o.connections;
+	conns = conns_needed(&b, sc->name);
 	if (need_fds(conns))
 		return 2;
 
-	if (b.o.users_file && users_load(&b, b.o.users_file))
-		return 2;
-	if (!b.o.users_file && b.o.create_users && users_create(&b, b.o.create_users))
-		return 2;
-	if (!b.nusers) {
-		fprintf(stderr, "osbench: no accounts: pass --users FILE or --create-users N "
-				"--db PATH --bin PATH\n");
-		return 2;
-	}
-	if (users_login(&b))
+	/* Peers have no accounts: --users and --create-users are ignored. */
+	if (!b.proto->peer && accounts(&b))
 		return 2;
 	rc = sc->run(&b);
 	free(b.users);

@@ -29,6 +29,9 @@
 #include "hist.h"
 
 #define OSB_MAX_THREADS 64
+/* Windows a run may be split into (storm, slow: before, during, after). */
+#define OSB_WINDOWS 4
+#define OSB_MAX_SOURCES 64
 
 /* The main thread moves the workers through these, in order. */
 enum phase {
@@ -63,6 +66,8 @@ struct conn {
 	struct worker *w;
 	const char *token;
 	int64_t target;     /* round (ROLE_SUB, ROLE_PUB) or post (ROLE_WRITER) */
+	uint32_t src;       /* ROLE_PUB: the source number its messages carry;
+	                       ROLE_SUB: the one it expects (rounds) */
 	char key[25];       /* Sec-WebSocket-Key while upgrading */
 	char *in;           /* received bytes not yet parsed */
 	uint32_t in_len, in_cap;
@@ -76,6 +81,7 @@ struct conn {
 	uint64_t t_sent;    /* when wait_rid went out */
 	struct subwin *win;     /* ROLE_SUB */
 	struct pubstate *pub;   /* ROLE_PUB */
+	void *ps;               /* the proto's own state (a peer's stream parser) */
 };
 
 /* Counters of one worker. Only the worker writes them (ST_ADD); the main
@@ -92,6 +98,8 @@ struct wstats {
 	uint64_t events_other;
 	uint64_t pub_sent, pub_ok, pub_err, pub_stalls;
 	uint64_t last_rx_ns, last_delivery_ns, first_delivery_ns;
+	uint64_t cross;                     /* deliveries from another source (round) */
+	uint64_t win_deliveries[OSB_WINDOWS]; /* by the window their message was sent in */
 };
 
 #define ST_ADD(w, f, n) \
@@ -116,6 +124,7 @@ struct worker {
 	struct hist h_connect;  /* connect() to 101 */
 	struct hist h_reply;    /* request to reply: hello, writes, publishes */
 	struct hist h_delivery; /* publish to delivery */
+	struct hist h_win[OSB_WINDOWS]; /* the same, by the window of the send */
 	char error[200];        /* the first failure, for the report */
 };
 
@@ -145,6 +154,13 @@ struct bench_opts {
 	int size;              /* body bytes */
 	int64_t round, post;
 	int connect_parallel;
+	const char *source_addrs; /* connect from these, round-robin */
+	int rounds;            /* rounds: how many, each with --subscribers */
+	const char *op;        /* rounds: post or chat */
+	int logins, bad_logins; /* storm */
+	const char *bad_source; /* storm: the wrong passwords' address */
+	double slow_timeout;   /* slow: wait this long for the drop at most */
+	int slow_rcvbuf;       /* slow: the stopped reader's SO_RCVBUF, 0 default */
 	int server_pid;
 	const char *label;
 	int quiet;
@@ -167,9 +183,19 @@ struct bench {
 	int measuring;        /* writers count replies while set, atomic */
 	char tag[9];          /* this run's marker tag (8 hex digits) */
 	const char *delivery_ev;
-	/* Set by the publisher's worker. */
+	struct in_addr src_addrs[OSB_MAX_SOURCES]; /* --source-addrs */
+	size_t nsrc;
+	/* Publishers share o.rate and o.messages evenly (0 means 1). */
+	int npubs;
+	/* Set by the publishers' worker: how many are done, the first start
+	 * and the last end. */
 	int pub_done;
 	uint64_t pub_start_ns, pub_end_ns;
+	/* Measurement windows: a delivery counts in window k when its message
+	 * was sent at or after win_start[k] (and before the next). Set by the
+	 * main thread, win_start[k] before nwin. */
+	uint64_t win_start[OSB_WINDOWS];
+	int nwin;
 };
 
 static inline int
@@ -194,6 +220,8 @@ void bench_stop(struct bench *b);
 /* Queues one text message on c (one masked frame) and sends it unless
  * corked. Returns 0, or -1 when the connection is gone. */
 int conn_text(struct conn *c, const char *p, size_t n);
+/* The same as one binary message (peers whose protocol is not text). */
+int conn_binary(struct conn *c, const char *p, size_t n);
 /* Writes what is queued; -1 when the connection is gone. */
 int conn_flush(struct conn *c);
 /* Notes the first failure of a worker for the report. */
@@ -210,6 +238,10 @@ int role_tick(struct worker *w, uint64_t now);
  * bench.delivery_ev, p..n being that object). */
 void role_reply(struct conn *c, int64_t rid, int ok, const char *p, size_t n, uint64_t now);
 void role_delivery(struct conn *c, const char *p, size_t n, uint64_t now);
+/* For the main thread, once deliveries have stopped: the distinct messages
+ * subscriber c saw, and the publishes publisher c had acknowledged. */
+uint64_t role_sub_distinct(const struct conn *c);
+uint64_t role_pub_acked(const struct conn *c);
 
 /* ---- bench.c: helpers for scenarios ---- */
 
@@ -303,6 +335,26 @@ int64_t setup_post(struct bench *b, int64_t round);
 int sc_connect(struct bench *b);
 int sc_fanout(struct bench *b);
 int sc_writes(struct bench *b);
+int sc_rounds(struct bench *b);
+int sc_storm(struct bench *b);
+int sc_slow(struct bench *b);
+
+/* sc_storm.c, shared with sc_slow.c: a fan-out split into windows. */
+struct fwin {
+	const char *key, *label;
+	struct window w;       /* CPU and memory over the window */
+};
+/* Opens window k (0, 1, ...) now: messages sent from now on count in it. */
+void fwin_open(struct bench *b, struct fwin *f, int k, const char *key, const char *label);
+void fwin_close(struct bench *b, struct fwin *f);
+/* Reports window k: its deliveries, their latency and the server's CPU. */
+void fwin_report(struct report *r, struct bench *b, const struct fwin *f, int k);
+/* Creates the round (unless *round > 0 or --round), connects S subscribers
+ * and a publisher that runs until PH_STOP; 0 when all subscribed. */
+int fanout_prepare(struct bench *b, int64_t *round);
+/* Stops publishing, drains, reports the whole run's totals over all (begun
+ * before PH_RUN); 0 when every message reached every subscriber. */
+int fanout_finish(struct bench *b, struct report *r, struct window *all);
 
 /* selftest.c: known-answer checks of framing, scans and histogram. */
 int osbench_selftest(void);

@@ -19,7 +19,8 @@
 #define WIN_BITS 4096u
 
 struct subwin {
-	uint64_t base; /* every seq below base was seen (or given up) */
+	uint64_t base;     /* every seq below base was seen (or given up) */
+	uint64_t distinct; /* messages seen, each once */
 	uint64_t bits[WIN_BITS / 64];
 };
 
@@ -57,11 +58,21 @@ win_add(struct subwin *s, uint64_t seq)
 #define PUB_RING 65536u
 
 struct pubstate {
-	uint64_t start;
-	uint64_t sent, acked;
+	uint64_t t0;           /* when the run began; the end is t0 + duration */
+	uint64_t start;        /* t0 plus this publisher's turn */
+	uint64_t sent, acked;  /* acked: read by the main thread (atomic) */
 	int done;
 	uint64_t sent_ns[PUB_RING];
 };
+
+/*
+ * A message's sequence number carries its publisher's source number in the
+ * bits above SRC_SHIFT, so that a subscriber of one round recognises a
+ * message published to another (rounds). With one publisher (fanout) the
+ * source is 0 and the number is just the count.
+ */
+#define SRC_SHIFT 40
+#define SEQ_MASK  ((UINT64_C(1) << SRC_SHIFT) - 1)
 
 static void
 note_reply_error(struct worker *w, const char *what, const char *p, size_t n)
@@ -87,14 +98,48 @@ make_body(struct bench *b, char *buf, size_t cap, const char *kind, uint64_t seq
 	return len;
 }
 
+static int
+npubs(const struct bench *b)
+{
+	return b->npubs > 0 ? b->npubs : 1;
+}
+
+/* This publisher's share of --messages: an even split, the remainder to
+ * the first ones. */
+static uint64_t
+pub_limit(const struct conn *c)
+{
+	const struct bench *b = c->w->b;
+	uint64_t n = (uint64_t)npubs(b);
+
+	if (!b->o.messages)
+		return UINT64_MAX;
+	return b->o.messages / n + (c->src < b->o.messages % n);
+}
+
 static void
 pub_finish(struct conn *c, uint64_t now)
 {
 	struct bench *b = c->w->b;
+	uint64_t end = __atomic_load_n(&b->pub_end_ns, __ATOMIC_RELAXED);
 
 	c->pub->done = 1;
-	__atomic_store_n(&b->pub_end_ns, now, __ATOMIC_RELAXED);
-	__atomic_store_n(&b->pub_done, 1, __ATOMIC_RELEASE);
+	while (end < now && !__atomic_compare_exchange_n(&b->pub_end_ns, &end, now, 0,
+							 __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+	__atomic_add_fetch(&b->pub_done, 1, __ATOMIC_RELEASE);
+}
+
+/* post.create when the scenario asked for it and the server has it,
+ * otherwise the proto's publish (chat.send for openstrat). */
+static int64_t
+pub_send(struct conn *c, const char *body, size_t n)
+{
+	const struct bench *b = c->w->b;
+
+	if (b->o.op && !strcmp(b->o.op, "post") && b->proto->post && !b->proto->peer)
+		return b->proto->post(c, c->target, body, n);
+	return b->proto->publish(c, c->target, body, n);
 }
 
 /* Sends what is due; returns the ms until the next is due. */
@@ -104,23 +149,36 @@ pub_pump(struct conn *c, uint64_t now)
 	struct worker *w = c->w;
 	struct bench *b = w->b;
 	struct pubstate *p = c->pub;
-	uint64_t limit = b->o.messages ? b->o.messages : UINT64_MAX, target, window;
+	uint64_t limit = pub_limit(c), target, window, zero = 0;
+	double rate = b->o.rate / npubs(b);
 	char body[8192];
 	int wait_ms = 50;
 
 	if (p->done || c->state != CS_OPEN || bench_phase(b) != PH_RUN)
 		return 50;
 	if (!p->start) {
+		/* Publishers sharing a rate take turns: each starts its share
+		 * of the period later, so that together they send evenly
+		 * rather than all at once; all stop at t0 + duration. */
+		p->t0 = now;
 		p->start = now;
-		__atomic_store_n(&b->pub_start_ns, now, __ATOMIC_RELAXED);
+		if (b->o.rate > 0)
+			p->start += (uint64_t)((double)c->src * 1e9 / b->o.rate);
+		__atomic_compare_exchange_n(&b->pub_start_ns, &zero, p->start, 0,
+					    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
 	}
-	if (!b->o.messages && now - p->start >= (uint64_t)(b->o.duration * 1e9)) {
+	if (now < p->start) {
+		uint64_t ms = (p->start - now + 999999) / 1000000;
+
+		return ms < 50 ? (int)ms : 50;
+	}
+	if (!b->o.messages && now - p->t0 >= (uint64_t)(b->o.duration * 1e9)) {
 		pub_finish(c, now);
 		return 50;
 	}
 	target = limit;
-	if (b->o.rate > 0) {
-		uint64_t due = (uint64_t)((double)(now - p->start) * b->o.rate / 1e9) + 1;
+	if (rate > 0) {
+		uint64_t due = (uint64_t)((double)(now - p->start) * rate / 1e9) + 1;
 
 		if (due < target)
 			target = due;
@@ -138,8 +196,9 @@ pub_pump(struct conn *c, uint64_t now)
 			ST_ADD(w, pub_stalls, 1);
 			break;
 		}
-		n = make_body(b, body, sizeof body, "chat", p->sent, t);
-		rid = b->proto->publish(c, c->target, body, n);
+		n = make_body(b, body, sizeof body, "chat",
+			      (uint64_t)c->src << SRC_SHIFT | p->sent, t);
+		rid = pub_send(c, body, n);
 		if (rid < 0)
 			break;
 		p->sent_ns[(uint64_t)rid % PUB_RING] = t;
@@ -153,8 +212,8 @@ pub_pump(struct conn *c, uint64_t now)
 		pub_finish(c, now);
 		return 50;
 	}
-	if (b->o.rate > 0 && p->sent - p->acked < window) {
-		uint64_t next = p->start + (uint64_t)((double)p->sent * 1e9 / b->o.rate);
+	if (rate > 0 && p->sent - p->acked < window) {
+		uint64_t next = p->start + (uint64_t)((double)p->sent * 1e9 / rate);
 
 		wait_ms = next <= now ? 0 : (int)((next - now + 999999) / 1000000);
 		if (wait_ms > 50)
@@ -299,7 +358,7 @@ role_reply(struct conn *c, int64_t rid, int ok, const char *p, size_t n, uint64_
 
 		if (!ps || rid < 1 || (uint64_t)rid > ps->sent)
 			break;
-		ps->acked++;
+		__atomic_store_n(&ps->acked, ps->acked + 1, __ATOMIC_RELAXED);
 		hist_record(&w->h_reply, now - ps->sent_ns[(uint64_t)rid % PUB_RING]);
 		if (ok) {
 			ST_ADD(w, pub_ok, 1);
@@ -332,23 +391,66 @@ role_reply(struct conn *c, int64_t rid, int ok, const char *p, size_t n, uint64_
 	}
 }
 
+/* The measurement window a message sent at ts belongs to, or -1 (before
+ * the first, or no windows). */
+static int
+window_of(const struct bench *b, uint64_t ts)
+{
+	int n = __atomic_load_n(&b->nwin, __ATOMIC_ACQUIRE);
+
+	while (n-- > 0)
+		if (ts >= __atomic_load_n(&b->win_start[n], __ATOMIC_RELAXED))
+			return n;
+	return -1;
+}
+
 void
 role_delivery(struct conn *c, const char *p, size_t n, uint64_t now)
 {
 	struct worker *w = c->w;
-	uint64_t seq, ts;
+	uint64_t seq, ts, lat;
+	int k;
 
 	if (c->role != ROLE_SUB || !c->win || !jscan_marker(p, n, w->b->tag, &seq, &ts)) {
 		ST_ADD(w, events_other, 1);
+		return;
+	}
+	if (seq >> SRC_SHIFT != c->src) {
+		/* Another round's message: the server delivered it to a
+		 * connection that never subscribed to that round. */
+		ST_ADD(w, cross, 1);
+		worker_error(w, "connection %u (source %u) got a message of source %llu",
+			     c->idx, c->src, (unsigned long long)(seq >> SRC_SHIFT));
 		return;
 	}
 	if (!w->st.first_delivery_ns)
 		ST_SET(w, first_delivery_ns, now);
 	ST_SET(w, last_delivery_ns, now);
 	ST_ADD(w, deliveries, 1);
-	hist_record(&w->h_delivery, now > ts ? now - ts : 0);
-	if (win_add(c->win, seq))
+	lat = now > ts ? now - ts : 0;
+	hist_record(&w->h_delivery, lat);
+	if ((k = window_of(w->b, ts)) >= 0) {
+		hist_record(&w->h_win[k], lat);
+		ST_ADD(w, win_deliveries[k], 1);
+	}
+	if (win_add(c->win, seq & SEQ_MASK)) {
 		ST_ADD(w, distinct, 1);
-	else
+		__atomic_store_n(&c->win->distinct, c->win->distinct + 1, __ATOMIC_RELAXED);
+	} else {
 		ST_ADD(w, dups, 1);
+	}
+}
+
+uint64_t
+role_sub_distinct(const struct conn *c)
+{
+	return c->role == ROLE_SUB && c->win ? __atomic_load_n(&c->win->distinct, __ATOMIC_RELAXED)
+					     : 0;
+}
+
+uint64_t
+role_pub_acked(const struct conn *c)
+{
+	return c->role == ROLE_PUB && c->pub ? __atomic_load_n(&c->pub->acked, __ATOMIC_RELAXED)
+					     : 0;
 }

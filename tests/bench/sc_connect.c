@@ -5,9 +5,48 @@
  */
 #include "osbench.h"
 
+#include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* The server's open file descriptors, or -1. */
+static long
+server_fds(int pid)
+{
+	char path[64];
+	DIR *d;
+	long n = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/fd", pid);
+	if (pid <= 0 || !(d = opendir(path)))
+		return -1;
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n - 2; /* . and .. */
+}
+
+/* The server's soft limit on open files, from /proc/PID/limits, or -1. */
+static long
+server_fd_limit(int pid)
+{
+	char path[64], line[256];
+	FILE *f;
+	long soft = -1;
+
+	snprintf(path, sizeof path, "/proc/%d/limits", pid);
+	if (pid <= 0 || !(f = fopen(path, "r")))
+		return -1;
+	while (fgets(line, sizeof line, f))
+		if (!strncmp(line, "Max open files", 14)) {
+			soft = strtol(line + 14, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return soft;
+}
 
 static int
 all_answered(struct bench *b)
@@ -55,6 +94,7 @@ sc_connect(struct bench *b)
 
 	r = report_new(b, "connect");
 	report_int(r, "connections", "connections asked", (long long)n, "");
+	report_str(r, "source_addrs", "from", b->o.source_addrs ? b->o.source_addrs : "any");
 	report_int(r, "opened", "opened", (long long)opened, "");
 	report_int(r, "failed", "failed", (long long)BENCH_SUM(b, failed), "");
 	report_int(r, "lost", "lost after opening", (long long)BENCH_SUM(b, lost), "");
@@ -72,6 +112,12 @@ sc_connect(struct bench *b)
 	if (win.s0.ok && win.s1.ok && opened)
 		report_num(r, "server_kb_per_conn", "server RSS growth per connection",
 			   (double)(win.s1.rss_kb - win.s0.rss_kb) / (double)opened, "KiB", 2);
+	if (b->o.server_pid > 0) {
+		report_int(r, "server_fds", "server's open descriptors",
+			   server_fds(b->o.server_pid), "");
+		report_int(r, "server_fd_limit", "server's limit on them (soft)",
+			   server_fd_limit(b->o.server_pid), "");
+	}
 	if (idle.t1 && idle.s0.ok && idle.s1.ok) {
 		double secs = (double)(idle.t1 - idle.t0) / 1e9;
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "jscan.h"
+#include "proto.h"
 #include "sha1.h"
 #include "wsframe.h"
 
@@ -143,12 +144,106 @@ test_hist(void)
 	CHECK(hist_quantile(&h, 0.5) == 5);
 }
 
+/* What the NATS parser reported, as text: one "OP:payload|" per operation. */
+struct nats_log {
+	char s[1024];
+	size_t n;
+};
+
+static void
+nats_note(void *arg, int op, const char *p, size_t n)
+{
+	static const char *names[] = {"MSG", "PING", "PONG", "OK", "ERR", "INFO"};
+	struct nats_log *l = arg;
+	int k = snprintf(l->s + l->n, sizeof l->s - l->n, "%s:%.*s|", names[op], (int)n, p);
+
+	if (k > 0 && (size_t)k < sizeof l->s - l->n)
+		l->n += (size_t)k;
+}
+
+/* Feeds stream in pieces of at most step bytes (and the first piece cut at
+ * cut, when not 0); returns the operations found, -1 on an error. */
+static long
+nats_pieces(const char *stream, size_t cut, size_t step, struct nats_log *l)
+{
+	struct nats_rx rx = {0};
+	size_t len = strlen(stream), off = 0;
+	long total = 0;
+
+	memset(l, 0, sizeof *l);
+	while (off < len) {
+		size_t k = cut && !off ? cut : step;
+		long r;
+
+		if (k > len - off)
+			k = len - off;
+		r = nats_feed(&rx, stream + off, k, nats_note, l);
+		if (r < 0) {
+			nats_rx_free(&rx);
+			return -1;
+		}
+		total += r;
+		off += k;
+	}
+	if (rx.len)
+		total = -2; /* something left over */
+	nats_rx_free(&rx);
+	return total;
+}
+
+static void
+test_nats(void)
+{
+	/* Several operations in one frame, as nats-server sends them; the
+	 * payload holds a CRLF and what looks like an operation. */
+	static const char stream[] =
+		"INFO {\"server_id\":\"x\",\"max_payload\":1048576}\r\n"
+		"+OK\r\n"
+		"MSG round.7 1 5\r\nhello\r\n"
+		"PING\r\n"
+		"MSG round.7 1 13\r\nPING\r\nMSG x\r\n\r\n"
+		"MSG round.7 3 reply.to 0\r\n\r\n"
+		"PONG\r\n"
+		"-ERR 'Slow Consumer'\r\n"
+		"HMSG round.7 1 12 14\r\nNATS/1.0\r\n\r\nhi\r\n";
+	static const char expect[] =
+		"INFO: {\"server_id\":\"x\",\"max_payload\":1048576}|OK:|MSG:hello|PING:|"
+		"MSG:PING\r\nMSG x\r\n|MSG:|PONG:|ERR: 'Slow Consumer'|MSG:NATS/1.0\r\n\r\nhi|";
+	struct nats_log l;
+	struct nats_rx rx = {0};
+	size_t len = strlen(stream);
+	int all = 1;
+
+	CHECK(nats_pieces(stream, 0, len, &l) == 9);
+	CHECK(!strcmp(l.s, expect));
+	/* Split across two frames at every byte, and one byte a frame. */
+	for (size_t cut = 1; cut < len; cut++)
+		all &= nats_pieces(stream, cut, len, &l) == 9 && !strcmp(l.s, expect);
+	CHECK(all);
+	CHECK(nats_pieces(stream, 0, 1, &l) == 9 && !strcmp(l.s, expect));
+	/* A partial operation waits; the rest completes it. */
+	memset(&l, 0, sizeof l);
+	CHECK(nats_feed(&rx, "MSG round.1 9 10\r\nosb#", 22, nats_note, &l) == 0);
+	CHECK(rx.len == 22 && l.n == 0);
+	CHECK(nats_feed(&rx, "abcdef\r\nPI", 10, nats_note, &l) == 1);
+	CHECK(nats_feed(&rx, "NG\r\n", 4, nats_note, &l) == 1);
+	CHECK(!strcmp(l.s, "MSG:osb#abcdef|PING:|") && rx.len == 0);
+	nats_rx_free(&rx);
+	/* Protocol errors: a payload longer than announced, an unknown
+	 * operation, a length that is not a number. */
+	CHECK(nats_pieces("MSG a 1 3\r\nhello\r\n", 0, 64, &l) == -1);
+	CHECK(nats_pieces("HELLO\r\n", 0, 64, &l) == -1);
+	CHECK(nats_pieces("MSG a 1 x\r\nhello\r\n", 0, 64, &l) == -1);
+	CHECK(nats_pieces("MSG a 1 5\r\nhel", 0, 64, &l) == -2);
+}
+
 int
 osbench_selftest(void)
 {
 	test_sha1_accept();
 	test_frames();
 	test_jscan();
+	test_nats();
 	test_hist();
 	printf("selftest: %s\n", failures ? "FAILED" : "ok");
 	return failures ? 1 : 0;

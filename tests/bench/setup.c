@@ -23,6 +23,7 @@
 #include <cjson/cJSON.h>
 
 #include "jscan.h"
+#include "proto.h"
 #include "wsframe.h"
 
 #define IO_TIMEOUT_MS   30000
@@ -200,6 +201,8 @@ users_token_for(const struct bench *b, size_t i)
 {
 	size_t n = 0, k;
 
+	if (!b->nusers) /* a peer: no accounts */
+		return "";
 	for (size_t j = 0; j < b->nusers; j++)
 		n += !is_staff_manager(&b->users[j]);
 	if (!n) /* only managers: they will do */
@@ -619,11 +622,15 @@ id_of(cJSON *reply, const char *obj)
 int64_t
 setup_open_round(struct bench *b)
 {
+	static int64_t peer_rounds; /* main thread only */
 	const struct user *mgr = users_manager(b);
 	struct ctl *ctl;
 	cJSON *r;
 	int64_t id = -1;
 
+	/* A peer's round is only a subject or room number: fresh each time. */
+	if (b->proto->peer)
+		return ++peer_rounds;
 	if (!mgr) {
 		fprintf(stderr, "osbench: creating a round needs a manager among the users "
 				"(or pass --round ID)\n");
@@ -654,10 +661,15 @@ int64_t
 setup_post(struct bench *b, int64_t round)
 {
 	const struct user *mgr = users_manager(b);
-	struct ctl *ctl = ctl_open(b, mgr ? mgr->token : b->users[0].token);
+	struct ctl *ctl;
 	cJSON *r;
 	int64_t id = -1;
 
+	if (b->proto->peer || !b->nusers) {
+		fprintf(stderr, "osbench: posts need openstrat (--proto openstrat)\n");
+		return -1;
+	}
+	ctl = ctl_open(b, mgr ? mgr->token : b->users[0].token);
 	if (!ctl)
 		return -1;
 	r = ctl_call(ctl, "\"op\":\"post.create\",\"round\":%lld,\"kind\":\"idea\","
