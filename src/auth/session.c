@@ -63,6 +63,14 @@ session_create(struct store *st, const struct session_policy *pol,
 				    NULL);
 }
 
+/* The store could not tell (out of memory, I/O): that is not "no such
+ * session", which would close connections and sign people out. */
+static int
+store_failed(int rc)
+{
+	return rc == OS_EINTERNAL || rc == OS_ENOMEM;
+}
+
 int
 session_resolve(struct store *st, const struct session_policy *pol,
 		const char *token, int touch, struct user *u)
@@ -76,7 +84,7 @@ session_resolve(struct store *st, const struct session_policy *pol,
 	session_token_hash(token, hash);
 	rc = store_session_lookup(st, hash, now, pol->idle_ms, u, &sid, &seen);
 	if (rc)
-		return rc == OS_EINTERNAL ? rc : OS_EUNAUTH;
+		return store_failed(rc) ? rc : OS_EUNAUTH;
 	if (touch && now - seen > TOUCH_EVERY_MS && store_op_begin(st) == OS_OK)
 		store_op_end(st, store_session_touch(st, sid, now) == OS_OK);
 	return OS_OK;
@@ -89,6 +97,9 @@ session_check_hash(struct store *st, const struct session_policy *pol,
 	int64_t sid, seen;
 	int rc = store_session_lookup(st, hash, os_now_ms(), pol->idle_ms, u, &sid, &seen);
 
+	/* Out of memory still counts as ended here: server.c's periodic
+	 * check takes *u for any answer but OS_EUNAUTH, and *u is not set on
+	 * an error. */
 	return rc == OS_EINTERNAL ? rc : rc ? OS_EUNAUTH : OS_OK;
 }
 

@@ -32,7 +32,8 @@ int session_create(struct store *st, const struct session_policy *pol,
 		   int64_t user_id, char token[OS_TOKEN_STR_LEN]);
 
 /* Resolves a token to its user. OS_EUNAUTH for a malformed, unknown,
- * revoked, expired or disabled one. Marks the session as seen (a write,
+ * revoked, expired or disabled one; OS_EINTERNAL or OS_ENOMEM when the
+ * store could not tell. Marks the session as seen (a write,
  * at most every few minutes) when touch is set. */
 int session_resolve(struct store *st, const struct session_policy *pol,
 		    const char *token, int touch, struct user *u);

@@ -1,5 +1,6 @@
 #include "dispatch/dispatch_int.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -41,6 +42,19 @@ void
 dispatch_free(struct dispatch *d)
 {
 	free(d);
+}
+
+int
+req_nomem(struct req *r)
+{
+	r->incomplete = 1;
+	return OS_ENOMEM;
+}
+
+int
+req_put(struct req *r, const char *name, cJSON *item)
+{
+	return render_put(r->out, name, item) ? req_nomem(r) : OS_OK;
 }
 
 int
@@ -128,13 +142,18 @@ req_bool(struct req *r, const char *name, int required, int *out)
 	return OS_OK;
 }
 
-/* Exactly one JSON value, with nothing but white space after it. */
+/* Exactly one JSON value, with nothing but white space after it. NULL with
+ * *nomem set when memory ran out: a failed malloc sets errno to ENOMEM, and
+ * nothing else in cJSON's parser does. */
 static cJSON *
-parse_one(const char *msg, size_t len)
+parse_one(const char *msg, size_t len, int *nomem)
 {
 	const char *end = NULL;
-	cJSON *in = cJSON_ParseWithLengthOpts(msg, len, &end, 0);
+	cJSON *in;
 
+	errno = 0;
+	in = cJSON_ParseWithLengthOpts(msg, len, &end, 0);
+	*nomem = !in && errno == ENOMEM;
 	if (!in)
 		return NULL;
 	for (; end && end < msg + len; end++)
@@ -170,21 +189,29 @@ print(cJSON *o, size_t *len)
 	return s;
 }
 
+/* The whole error reply, or NULL when out of memory. */
 static cJSON *
 error_object(const cJSON *rid, int err, const char *message)
 {
 	cJSON *o = cJSON_CreateObject(), *e;
+	int bad = 0;
 
 	if (!o)
 		return NULL;
 	if (rid)
-		cJSON_AddItemToObject(o, "rid", echo_rid(rid));
-	cJSON_AddFalseToObject(o, "ok");
-	e = cJSON_AddObjectToObject(o, "error");
-	if (e) {
-		cJSON_AddStringToObject(e, "code", os_err_code(err));
-		cJSON_AddStringToObject(e, "message",
-					message && *message ? message : os_err_message(err));
+		bad |= render_put(o, "rid", echo_rid(rid));
+	bad |= render_put(o, "ok", cJSON_CreateFalse());
+	e = cJSON_CreateObject();
+	bad |= render_put(o, "error", e);
+	if (!bad) {
+		bad |= render_put(e, "code", cJSON_CreateString(os_err_code(err)));
+		bad |= render_put(e, "message",
+				  cJSON_CreateString(message && *message ? message
+									: os_err_message(err)));
+	}
+	if (bad) {
+		cJSON_Delete(o);
+		return NULL;
 	}
 	return o;
 }
@@ -194,7 +221,7 @@ dispatch_error_reply(int has_rid, double rid, int err, const char *message,
 		     size_t *len)
 {
 	cJSON *r = has_rid ? cJSON_CreateNumber(rid) : NULL;
-	cJSON *o = error_object(r, err, message);
+	cJSON *o = !has_rid || r ? error_object(r, err, message) : NULL;
 	char *s = o ? print(o, len) : NULL;
 
 	cJSON_Delete(r);
@@ -205,9 +232,11 @@ dispatch_error_reply(int has_rid, double rid, int err, const char *message,
 char *
 dispatch_reply_to_error(const char *reply, size_t len, int err, size_t *out_len)
 {
+	/* The reply is ours and well-formed: failing to parse it is running
+	 * out of memory, and an error without the rid would answer nothing. */
 	cJSON *in = cJSON_ParseWithLength(reply, len);
-	cJSON *o = error_object(in ? cJSON_GetObjectItemCaseSensitive(in, "rid") : NULL,
-				err, NULL);
+	cJSON *o = in ? error_object(cJSON_GetObjectItemCaseSensitive(in, "rid"), err, NULL)
+		      : NULL;
 	char *s = o ? print(o, out_len) : NULL;
 
 	cJSON_Delete(in);
@@ -223,11 +252,15 @@ dispatch_request(struct dispatch *d, const struct user *caller, void *conn,
 	const cJSON *rid = NULL, *opv;
 	const struct op *op;
 	cJSON *in, *reply = NULL;
-	char *s;
-	int err;
+	char *s = NULL;
+	int err, nomem;
 
 	*is_write = 0;
-	in = parse_one(msg, len);
+	in = parse_one(msg, len, &nomem);
+	if (!in && nomem) {
+		err = OS_ENOMEM;
+		goto fail;
+	}
 	if (!in || !cJSON_IsObject(in)) {
 		err = req_fail(&r, OS_EBADREQ, in ? "a request must be a JSON object"
 						  : "malformed JSON");
@@ -251,41 +284,53 @@ dispatch_request(struct dispatch *d, const struct user *caller, void *conn,
 		goto fail;
 	}
 	reply = cJSON_CreateObject();
-	if (!reply) {
+	if (!reply || (rid && render_put(reply, "rid", echo_rid(rid))) ||
+	    render_put(reply, "ok", cJSON_CreateTrue())) {
 		err = OS_ENOMEM;
 		goto fail;
 	}
-	if (rid)
-		cJSON_AddItemToObject(reply, "rid", echo_rid(rid));
-	cJSON_AddTrueToObject(reply, "ok");
 	r.out = reply;
 	if (op->write) {
 		struct store *st = forum_store(d->forum);
+		int keep;
 
 		*is_write = 1;
 		err = store_op_begin(st);
 		if (err == OS_OK) {
 			err = op->fn(&r);
-			if (store_op_end(st, err == OS_OK) && err == OS_OK)
+			/* A write that was done, but whose reply could not be
+			 * built, stays done: its events are on their way. */
+			keep = err == OS_OK || r.incomplete;
+			if (store_op_end(st, keep) && keep) {
 				err = OS_EINTERNAL;
+				r.incomplete = 0;
+			}
 		}
 	} else {
 		err = op->fn(&r);
 	}
-	if (err)
-		goto fail;
-	s = print(reply, out_len);
-	cJSON_Delete(reply);
-	cJSON_Delete(in);
-	return s;
+	if (!err) {
+		s = print(reply, out_len);
+		if (s)
+			goto out;
+		err = req_nomem(&r);
+	}
+	if (r.incomplete && *is_write) {
+		/* An error would say that nothing changed. No reply has the
+		 * transport close the connection instead; the client finds
+		 * its write when it reconnects. */
+		s = NULL;
+		goto out;
+	}
 fail:
-	cJSON_Delete(reply);
 	{
 		cJSON *o = error_object(rid, err, r.msg);
 
 		s = o ? print(o, out_len) : NULL;
 		cJSON_Delete(o);
 	}
+out:
+	cJSON_Delete(reply);
 	cJSON_Delete(in);
 	return s;
 }

@@ -40,9 +40,11 @@ void dispatch_free(struct dispatch *d);
 
 /* Handles one request message (the bytes of one text message) from caller
  * on conn. Returns the reply as a malloc'd JSON text owned by the caller, or
- * NULL when out of memory. *is_write is set when the request may have
- * written (its reply must wait for the commit). Never closes anything: bad
- * input gets an error reply. */
+ * NULL when out of memory: then the connection should be closed, as a write
+ * may have been done whose reply could not be built (an error reply always
+ * means that nothing was written). *is_write is set when the request may
+ * have written (its reply must wait for the commit). Never closes anything:
+ * bad input gets an error reply. */
 char *dispatch_request(struct dispatch *d, const struct user *caller, void *conn,
 		       const char *msg, size_t len, size_t *out_len, int *is_write);
 

@@ -19,6 +19,7 @@ struct req {
 	const cJSON *in;   /* the request object */
 	cJSON *out;        /* the reply object; handlers add their fields */
 	char msg[160];     /* an error message more precise than the default */
+	int incomplete;    /* the reply could not be built: out of memory */
 };
 
 typedef int (*op_fn)(struct req *r);
@@ -36,6 +37,12 @@ int req_int(struct req *r, const char *name, int required, int64_t min,
 	    int64_t max, int64_t *out);
 int req_str(struct req *r, const char *name, int required, const char **out);
 int req_bool(struct req *r, const char *name, int required, int *out);
+/* Adds item to the reply under name, taking it (see render_put()). OS_OK,
+ * or OS_ENOMEM with the reply marked incomplete. */
+int req_put(struct req *r, const char *name, cJSON *item);
+/* Marks the reply incomplete; returns OS_ENOMEM. A write whose reply is
+ * incomplete is kept (its events are out already) and gets no reply. */
+int req_nomem(struct req *r);
 /* Sets r->msg from a format; returns err for chaining. */
 int req_fail(struct req *r, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

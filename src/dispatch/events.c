@@ -16,50 +16,61 @@ static const char *const names[EV_TYPE_COUNT] = {
 	[EV_PRIORITY_UPDATED] = "priority.updated",
 };
 
+/* Prints o and deletes it; NULL when o is NULL or out of memory. */
+static char *
+print_delete(cJSON *o, size_t *len)
+{
+	char *s = o ? cJSON_PrintUnformatted(o) : NULL;
+
+	cJSON_Delete(o);
+	if (s && len)
+		*len = strlen(s);
+	return s;
+}
+
 char *
 dispatch_render_event(const struct os_event *ev, size_t *len)
 {
 	cJSON *o;
-	char *s;
+	int bad = 0;
 
 	if (ev->type < 0 || ev->type >= EV_TYPE_COUNT || !names[ev->type])
 		return NULL;
 	o = cJSON_CreateObject();
 	if (!o)
 		return NULL;
-	cJSON_AddStringToObject(o, "ev", names[ev->type]);
-	cJSON_AddNumberToObject(o, "round", (double)ev->round);
+	bad |= render_put(o, "ev", cJSON_CreateString(names[ev->type]));
+	/* "round" is the round's id, but the round itself in round.updated. */
+	bad |= render_put(o, "round", ev->type == EV_ROUND_UPDATED
+					      ? render_round(ev->round_obj)
+					      : cJSON_CreateNumber((double)ev->round));
 	switch (ev->type) {
-	case EV_ROUND_UPDATED:
-		cJSON_DeleteItemFromObject(o, "round");
-		cJSON_AddItemToObject(o, "round", render_round(ev->round_obj));
-		break;
 	case EV_POST_CREATED:
 	case EV_POST_UPDATED:
-		cJSON_AddItemToObject(o, "post", render_post(ev->post));
+		bad |= render_put(o, "post", render_post(ev->post));
 		break;
 	case EV_COMMENT_CREATED:
 	case EV_COMMENT_UPDATED:
-		cJSON_AddItemToObject(o, "comment", render_comment(ev->comment));
+		bad |= render_put(o, "comment", render_comment(ev->comment));
 		break;
 	case EV_VOTE_TALLY:
-		cJSON_AddNumberToObject(o, "post", (double)ev->post->id);
-		cJSON_AddItemToObject(o, "tally",
-				      render_tally(&ev->post->tally, ev->post->vote_mode));
+		bad |= render_put(o, "post", cJSON_CreateNumber((double)ev->post->id));
+		bad |= render_put(o, "tally",
+				  render_tally(&ev->post->tally, ev->post->vote_mode));
 		break;
 	case EV_CHAT_MESSAGE:
 	case EV_CHAT_UPDATED:
-		cJSON_AddItemToObject(o, "chat", render_chat(ev->chat));
+		bad |= render_put(o, "chat", render_chat(ev->chat));
 		break;
 	case EV_PRIORITY_UPDATED:
-		cJSON_AddItemToObject(o, "priority", render_priority(ev->priority));
+		bad |= render_put(o, "priority", render_priority(ev->priority));
 		break;
 	}
-	s = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
-	if (s && len)
-		*len = strlen(s);
-	return s;
+	if (bad) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return print_delete(o, len);
 }
 
 char *
@@ -94,19 +105,20 @@ dispatch_render_presence(int64_t round, const struct user *users, size_t n,
 			 size_t total, size_t *len)
 {
 	cJSON *o = cJSON_CreateObject(), *list;
-	char *s;
+	int bad = 0;
 
 	if (!o)
 		return NULL;
-	cJSON_AddStringToObject(o, "ev", "presence");
-	cJSON_AddNumberToObject(o, "round", (double)round);
-	list = cJSON_AddArrayToObject(o, "online");
-	for (size_t i = 0; list && i < n; i++)
-		cJSON_AddItemToArray(list, render_user(&users[i]));
-	cJSON_AddNumberToObject(o, "online_count", (double)total);
-	s = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
-	if (s && len)
-		*len = strlen(s);
-	return s;
+	bad |= render_put(o, "ev", cJSON_CreateString("presence"));
+	bad |= render_put(o, "round", cJSON_CreateNumber((double)round));
+	list = cJSON_CreateArray();
+	bad |= render_put(o, "online", list);
+	for (size_t i = 0; !bad && i < n; i++)
+		bad |= render_put(list, NULL, render_user(&users[i]));
+	bad |= render_put(o, "online_count", cJSON_CreateNumber((double)total));
+	if (bad) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return print_delete(o, len);
 }

@@ -63,17 +63,19 @@ op_rounds_list(struct req *r)
 	struct round *rounds;
 	size_t n;
 	cJSON *arr;
-	int rc = rounds_list(r->d->forum, r->caller, &rounds, &n);
+	int bad, rc = rounds_list(r->d->forum, r->caller, &rounds, &n);
 
 	if (rc)
 		return rc;
-	arr = cJSON_AddArrayToObject(r->out, "rounds");
+	arr = cJSON_CreateArray();
+	bad = render_put(r->out, "rounds", arr);
 	for (size_t i = 0; i < n; i++) {
-		cJSON_AddItemToArray(arr, render_round(&rounds[i]));
+		if (!bad)
+			bad = render_put(arr, NULL, render_round(&rounds[i]));
 		round_clear(&rounds[i]);
 	}
 	free(rounds);
-	return OS_OK;
+	return bad ? req_nomem(r) : OS_OK;
 }
 
 static int
@@ -107,9 +109,9 @@ op_round_create(struct req *r)
 		return text_error(r, rc, forum_text_error(title, OS_TITLE_MAX, 0) ? "title"
 										 : "description");
 	}
-	cJSON_AddItemToObject(r->out, "round", render_round(&rd));
+	rc = req_put(r, "round", render_round(&rd));
 	round_clear(&rd);
-	return OS_OK;
+	return rc;
 }
 
 static int
@@ -137,9 +139,9 @@ op_round_update(struct req *r)
 		return text_error(r, rc,
 				  ch.title && forum_text_error(ch.title, OS_TITLE_MAX, 0) ? "title"
 											  : "description");
-	cJSON_AddItemToObject(r->out, "round", render_round(&rd));
+	rc = req_put(r, "round", render_round(&rd));
 	round_clear(&rd);
-	return OS_OK;
+	return rc;
 }
 
 static int
@@ -150,7 +152,7 @@ op_round_subscribe(struct req *r)
 	size_t n, total = 0;
 	cJSON *arr;
 	int64_t id;
-	int rc;
+	int rc, bad = 0;
 
 	if ((rc = req_id(r, "round", 1, &id)))
 		return rc;
@@ -161,21 +163,30 @@ op_round_subscribe(struct req *r)
 		rounds_snapshot_clear(&snap);
 		return rc;
 	}
-	cJSON_AddItemToObject(r->out, "round", render_round(&snap.round));
-	arr = cJSON_AddArrayToObject(r->out, "posts");
-	for (size_t i = 0; i < snap.nposts; i++)
-		cJSON_AddItemToArray(arr, render_post(&snap.posts[i]));
-	arr = cJSON_AddArrayToObject(r->out, "priorities");
-	for (size_t i = 0; i < snap.npriorities; i++)
-		cJSON_AddItemToArray(arr, render_priority(&snap.priorities[i]));
+	bad |= render_put(r->out, "round", render_round(&snap.round));
+	arr = cJSON_CreateArray();
+	bad |= render_put(r->out, "posts", arr);
+	for (size_t i = 0; !bad && i < snap.nposts; i++)
+		bad |= render_put(arr, NULL, render_post(&snap.posts[i]));
+	arr = cJSON_CreateArray();
+	bad |= render_put(r->out, "priorities", arr);
+	for (size_t i = 0; !bad && i < snap.npriorities; i++)
+		bad |= render_put(arr, NULL, render_priority(&snap.priorities[i]));
 	n = r->d->hub.online ? r->d->hub.online(r->d->hub.arg, id, online,
 						 DISPATCH_PRESENCE_MAX, &total)
 			     : 0;
-	arr = cJSON_AddArrayToObject(r->out, "online");
-	for (size_t i = 0; i < n; i++)
-		cJSON_AddItemToArray(arr, render_user(&online[i]));
-	cJSON_AddNumberToObject(r->out, "online_count", (double)total);
+	arr = cJSON_CreateArray();
+	bad |= render_put(r->out, "online", arr);
+	for (size_t i = 0; !bad && i < n; i++)
+		bad |= render_put(arr, NULL, render_user(&online[i]));
+	bad |= render_put(r->out, "online_count", cJSON_CreateNumber((double)total));
 	rounds_snapshot_clear(&snap);
+	if (bad) {
+		/* No snapshot, no subscription: the client asks again. */
+		if (r->d->hub.unsubscribe)
+			r->d->hub.unsubscribe(r->d->hub.arg, r->conn, id);
+		return req_nomem(r);
+	}
 	return OS_OK;
 }
 
@@ -214,9 +225,9 @@ op_post_create(struct req *r)
 	}
 	if (rc)
 		return rc;
-	cJSON_AddItemToObject(r->out, "post", render_post(&p));
+	rc = req_put(r, "post", render_post(&p));
 	post_clear(&p);
-	return OS_OK;
+	return rc;
 }
 
 static int
@@ -227,21 +238,23 @@ op_post_get(struct req *r)
 	size_t n;
 	cJSON *arr;
 	int64_t id;
-	int rc;
+	int rc, bad = 0;
 
 	if ((rc = req_id(r, "post", 1, &id)))
 		return rc;
 	if ((rc = posts_get(r->d->forum, r->caller, id, &p, &cs, &n)))
 		return rc;
-	cJSON_AddItemToObject(r->out, "post", render_post(&p));
-	arr = cJSON_AddArrayToObject(r->out, "comments");
+	bad |= render_put(r->out, "post", render_post(&p));
+	arr = cJSON_CreateArray();
+	bad |= render_put(r->out, "comments", arr);
 	for (size_t i = 0; i < n; i++) {
-		cJSON_AddItemToArray(arr, render_comment(&cs[i]));
+		if (!bad)
+			bad |= render_put(arr, NULL, render_comment(&cs[i]));
 		comment_clear(&cs[i]);
 	}
 	free(cs);
 	post_clear(&p);
-	return OS_OK;
+	return bad ? req_nomem(r) : OS_OK;
 }
 
 static int
@@ -262,16 +275,16 @@ op_comment_create(struct req *r)
 		return req_fail(r, rc, "this post was merged; comment on the post it was merged into");
 	if (rc)
 		return text_error(r, rc, "body");
-	cJSON_AddItemToObject(r->out, "comment", render_comment(&c));
+	rc = req_put(r, "comment", render_comment(&c));
 	comment_clear(&c);
-	return OS_OK;
+	return rc;
 }
 
 static int
 op_vote_cast(struct req *r)
 {
 	int64_t post, value = 0, dots = 0;
-	int has_value, has_dots, rc;
+	int has_value, has_dots, rc, bad = 0;
 	struct post p;
 
 	if ((rc = req_id(r, "post", 1, &post)) ||
@@ -291,11 +304,11 @@ op_vote_cast(struct req *r)
 		return req_fail(r, rc, "this post was merged; vote on the post it was merged into");
 	if (rc)
 		return rc;
-	cJSON_AddNumberToObject(r->out, "post", (double)p.id);
-	cJSON_AddItemToObject(r->out, "tally", render_tally(&p.tally, p.vote_mode));
-	cJSON_AddNumberToObject(r->out, "my_vote", p.my_vote);
+	bad |= render_put(r->out, "post", cJSON_CreateNumber((double)p.id));
+	bad |= render_put(r->out, "tally", render_tally(&p.tally, p.vote_mode));
+	bad |= render_put(r->out, "my_vote", cJSON_CreateNumber(p.my_vote));
 	post_clear(&p);
-	return OS_OK;
+	return bad ? req_nomem(r) : OS_OK;
 }
 
 static int
@@ -310,9 +323,9 @@ op_chat_send(struct req *r)
 		return rc;
 	if ((rc = chat_send(r->d->forum, r->caller, round, body, &c)))
 		return text_error(r, rc, "body");
-	cJSON_AddItemToObject(r->out, "chat", render_chat(&c));
+	rc = req_put(r, "chat", render_chat(&c));
 	chat_clear(&c);
-	return OS_OK;
+	return rc;
 }
 
 static int
@@ -322,20 +335,22 @@ op_chat_history(struct req *r)
 	struct chat *msgs;
 	size_t n;
 	cJSON *arr;
-	int rc;
+	int rc, bad;
 
 	if ((rc = req_id(r, "round", 1, &round)) || (rc = req_id(r, "before", 0, &before)) ||
 	    (rc = req_int(r, "limit", 0, 1, CHAT_HISTORY_MAX, &limit)))
 		return rc;
 	if ((rc = chat_history(r->d->forum, r->caller, round, before, (int)limit, &msgs, &n)))
 		return rc;
-	arr = cJSON_AddArrayToObject(r->out, "messages");
+	arr = cJSON_CreateArray();
+	bad = render_put(r->out, "messages", arr);
 	for (size_t i = 0; i < n; i++) {
-		cJSON_AddItemToArray(arr, render_chat(&msgs[i]));
+		if (!bad)
+			bad = render_put(arr, NULL, render_chat(&msgs[i]));
 		chat_clear(&msgs[i]);
 	}
 	free(msgs);
-	return OS_OK;
+	return bad ? req_nomem(r) : OS_OK;
 }
 
 const struct op ops_forum[] = {

@@ -28,9 +28,9 @@ op_post_merge(struct req *r)
 		return req_fail(r, rc, "one of the posts is merged already");
 	if (rc)
 		return rc;
-	cJSON_AddItemToObject(r->out, "post", render_post(&p));
+	rc = req_put(r, "post", render_post(&p));
 	post_clear(&p);
-	return OS_OK;
+	return rc;
 }
 
 static int
@@ -43,9 +43,9 @@ priority_reply(struct req *r, int rc, struct priority *p)
 		return req_fail(r, rc, "a field is over its limit");
 	if (rc)
 		return rc;
-	cJSON_AddItemToObject(r->out, "priority", render_priority(p));
+	rc = req_put(r, "priority", render_priority(p));
 	priority_clear(p);
-	return OS_OK;
+	return rc;
 }
 
 static int
@@ -115,6 +115,30 @@ op_priority_unlink(struct req *r)
 	return link_op(r, 0);
 }
 
+/* One search result, or NULL when out of memory. */
+static cJSON *
+search_item(const struct search_hit *h)
+{
+	cJSON *o = cJSON_CreateObject();
+	int bad = 0;
+
+	if (!o)
+		return NULL;
+	bad |= render_put(o, "target", cJSON_CreateString(os_target_name(h->target)));
+	bad |= render_put(o, "id", cJSON_CreateNumber((double)h->id));
+	bad |= render_put(o, "post", cJSON_CreateNumber((double)h->post));
+	bad |= render_put(o, "round", cJSON_CreateNumber((double)h->round));
+	bad |= render_put(o, "title", cJSON_CreateString(h->title));
+	bad |= render_put(o, "snippet", cJSON_CreateString(h->snippet));
+	if (h->hidden)
+		bad |= render_put(o, "hidden", cJSON_CreateTrue());
+	if (bad) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
 static int
 do_search(struct req *r, int posts_only, int any_word, int64_t dflt_limit)
 {
@@ -123,7 +147,7 @@ do_search(struct req *r, int posts_only, int any_word, int64_t dflt_limit)
 	int64_t round = 0, limit = dflt_limit;
 	size_t n;
 	cJSON *arr;
-	int rc;
+	int rc, bad;
 
 	if ((rc = req_str(r, "q", 1, &q)) || (rc = req_id(r, "round", !posts_only ? 0 : 1, &round)) ||
 	    (rc = req_int(r, "limit", 0, 1, SEARCH_LIMIT_MAX, &limit)))
@@ -133,22 +157,12 @@ do_search(struct req *r, int posts_only, int any_word, int64_t dflt_limit)
 	if ((rc = search_run(r->d->forum, r->caller, q, round, posts_only, any_word, (int)limit,
 			     &hits, &n)))
 		return rc;
-	arr = cJSON_AddArrayToObject(r->out, "results");
-	for (size_t i = 0; i < n; i++) {
-		cJSON *o = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(o, "target", os_target_name(hits[i].target));
-		cJSON_AddNumberToObject(o, "id", (double)hits[i].id);
-		cJSON_AddNumberToObject(o, "post", (double)hits[i].post);
-		cJSON_AddNumberToObject(o, "round", (double)hits[i].round);
-		cJSON_AddStringToObject(o, "title", hits[i].title);
-		cJSON_AddStringToObject(o, "snippet", hits[i].snippet);
-		if (hits[i].hidden)
-			cJSON_AddTrueToObject(o, "hidden");
-		cJSON_AddItemToArray(arr, o);
-	}
+	arr = cJSON_CreateArray();
+	bad = render_put(r->out, "results", arr);
+	for (size_t i = 0; !bad && i < n; i++)
+		bad = render_put(arr, NULL, search_item(&hits[i]));
 	store_search_free(hits, n);
-	return OS_OK;
+	return bad ? req_nomem(r) : OS_OK;
 }
 
 /* search: everything the caller may read, every word must match. */
@@ -177,19 +191,30 @@ render_insight(const struct ranking *rk, const struct insight *in)
 {
 	const struct post *p = &rk->posts[in->post];
 	cJSON *o = cJSON_CreateObject(), *g;
+	int bad = 0;
 
-	cJSON_AddNumberToObject(o, "post", (double)p->id);
-	cJSON_AddStringToObject(o, "title", p->title);
-	cJSON_AddNumberToObject(o, "rank", (double)(in->post + 1));
-	cJSON_AddNumberToObject(o, "spread", round3(in->spread));
-	cJSON_AddNumberToObject(o, "floor", round3(in->floor));
-	g = cJSON_AddObjectToObject(o, "groups");
-	for (int k = 0; k < GROUP_COUNT; k++) {
-		cJSON *x = cJSON_AddObjectToObject(g, ranking_group_name(k));
+	if (!o)
+		return NULL;
+	bad |= render_put(o, "post", cJSON_CreateNumber((double)p->id));
+	bad |= render_put(o, "title", cJSON_CreateString(p->title ? p->title : ""));
+	bad |= render_put(o, "rank", cJSON_CreateNumber((double)(in->post + 1)));
+	bad |= render_put(o, "spread", cJSON_CreateNumber(round3(in->spread)));
+	bad |= render_put(o, "floor", cJSON_CreateNumber(round3(in->floor)));
+	g = cJSON_CreateObject();
+	bad |= render_put(o, "groups", g);
+	for (int k = 0; !bad && k < GROUP_COUNT; k++) {
+		cJSON *x = cJSON_CreateObject();
 
-		cJSON_AddBoolToObject(x, "present", in->g[k].present);
-		cJSON_AddNumberToObject(x, "votes", (double)in->g[k].votes);
-		cJSON_AddNumberToObject(x, "support", round3(in->g[k].support));
+		bad |= render_put(g, ranking_group_name(k), x);
+		if (bad)
+			break;
+		bad |= render_put(x, "present", cJSON_CreateBool(in->g[k].present));
+		bad |= render_put(x, "votes", cJSON_CreateNumber((double)in->g[k].votes));
+		bad |= render_put(x, "support", cJSON_CreateNumber(round3(in->g[k].support)));
+	}
+	if (bad) {
+		cJSON_Delete(o);
+		return NULL;
 	}
 	return o;
 }
@@ -200,20 +225,22 @@ op_round_insights(struct req *r)
 	struct ranking rk;
 	int64_t round;
 	cJSON *arr;
-	int rc;
+	int rc, bad = 0;
 
 	if ((rc = req_id(r, "round", 1, &round)))
 		return rc;
 	if ((rc = ranking_build(r->d->forum, r->caller, round, &rk)))
 		return rc;
-	arr = cJSON_AddArrayToObject(r->out, "disagree");
-	for (size_t i = 0; i < rk.ndisagree; i++)
-		cJSON_AddItemToArray(arr, render_insight(&rk, &rk.disagree[i]));
-	arr = cJSON_AddArrayToObject(r->out, "agree");
-	for (size_t i = 0; i < rk.nagree; i++)
-		cJSON_AddItemToArray(arr, render_insight(&rk, &rk.agree[i]));
+	arr = cJSON_CreateArray();
+	bad |= render_put(r->out, "disagree", arr);
+	for (size_t i = 0; !bad && i < rk.ndisagree; i++)
+		bad |= render_put(arr, NULL, render_insight(&rk, &rk.disagree[i]));
+	arr = cJSON_CreateArray();
+	bad |= render_put(r->out, "agree", arr);
+	for (size_t i = 0; !bad && i < rk.nagree; i++)
+		bad |= render_put(arr, NULL, render_insight(&rk, &rk.agree[i]));
 	ranking_clear(&rk);
-	return OS_OK;
+	return bad ? req_nomem(r) : OS_OK;
 }
 
 const struct op ops_lead[] = {

@@ -39,9 +39,10 @@ op_invite_create(struct req *r)
 	if (r->d->hub.base_url)
 		base = r->d->hub.base_url(r->d->hub.arg, r->conn);
 	snprintf(url, sizeof url, "%s/invite/%s", base, token);
-	cJSON_AddStringToObject(r->out, "token", token);
-	cJSON_AddStringToObject(r->out, "url", url);
-	render_time(r->out, "expires_at", expires, 0);
+	if (render_put(r->out, "token", cJSON_CreateString(token)) ||
+	    render_put(r->out, "url", cJSON_CreateString(url)) ||
+	    render_time(r->out, "expires_at", expires, 0))
+		return req_nomem(r);
 	return OS_OK;
 }
 
@@ -98,17 +99,18 @@ op_round_members(struct req *r)
 	int64_t round;
 	size_t n;
 	cJSON *arr;
-	int rc;
+	int rc, bad;
 
 	if ((rc = req_id(r, "round", 1, &round)))
 		return rc;
 	if ((rc = members_list(r->d->forum, r->caller, round, &users, &n)))
 		return rc;
-	arr = cJSON_AddArrayToObject(r->out, "members");
-	for (size_t i = 0; i < n; i++)
-		cJSON_AddItemToArray(arr, render_user(&users[i]));
+	arr = cJSON_CreateArray();
+	bad = render_put(r->out, "members", arr);
+	for (size_t i = 0; !bad && i < n; i++)
+		bad = render_put(arr, NULL, render_user(&users[i]));
 	free(users);
-	return OS_OK;
+	return bad ? req_nomem(r) : OS_OK;
 }
 
 static int
@@ -143,8 +145,7 @@ op_flag_create(struct req *r)
 		return req_fail(r, rc, "'reason' must not be empty");
 	if (rc)
 		return rc;
-	cJSON_AddBoolToObject(r->out, "hidden", hidden);
-	return OS_OK;
+	return req_put(r, "hidden", cJSON_CreateBool(hidden));
 }
 
 static int
@@ -163,6 +164,42 @@ op_mod_hide(struct req *r)
 	return rc;
 }
 
+/* One item of the moderation queue, or NULL when out of memory. */
+static cJSON *
+queue_item(const struct flagged *it)
+{
+	cJSON *o = cJSON_CreateObject(), *reasons;
+	int bad = 0;
+
+	if (!o)
+		return NULL;
+	bad |= render_put(o, "target", cJSON_CreateString(os_target_name(it->target)));
+	bad |= render_put(o, "id", cJSON_CreateNumber((double)it->id));
+	bad |= render_put(o, "round", cJSON_CreateNumber((double)it->round));
+	if (it->title)
+		bad |= render_put(o, "title", cJSON_CreateString(it->title));
+	bad |= render_put(o, "body", cJSON_CreateString(it->body));
+	bad |= render_put(o, "author", render_user(&it->author));
+	bad |= render_put(o, "count", cJSON_CreateNumber((double)it->count));
+	bad |= render_put(o, "hidden", cJSON_CreateBool(it->hidden));
+	bad |= render_time(o, "last_flagged_at", it->last_at, 0);
+	if (it->post)
+		bad |= render_put(o, "post", cJSON_CreateNumber((double)it->post));
+	/* The store wrote the reasons as a JSON array: failing to read it
+	 * back is running out of memory. */
+	reasons = cJSON_Parse(it->reasons);
+	if (reasons && !cJSON_IsArray(reasons)) {
+		cJSON_Delete(reasons);
+		reasons = cJSON_CreateArray();
+	}
+	bad |= render_put(o, "reasons", reasons);
+	if (bad) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
 static int
 op_mod_queue(struct req *r)
 {
@@ -170,36 +207,45 @@ op_mod_queue(struct req *r)
 	int64_t round = 0;
 	size_t n;
 	cJSON *arr;
-	int rc;
+	int rc, bad;
 
 	if ((rc = req_id(r, "round", 0, &round)))
 		return rc;
 	if ((rc = mod_queue(r->d->forum, r->caller, round, &items, &n)))
 		return rc;
-	arr = cJSON_AddArrayToObject(r->out, "items");
-	for (size_t i = 0; i < n; i++) {
-		cJSON *o = cJSON_CreateObject(), *reasons = cJSON_Parse(items[i].reasons);
-
-		cJSON_AddStringToObject(o, "target", os_target_name(items[i].target));
-		cJSON_AddNumberToObject(o, "id", (double)items[i].id);
-		cJSON_AddNumberToObject(o, "round", (double)items[i].round);
-		if (items[i].title)
-			cJSON_AddStringToObject(o, "title", items[i].title);
-		cJSON_AddStringToObject(o, "body", items[i].body);
-		cJSON_AddItemToObject(o, "author", render_user(&items[i].author));
-		cJSON_AddNumberToObject(o, "count", (double)items[i].count);
-		cJSON_AddBoolToObject(o, "hidden", items[i].hidden);
-		render_time(o, "last_flagged_at", items[i].last_at, 0);
-		if (items[i].post)
-			cJSON_AddNumberToObject(o, "post", (double)items[i].post);
-		cJSON_AddItemToObject(o, "reasons",
-				      cJSON_IsArray(reasons) ? reasons : cJSON_CreateArray());
-		if (!cJSON_IsArray(reasons))
-			cJSON_Delete(reasons);
-		cJSON_AddItemToArray(arr, o);
-	}
+	arr = cJSON_CreateArray();
+	bad = render_put(r->out, "items", arr);
+	for (size_t i = 0; !bad && i < n; i++)
+		bad = render_put(arr, NULL, queue_item(&items[i]));
 	store_flagged_free(items, n);
-	return OS_OK;
+	return bad ? req_nomem(r) : OS_OK;
+}
+
+/* One entry of the audit log, or NULL when out of memory. */
+static cJSON *
+audit_item(const struct audit_entry *e)
+{
+	cJSON *o = cJSON_CreateObject();
+	int bad = 0;
+
+	if (!o)
+		return NULL;
+	bad |= render_put(o, "id", cJSON_CreateNumber((double)e->id));
+	bad |= render_time(o, "at", e->at, 0);
+	bad |= render_put(o, "actor", e->has_actor ? render_user(&e->actor) : cJSON_CreateNull());
+	bad |= render_put(o, "action", cJSON_CreateString(e->action));
+	if (e->target_kind[0]) {
+		bad |= render_put(o, "target", cJSON_CreateString(e->target_kind));
+		bad |= render_put(o, "target_id", cJSON_CreateNumber((double)e->target_id));
+	}
+	if (e->round)
+		bad |= render_put(o, "round", cJSON_CreateNumber((double)e->round));
+	bad |= render_put(o, "detail", cJSON_CreateString(e->detail));
+	if (bad) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
 }
 
 static int
@@ -209,36 +255,22 @@ op_audit_list(struct req *r)
 	int64_t before = 0, limit = 100;
 	size_t n;
 	cJSON *arr;
-	int rc;
+	int rc, bad;
 
 	if ((rc = req_id(r, "before", 0, &before)) ||
 	    (rc = req_int(r, "limit", 0, 1, 500, &limit)))
 		return rc;
 	if ((rc = mod_audit(r->d->forum, r->caller, before, (int)limit, &e, &n)))
 		return rc;
-	arr = cJSON_AddArrayToObject(r->out, "entries");
+	arr = cJSON_CreateArray();
+	bad = render_put(r->out, "entries", arr);
 	for (size_t i = 0; i < n; i++) {
-		cJSON *o = cJSON_CreateObject();
-
-		cJSON_AddNumberToObject(o, "id", (double)e[i].id);
-		render_time(o, "at", e[i].at, 0);
-		if (e[i].has_actor)
-			cJSON_AddItemToObject(o, "actor", render_user(&e[i].actor));
-		else
-			cJSON_AddNullToObject(o, "actor");
-		cJSON_AddStringToObject(o, "action", e[i].action);
-		if (e[i].target_kind[0]) {
-			cJSON_AddStringToObject(o, "target", e[i].target_kind);
-			cJSON_AddNumberToObject(o, "target_id", (double)e[i].target_id);
-		}
-		if (e[i].round)
-			cJSON_AddNumberToObject(o, "round", (double)e[i].round);
-		cJSON_AddStringToObject(o, "detail", e[i].detail);
-		cJSON_AddItemToArray(arr, o);
+		if (!bad)
+			bad = render_put(arr, NULL, audit_item(&e[i]));
 		free(e[i].detail);
 	}
 	free(e);
-	return OS_OK;
+	return bad ? req_nomem(r) : OS_OK;
 }
 
 static int

@@ -7,12 +7,13 @@ op_hello(struct req *r)
 {
 	cJSON *server;
 
-	cJSON_AddItemToObject(r->out, "user", render_user(r->caller));
-	server = cJSON_AddObjectToObject(r->out, "server");
-	if (server) {
-		cJSON_AddStringToObject(server, "version", OPENSTRAT_VERSION);
-		cJSON_AddStringToObject(server, "protocol", "openstrat.v1");
-	}
+	if (req_put(r, "user", render_user(r->caller)))
+		return OS_ENOMEM;
+	server = cJSON_CreateObject();
+	if (req_put(r, "server", server) ||
+	    render_put(server, "version", cJSON_CreateString(OPENSTRAT_VERSION)) ||
+	    render_put(server, "protocol", cJSON_CreateString("openstrat.v1")))
+		return req_nomem(r);
 	return OS_OK;
 }
 

@@ -4,61 +4,98 @@
 
 #include "base/util.h"
 
-void
+int
+render_put(cJSON *o, const char *name, cJSON *item)
+{
+	cJSON_bool ok;
+
+	if (!item)
+		return -1;
+	/* cJSON does not free item when it cannot add it (its key could not
+	 * be copied): it is still ours. */
+	ok = name ? cJSON_AddItemToObject(o, name, item) : cJSON_AddItemToArray(o, item);
+	if (!ok) {
+		cJSON_Delete(item);
+		return -1;
+	}
+	return 0;
+}
+
+int
 render_time(cJSON *o, const char *name, int64_t ms, int nullable)
 {
 	char buf[OS_TIME_LEN];
 
-	if (!ms && nullable) {
-		cJSON_AddNullToObject(o, name);
-		return;
-	}
+	if (!ms && nullable)
+		return render_put(o, name, cJSON_CreateNull());
 	os_time_format(ms, buf);
-	cJSON_AddStringToObject(o, name, buf);
+	return render_put(o, name, cJSON_CreateString(buf));
 }
 
-static void
-add_id(cJSON *o, const char *name, int64_t id)
+static int
+put_num(cJSON *o, const char *name, double v)
 {
-	if (id)
-		cJSON_AddNumberToObject(o, name, (double)id);
-	else
-		cJSON_AddNullToObject(o, name);
+	return render_put(o, name, cJSON_CreateNumber(v));
+}
+
+static int
+put_str(cJSON *o, const char *name, const char *v)
+{
+	return render_put(o, name, cJSON_CreateString(v ? v : ""));
+}
+
+static int
+put_id(cJSON *o, const char *name, int64_t id)
+{
+	return render_put(o, name, id ? cJSON_CreateNumber((double)id) : cJSON_CreateNull());
+}
+
+/* o, or NULL (freeing o) when something could not be added to it. */
+static cJSON *
+done(cJSON *o, int bad)
+{
+	if (bad) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
 }
 
 cJSON *
 render_user(const struct user *u)
 {
 	cJSON *o = cJSON_CreateObject();
+	int bad = 0;
 
 	if (!o)
 		return NULL;
-	cJSON_AddNumberToObject(o, "id", (double)u->id);
-	cJSON_AddStringToObject(o, "username", u->username);
-	cJSON_AddStringToObject(o, "display_name", u->display_name);
-	cJSON_AddStringToObject(o, "role", os_role_name(u->role));
-	cJSON_AddStringToObject(o, "org", u->org);
-	return o;
+	bad |= put_num(o, "id", (double)u->id);
+	bad |= put_str(o, "username", u->username);
+	bad |= put_str(o, "display_name", u->display_name);
+	bad |= put_str(o, "role", os_role_name(u->role));
+	bad |= put_str(o, "org", u->org);
+	return done(o, bad);
 }
 
 cJSON *
 render_round(const struct round *r)
 {
 	cJSON *o = cJSON_CreateObject();
+	int bad = 0;
 
 	if (!o)
 		return NULL;
-	cJSON_AddNumberToObject(o, "id", (double)r->id);
-	cJSON_AddStringToObject(o, "title", r->title ? r->title : "");
-	cJSON_AddStringToObject(o, "description", r->description ? r->description : "");
-	cJSON_AddStringToObject(o, "phase", os_phase_name(r->phase));
-	cJSON_AddStringToObject(o, "audience", os_audience_name(r->audience));
-	cJSON_AddStringToObject(o, "vote_mode", os_vote_mode_name(r->vote_mode));
-	cJSON_AddNumberToObject(o, "dots_per_member", r->dots_per_member);
-	render_time(o, "closes_at", r->closes_at, 1);
-	cJSON_AddNumberToObject(o, "created_by", (double)r->created_by);
-	render_time(o, "created_at", r->created_at, 1);
-	return o;
+	bad |= put_num(o, "id", (double)r->id);
+	bad |= put_str(o, "title", r->title);
+	bad |= put_str(o, "description", r->description);
+	bad |= put_str(o, "phase", os_phase_name(r->phase));
+	bad |= put_str(o, "audience", os_audience_name(r->audience));
+	bad |= put_str(o, "vote_mode", os_vote_mode_name(r->vote_mode));
+	bad |= put_num(o, "dots_per_member", r->dots_per_member);
+	bad |= render_time(o, "closes_at", r->closes_at, 1);
+	bad |= put_num(o, "created_by", (double)r->created_by);
+	bad |= render_time(o, "created_at", r->created_at, 1);
+	return done(o, bad);
 }
 
 static double
@@ -72,109 +109,113 @@ render_tally(const struct tally *t, int vote_mode)
 {
 	cJSON *o = cJSON_CreateObject(), *by;
 	int64_t up = tally_up(t), down = tally_down(t), dots = tally_dots(t);
+	int bad = 0;
 
 	if (!o)
 		return NULL;
-	cJSON_AddNumberToObject(o, "up", (double)up);
-	cJSON_AddNumberToObject(o, "down", (double)down);
-	cJSON_AddNumberToObject(o, "dots", (double)dots);
-	cJSON_AddNumberToObject(o, "score", vote_mode == VOTE_DOTS
-						    ? (double)dots
-						    : round6(os_wilson_lower(up, down)));
-	by = cJSON_AddObjectToObject(o, "by_role");
-	for (int r = 0; by && r < ROLE_COUNT; r++) {
-		cJSON *x = cJSON_AddObjectToObject(by, os_role_name(r));
+	bad |= put_num(o, "up", (double)up);
+	bad |= put_num(o, "down", (double)down);
+	bad |= put_num(o, "dots", (double)dots);
+	bad |= put_num(o, "score", vote_mode == VOTE_DOTS ? (double)dots
+							  : round6(os_wilson_lower(up, down)));
+	by = cJSON_CreateObject();
+	bad |= render_put(o, "by_role", by);
+	for (int r = 0; !bad && r < ROLE_COUNT; r++) {
+		cJSON *x = cJSON_CreateObject();
 
-		if (!x)
-			continue;
-		cJSON_AddNumberToObject(x, "up", (double)t->up[r]);
-		cJSON_AddNumberToObject(x, "down", (double)t->down[r]);
-		cJSON_AddNumberToObject(x, "dots", (double)t->dots[r]);
+		bad |= render_put(by, os_role_name(r), x);
+		if (bad)
+			break;
+		bad |= put_num(x, "up", (double)t->up[r]);
+		bad |= put_num(x, "down", (double)t->down[r]);
+		bad |= put_num(x, "dots", (double)t->dots[r]);
 	}
-	return o;
+	return done(o, bad);
 }
 
 cJSON *
 render_post(const struct post *p)
 {
 	cJSON *o = cJSON_CreateObject();
+	int bad = 0;
 
 	if (!o)
 		return NULL;
-	cJSON_AddNumberToObject(o, "id", (double)p->id);
-	cJSON_AddNumberToObject(o, "round", (double)p->round);
-	cJSON_AddStringToObject(o, "kind", os_kind_name(p->kind));
-	cJSON_AddStringToObject(o, "title", p->title ? p->title : "");
-	cJSON_AddStringToObject(o, "body", p->body ? p->body : "");
-	cJSON_AddStringToObject(o, "body_html", p->body_html ? p->body_html : "");
-	cJSON_AddItemToObject(o, "author", render_user(&p->author));
-	render_time(o, "created_at", p->created_at, 0);
-	cJSON_AddStringToObject(o, "status", os_status_name(post_status(p)));
-	cJSON_AddItemToObject(o, "tally", render_tally(&p->tally, p->vote_mode));
+	bad |= put_num(o, "id", (double)p->id);
+	bad |= put_num(o, "round", (double)p->round);
+	bad |= put_str(o, "kind", os_kind_name(p->kind));
+	bad |= put_str(o, "title", p->title);
+	bad |= put_str(o, "body", p->body);
+	bad |= put_str(o, "body_html", p->body_html);
+	bad |= render_put(o, "author", render_user(&p->author));
+	bad |= render_time(o, "created_at", p->created_at, 0);
+	bad |= put_str(o, "status", os_status_name(post_status(p)));
+	bad |= render_put(o, "tally", render_tally(&p->tally, p->vote_mode));
 	if (p->has_my_vote)
-		cJSON_AddNumberToObject(o, "my_vote", p->my_vote);
-	cJSON_AddNumberToObject(o, "comment_count", (double)p->comment_count);
-	add_id(o, "merged_into", p->merged_into);
-	add_id(o, "priority", p->priority);
-	return o;
+		bad |= put_num(o, "my_vote", p->my_vote);
+	bad |= put_num(o, "comment_count", (double)p->comment_count);
+	bad |= put_id(o, "merged_into", p->merged_into);
+	bad |= put_id(o, "priority", p->priority);
+	return done(o, bad);
 }
 
 cJSON *
 render_comment(const struct comment *c)
 {
 	cJSON *o = cJSON_CreateObject();
+	int bad = 0;
 
 	if (!o)
 		return NULL;
-	cJSON_AddNumberToObject(o, "id", (double)c->id);
-	cJSON_AddNumberToObject(o, "post", (double)c->post);
-	add_id(o, "parent", c->parent);
-	cJSON_AddStringToObject(o, "body", c->body ? c->body : "");
-	cJSON_AddStringToObject(o, "body_html", c->body_html ? c->body_html : "");
-	cJSON_AddItemToObject(o, "author", render_user(&c->author));
-	render_time(o, "created_at", c->created_at, 0);
+	bad |= put_num(o, "id", (double)c->id);
+	bad |= put_num(o, "post", (double)c->post);
+	bad |= put_id(o, "parent", c->parent);
+	bad |= put_str(o, "body", c->body);
+	bad |= put_str(o, "body_html", c->body_html);
+	bad |= render_put(o, "author", render_user(&c->author));
+	bad |= render_time(o, "created_at", c->created_at, 0);
 	if (c->hidden)
-		cJSON_AddTrueToObject(o, "hidden");
+		bad |= render_put(o, "hidden", cJSON_CreateTrue());
 	if (c->from_post && c->from_post != c->post)
-		cJSON_AddNumberToObject(o, "from_post", (double)c->from_post);
-	return o;
+		bad |= put_num(o, "from_post", (double)c->from_post);
+	return done(o, bad);
 }
 
 cJSON *
 render_chat(const struct chat *c)
 {
 	cJSON *o = cJSON_CreateObject();
+	int bad = 0;
 
 	if (!o)
 		return NULL;
-	cJSON_AddNumberToObject(o, "id", (double)c->id);
-	cJSON_AddNumberToObject(o, "round", (double)c->round);
-	cJSON_AddStringToObject(o, "body", c->body ? c->body : "");
-	cJSON_AddItemToObject(o, "author", render_user(&c->author));
-	render_time(o, "created_at", c->created_at, 0);
+	bad |= put_num(o, "id", (double)c->id);
+	bad |= put_num(o, "round", (double)c->round);
+	bad |= put_str(o, "body", c->body);
+	bad |= render_put(o, "author", render_user(&c->author));
+	bad |= render_time(o, "created_at", c->created_at, 0);
 	if (c->hidden)
-		cJSON_AddTrueToObject(o, "hidden");
-	return o;
+		bad |= render_put(o, "hidden", cJSON_CreateTrue());
+	return done(o, bad);
 }
 
 cJSON *
 render_priority(const struct priority *p)
 {
 	cJSON *o = cJSON_CreateObject(), *posts;
+	int bad = 0;
 
 	if (!o)
 		return NULL;
-	cJSON_AddNumberToObject(o, "id", (double)p->id);
-	cJSON_AddNumberToObject(o, "round", (double)p->round);
-	cJSON_AddStringToObject(o, "title", p->title ? p->title : "");
-	cJSON_AddStringToObject(o, "description", p->description ? p->description : "");
-	if (p->has_owner)
-		cJSON_AddItemToObject(o, "owner", render_user(&p->owner));
-	else
-		cJSON_AddNullToObject(o, "owner");
-	cJSON_AddNumberToObject(o, "rank", p->rank);
-	posts = cJSON_AddArrayToObject(o, "posts");
-	for (size_t i = 0; posts && i < p->nposts; i++)
-		cJSON_AddItemToArray(posts, cJSON_CreateNumber((double)p->posts[i]));
-	return o;
+	bad |= put_num(o, "id", (double)p->id);
+	bad |= put_num(o, "round", (double)p->round);
+	bad |= put_str(o, "title", p->title);
+	bad |= put_str(o, "description", p->description);
+	bad |= render_put(o, "owner", p->has_owner ? render_user(&p->owner) : cJSON_CreateNull());
+	bad |= put_num(o, "rank", p->rank);
+	posts = cJSON_CreateArray();
+	bad |= render_put(o, "posts", posts);
+	for (size_t i = 0; !bad && i < p->nposts; i++)
+		bad |= put_num(posts, NULL, (double)p->posts[i]);
+	return done(o, bad);
 }

@@ -4,7 +4,8 @@
 /*
  * The protocol's objects as cJSON trees (USER, ROUND, POST, COMMENT, TALLY,
  * CHAT, PRIORITY). The caller owns what each returns and frees it with
- * cJSON_Delete(); NULL means out of memory. Used by dispatch and export.
+ * cJSON_Delete(); NULL means out of memory, and an object is never returned
+ * with a field missing. Used by dispatch and export.
  */
 
 #include <cjson/cJSON.h>
@@ -20,7 +21,14 @@ cJSON *render_comment(const struct comment *c);
 cJSON *render_chat(const struct chat *c);
 cJSON *render_priority(const struct priority *p);
 
-/* Adds an RFC 3339 time, or null for 0 when nullable. */
-void render_time(cJSON *o, const char *name, int64_t ms, int nullable);
+/* Adds an RFC 3339 time, or null for 0 when nullable. 0, or -1 when out of
+ * memory. */
+int render_time(cJSON *o, const char *name, int64_t ms, int nullable);
+
+/* Adds item to the object o under name, or to the array o when name is
+ * NULL, taking it. item may be NULL (its allocation failed). 0, or -1 when
+ * it could not be added (item is freed then), so that a whole object is
+ * built with "bad |= render_put(...)" and checked once. */
+int render_put(cJSON *o, const char *name, cJSON *item);
 
 #endif

@@ -17,16 +17,24 @@ forum_is_moderator(const struct user *u)
 }
 
 int
-forum_round_visible(struct forum *f, const struct user *u, const struct round *r)
+forum_round_access(struct forum *f, const struct user *u, const struct round *r)
 {
+	int member;
+
 	if (forum_is_moderator(u))
-		return 1;
+		return OS_OK;
 	if (r->phase == PHASE_DRAFT)
-		return 0;
+		return OS_ENOTFOUND;
 	if (u->role == ROLE_EMPLOYEE)
-		return 1;
-	return u->role == ROLE_CUSTOMER && r->audience == AUD_INVITED &&
-	       store_member_active(f->st, r->id, u->id);
+		return OS_OK;
+	if (u->role != ROLE_CUSTOMER || r->audience != AUD_INVITED)
+		return OS_ENOTFOUND;
+	/* A membership the store cannot read is an error, not a "no": the
+	 * customer would be told the round is gone. */
+	member = store_member_active(f->st, r->id, u->id);
+	if (member < 0)
+		return OS_EINTERNAL;
+	return member ? OS_OK : OS_ENOTFOUND;
 }
 
 int
@@ -36,11 +44,9 @@ forum_round_for(struct forum *f, const struct user *u, int64_t id, struct round 
 
 	if (rc)
 		return rc;
-	if (!forum_round_visible(f, u, out)) {
+	if ((rc = forum_round_access(f, u, out)))
 		round_clear(out);
-		return OS_ENOTFOUND;
-	}
-	return OS_OK;
+	return rc;
 }
 
 int

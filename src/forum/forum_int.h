@@ -34,8 +34,9 @@ enum write_kind {
 int forum_round_for(struct forum *f, const struct user *u, int64_t id,
 		    struct round *out);
 
-/* 1 when u may see round r. */
-int forum_round_visible(struct forum *f, const struct user *u, const struct round *r);
+/* OS_OK when u may see round r, OS_ENOTFOUND when not, or the error that
+ * kept the store from telling (never taken for either answer). */
+int forum_round_access(struct forum *f, const struct user *u, const struct round *r);
 
 /* The phase a round is in now: closed once closes_at has passed. */
 int forum_phase_now(const struct round *r);

@@ -138,9 +138,11 @@ mod_flag(struct forum *f, const struct user *caller, int target, int64_t id,
 	if ((rc = store_flag_open_count(f->st, target, id, &open_flags)))
 		goto out;
 	if (open_flags >= f->opts.flag_threshold) {
-		if ((rc = set_hidden(f, caller, target, id, r.id, 1)) ||
-		    (rc = store_audit(f->st, 0, "mod.autohide", os_target_name(target), id,
-				      r.id, "flagged by enough people")))
+		/* set_hidden() emits its event: it comes last, so that a write
+		 * that fails emits nothing. */
+		if ((rc = store_audit(f->st, 0, "mod.autohide", os_target_name(target), id,
+				      r.id, "flagged by enough people")) ||
+		    (rc = set_hidden(f, caller, target, id, r.id, 1)))
 			goto out;
 		*hidden = 1;
 	}
@@ -166,13 +168,14 @@ mod_hide(struct forum *f, const struct user *caller, int target, int64_t id, int
 		rc = forum_phase_allows(caller, &r, W_MANAGE);
 	if (!rc)
 		rc = forum_text(reason ? reason : "", OS_REASON_MAX, 1, &why);
-	if (!rc && was_hidden != !!hidden)
-		rc = set_hidden(f, caller, target, id, r.id, hidden);
 	if (!rc)
 		rc = store_flags_resolve(f->st, target, id);
 	if (!rc)
 		rc = store_audit(f->st, caller->id, hidden ? "mod.hide" : "mod.restore",
 				 os_target_name(target), id, r.id, why);
+	/* Last, as it emits the event: a write that fails emits nothing. */
+	if (!rc && was_hidden != !!hidden)
+		rc = set_hidden(f, caller, target, id, r.id, hidden);
 	free(why);
 	round_clear(&r);
 	return rc;
@@ -203,16 +206,26 @@ mod_queue(struct forum *f, const struct user *caller, int64_t round, struct flag
 	 * should that ever change. */
 	for (size_t i = 0; i < cnt; i++) {
 		struct round r = {0};
+		int access = rc ? rc : store_round_get(f->st, all[i].round, &r);
 
-		if (store_round_get(f->st, all[i].round, &r) == OS_OK &&
-		    forum_round_visible(f, caller, &r)) {
+		if (access == OS_OK)
+			access = forum_round_access(f, caller, &r);
+		if (access == OS_OK) {
 			all[kept++] = all[i];
 		} else {
+			/* Left out only when not visible; an error fails
+			 * the whole queue. */
+			if (access != OS_ENOTFOUND)
+				rc = access;
 			free(all[i].title);
 			free(all[i].body);
 			free(all[i].reasons);
 		}
 		round_clear(&r);
+	}
+	if (rc) {
+		store_flagged_free(all, kept);
+		return rc;
 	}
 	*out = all;
 	*n = kept;

@@ -32,12 +32,16 @@ static int
 check_owner(struct forum *f, int64_t owner)
 {
 	struct user u;
+	int rc;
 
 	if (!owner)
 		return OS_OK;
 	/* Priorities are led by staff; a missing user is the caller's
-	 * mistake, not a probe. */
-	if (store_user_by_id(f->st, owner, &u) || u.role == ROLE_CUSTOMER || u.disabled)
+	 * mistake, not a probe. A store that cannot tell is not. */
+	rc = store_user_by_id(f->st, owner, &u);
+	if (rc && rc != OS_ENOTFOUND)
+		return rc;
+	if (rc || u.role == ROLE_CUSTOMER || u.disabled)
 		return OS_EBADREQ;
 	return OS_OK;
 }
@@ -51,18 +55,12 @@ emit_priority(struct forum *f, const struct priority *p)
 }
 
 static void
-emit_post(struct forum *f, int64_t post)
+emit_post(struct forum *f, struct post *p)
 {
-	struct os_event ev = {.type = EV_POST_UPDATED};
-	struct post p;
+	struct os_event ev = {.type = EV_POST_UPDATED, .round = p->round, .post = p};
 
-	if (store_post_get(f->st, post, 0, &p))
-		return;
-	p.has_my_vote = 0;
-	ev.round = p.round;
-	ev.post = &p;
+	p->has_my_vote = 0;
 	forum_emit(f, &ev);
-	post_clear(&p);
 }
 
 int
@@ -98,9 +96,10 @@ int
 priorities_update(struct forum *f, const struct user *caller, int64_t id,
 		  const struct priority_changes *ch, struct priority *out)
 {
-	struct priority cur;
+	struct priority cur, *all = NULL;
 	char *t = NULL, *d = NULL;
 	struct round r;
+	size_t n = 0;
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -118,28 +117,28 @@ priorities_update(struct forum *f, const struct user *caller, int64_t id,
 					ch->has_owner ? ch->owner
 						      : (cur.has_owner ? cur.owner.id : 0))))
 		goto out;
-	if (ch->rank && ch->rank != cur.rank) {
-		struct priority *all;
-		size_t n;
-
-		if ((rc = store_priority_move(f->st, id, cur.round, ch->rank)))
-			goto out;
-		/* Every priority whose rank moved is news. */
-		if ((rc = store_priorities_by_round(f->st, cur.round, &all, &n)))
-			goto out;
-		for (size_t i = 0; i < n; i++) {
-			if (all[i].id != id)
-				emit_priority(f, &all[i]);
-			priority_clear(&all[i]);
-		}
-		free(all);
-	}
+	if (ch->rank && ch->rank != cur.rank &&
+	    (rc = store_priority_move(f->st, id, cur.round, ch->rank)))
+		goto out;
 	if ((rc = store_audit(f->st, caller->id, "priority.update", "priority", id, cur.round,
 			      t)) ||
 	    (rc = store_priority_get(f->st, id, out)))
 		goto out;
+	/* Every priority whose rank moved is news. Everything is read before
+	 * anything is emitted: a write that fails emits nothing. */
+	if (ch->rank && ch->rank != cur.rank &&
+	    (rc = store_priorities_by_round(f->st, cur.round, &all, &n))) {
+		priority_clear(out);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (all[i].id != id)
+			emit_priority(f, &all[i]);
 	emit_priority(f, out);
 out:
+	for (size_t i = 0; i < n; i++)
+		priority_clear(&all[i]);
+	free(all);
 	free(t);
 	free(d);
 	priority_clear(&cur);
@@ -150,9 +149,9 @@ static int
 link_common(struct forum *f, const struct user *caller, int64_t id, int64_t post,
 	    int link, struct priority *out)
 {
-	struct priority cur;
+	struct priority cur, old = {0};
 	struct round r;
-	struct post p;
+	struct post p = {0};
 	int64_t previous = 0;
 	char detail[48];
 	int rc;
@@ -178,19 +177,20 @@ link_common(struct forum *f, const struct user *caller, int64_t id, int64_t post
 				    link ? "priority.link" : "priority.unlink", "priority", id,
 				    cur.round, detail)))
 		goto out;
-	if (previous && previous != id) {
-		struct priority old;
-
-		if (store_priority_get(f->st, previous, &old) == OS_OK) {
-			emit_priority(f, &old);
-			priority_clear(&old);
-		}
-	}
-	if ((rc = store_priority_get(f->st, id, out)))
+	/* The priority the post fed before, this one, and the post are news;
+	 * all are read before anything is emitted, so that a write that fails
+	 * emits nothing. */
+	if ((previous && previous != id && (rc = store_priority_get(f->st, previous, &old))) ||
+	    (rc = store_post_get(f->st, post, 0, &p)) ||
+	    (rc = store_priority_get(f->st, id, out)))
 		goto out;
+	if (old.id)
+		emit_priority(f, &old);
 	emit_priority(f, out);
-	emit_post(f, post);
+	emit_post(f, &p);
 out:
+	priority_clear(&old);
+	post_clear(&p);
 	priority_clear(&cur);
 	return rc;
 }

@@ -24,10 +24,23 @@ rounds_list(struct forum *f, const struct user *caller, struct round **out, size
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < cnt; i++) {
-		if (forum_round_visible(f, caller, &all[i]))
+		int access = rc ? rc : forum_round_access(f, caller, &all[i]);
+
+		if (access == OS_OK) {
 			all[kept++] = all[i];
-		else
+			continue;
+		}
+		/* A round whose access cannot be told fails the list: leaving
+		 * it out would tell the caller it is gone. */
+		if (access != OS_ENOTFOUND)
+			rc = access;
+		round_clear(&all[i]);
+	}
+	if (rc) {
+		for (size_t i = 0; i < kept; i++)
 			round_clear(&all[i]);
+		free(all);
+		return rc;
 	}
 	*out = all;
 	*n = kept;

@@ -13,26 +13,34 @@ struct seen {
 	int visible;
 };
 
+/* Sets *visible for a hit's round. An error when the store cannot tell:
+ * a hit left out for that would be a wrong answer, not a safe one. */
 static int
 round_visible(struct forum *f, const struct user *u, int64_t round, struct seen *cache,
-	      size_t *ncache)
+	      size_t *ncache, int *visible)
 {
 	struct round r;
-	int v = 0;
+	int rc;
 
 	for (size_t i = 0; i < *ncache; i++)
-		if (cache[i].round == round)
-			return cache[i].visible;
-	if (store_round_get(f->st, round, &r) == OS_OK) {
-		v = forum_round_visible(f, u, &r);
+		if (cache[i].round == round) {
+			*visible = cache[i].visible;
+			return OS_OK;
+		}
+	rc = store_round_get(f->st, round, &r);
+	if (rc == OS_OK) {
+		rc = forum_round_access(f, u, &r);
 		round_clear(&r);
 	}
+	if (rc && rc != OS_ENOTFOUND)
+		return rc;
+	*visible = rc == OS_OK;
 	if (*ncache < 64) {
 		cache[*ncache].round = round;
-		cache[*ncache].visible = v;
+		cache[*ncache].visible = *visible;
 		(*ncache)++;
 	}
-	return v;
+	return OS_OK;
 }
 
 int
@@ -56,7 +64,8 @@ search_run(struct forum *f, const struct user *caller, const char *text, int64_t
 			return rc;
 		round_clear(&r);
 	}
-	q = store_search_query(text ? text : "", !any_word);
+	if ((rc = store_search_query(text ? text : "", !any_word, &q)))
+		return rc;
 	if (!q)
 		return OS_OK; /* nothing to look for: nothing found */
 	/* Ask for more than needed: some hits may be invisible. */
@@ -65,16 +74,21 @@ search_run(struct forum *f, const struct user *caller, const char *text, int64_t
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < cnt; i++) {
-		int ok = kept < (size_t)limit &&
-			 (!hits[i].hidden || forum_is_moderator(caller)) &&
-			 round_visible(f, caller, hits[i].round, cache, &ncache);
+		int ok = !rc && kept < (size_t)limit &&
+			 (!hits[i].hidden || forum_is_moderator(caller));
 
-		if (ok) {
+		if (ok)
+			rc = round_visible(f, caller, hits[i].round, cache, &ncache, &ok);
+		if (ok && !rc) {
 			hits[kept++] = hits[i];
 		} else {
 			free(hits[i].title);
 			free(hits[i].snippet);
 		}
+	}
+	if (rc) {
+		store_search_free(hits, kept);
+		return rc;
 	}
 	*out = hits;
 	*n = kept;

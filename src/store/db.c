@@ -25,6 +25,8 @@ enum { FTS_POSTS, FTS_COMMENTS, FTS_N };
 struct store {
 	sqlite3 *db;
 	int group_open;
+	int group_lost;  /* its transaction is gone: store_commit() must fail */
+	int committing;  /* store_commit() is running COMMIT */
 	int op_depth;
 	/* The first row id the open group inserted into each indexed table,
 	 * or 0: every row from there on is the group's own (ids are
@@ -48,6 +50,10 @@ store_handle(struct store *st)
 int
 store_rc(struct store *st, int rc, const char *what)
 {
+	if (rc == SQLITE_CONSTRAINT_COMMITHOOK) {
+		os_err("store: %s: would commit outside its group", what);
+		return OS_EINTERNAL;
+	}
 	switch (rc & 0xff) {
 	case SQLITE_OK:
 	case SQLITE_DONE:
@@ -157,6 +163,20 @@ store_schema_version(struct store *st)
 	return v;
 }
 
+/*
+ * While a group is open only store_commit() commits. Anything else that
+ * would commit is a statement running on its own after SQLite rolled the
+ * group back (see group_lost()): it is refused, and rolled back, so that no
+ * write of a lost group is ever committed alone.
+ */
+static int
+commit_hook(void *arg)
+{
+	struct store *st = arg;
+
+	return st->group_open && !st->committing;
+}
+
 /* Each migration runs in its own transaction together with the bump of
  * user_version, so that a crash leaves the database at one version or the
  * next, never between. */
@@ -237,9 +257,18 @@ store_open(const char *path, enum store_sync sync, struct store **out)
 		goto fail;
 	if (migrate(st))
 		goto fail;
+	sqlite3_commit_hook(st->db, commit_hook, st);
+	/* Transaction control is prepared now, while memory is there: ending
+	 * a transaction must not depend on parsing SQL. */
+	if (!store_stmt(st, "BEGIN IMMEDIATE") || !store_stmt(st, "SAVEPOINT op") ||
+	    !store_stmt(st, "RELEASE op") || !store_stmt(st, "ROLLBACK TO op") ||
+	    !store_stmt(st, "ROLLBACK"))
+		goto fail;
 	*out = st;
 	return OS_OK;
 fail:
+	for (size_t i = 0; i < STMT_SLOTS; i++)
+		sqlite3_finalize(st->slots[i].stmt);
 	sqlite3_close(st->db);
 	free(st);
 	return OS_EINTERNAL;
@@ -279,16 +308,62 @@ run_cached(struct store *st, const char *sql)
 	return OS_OK;
 }
 
+/*
+ * After SQLITE_NOMEM, SQLITE_IOERR or SQLITE_FULL in a statement that has
+ * no statement journal (any read, for one), SQLite rolls the whole
+ * transaction back by itself: the group's earlier writes are gone, and a
+ * savepoint opened now would start a transaction of its own that its
+ * RELEASE commits at once. Such a group is lost: no operation may join it,
+ * and store_commit() reports it failed, so that none of its writes is
+ * acknowledged.
+ */
+static int
+group_lost(struct store *st)
+{
+	if (st->group_open && sqlite3_get_autocommit(st->db))
+		st->group_lost = 1;
+	return st->group_lost;
+}
+
+/* Ends whatever transaction is open with ROLLBACK: the cached statement
+ * first (it needs no memory once prepared), sqlite3_exec() when it could
+ * not be prepared. Returns 0 when no transaction is left open. */
+static int
+rollback_all(struct store *st)
+{
+	if (sqlite3_get_autocommit(st->db))
+		return 0;
+	if (run_cached(st, "ROLLBACK") && !sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return !sqlite3_get_autocommit(st->db);
+}
+
+/* Gives the whole group up (its transaction is rolled back now). */
+static void
+lose_group(struct store *st)
+{
+	rollback_all(st);
+	st->group_lost = 1;
+}
+
 int
 store_op_begin(struct store *st)
 {
+	if (group_lost(st))
+		return OS_EINTERNAL;
+	/* A ROLLBACK that failed (out of memory) left a transaction open:
+	 * it ends before a new group starts. */
+	if (!st->group_open && rollback_all(st))
+		return OS_EINTERNAL;
 	if (!st->group_open) {
 		if (run_cached(st, "BEGIN IMMEDIATE"))
 			return OS_EINTERNAL;
 		st->group_open = 1;
 	}
-	if (run_cached(st, "SAVEPOINT op"))
+	if (run_cached(st, "SAVEPOINT op")) {
+		group_lost(st);
 		return OS_EINTERNAL;
+	}
 	st->op_depth++;
 	return OS_OK;
 }
@@ -296,16 +371,21 @@ store_op_begin(struct store *st)
 int
 store_op_end(struct store *st, int ok)
 {
-	int rc = OS_OK;
-
 	if (!st->op_depth)
 		return OS_OK;
 	st->op_depth--;
-	if (!ok)
-		rc = run_cached(st, "ROLLBACK TO op");
-	if (run_cached(st, "RELEASE op"))
-		rc = OS_EINTERNAL;
-	return rc;
+	if (group_lost(st))
+		return OS_EINTERNAL;
+	if (ok && run_cached(st, "RELEASE op") == OS_OK)
+		return OS_OK;
+	/* A failed operation, or one whose RELEASE failed (out of memory):
+	 * its writes must not stay in the group. When they cannot be undone
+	 * alone, the group goes with them. */
+	if (run_cached(st, "ROLLBACK TO op") || run_cached(st, "RELEASE op")) {
+		lose_group(st);
+		return OS_EINTERNAL;
+	}
+	return ok ? OS_EINTERNAL : OS_OK;
 }
 
 static const char *const fts_batch_sql[FTS_N] = {
@@ -389,16 +469,26 @@ store_commit_nosync(struct store *st)
 		return OS_OK;
 	while (st->op_depth)
 		store_op_end(st, 0);
+	if (group_lost(st)) {
+		os_err("store: a group of writes was rolled back by an error");
+		lose_group(st);
+		st->group_open = st->group_lost = 0;
+		memset(st->fts_from, 0, sizeof st->fts_from);
+		return OS_EINTERNAL;
+	}
 	/* The group's new rows join the search index in the same
 	 * transaction; if that fails, nothing of the group is committed. */
+	st->committing = 1;
 	rc = store_fts_flush(st) ? SQLITE_ERROR
 				 : sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	st->committing = 0;
 	if (rc != SQLITE_OK) {
 		os_err("store: commit failed: %s", sqlite3_errmsg(st->db));
 		/* A failed COMMIT may leave the transaction open (SQLITE_BUSY,
-		 * SQLITE_FULL): end it so that the next group starts clean. */
-		if (!sqlite3_get_autocommit(st->db))
-			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		 * SQLITE_FULL, SQLITE_NOMEM): end it so that the next group
+		 * starts clean (or store_op_begin() ends it, should ROLLBACK
+		 * fail too). */
+		rollback_all(st);
 		st->group_open = 0;
 		return OS_EINTERNAL;
 	}

@@ -109,6 +109,7 @@ store_flag_queue(struct store *st, int64_t round, int limit, struct flagged **ou
 	sqlite3_bind_int64(s, 1, round);
 	sqlite3_bind_int(s, 2, limit);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int has_title = sqlite3_column_type(s, 7) != SQLITE_NULL;
 		struct flagged *q;
 
 		if (store_grow((void **)&arr, &cap, cnt, sizeof *arr)) {
@@ -124,12 +125,13 @@ store_flag_queue(struct store *st, int64_t round, int limit, struct flagged **ou
 		q->last_at = sqlite3_column_int64(s, 4);
 		q->reasons = store_col_dup(s, 5);
 		q->hidden = sqlite3_column_int(s, 6);
-		if (sqlite3_column_type(s, 7) != SQLITE_NULL)
+		if (has_title)
 			q->title = store_col_dup(s, 7);
 		q->body = store_col_dup(s, 8);
 		q->author.id = sqlite3_column_int64(s, 9);
 		q->post = sqlite3_column_int64(s, 10);
-		if (!q->reasons || !q->body) {
+		/* A title that could not be copied is not "no title". */
+		if (!q->reasons || !q->body || (has_title && !q->title)) {
 			err = OS_ENOMEM;
 			break;
 		}

@@ -184,9 +184,12 @@ store_priority_link(struct store *st, int64_t priority, int64_t post, int64_t us
 	if (!q || !s)
 		return OS_EINTERNAL;
 	sqlite3_bind_int64(q, 1, post);
-	if (sqlite3_step(q) == SQLITE_ROW)
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
 		*previous = sqlite3_column_int64(q, 0);
 	store_done(q);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_rc(st, rc, "priority of post");
 	sqlite3_bind_int64(s, 1, post);
 	sqlite3_bind_int64(s, 2, priority);
 	sqlite3_bind_int64(s, 3, user);

@@ -151,15 +151,20 @@ store_member_active(struct store *st, int64_t round, int64_t user_id)
 	sqlite3_stmt *s = store_stmt(st,
 		"SELECT 1 FROM round_members WHERE round_id = ?1 AND user_id = ?2 "
 		"AND revoked_at IS NULL");
-	int yes;
+	int rc;
 
 	if (!s)
-		return 0;
+		return -1;
 	sqlite3_bind_int64(s, 1, round);
 	sqlite3_bind_int64(s, 2, user_id);
-	yes = sqlite3_step(s) == SQLITE_ROW;
+	rc = sqlite3_step(s);
 	store_done(s);
-	return yes;
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	store_rc(st, rc, "member check");
+	return -1;
 }
 
 int

@@ -20,7 +20,9 @@ int store_round_update(struct store *st, const struct round *r);
  * and frees the array). Visibility is the forum's business. */
 int store_rounds_all(struct store *st, struct round **out, size_t *n);
 
-/* 1 when user_id is an active member of round (customers), else 0. */
+/* 1 when user_id is an active member of round (customers), 0 when not, -1
+ * when the store could not tell (out of memory, I/O): never take -1 for
+ * either answer. */
 int store_member_active(struct store *st, int64_t round, int64_t user_id);
 
 /* Adds (or re-activates) a member. */

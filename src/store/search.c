@@ -8,13 +8,14 @@
 #include "base/util.h"
 #include "store/store_int.h"
 
-char *
-store_search_query(const char *text, int all)
+int
+store_search_query(const char *text, int all, char **out)
 {
 	struct os_buf b;
 	const char *p = text;
 	int words = 0;
 
+	*out = NULL;
 	os_buf_init(&b);
 	/* Words are runs of letters and digits (any byte >= 0x80 counts, so
 	 * that UTF-8 letters stay whole); everything else separates them, which
@@ -39,9 +40,10 @@ store_search_query(const char *text, int all)
 	}
 	if (!words) {
 		os_buf_free(&b);
-		return NULL;
+		return OS_OK;
 	}
-	return os_buf_detach(&b, NULL);
+	*out = os_buf_detach(&b, NULL);
+	return *out ? OS_OK : OS_ENOMEM;
 }
 
 void

@@ -19,9 +19,9 @@ struct search_hit {
 };
 
 /* Builds an FTS5 query from words a person typed: each word a prefix term,
- * joined with OR (any) or AND (all). Returns a malloc'd string, or NULL
- * when there is no word in it. */
-char *store_search_query(const char *text, int all);
+ * joined with OR (any) or AND (all). *out gets a malloc'd string, or NULL
+ * when there is no word in it. OS_OK or OS_ENOMEM. */
+int store_search_query(const char *text, int all, char **out);
 
 /* Searches posts (and comments unless posts_only), in round (0: all),
  * best first, up to limit. Caller frees with store_search_free(). */

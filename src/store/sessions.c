@@ -56,7 +56,9 @@ store_session_lookup(struct store *st, const unsigned char hash[OS_TOKEN_HASH_LE
 		*last_seen = sqlite3_column_int64(s, 1);
 	uid = sqlite3_column_int64(s, 2);
 	store_done(s);
-	return store_user_by_id(st, uid, u) == OS_OK ? OS_OK : OS_EUNAUTH;
+	/* A user the store cannot read now is not a signed-out user. */
+	rc = store_user_by_id(st, uid, u);
+	return rc == OS_ENOTFOUND ? OS_EUNAUTH : rc;
 }
 
 int
