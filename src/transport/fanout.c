@@ -41,38 +41,50 @@ room_find(struct server *s, int64_t round, int create)
 	return r;
 }
 
+static void presence_changed(struct server *s, struct room *r);
+
+/* Sends a room's presence to its members: 0, or -1 when out of memory. */
+static int
+presence_send(struct server *s, struct room *r)
+{
+	size_t n = r->nonline < DISPATCH_PRESENCE_MAX ? r->nonline : DISPATCH_PRESENCE_MAX;
+	struct user *users = malloc((n ? n : 1) * sizeof *users);
+	struct msg *m = NULL;
+	size_t len;
+	char *json;
+
+	if (!users)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		users[i] = r->online[i].user;
+	json = dispatch_render_presence(r->id, users, n, r->nonline, &len);
+	free(users);
+	if (json)
+		m = msg_new(json, len);
+	free(json);
+	if (!m)
+		return -1;
+	fanout_publish(s, r->id, m);
+	msg_unref(m);
+	return 0;
+}
+
 static void
 presence_flush(lws_sorted_usec_list_t *sul)
 {
 	struct server *s = lws_container_of(sul, struct server, presence_sul);
-	struct room *r = s->dirty_rooms;
+	struct room *r = s->dirty_rooms, *next;
 
 	s->dirty_rooms = NULL;
 	s->presence_scheduled = 0;
-	for (; r; r = r->dirty_next) {
-		struct user *users;
-		size_t n = r->nonline < DISPATCH_PRESENCE_MAX ? r->nonline
-							       : DISPATCH_PRESENCE_MAX;
-		size_t len;
-		char *json;
-
+	for (; r; r = next) {
+		next = r->dirty_next;
 		r->presence_dirty = 0;
-		users = malloc((n ? n : 1) * sizeof *users);
-		if (!users)
-			continue;
-		for (size_t i = 0; i < n; i++)
-			users[i] = r->online[i].user;
-		json = dispatch_render_presence(r->id, users, n, r->nonline, &len);
-		free(users);
-		if (json) {
-			struct msg *m = msg_new(json, len);
-
-			if (m) {
-				fanout_publish(s, r->id, m);
-				msg_unref(m);
-			}
-			free(json);
-		}
+		/* Out of memory: the room goes with the next flush. Dropped,
+		 * its members would see the wrong people online until someone
+		 * else came or went. */
+		if (presence_send(s, r))
+			presence_changed(s, r);
 	}
 }
 
@@ -91,43 +103,130 @@ presence_changed(struct server *s, struct room *r)
 	}
 }
 
-static void
-online_add(struct server *s, struct room *r, const struct user *u)
+/*
+ * Who is online in a room: an array of users with their connection counts
+ * (unordered: a leaving user's place is taken by the last one) and an
+ * open-addressing index from user id to place (linear probing, at most
+ * half full, place + 1 stored, 0 free). Joining and leaving cost O(1)
+ * whatever the room's size: a round of thousands connecting or dropping at
+ * once must not cost the square of its size.
+ */
+static size_t
+id_hash(int64_t id, size_t mask)
 {
+	return (size_t)((uint64_t)id * 0x9E3779B97F4A7C15ull >> 32) & mask;
+}
+
+/* The index position holding id's place, or of the free cell where it
+ * would go. */
+static size_t
+online_pos(const struct room *r, int64_t id)
+{
+	size_t mask = r->idx_cap - 1, h = id_hash(id, mask);
+
+	while (r->idx[h] && r->online[r->idx[h] - 1].user.id != id)
+		h = (h + 1) & mask;
+	return h;
+}
+
+static int
+online_rehash(struct room *r, size_t cap)
+{
+	uint32_t *idx = calloc(cap, sizeof *idx), *old = r->idx;
+
+	if (!idx)
+		return -1;
+	r->idx = idx;
+	r->idx_cap = cap;
 	for (size_t i = 0; i < r->nonline; i++)
-		if (r->online[i].user.id == u->id) {
-			r->online[i].count++;
-			return;
-		}
+		r->idx[online_pos(r, r->online[i].user.id)] = (uint32_t)i + 1;
+	free(old);
+	return 0;
+}
+
+/* Makes sure that online_add() of u cannot fail: 0, or -1 when out of
+ * memory. */
+static int
+online_reserve(struct room *r, const struct user *u)
+{
+	if (r->idx_cap && r->idx[online_pos(r, u->id)])
+		return 0; /* there already */
 	if (r->nonline == r->online_cap) {
 		size_t ncap = r->online_cap ? r->online_cap * 2 : 8;
 		struct online *p = realloc(r->online, ncap * sizeof *p);
 
 		if (!p)
-			return;
+			return -1;
 		r->online = p;
 		r->online_cap = ncap;
 	}
+	if ((r->nonline + 1) * 2 > r->idx_cap &&
+	    online_rehash(r, r->idx_cap ? r->idx_cap * 2 : 16))
+		return -1;
+	return 0;
+}
+
+/* Counts one more connection of u in the room (online_reserve() first). */
+static void
+online_add(struct server *s, struct room *r, const struct user *u)
+{
+	size_t h = online_pos(r, u->id);
+
+	if (r->idx[h]) {
+		r->online[r->idx[h] - 1].count++;
+		return;
+	}
 	r->online[r->nonline].user = *u;
 	r->online[r->nonline].count = 1;
-	r->nonline++;
+	r->idx[h] = (uint32_t)++r->nonline;
 	presence_changed(s, r);
+}
+
+/* Frees index position h, moving later entries of its probe run back so
+ * that every id stays reachable from its hash. */
+static void
+online_unindex(struct room *r, size_t h)
+{
+	size_t mask = r->idx_cap - 1, j = h;
+
+	r->idx[h] = 0;
+	for (;;) {
+		size_t home;
+
+		j = (j + 1) & mask;
+		if (!r->idx[j])
+			return;
+		home = id_hash(r->online[r->idx[j] - 1].user.id, mask);
+		/* The entry at j may move to h when h lies on its way from
+		 * home to j (cyclically). */
+		if ((j > h && (home <= h || home > j)) || (j < h && home <= h && home > j)) {
+			r->idx[h] = r->idx[j];
+			r->idx[j] = 0;
+			h = j;
+		}
+	}
 }
 
 static void
 online_remove(struct server *s, struct room *r, int64_t user_id)
 {
-	for (size_t i = 0; i < r->nonline; i++)
-		if (r->online[i].user.id == user_id) {
-			if (--r->online[i].count > 0)
-				return;
-			/* Keep the order of arrival for the ones who stay. */
-			memmove(&r->online[i], &r->online[i + 1],
-				(r->nonline - i - 1) * sizeof *r->online);
-			r->nonline--;
-			presence_changed(s, r);
-			return;
-		}
+	size_t h, slot, last;
+
+	if (!r->idx_cap)
+		return;
+	h = online_pos(r, user_id);
+	if (!r->idx[h])
+		return;
+	slot = r->idx[h] - 1;
+	if (--r->online[slot].count > 0)
+		return;
+	online_unindex(r, h);
+	last = --r->nonline;
+	if (slot != last) {
+		r->online[slot] = r->online[last];
+		r->idx[online_pos(r, r->online[slot].user.id)] = (uint32_t)slot + 1;
+	}
+	presence_changed(s, r);
 }
 
 int
@@ -140,6 +239,11 @@ fanout_subscribe(struct server *s, struct conn *c, int64_t round)
 			return OS_OK;
 	r = room_find(s, round, 1);
 	if (!r)
+		return OS_ENOMEM;
+	/* Everything is allocated before anything changes: a subscription
+	 * that fails leaves no member behind, and one that succeeds always
+	 * has its user shown online. */
+	if (online_reserve(r, &c->user))
 		return OS_ENOMEM;
 	if (c->nsubs == c->subs_cap) {
 		size_t ncap = c->subs_cap ? c->subs_cap * 2 : 2;
@@ -216,6 +320,16 @@ fanout_unsubscribe_all(struct server *s, struct conn *c)
 }
 
 void
+fanout_close_room(struct server *s, int64_t round, int code, const char *reason)
+{
+	struct room *r = room_find(s, round, 0);
+
+	/* Members leave the array in LWS_CALLBACK_CLOSED, not here. */
+	for (size_t i = 0; r && i < r->nmembers; i++)
+		conn_close(r->members[i].conn, code, reason);
+}
+
+void
 fanout_publish(struct server *s, int64_t round, struct msg *m)
 {
 	struct room *r = room_find(s, round, 0);
@@ -284,6 +398,7 @@ fanout_free(struct server *s)
 			next = r->next;
 			free(r->members);
 			free(r->online);
+			free(r->idx);
 			free(r);
 		}
 		s->rooms[b] = NULL;

@@ -98,8 +98,10 @@ struct room {
 	struct room *next;         /* hash chain */
 	struct member *members;
 	size_t nmembers, members_cap;
-	struct online *online;
+	struct online *online;     /* unordered */
 	size_t nonline, online_cap;
+	uint32_t *idx;             /* user id -> place in online, + 1 */
+	size_t idx_cap;            /* a power of two, or 0 */
 	int presence_dirty;
 	struct room *dirty_next;
 };
@@ -227,6 +229,8 @@ int fanout_subscribe(struct server *s, struct conn *c, int64_t round);
 void fanout_unsubscribe(struct server *s, struct conn *c, int64_t round);
 void fanout_unsubscribe_all(struct server *s, struct conn *c);
 void fanout_publish(struct server *s, int64_t round, struct msg *m);
+/* Closes every subscriber of a round (they reconnect and reload). */
+void fanout_close_room(struct server *s, int64_t round, int code, const char *reason);
 /* The same, to managers and admins only or to everyone else only. */
 void fanout_publish_to(struct server *s, int64_t round, struct msg *m, int audience);
 size_t fanout_online(struct server *s, int64_t round, struct user *out,

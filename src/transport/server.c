@@ -54,26 +54,45 @@ server_schedule_flush(struct server *s)
 	lws_sul_schedule(s->ctx, 0, &s->flush_sul, flush_cb, 1);
 }
 
+/*
+ * A reply or an event that cannot be built or queued (out of memory) must
+ * not vanish unnoticed: whoever should have had it is disconnected with
+ * 1011, and the client reconnects and reloads what it shows. A reply's
+ * connection, or every subscriber of the event's round.
+ */
+static void
+lost(struct server *s, struct conn *c, int64_t round)
+{
+	os_err("out of memory: a %s was lost; closing to make clients re-sync",
+	       c ? "reply" : "event");
+	if (c)
+		conn_close(c, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION, "out of memory");
+	else
+		fanout_close_room(s, round, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
+				  "out of memory");
+}
+
 static void
 pend(struct server *s, struct conn *c, int64_t round, int is_write, int64_t key,
      struct msg *m)
 {
-	struct pending *p;
-
-	if (key)
-		for (p = s->pend_head; p; p = p->next)
-			if (p->key == key && p->m) {
-				msg_unref(p->m);
-				p->m = NULL;
-			}
-	p = calloc(1, sizeof *p);
+	struct pending *p = calloc(1, sizeof *p);
 
 	if (!p) {
-		/* Nothing acknowledged can be lost here: a reply that cannot
-		 * be queued is never sent, and the client times out. */
+		/* Nothing acknowledged is lost: a write's reply that cannot
+		 * be queued is never sent. The client is told by a close. */
 		msg_unref(m);
+		lost(s, c, round);
 		return;
 	}
+	/* Only now that the newer one has its place does an older event
+	 * with the same key go. */
+	if (key)
+		for (struct pending *q = s->pend_head; q; q = q->next)
+			if (q->key == key && q->m) {
+				msg_unref(q->m);
+				q->m = NULL;
+			}
 	p->conn = c ? conn_ref(c) : NULL;
 	p->round = round;
 	p->is_write = is_write;
@@ -90,11 +109,13 @@ pend(struct server *s, struct conn *c, int64_t round, int is_write, int64_t key,
 void
 server_reply(struct server *s, struct conn *c, char *json, size_t len, int is_write)
 {
-	struct msg *m = msg_new(json, len);
+	struct msg *m = json ? msg_new(json, len) : NULL;
 
 	free(json);
-	if (!m)
+	if (!m) {
+		lost(s, c, 0);
 		return;
+	}
 	/* Replies keep their order behind anything already waiting. */
 	if (store_group_open(s->st) || s->pend_head || s->wait_head) {
 		pend(s, c, 0, is_write, 0, m);
@@ -107,11 +128,13 @@ server_reply(struct server *s, struct conn *c, char *json, size_t len, int is_wr
 void
 server_event_to(struct server *s, int64_t round, char *json, size_t len, int audience)
 {
-	struct msg *m = msg_new(json, len);
+	struct msg *m = json ? msg_new(json, len) : NULL;
 
 	free(json);
-	if (!m)
+	if (!m) {
+		lost(s, NULL, round);
 		return;
+	}
 	if (store_group_open(s->st) || s->pend_head || s->wait_head) {
 		pend(s, NULL, round, 0, 0, m);
 		if (s->pend_tail && s->pend_tail->m == m)
@@ -128,8 +151,10 @@ server_notice_then_close(struct server *s, struct conn *c, char *json, size_t le
 	struct msg *m = msg_new(json, len);
 
 	free(json);
-	if (!m)
+	if (!m) {
+		conn_close(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "access revoked");
 		return;
+	}
 	pend(s, c, 0, 0, 0, m);
 	if (s->pend_tail && s->pend_tail->m == m)
 		s->pend_tail->close_after = 1;
@@ -138,11 +163,13 @@ server_notice_then_close(struct server *s, struct conn *c, char *json, size_t le
 void
 server_event(struct server *s, int64_t round, char *json, size_t len, int64_t key)
 {
-	struct msg *m = msg_new(json, len);
+	struct msg *m = json ? msg_new(json, len) : NULL;
 
 	free(json);
-	if (!m)
+	if (!m) {
+		lost(s, NULL, round);
 		return;
+	}
 	if (store_group_open(s->st) || s->pend_head || s->wait_head) {
 		pend(s, NULL, round, 0, key, m);
 		return;
@@ -414,6 +441,9 @@ emit_event(void *arg, const struct os_event *ev)
 				fanout_unsubscribe(s, c, ev->round);
 				if (copy)
 					server_notice_then_close(s, c, copy, strlen(copy));
+				else
+					conn_close(c, LWS_CLOSE_STATUS_POLICY_VIOLATION,
+						   "access revoked");
 			}
 		return;
 	}
@@ -421,17 +451,13 @@ emit_event(void *arg, const struct os_event *ev)
 		/* Moderators see what was hidden; nobody else receives its
 		 * text again, only that it is gone. */
 		json = dispatch_render_event(ev, &len);
-		if (json)
-			server_event_to(s, ev->round, json, len, AUD_MODERATORS);
+		server_event_to(s, ev->round, json, len, AUD_MODERATORS);
 		json = dispatch_render_event_redacted(ev, &len);
-		if (json)
-			server_event_to(s, ev->round, json, len, AUD_OTHERS);
+		server_event_to(s, ev->round, json, len, AUD_OTHERS);
 		return;
 	}
 	json = dispatch_render_event(ev, &len);
-	if (json)
-		server_event(s, ev->round, json, len,
-			     ev->type == EV_VOTE_TALLY ? ev->post->id : 0);
+	server_event(s, ev->round, json, len, ev->type == EV_VOTE_TALLY ? ev->post->id : 0);
 }
 
 static int
@@ -495,8 +521,8 @@ check_cb(lws_sorted_usec_list_t *sul)
 	struct server *s = lws_container_of(sul, struct server, check_sul);
 	size_t done = 0;
 	struct conn *c;
-
 	uint64_t last = 0;
+	int rc;
 
 	/* The list is newest first; a sweep resumes below the last id. */
 	for (c = s->conns; c && done < CHECK_BATCH; c = c->next) {
@@ -508,10 +534,13 @@ check_cb(lws_sorted_usec_list_t *sul)
 		if (c->closing)
 			continue;
 		done++;
-		if (session_check_hash(s->st, &s->policy, c->session_hash, &u) == OS_EUNAUTH) {
+		rc = session_check_hash(s->st, &s->policy, c->session_hash, &u);
+		if (rc == OS_EUNAUTH) {
 			conn_close(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "session ended");
 			continue;
 		}
+		if (rc)
+			continue; /* a store error: check again next time */
 		c->user = u;
 		if (u.role == ROLE_CUSTOMER)
 			for (size_t i = c->nsubs; i-- > 0;) {
