@@ -126,6 +126,13 @@ conn_close_drained(struct conn *c, int code, const char *reason)
 	lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, 10);
 }
 
+/* The i-th message waiting in c's queue (a ring). */
+static struct msg *
+queue_at(const struct conn *c, size_t i)
+{
+	return c->q[(c->q_head + i) % c->q_cap];
+}
+
 void
 conn_send(struct conn *c, struct msg *m)
 {
@@ -146,7 +153,7 @@ conn_send(struct conn *c, struct msg *m)
 			return;
 		}
 		for (size_t i = 0; i < c->q_count; i++)
-			nq[i] = c->q[(c->q_head + i) % c->q_cap];
+			nq[i] = queue_at(c, i);
 		free(c->q);
 		c->q = nq;
 		c->q_cap = ncap;
@@ -181,14 +188,14 @@ batch_fits(const struct server *s, const struct conn *c)
 	if (!s->batch_n || c->q_count < s->batch_n)
 		return 0;
 	if (c->q_count > s->batch_n) {
-		const struct msg *next = c->q[(c->q_head + s->batch_n) % c->q_cap];
+		const struct msg *next = queue_at(c, s->batch_n);
 
 		/* batch_build() would have added it (see its test) */
 		if (s->batch_len - 1 + next->len + 2 <= WS_BATCH_MAX)
 			return 0;
 	}
 	for (size_t i = 0; i < s->batch_n; i++)
-		if (c->q[(c->q_head + i) % c->q_cap]->serial != s->batch_serials[i])
+		if (queue_at(c, i)->serial != s->batch_serials[i])
 			return 0;
 	return 1;
 }
@@ -204,7 +211,7 @@ batch_build(struct server *s, const struct conn *c)
 	p[n++] = '[';
 	s->batch_n = 0;
 	for (; k < c->q_count; k++) {
-		struct msg *m = c->q[(c->q_head + k) % c->q_cap];
+		struct msg *m = queue_at(c, k);
 
 		if (n + m->len + 2 > WS_BATCH_MAX)
 			break;

@@ -151,3 +151,56 @@ window_end(struct bench *b, struct window *win)
 	win->m1 = machine_busy_s();
 	procstat_read(b->o.server_pid, &win->s1);
 }
+
+static int
+all_subscribed(struct bench *b)
+{
+	return BENCH_SUM(b, subscribed) + BENCH_SUM(b, sub_err) + BENCH_SUM(b, lost) >=
+	       (uint64_t)b->want_subs;
+}
+
+int
+bench_subscribe_all(struct bench *b, size_t nsubs)
+{
+	b->want_subs = nsubs;
+	if (bench_connect_all(b) ||
+	    bench_wait(b, all_subscribed, 30 + (double)nsubs / 100, "subscribing") ||
+	    BENCH_SUM(b, sub_err) || BENCH_SUM(b, lost)) {
+		fprintf(stderr, "osbench: %s: not every subscriber subscribed (%llu of %zu)\n",
+			b->o.scenario, (unsigned long long)BENCH_SUM(b, subscribed), nsubs);
+		bench_print_errors(b);
+		bench_stop(b);
+		return -1;
+	}
+	/* Let the join's presence events die down before measuring. */
+	bench_settle(b, b->o.settle, 30);
+	return 0;
+}
+
+int
+bench_fanout_drained(struct bench *b)
+{
+	uint64_t sent = BENCH_SUM(b, pub_sent), ok = BENCH_SUM(b, pub_ok),
+		 err = BENCH_SUM(b, pub_err);
+
+	return ok + err >= sent && BENCH_SUM(b, distinct) >= ok * (uint64_t)b->o.subscribers;
+}
+
+int
+bench_publish_and_drain(struct bench *b, int (*published)(struct bench *))
+{
+	double limit_s;
+	int rc = 0;
+
+	if (b->o.messages && b->o.rate > 0)
+		limit_s = (double)b->o.messages / b->o.rate + 60;
+	else if (b->o.messages)
+		limit_s = 600;
+	else
+		limit_s = b->o.duration + 60;
+	if (bench_wait(b, published, limit_s, "publishing"))
+		rc = 1;
+	if (bench_wait(b, bench_fanout_drained, b->o.drain, "draining"))
+		rc = 1;
+	return rc;
+}

@@ -170,6 +170,7 @@ struct proto;
 
 struct bench {
 	struct bench_opts o;
+	size_t want_subs;       /* bench_subscribe_all(): subscribers to wait for */
 	struct sockaddr_in addr;
 	char host_header[80];
 	const struct proto *proto;
@@ -259,6 +260,18 @@ int bench_wait(struct bench *b, int (*pred)(struct bench *), double timeout_s,
 int bench_connect_all(struct bench *b);
 /* Waits until no message arrived for quiet_s (at most max_s). */
 void bench_settle(struct bench *b, double quiet_s, double max_s);
+/* The start of every fan-out scenario: connects every connection, waits
+ * until nsubs subscribers have subscribed, then for the join's presence
+ * events to die down. 0, or -1 (said on stderr, workers stopped). */
+int bench_subscribe_all(struct bench *b, size_t nsubs);
+/* Publishing has ended (the publishers ran their course, or the
+ * publishers are all done) and the waits for it: the publish phase with
+ * its time limit (from --messages, --rate or --duration), then the drain.
+ * 0, or 1 when either timed out. */
+int bench_publish_and_drain(struct bench *b, int (*published)(struct bench *));
+/* Every acknowledged publish answered and delivered to each of
+ * --subscribers subscribers of its round. */
+int bench_fanout_drained(struct bench *b);
 /* Merges the workers' histograms. */
 void bench_hists(struct bench *b, struct hist *connect, struct hist *reply,
 		 struct hist *delivery);

@@ -11,25 +11,9 @@
 #include <string.h>
 
 static int
-all_subscribed(struct bench *b)
-{
-	return BENCH_SUM(b, subscribed) + BENCH_SUM(b, sub_err) + BENCH_SUM(b, lost) >=
-	       (uint64_t)b->o.subscribers;
-}
-
-static int
 published(struct bench *b)
 {
 	return __atomic_load_n(&b->pub_done, __ATOMIC_ACQUIRE) || BENCH_SUM(b, lost);
-}
-
-static int
-drained(struct bench *b)
-{
-	uint64_t sent = BENCH_SUM(b, pub_sent), ok = BENCH_SUM(b, pub_ok),
-		 err = BENCH_SUM(b, pub_err);
-
-	return ok + err >= sent && BENCH_SUM(b, distinct) >= ok * (uint64_t)b->o.subscribers;
 }
 
 int
@@ -40,7 +24,7 @@ sc_fanout(struct bench *b)
 	struct hist hc, hr, hd;
 	struct report *r;
 	uint64_t sent, ok, err, expected, distinct, deliveries, last, pub_start, pub_end;
-	double pub_s, span_s, limit_s;
+	double pub_s, span_s;
 	int64_t round = b->o.round;
 	int rc = 0;
 	char mode[64];
@@ -60,30 +44,12 @@ sc_fanout(struct bench *b)
 		return 2;
 	if (!b->o.quiet)
 		fprintf(stderr, "osbench: fanout: round %lld, %zu subscribers\n", (long long)round, s);
-	if (bench_connect_all(b) ||
-	    bench_wait(b, all_subscribed, 30 + (double)s / 100, "subscribing") ||
-	    BENCH_SUM(b, sub_err) || BENCH_SUM(b, lost)) {
-		fprintf(stderr, "osbench: fanout: not every subscriber subscribed (%llu of %zu)\n",
-			(unsigned long long)BENCH_SUM(b, subscribed), s);
-		bench_print_errors(b);
-		bench_stop(b);
+	if (bench_subscribe_all(b, s))
 		return 2;
-	}
-	/* Let the join's presence events die down before measuring. */
-	bench_settle(b, b->o.settle, 30);
 
 	window_begin(b, &win);
 	bench_set_phase(b, PH_RUN);
-	if (b->o.messages && b->o.rate > 0)
-		limit_s = (double)b->o.messages / b->o.rate + 60;
-	else if (b->o.messages)
-		limit_s = 600;
-	else
-		limit_s = b->o.duration + 60;
-	if (bench_wait(b, published, limit_s, "publishing"))
-		rc = 1;
-	if (bench_wait(b, drained, b->o.drain, "draining"))
-		rc = 1;
+	rc = bench_publish_and_drain(b, published);
 	bench_set_phase(b, PH_STOP);
 	window_end(b, &win);
 	bench_hists(b, &hc, &hr, &hd);

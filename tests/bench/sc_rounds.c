@@ -18,26 +18,10 @@
 #include "proto.h"
 
 static int
-all_subscribed(struct bench *b)
-{
-	return BENCH_SUM(b, subscribed) + BENCH_SUM(b, sub_err) + BENCH_SUM(b, lost) >=
-	       (uint64_t)b->o.rounds * (uint64_t)b->o.subscribers;
-}
-
-static int
 published(struct bench *b)
 {
 	return __atomic_load_n(&b->pub_done, __ATOMIC_ACQUIRE) >= b->npubs ||
 	       BENCH_SUM(b, lost);
-}
-
-static int
-drained(struct bench *b)
-{
-	uint64_t sent = BENCH_SUM(b, pub_sent), ok = BENCH_SUM(b, pub_ok),
-		 err = BENCH_SUM(b, pub_err);
-
-	return ok + err >= sent && BENCH_SUM(b, distinct) >= ok * (uint64_t)b->o.subscribers;
 }
 
 /* The rounds: created and opened by the manager, or for a peer only the
@@ -90,7 +74,7 @@ sc_rounds(struct bench *b)
 	struct report *rep;
 	uint64_t sent, ok, err, expected, distinct, deliveries, last, pub_start, pub_end;
 	uint64_t complete, worst, cross;
-	double pub_s, span_s, limit_s;
+	double pub_s, span_s;
 	int64_t *rounds;
 	int rc = 0, use_post;
 	char mode[64];
@@ -134,30 +118,14 @@ sc_rounds(struct bench *b)
 		fprintf(stderr, "osbench: rounds: rounds %lld..%lld, %zu subscribers each, %s\n",
 			(long long)rounds[0], (long long)rounds[r - 1], s,
 			use_post ? "post.create" : "chat.send");
-	if (bench_connect_all(b) ||
-	    bench_wait(b, all_subscribed, 30 + (double)nsubs / 100, "subscribing") ||
-	    BENCH_SUM(b, sub_err) || BENCH_SUM(b, lost)) {
-		fprintf(stderr, "osbench: rounds: not every subscriber subscribed (%llu of %zu)\n",
-			(unsigned long long)BENCH_SUM(b, subscribed), nsubs);
-		bench_print_errors(b);
-		bench_stop(b);
+	if (bench_subscribe_all(b, nsubs)) {
 		free(rounds);
 		return 2;
 	}
-	bench_settle(b, b->o.settle, 30);
 
 	window_begin(b, &win);
 	bench_set_phase(b, PH_RUN);
-	if (b->o.messages && b->o.rate > 0)
-		limit_s = (double)b->o.messages / b->o.rate + 60;
-	else if (b->o.messages)
-		limit_s = 600;
-	else
-		limit_s = b->o.duration + 60;
-	if (bench_wait(b, published, limit_s, "publishing"))
-		rc = 1;
-	if (bench_wait(b, drained, b->o.drain, "draining"))
-		rc = 1;
+	rc = bench_publish_and_drain(b, published);
 	bench_set_phase(b, PH_STOP);
 	window_end(b, &win);
 	bench_hists(b, &hc, &hr, &hd);

@@ -348,22 +348,6 @@ report_logins(struct report *r, const char *key, const char *title, const struct
 	return count[0] - notoken;
 }
 
-static int
-all_subscribed(struct bench *b)
-{
-	return BENCH_SUM(b, subscribed) + BENCH_SUM(b, sub_err) + BENCH_SUM(b, lost) >=
-	       (uint64_t)b->o.subscribers;
-}
-
-static int
-drained(struct bench *b)
-{
-	uint64_t sent = BENCH_SUM(b, pub_sent), ok = BENCH_SUM(b, pub_ok),
-		 err = BENCH_SUM(b, pub_err);
-
-	return ok + err >= sent && BENCH_SUM(b, distinct) >= ok * (uint64_t)b->o.subscribers;
-}
-
 /* A fan-out publisher that runs until PH_STOP: the windows decide the
  * length. Connects S subscribers and the publisher; 0 when all are in. */
 int
@@ -393,17 +377,7 @@ fanout_prepare(struct bench *b, int64_t *round)
 	if (!b->o.quiet)
 		fprintf(stderr, "osbench: %s: round %lld, %zu subscribers, %.0f msg/s\n",
 			b->o.scenario, (long long)*round, s, b->o.rate);
-	if (bench_connect_all(b) ||
-	    bench_wait(b, all_subscribed, 30 + (double)s / 100, "subscribing") ||
-	    BENCH_SUM(b, sub_err) || BENCH_SUM(b, lost)) {
-		fprintf(stderr, "osbench: %s: not every subscriber subscribed (%llu of %zu)\n",
-			b->o.scenario, (unsigned long long)BENCH_SUM(b, subscribed), s);
-		bench_print_errors(b);
-		bench_stop(b);
-		return -1;
-	}
-	bench_settle(b, b->o.settle, 30);
-	return 0;
+	return bench_subscribe_all(b, s);
 }
 
 /* Stops publishing, waits for the last deliveries and reports the totals
@@ -417,7 +391,7 @@ fanout_finish(struct bench *b, struct report *r, struct window *all)
 
 	bench_set_phase(b, PH_STOP);
 	end = now_ns();
-	if (bench_wait(b, drained, b->o.drain, "draining"))
+	if (bench_wait(b, bench_fanout_drained, b->o.drain, "draining"))
 		rc = 1;
 	window_end(b, all);
 	bench_hists(b, &hc, &hr, &hd);

@@ -101,25 +101,38 @@ ok(cJSON *reply, const char *what)
 	return reply;
 }
 
+/* An open round called title, with one idea by author: the idea's id. */
+static long long
+idea_in_new_round(struct osx_ws *mgr, struct osx_ws *author, const char *title)
+{
+	long long round, post;
+	cJSON *r;
+
+	r = ok(osx_ws_call(mgr, 5000, "{\"op\":\"round.create\",\"title\":\"%s\","
+				     "\"audience\":\"internal\",\"vote_mode\":\"updown\"}", title),
+	       "round");
+	round = osx_jint(r, "round.id", 0);
+	cJSON_Delete(r);
+	cJSON_Delete(ok(osx_ws_call(mgr, 5000, "{\"op\":\"round.update\",\"round\":%lld,"
+					       "\"phase\":\"open\"}", round), "open"));
+	r = ok(osx_ws_call(author, 5000, "{\"op\":\"post.create\",\"round\":%lld,"
+					 "\"kind\":\"idea\",\"title\":\"%s\",\"body\":\"b\"}",
+			   round, title), "post");
+	post = osx_jint(r, "post.id", 0);
+	cJSON_Delete(r);
+	return post;
+}
+
 START_TEST(nothing_is_shown_before_its_sync_has_finished)
 {
 	struct osx_ws *m = osx_ws_open(srv.port, tok_mgr), *a = osx_ws_open(srv.port, tok_a),
 		      *b = osx_ws_open(srv.port, tok_b);
-	long long round, post, t_write, t_ack, t_read, t_sync;
+	long long post, t_write, t_ack, t_read, t_sync;
 	cJSON *r;
 	char req[256];
 
 	ck_assert(m && a && b);
-	r = ok(osx_ws_call(m, 5000, "{\"op\":\"round.create\",\"title\":\"Durable\","
-				   "\"audience\":\"internal\",\"vote_mode\":\"updown\"}"), "round");
-	round = osx_jint(r, "round.id", 0);
-	cJSON_Delete(r);
-	cJSON_Delete(ok(osx_ws_call(m, 5000, "{\"op\":\"round.update\",\"round\":%lld,"
-					     "\"phase\":\"open\"}", round), "open"));
-	r = ok(osx_ws_call(a, 5000, "{\"op\":\"post.create\",\"round\":%lld,\"kind\":\"idea\","
-				    "\"title\":\"Idea\",\"body\":\"b\"}", round), "post");
-	post = osx_jint(r, "post.id", 0);
-	cJSON_Delete(r);
+	post = idea_in_new_round(m, a, "Durable");
 
 	/* anna writes; while its sync runs, bert reads the post. */
 	t_write = now_ns();
@@ -163,21 +176,12 @@ START_TEST(writes_during_a_sync_share_the_next_one)
 {
 	enum { N = 20 };
 	struct osx_ws *m = osx_ws_open(srv.port, tok_mgr), *w[N];
-	long long round, post, t0, elapsed_ms;
+	long long post, t0, elapsed_ms;
 	cJSON *r;
 	char req[256];
 
 	ck_assert_ptr_nonnull(m);
-	r = ok(osx_ws_call(m, 5000, "{\"op\":\"round.create\",\"title\":\"Burst\","
-				   "\"audience\":\"internal\",\"vote_mode\":\"updown\"}"), "round");
-	round = osx_jint(r, "round.id", 0);
-	cJSON_Delete(r);
-	cJSON_Delete(ok(osx_ws_call(m, 5000, "{\"op\":\"round.update\",\"round\":%lld,"
-					     "\"phase\":\"open\"}", round), "open"));
-	r = ok(osx_ws_call(m, 5000, "{\"op\":\"post.create\",\"round\":%lld,\"kind\":\"idea\","
-				    "\"title\":\"Burst\",\"body\":\"b\"}", round), "post");
-	post = osx_jint(r, "post.id", 0);
-	cJSON_Delete(r);
+	post = idea_in_new_round(m, m, "Burst");
 	for (int i = 0; i < N; i++) {
 		w[i] = osx_ws_open(srv.port, i % 2 ? tok_a : tok_b);
 		ck_assert_ptr_nonnull(w[i]);
@@ -211,23 +215,14 @@ END_TEST
 START_TEST(a_failed_sync_answers_internal_and_the_server_goes_on)
 {
 	struct osx_ws *m = osx_ws_open(srv.port, tok_mgr), *a = osx_ws_open(srv.port, tok_a);
-	long long round, post;
+	long long post;
 	char path[32];
 	cJSON *r;
 	FILE *f;
 	int n;
 
 	ck_assert(m && a);
-	r = ok(osx_ws_call(m, 5000, "{\"op\":\"round.create\",\"title\":\"Failing disk\","
-				   "\"audience\":\"internal\",\"vote_mode\":\"updown\"}"), "round");
-	round = osx_jint(r, "round.id", 0);
-	cJSON_Delete(r);
-	cJSON_Delete(ok(osx_ws_call(m, 5000, "{\"op\":\"round.update\",\"round\":%lld,"
-					     "\"phase\":\"open\"}", round), "open"));
-	r = ok(osx_ws_call(a, 5000, "{\"op\":\"post.create\",\"round\":%lld,\"kind\":\"idea\","
-				    "\"title\":\"Idea\",\"body\":\"b\"}", round), "post");
-	post = osx_jint(r, "post.id", 0);
-	cJSON_Delete(r);
+	post = idea_in_new_round(m, a, "Failing disk");
 
 	f = fopen(failflag, "w");
 	ck_assert_ptr_nonnull(f);
