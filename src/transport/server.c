@@ -291,7 +291,10 @@ server_release_synced(struct server *s)
 	uint64_t done, lo = 1, hi = 0;
 	int failed;
 
-	if (!s->wait_head)
+	/* With the sync thread running, a failed sync is answered even when
+	 * nothing waits for it (a commit with no reply, such as a session
+	 * touch): the thread waits for that answer. */
+	if (!y->running && !s->wait_head)
 		return;
 	if (!y->running) {
 		done = UINT64_MAX;
