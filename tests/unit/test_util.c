@@ -11,6 +11,7 @@
 
 #include "base/err.h"
 #include "base/model.h"
+#include "base/lang.h"
 #include "base/util.h"
 #include "fixture.h"
 
@@ -335,6 +336,28 @@ START_TEST(parse_int_whole_string_and_range)
 }
 END_TEST
 
+START_TEST(lang_codes_round_trip_and_refuse_others)
+{
+	static const char *const bad[] = {"", "EN", "no", "nn", "nb-NO", "sv ", "de", "e"};
+	enum os_lang l = OS_LANG_SV;
+
+	for (int i = 0; i < OS_LANG_COUNT; i++) {
+		enum os_lang got = OS_LANG_COUNT;
+
+		ck_assert_int_eq(os_lang_parse(os_lang_code((enum os_lang)i), &got), 0);
+		ck_assert_int_eq(got, i);
+	}
+	ck_assert_str_eq(os_lang_code(OS_LANG_NB), "nb");
+	ck_assert_str_eq(os_lang_code(OS_LANG_DA), "da");
+	ck_assert_str_eq(os_lang_code(OS_LANG_COUNT), "en");
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		ck_assert_int_eq(os_lang_parse(bad[i], &l), -1);
+		ck_assert_int_eq(l, OS_LANG_SV);
+	}
+	ck_assert_int_eq(os_lang_parse(NULL, &l), -1);
+}
+END_TEST
+
 START_TEST(wilson_lower_bound_known_values)
 {
 	ck_assert(os_wilson_lower(0, 0) == 0.0);
@@ -481,6 +504,7 @@ main(void)
 	tcase_add_test(tc, tally_totals_and_post_score);
 	tcase_add_test(tc, enum_names_are_the_protocol_spellings);
 	tcase_add_test(tc, error_codes_are_the_protocol_names);
+	tcase_add_test(tc, lang_codes_round_trip_and_refuse_others);
 	suite_add_tcase(s, tc);
 	return fx_run(s);
 }
