@@ -47,11 +47,12 @@ cli_serve(int argc, char **argv)
 		{"web", 1, NULL},        {"public-url", 1, NULL}, {"rate-limit", 1, NULL},
 		{"flag-threshold", 1, NULL}, {"sync", 1, NULL},   {"demo", 0, NULL},
 		{"conn-rate-limit", 1, NULL}, {"trusted-proxy", 1, NULL},
+		{"event-loop", 1, NULL},
 		{NULL, 0, NULL}};
 	const char *usage = "openstrat serve --db PATH [--listen ADDR] [--port N] "
 			    "[--web DIR] [--public-url URL] [--rate-limit N] "
 			    "[--flag-threshold N] [--conn-rate-limit N] [--sync full|normal] "
-			    "[--trusted-proxy ADDR[,ADDR...]]... [--demo]";
+			    "[--trusted-proxy ADDR[,ADDR...]]... [--event-loop libev|poll] [--demo]";
 	struct proxy_list proxies = {0};
 	struct server_opts o;
 	long long v;
@@ -102,6 +103,16 @@ cli_serve(int argc, char **argv)
 			o.sync_full = 0;
 		else {
 			fprintf(stderr, "openstrat: --sync is full or normal\n");
+			return 2;
+		}
+	}
+	if (cli_get(opts, "event-loop")) {
+		if (!strcmp(cli_get(opts, "event-loop"), "libev"))
+			o.poll_loop = 0;
+		else if (!strcmp(cli_get(opts, "event-loop"), "poll"))
+			o.poll_loop = 1;
+		else {
+			fprintf(stderr, "openstrat: --event-loop is libev or poll\n");
 			return 2;
 		}
 	}

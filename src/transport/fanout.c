@@ -70,9 +70,8 @@ presence_send(struct server *s, struct room *r)
 }
 
 static void
-presence_flush(lws_sorted_usec_list_t *sul)
+presence_flush(struct server *s)
 {
-	struct server *s = lws_container_of(sul, struct server, presence_sul);
 	struct room *r = s->dirty_rooms, *next;
 
 	s->dirty_rooms = NULL;
@@ -89,6 +88,18 @@ presence_flush(lws_sorted_usec_list_t *sul)
 }
 
 static void
+presence_sul_cb(lws_sorted_usec_list_t *sul)
+{
+	presence_flush(lws_container_of(sul, struct server, presence_sul));
+}
+
+static void
+presence_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	presence_flush(w->data);
+}
+
+static void
 presence_changed(struct server *s, struct room *r)
 {
 	if (!r->presence_dirty) {
@@ -96,11 +107,17 @@ presence_changed(struct server *s, struct room *r)
 		r->dirty_next = s->dirty_rooms;
 		s->dirty_rooms = r;
 	}
-	if (!s->presence_scheduled) {
-		s->presence_scheduled = 1;
-		lws_sul_schedule(s->ctx, 0, &s->presence_sul, presence_flush,
-				 PRESENCE_DELAY_US);
+	if (s->presence_scheduled)
+		return;
+	s->presence_scheduled = 1;
+	if (s->loop) {
+		ev_timer_init(&s->presence_timer, presence_timer_cb,
+			      PRESENCE_DELAY_US / 1e6, 0);
+		s->presence_timer.data = s;
+		ev_timer_start(s->loop, &s->presence_timer);
+		return;
 	}
+	lws_sul_schedule(s->ctx, 0, &s->presence_sul, presence_sul_cb, PRESENCE_DELAY_US);
 }
 
 /*

@@ -3,6 +3,7 @@
 
 /* Private to src/transport/: the only place libwebsockets is included. */
 
+#include <ev.h>
 #include <libwebsockets.h>
 #include <pthread.h>
 #include <stddef.h>
@@ -146,6 +147,7 @@ struct server {
 	struct server_opts opts;
 	struct lws_context *ctx;
 	struct lws_vhost *vh;
+	struct ev_loop *loop;    /* libev's; NULL with --event-loop poll */
 	struct store *st;
 	struct forum *forum;
 	struct dispatch *disp;
@@ -164,6 +166,7 @@ struct server {
 	struct room *dirty_rooms;
 	int presence_scheduled;
 	lws_sorted_usec_list_t presence_sul;
+	ev_timer presence_timer;  /* the same on libev (see server.c) */
 
 	struct pending *pend_head, *pend_tail;
 	/* Committed, waiting for their sync, in order. */
@@ -172,6 +175,8 @@ struct server {
 	struct syncer sync;
 	int flush_scheduled;
 	lws_sorted_usec_list_t flush_sul;
+	ev_prepare flush_prep;    /* the end of a turn, on libev */
+	lws_sorted_usec_list_t tick_sul;
 	lws_sorted_usec_list_t sweep_sul;
 	lws_sorted_usec_list_t check_sul;
 	uint64_t check_from;     /* connection id the session check resumes at */

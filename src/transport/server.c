@@ -43,14 +43,30 @@ flush_cb(lws_sorted_usec_list_t *sul)
 	server_flush(s);
 }
 
+static void
+flush_prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
+{
+	struct server *s = w->data;
+
+	ev_prepare_stop(loop, w);
+	s->flush_scheduled = 0;
+	server_flush(s);
+}
+
 void
 server_schedule_flush(struct server *s)
 {
 	if (s->flush_scheduled)
 		return;
 	s->flush_scheduled = 1;
-	/* Due at once: it runs at the start of the next loop turn, after
-	 * everything that arrived in this one was handled. */
+	/* At the end of this loop turn, after everything that arrived in it
+	 * was handled: libev runs prepare watchers just before it waits for
+	 * the next events; the poll() loop runs a timer due at once at the
+	 * start of the next turn. */
+	if (s->loop) {
+		ev_prepare_start(s->loop, &s->flush_prep);
+		return;
+	}
 	lws_sul_schedule(s->ctx, 0, &s->flush_sul, flush_cb, 1);
 }
 
@@ -557,12 +573,48 @@ check_cb(lws_sorted_usec_list_t *sul)
 	lws_sul_schedule(s->ctx, 0, &s->check_sul, check_cb, CHECK_US);
 }
 
+/*
+ * libwebsockets 4.1's libev glue re-arms its one timer with ev_timer_set()
+ * while the timer may still be running, which libev ignores: a timer of its
+ * own (a handshake or close timeout) that falls due before the one already
+ * armed would fire only when that one does, perhaps a minute late. This
+ * timer of ours is due every second, so the armed one is never further
+ * away than that and no libwebsockets timeout is more than a second late.
+ * Our own timers that must be punctual run on libev directly.
+ */
+#define TICK_US LWS_US_PER_SEC
+
+static void
+tick_cb(lws_sorted_usec_list_t *sul)
+{
+	struct server *s = lws_container_of(sul, struct server, tick_sul);
+
+	lws_sul_schedule(s->ctx, 0, &s->tick_sul, tick_cb, TICK_US);
+}
+
 static void
 wake_loop(void *arg)
 {
 	struct server *s = arg;
 
 	lws_cancel_service(s->ctx);
+}
+
+/*
+ * The event loop is libev's, on epoll: its cost per turn follows the sockets
+ * that have something to do, not every socket open (libwebsockets' own
+ * poll() loop scans them all, which made each delivery dearer the more idle
+ * people were connected). The loop is ours ("foreign" to libwebsockets), so
+ * that a stop signal can end it and shutdown can turn it a bounded number
+ * of times. poll() stays available (--event-loop poll) for comparison.
+ */
+static void
+on_stop_signal(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct server *s = w->data;
+
+	s->stop = 1;
+	ev_break(loop, EVBREAK_ALL);
 }
 
 static void
@@ -574,6 +626,28 @@ on_signal(int sig)
 		 * before it went to sleep; this only writes to a pipe. */
 		if (the_server->ctx)
 			lws_cancel_service(the_server->ctx);
+	}
+}
+
+static void
+turn_timeout(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	/* Only there to bound a turn of the loop during shutdown. */
+}
+
+/* One turn of the loop, at most about timeout_ms long. */
+static void
+loop_turn(struct server *s, int timeout_ms)
+{
+	if (s->loop) {
+		ev_timer t;
+
+		ev_timer_init(&t, turn_timeout, timeout_ms / 1000.0, 0);
+		ev_timer_start(s->loop, &t);
+		ev_run(s->loop, EVRUN_ONCE);
+		ev_timer_stop(s->loop, &t);
+	} else {
+		lws_service(s->ctx, timeout_ms);
 	}
 }
 
@@ -634,7 +708,7 @@ drain_before_exit(struct server *s)
 				busy = 1;
 		if (!busy && !pwpool_pending(s->pw))
 			break;
-		lws_service(s->ctx, 0);
+		loop_turn(s, 20);
 		server_flush(s);
 		sync_wait_all(s);
 	}
@@ -649,6 +723,8 @@ server_run(const struct server_opts *o)
 	struct forum_opts fo;
 	struct dispatch_hub hub;
 	struct sigaction sa;
+	ev_signal sig_int, sig_term;
+	void *foreign_loops[1];
 	struct server *s;
 	int status = 1;
 
@@ -657,6 +733,8 @@ server_run(const struct server_opts *o)
 		fprintf(stderr, "openstrat: out of memory\n");
 		return 1;
 	}
+	memset(&sig_int, 0, sizeof sig_int);
+	memset(&sig_term, 0, sizeof sig_term);
 	s->opts = *o;
 	s->policy = session_default_policy;
 	snprintf(s->web_dir, sizeof s->web_dir, "%s", o->web_dir);
@@ -722,6 +800,19 @@ server_run(const struct server_opts *o)
 		info.options &= ~(uint64_t)LWS_SERVER_OPTION_DISABLE_IPV6;
 	if (!o->port)
 		info.port = 0;
+	if (!o->poll_loop) {
+		/* epoll where the kernel has it, else libev's best. */
+		s->loop = ev_loop_new(EVBACKEND_EPOLL);
+		if (!s->loop)
+			s->loop = ev_loop_new(EVFLAG_AUTO);
+		if (!s->loop) {
+			fprintf(stderr, "openstrat: cannot create the event loop\n");
+			goto out;
+		}
+		foreign_loops[0] = s->loop;
+		info.foreign_loops = foreign_loops;
+		info.options |= LWS_SERVER_OPTION_LIBEV;
+	}
 	lws_set_log_level(getenv("OPENSTRAT_LWS_LOG") ? atoi(getenv("OPENSTRAT_LWS_LOG"))
 							  : LLL_ERR, NULL);
 
@@ -740,22 +831,38 @@ server_run(const struct server_opts *o)
 		goto out;
 	password_dummy_hash();
 
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	if (s->loop) {
+		ev_signal_init(&sig_int, on_stop_signal, SIGINT);
+		ev_signal_init(&sig_term, on_stop_signal, SIGTERM);
+		sig_int.data = sig_term.data = s;
+		ev_signal_start(s->loop, &sig_int);
+		ev_signal_start(s->loop, &sig_term);
+	} else {
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_signal;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+	}
 	signal(SIGPIPE, SIG_IGN);
 
 	lws_sul_schedule(s->ctx, 0, &s->sweep_sul, sweep_cb, SWEEP_US);
 	lws_sul_schedule(s->ctx, 0, &s->check_sul, check_cb, CHECK_US);
+	if (s->loop) {
+		ev_prepare_init(&s->flush_prep, flush_prepare_cb);
+		s->flush_prep.data = s;
+		lws_sul_schedule(s->ctx, 0, &s->tick_sul, tick_cb, TICK_US);
+	}
 	printf("openstrat: listening on http://%s:%d\n", o->listen,
 	       lws_get_vhost_listen_port(s->vh));
 	fflush(stdout);
 
-	while (!s->stop)
-		if (lws_service(s->ctx, 0) < 0)
-			break;
+	if (s->loop)
+		ev_run(s->loop, 0);
+	else
+		while (!s->stop)
+			if (lws_service(s->ctx, 0) < 0)
+				break;
 	os_info("stopping");
 	drain_before_exit(s);
 	status = 0;
@@ -772,7 +879,17 @@ out:
 		lws_sul_cancel(&s->check_sul);
 		lws_sul_cancel(&s->presence_sul);
 		lws_sul_cancel(&s->flush_sul);
+		lws_sul_cancel(&s->tick_sul);
 		lws_context_destroy(s->ctx);
+	}
+	if (s->loop) {
+		ev_prepare_stop(s->loop, &s->flush_prep);
+		ev_timer_stop(s->loop, &s->presence_timer);
+		if (ev_is_active(&sig_int)) {
+			ev_signal_stop(s->loop, &sig_int);
+			ev_signal_stop(s->loop, &sig_term);
+		}
+		ev_loop_destroy(s->loop);
 	}
 	if (s->st)
 		server_flush(s);

@@ -25,6 +25,7 @@ struct server_opts {
 	int demo;                /* fill an empty database with the demo first */
 	int sync_full;           /* synchronous=FULL (default) or NORMAL */
 	int hash_threads;        /* password hashing workers */
+	int poll_loop;           /* libwebsockets' poll() loop instead of libev */
 	const struct proxy_list *trusted_proxies; /* believe X-Forwarded-For from these; NULL: none */
 };
 

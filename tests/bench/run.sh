@@ -35,6 +35,12 @@
 #   --cost "N ..."       also fan-out at one delivery rate for each N, for the
 #                        server's CPU per delivery, such as "500 2000 10000" [skip]
 #   --cost-rate D        deliveries per second those runs offer [100000]
+#   --idle "N ..."       also fan-out to --idle-subs subscribers at --idle-rate
+#                        while N other connections sit idle, for each N, such
+#                        as "0 10000": does a delivery cost more when many
+#                        people are connected but quiet? [skip]
+#   --idle-subs N        subscribers of those runs [100]
+#   --idle-rate R        their offered chat.send rate [200]
 #   --duration S         measured seconds per run [10]
 #   --threads N          osbench worker threads [1]
 #   --users N            accounts to create (connections share their logins) [50]
@@ -78,6 +84,9 @@ do_slow=0
 slow_rate=500
 cost_sizes=""
 cost_rate=100000
+idle_sizes=""
+idle_subs=100
+idle_rate=200
 duration=10
 threads=1
 nusers=50
@@ -112,6 +121,9 @@ while [ $# -gt 0 ]; do
 	--slow-rate) slow_rate="$2"; shift 2 ;;
 	--cost) cost_sizes="$2"; shift 2 ;;
 	--cost-rate) cost_rate="$2"; shift 2 ;;
+	--idle) idle_sizes="$2"; shift 2 ;;
+	--idle-subs) idle_subs="$2"; shift 2 ;;
+	--idle-rate) idle_rate="$2"; shift 2 ;;
 	--duration) duration="$2"; shift 2 ;;
 	--threads) threads="$2"; shift 2 ;;
 	--users) nusers="$2"; shift 2 ;;
@@ -442,6 +454,48 @@ for n in $cost_sizes; do
 		--drain "$drain"
 done
 
+# Idle neighbours: the same small fan-out beside N connections that only sit
+# there (held by a second osbench), for the cost of a delivery as the crowd
+# of quiet people grows.
+server_fds() { find "/proc/$server_pid/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
+for n in $idle_sizes; do
+	idle_pid=""
+	if [ "$n" -gt 0 ]; then
+		before=$(server_fds)
+		"$OSBENCH_BIN" connect --connections "$n" --hold $((duration + drain + 600)) \
+			--port "$port" --users "$tmp/users.txt" --label "idle-hold-$n" \
+			${source_addrs:+--source-addrs "$source_addrs"} > "$tmp/idle.out" 2>&1 &
+		idle_pid=$!
+		for _ in $(seq $((n / 10 + 600))); do
+			[ "$(server_fds)" -ge $((before + n)) ] && break
+			kill -0 "$idle_pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		if [ "$(server_fds)" -lt $((before + n)) ]; then
+			cat "$tmp/idle.out" >&2
+			echo "run.sh: the $n idle connections did not all open" >&2
+			failures=$((failures + 1))
+			kill "$idle_pid" 2>/dev/null; wait "$idle_pid" 2>/dev/null || true
+			continue
+		fi
+		echo
+		echo "   $n idle connections open (server fds $(server_fds))"
+		sleep 2
+	fi
+	ilimit=$(awk -v d="$duration" -v w="$drain" 'BEGIN { printf "%d", d + w + 240 }')
+	run "idle-$n-fanout-$idle_subs-rate$idle_rate" "$ilimit" fanout --subscribers "$idle_subs" \
+		--rate "$idle_rate" --duration "$duration" --drain "$drain"
+	if [ -n "$idle_pid" ]; then
+		kill "$idle_pid" 2>/dev/null || true
+		wait "$idle_pid" 2>/dev/null || true
+		# Let the server see them go before the next run.
+		for _ in $(seq 300); do
+			[ "$(server_fds)" -lt $((n / 10 + 100)) ] && break
+			sleep 0.1
+		done
+	fi
+done
+
 stop_server
 
 # Every acknowledged write must be in the database after a clean stop.
@@ -516,6 +570,17 @@ if command -v jq > /dev/null && grep -q '"label":"cost-' "$results"; then
 	echo "== cost per delivery ($cost_rate deliveries/s offered; CPU per delivery over the measured window)"
 	jq -r 'select(.server == "openstrat" and (.label // "" | startswith("cost-"))) |
 	  "\(.subscribers) subscribers at \(.rate) msg/s: server \(.server_ns_per_unit // "-") ns per delivery, osbench \(.client_ns_per_unit) ns, \(.deliveries_per_s) deliveries/s, \(if .frames_in > 0 then (.objects_in / .frames_in * 10 | round) / 10 else "-" end) objects per frame, p99 \(.delivery_p99_us) us, missing \(.missing), others \(.other_cpu_pct // "-")%"' "$results"
+fi
+
+# --idle: the cost of a delivery beside idle connections, against none.
+if command -v jq > /dev/null && grep -q '"label":"idle-' "$results"; then
+	echo
+	echo "== cost per delivery beside idle connections ($idle_subs subscribers, $idle_rate msg/s)"
+	jq -rs '[.[] | select(.server == "openstrat" and (.label // "" | startswith("idle-")))] as $r
+	  | ($r | map(select(.label | startswith("idle-0-"))) | first | .server_ns_per_unit) as $base
+	  | $r[] | "\(.label | capture("idle-(?<n>[0-9]+)-").n) idle: server \(.server_ns_per_unit // "-") ns per delivery" +
+	    (if $base and .server_ns_per_unit then " (\((.server_ns_per_unit / $base * 100 | round) / 100)x of none)" else "" end) +
+	    ", server CPU \(.server_cpu_pct // "-")%, \(.deliveries_per_s) deliveries/s, p50 \(.delivery_p50_us) us p99 \(.delivery_p99_us) us, missing \(.missing)"' "$results"
 fi
 
 # openstrat beside the peers, as a Markdown table (docs/PERFORMANCE.md).
