@@ -132,6 +132,71 @@ respond_error(struct http_pss *p, int err, const char *message)
 	respond_answer(p, &a);
 }
 
+static const char *
+reason_phrase(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 204: return "No Content";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 410: return "Gone";
+	case 413: return "Content Too Large";
+	case 429: return "Too Many Requests";
+	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
+	default: return "";
+	}
+}
+
+/*
+ * The head of a response up to its last header: the status line, the
+ * security headers, the server's name, Content-Type (when ctype is not
+ * NULL) and Content-Length. lws_add_http_header_status() would take the
+ * version from what lws notes in lws_http_action(), which a WebSocket
+ * upgrade never reaches: a refused upgrade would say HTTP/1.0 to an
+ * HTTP/1.1 client, and strict clients reject that. So the status line is
+ * written here, in the request's own version.
+ */
+static int
+add_head(struct lws *wsi, int status, const char *ctype, size_t len,
+	 unsigned char **q, unsigned char *end)
+{
+	const struct lws_protocol_vhost_options *h;
+	char ver[16], line[64];
+	int n;
+
+	if (lws_hdr_copy(wsi, ver, sizeof ver, WSI_TOKEN_HTTP) <= 0) {
+		/* No request line (HTTP/2): lws writes :status. */
+		if (lws_add_http_header_status(wsi, (unsigned)status, q, end))
+			return -1;
+	} else {
+		n = snprintf(line, sizeof line, "%s %d %s",
+			     strcmp(ver, "HTTP/1.1") ? "HTTP/1.0" : "HTTP/1.1", status,
+			     reason_phrase(status));
+		if (lws_add_http_header_by_name(wsi, NULL, (unsigned char *)line, n, q, end))
+			return -1;
+		for (h = server_http_headers; h; h = h->next)
+			if (lws_add_http_header_by_name(wsi, (const unsigned char *)h->name,
+							(const unsigned char *)h->value,
+							(int)strlen(h->value), q, end))
+				return -1;
+		if (lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_SERVER,
+						 (const unsigned char *)SERVER_NAME,
+						 (int)strlen(SERVER_NAME), q, end))
+			return -1;
+	}
+	if (ctype && lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE,
+						  (const unsigned char *)ctype,
+						  (int)strlen(ctype), q, end))
+		return -1;
+	return lws_add_http_header_content_length(wsi, len, q, end) ? -1 : 0;
+}
+
 /* Writes the headers and as much of the body as fits in one write, then
  * the rest in later writable callbacks. */
 static int
@@ -143,8 +208,7 @@ write_response(struct lws *wsi, struct http_pss *p)
 	int final;
 
 	if (!p->headers_sent) {
-		if (lws_add_http_common_headers(wsi, (unsigned)p->status, p->ctype,
-						p->resp_len, &q, end))
+		if (add_head(wsi, p->status, p->ctype, p->resp_len, &q, end))
 			return -1;
 		if (lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
 						(const unsigned char *)"no-store", 8, &q, end))
@@ -192,10 +256,12 @@ write_response(struct lws *wsi, struct http_pss *p)
 }
 
 /* Writes a whole small response at once, from any HTTP callback (used where
- * libwebsockets expects the answer before the callback returns). */
+ * libwebsockets expects the answer before the callback returns). With
+ * hang_up, the response says Connection: close: the caller hangs up.
+ * Returns 1 once written, -1 on failure. */
 static int
 respond_now(struct lws *wsi, int status, const char *message_code,
-	    const char *message)
+	    const char *message, int hang_up)
 {
 	unsigned char buf[LWS_PRE + 2048];
 	unsigned char *start = buf + LWS_PRE, *q = start, *end = buf + sizeof buf - 1;
@@ -204,8 +270,10 @@ respond_now(struct lws *wsi, int status, const char *message_code,
 			 "{\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}",
 			 message_code, message);
 
-	if (lws_add_http_common_headers(wsi, (unsigned)status, "application/json",
-					(lws_filepos_t)n, &q, end) ||
+	if (add_head(wsi, status, "application/json", (size_t)n, &q, end) ||
+	    (hang_up && lws_add_http_header_by_token(wsi, WSI_TOKEN_CONNECTION,
+						     (const unsigned char *)"close", 5,
+						     &q, end)) ||
 	    lws_finalize_http_header(wsi, &q, end) || end - q < n)
 		return -1;
 	memcpy(q, body, (size_t)n);
@@ -278,6 +346,16 @@ offers_protocol(const char *list, const char *proto)
 	return 0;
 }
 
+/* Refuses a WebSocket upgrade: the answer, then the connection is closed
+ * (-1 makes lws hang up once the answer is sent, also on a connection that
+ * was kept alive). */
+static int
+refuse_upgrade(struct lws *wsi, int status, const char *code, const char *message)
+{
+	respond_now(wsi, status, code, message, 1);
+	return -1;
+}
+
 /* The WebSocket gate: the right path and subprotocol, an acceptable
  * Origin and a live session, else an HTTP answer that says which. */
 static int
@@ -288,24 +366,24 @@ confirm_upgrade(struct server *s, struct lws *wsi, const char *up)
 	int rc;
 
 	if (strcasecmp(up, "websocket"))
-		return respond_now(wsi, 400, "bad_request", "unsupported upgrade");
+		return refuse_upgrade(wsi, 400, "bad_request", "unsupported upgrade");
 	if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0 ||
 	    strcmp(uri, "/ws"))
-		return respond_now(wsi, 404, "not_found", "the WebSocket endpoint is /ws");
+		return refuse_upgrade(wsi, 404, "not_found", "the WebSocket endpoint is /ws");
 	if (lws_hdr_copy(wsi, protos, sizeof protos, WSI_TOKEN_PROTOCOL) <= 0 ||
 	    !offers_protocol(protos, "openstrat.v1"))
-		return respond_now(wsi, 400, "bad_request",
-				   "the WebSocket subprotocol must be openstrat.v1");
+		return refuse_upgrade(wsi, 400, "bad_request",
+				      "the WebSocket subprotocol must be openstrat.v1");
 	if (http_origin_ok(s, wsi))
-		return respond_now(wsi, 403, "forbidden", "cross-origin WebSocket refused");
+		return refuse_upgrade(wsi, 403, "forbidden", "cross-origin WebSocket refused");
 	if (http_request_token(wsi, token, sizeof token))
-		return respond_now(wsi, 401, "unauthorized", "sign in first");
+		return refuse_upgrade(wsi, 401, "unauthorized", "sign in first");
 	rc = session_resolve(s->st, &s->policy, token, 0, &u);
 	sodium_memzero(token, sizeof token);
 	if (rc == OS_EINTERNAL)
-		return respond_now(wsi, 500, "internal", "the server failed");
+		return refuse_upgrade(wsi, 500, "internal", "the server failed");
 	if (rc)
-		return respond_now(wsi, 401, "unauthorized", "the session is not valid");
+		return refuse_upgrade(wsi, 401, "unauthorized", "the session is not valid");
 	return 0;
 }
 
@@ -365,7 +443,7 @@ serve_static(struct server *s, struct lws *wsi, const char *path)
 	int n;
 
 	if (!safe_path(path))
-		return respond_now(wsi, 404, "not_found", "no such file") > 0 &&
+		return respond_now(wsi, 404, "not_found", "no such file", 0) > 0 &&
 				       lws_http_transaction_completed(wsi)
 			       ? -1
 			       : 0;
@@ -376,7 +454,7 @@ serve_static(struct server *s, struct lws *wsi, const char *path)
 	snprintf(file, sizeof file, "%s%s", s->web_dir, path);
 	type = mime_of(file);
 	if (!type || stat(file, &sb) || !S_ISREG(sb.st_mode))
-		return respond_now(wsi, 404, "not_found", "no such file") > 0 &&
+		return respond_now(wsi, 404, "not_found", "no such file", 0) > 0 &&
 				       lws_http_transaction_completed(wsi)
 			       ? -1
 			       : 0;
@@ -715,7 +793,7 @@ http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		p->is_post = lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0;
 		if (!p->is_post && lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) <= 0) {
 			/* Only GET (and HEAD, which lws maps to GET) and POST. */
-			return respond_now(wsi, 405, "bad_request", "method not allowed") > 0 &&
+			return respond_now(wsi, 405, "bad_request", "method not allowed", 0) > 0 &&
 					       lws_http_transaction_completed(wsi)
 				       ? -1
 				       : 0;

@@ -25,6 +25,7 @@
 #define CONN_QUEUE_BYTES (8u << 20)    /* slow reader: queued bytes */
 #define HTTP_BODY_MAX    (64 * 1024)
 #define CONN_REFUSE_MAX  500           /* refused in a row: the connection goes */
+#define SERVER_NAME      "openstrat"   /* the Server header */
 
 /* One serialized message, shared by every connection it is queued on. The
  * payload sits after LWS_PRE bytes of headroom so that lws_write() can put
@@ -243,6 +244,10 @@ size_t fanout_online(struct server *s, int64_t round, struct user *out,
 /* Closes the subscriptions of user_id to round (access revoked). */
 void fanout_revoke(struct server *s, int64_t round, int64_t user_id);
 void fanout_free(struct server *s);
+
+/* The security headers of every HTTP response (server.c): lws adds them to
+ * the responses it starts (static files), http.c to its own. */
+extern const struct lws_protocol_vhost_options *const server_http_headers;
 
 /* HTTP (http.c) and WebSocket (ws.c) protocol callbacks. */
 int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,

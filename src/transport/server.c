@@ -673,6 +673,7 @@ static const struct lws_protocol_vhost_options hdr_csp = {
 	"img-src 'self' data:; font-src 'self'; connect-src 'self'; "
 	"object-src 'none'; base-uri 'none'; form-action 'self'; "
 	"frame-ancestors 'none'"};
+const struct lws_protocol_vhost_options *const server_http_headers = &hdr_csp;
 
 static int
 origin_from_url(const char *url, char *out, size_t outsz, int *secure)
@@ -788,12 +789,12 @@ server_run(const struct server_opts *o)
 	info.port = o->port ? o->port : CONTEXT_PORT_NO_LISTEN_SERVER;
 	info.iface = o->listen;
 	info.protocols = protocols;
-	info.headers = &hdr_csp;
+	info.headers = server_http_headers;
 	info.retry_and_idle_policy = &retry;
 	/* Slow clients (slowloris) get this long to send their headers. */
 	info.timeout_secs = 10;
 	info.keepalive_timeout = 10;
-	info.server_string = "openstrat";
+	info.server_string = SERVER_NAME;
 	info.max_http_header_pool = 256;
 	info.options = LWS_SERVER_OPTION_DISABLE_IPV6;
 	if (o->listen && strchr(o->listen, ':'))
