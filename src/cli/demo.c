@@ -2,17 +2,19 @@
  * The demo: a believable open-strategy round a newcomer can walk into. It is
  * written through the forum layer, as the people in it would have written
  * it, so that every rule (limits, Markdown, tallies) holds for it too.
+ * This file holds its shape; its words, one table per language, are in
+ * demo_text_*.c.
  */
 #include "cli/demo.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "auth/password.h"
 #include "base/err.h"
 #include "base/log.h"
 #include "cli/cli.h"
+#include "cli/demo_text.h"
 #include "forum/chat.h"
 #include "forum/merge.h"
 #include "forum/priorities.h"
@@ -24,161 +26,56 @@
 
 #define DEMO_PASSWORD "openstrat-demo"
 
+/* The demo's shape, the same in every language; the words are in the
+ * tables of demo_text.h. Indexes below are into people[]. */
 struct person {
-	const char *username, *display, *role, *org;
+	const char *username, *role;
+	int org; /* 0: the company; 1, 2: the text's customers[0], [1] */
 };
 
-static const struct person people[] = {
-	{"admin", "Ada Admin", "admin", "Northwind"},
-	{"maria", "Maria Lindqvist", "manager", "Northwind"},
-	{"jonas", "Jonas Berg", "manager", "Northwind"},
-	{"priya", "Priya Raman", "manager", "Northwind"},
-	{"erik", "Erik Nygaard", "employee", "Northwind"},
-	{"sofia", "Sofia Castro", "employee", "Northwind"},
-	{"ahmed", "Ahmed Haddad", "employee", "Northwind"},
-	{"lena", "Lena Fischer", "employee", "Northwind"},
-	{"tomas", "Tomas Novak", "employee", "Northwind"},
-	{"mei", "Mei Chen", "employee", "Northwind"},
-	{"oskar", "Oskar Dahl", "employee", "Northwind"},
-	{"nora", "Nora Hansen", "employee", "Northwind"},
-	{"kwame", "Kwame Mensah", "employee", "Northwind"},
-	{"ines", "Ines Duarte", "employee", "Northwind"},
-	{"clara", "Clara Jensen", "customer", "Nordbank"},
-	{"viktor", "Viktor Aalto", "customer", "Nordbank"},
-	{"hanna", "Hanna Svensson", "customer", "Helio Health"},
-	{"david", "David Okafor", "customer", "Helio Health"},
+static const struct person people[DEMO_NPEOPLE] = {
+	{"admin", "admin", 0},     {"maria", "manager", 0},  {"jonas", "manager", 0},
+	{"priya", "manager", 0},   {"erik", "employee", 0},  {"sofia", "employee", 0},
+	{"ahmed", "employee", 0},  {"lena", "employee", 0},  {"tomas", "employee", 0},
+	{"mei", "employee", 0},    {"oskar", "employee", 0}, {"nora", "employee", 0},
+	{"kwame", "employee", 0},  {"ines", "employee", 0},  {"clara", "customer", 1},
+	{"viktor", "customer", 1}, {"hanna", "customer", 2}, {"david", "customer", 2},
 };
-#define NPEOPLE (sizeof people / sizeof people[0])
+
+static const int plan_authors[DEMO_NPLANS] = {1, 2, 3, 1};
+
+/* Who wrote each idea, and how much the room likes it (0..100): it decides
+ * the votes. */
+static const struct {
+	int author, appeal;
+} ideas[DEMO_NIDEAS] = {
+	{4, 85}, {5, 78}, {6, 40}, {7, 66}, {8, 72}, {9, 55}, {10, 35}, {11, 81},
+	{12, 60}, {13, 48}, {4, 62}, {5, 30}, {6, 70}, {7, 52}, {9, 44}, {11, 58},
+	{12, 64}, {13, 38}, {4, 57}, {8, 69}, {10, 46}, {6, 74}, {12, 33}, {9, 51},
+	{5, 61},
+};
+
+static const int thread_len[DEMO_NTHREADS] = DEMO_THREAD_LEN;
+static const int chat_authors[DEMO_NCHATS] = {1, 4, 2, 7, 1, 9};
+
+/* The last idea says the single sign-on idea again: leadership merges it. */
+#define MERGED_IDEA 24
+#define MERGED_INTO 10
 
 static const struct {
-	int author;
-	const char *title, *body;
-} plans[] = {
-	{1, "Customer success: from tickets to outcomes",
-	 "## Where we are\n\nOur support organisation measures **tickets closed**, "
-	 "not customer outcomes. Renewal rates in the mid-market fell from 91% to "
-	 "86% last year.\n\n## The plan\n\n1. Give every top-200 account a named "
-	 "success lead.\n2. Replace ticket targets with *time to value* and renewal "
-	 "health.\n3. Publish a quarterly outcome review with each customer.\n\n"
-	 "## What I need from you\n\nTell me where this breaks in your daily work, "
-	 "and which accounts we would lose first if we get it wrong."},
-	{2, "Platform: one data layer by 2027",
-	 "We run **four** customer databases that disagree with each other. "
-	 "This plan merges them into one data layer over six quarters.\n\n"
-	 "- Q1-Q2: freeze new integrations on the old stores\n"
-	 "- Q3-Q4: migrate billing and support\n- 2027: retire the last two\n\n"
-	 "Risks: migration fatigue, and the reporting team's dependence on the "
-	 "old warehouse. Criticism welcome, especially from the reporting team."},
-	{3, "Grow in the Nordics through partners",
-	 "Direct sales in Finland and Denmark cost us 2.3x what they cost in "
-	 "Sweden. I propose we sell through **three regional partners** and move "
-	 "our own people to partner enablement.\n\n> We keep the ten largest "
-	 "accounts direct.\n\nWhat would our customers say? What would you say?"},
-	{1, "Make hybrid work deliberate",
-	 "Office days are decided team by team today. I suggest two shared "
-	 "anchor days a week for everyone, and the rest decided by teams. "
-	 "Tell me what this does to your work, good and bad."},
-};
+	int owner;
+	size_t feeds[3]; /* the ideas that feed it */
+} priorities[DEMO_NPRIORITIES] = {{1, {0, 7, 16}}, {3, {1, 4, 12}}};
 
-static const struct {
-	int author;
-	int appeal; /* 0..100: how much the room likes it */
-	const char *title, *body;
-} ideas[] = {
-	{4, 85, "A shared customer timeline for every account",
-	 "Sales, support and billing each see a slice. One timeline per account, "
-	 "readable by everyone who talks to the customer, would stop us asking "
-	 "customers the same question three times."},
-	{5, 78, "Let support engineers join renewal calls",
-	 "The people who fixed the customer's worst week are rarely in the room "
-	 "when the customer decides to renew. Invite them."},
-	{6, 40, "Move all internal meetings to Tuesday and Thursday",
-	 "Protect three days for deep work. Meetings expand to fill the week "
-	 "otherwise."},
-	{7, 66, "Publish our roadmap to customers",
-	 "A public roadmap, with honest dates and a *we are not doing this* "
-	 "list, would save sales weeks of back-and-forth."},
-	{8, 72, "Onboarding buddy for every new customer",
-	 "Pair each new customer with one engineer for their first 90 days. "
-	 "Cheap, human, and it shows up in renewals."},
-	{9, 55, "Retire the legacy reporting portal",
-	 "Half of our customers never log into it, and the other half export "
-	 "to Excel on the first screen. Give them a clean CSV export and move on."},
-	{10, 35, "Four-day week pilot in one team",
-	 "Run a six-month pilot in one team with clear measures, then decide."},
-	{11, 81, "Fix the invoice format before anything else",
-	 "Our invoices are the most common reason customers call us. A clear "
-	 "invoice is a strategy decision, not an admin task."},
-	{12, 60, "Customer advisory board with real power",
-	 "Twice a year, let a board of customers veto one roadmap item. It "
-	 "forces us to explain ourselves."},
-	{13, 48, "Partner certification before partner sales",
-	 "If we go through partners in the Nordics, certify them first: a bad "
-	 "partner costs us the customer, not them."},
-	{4, 62, "Single sign-on for all our products",
-	 "Customers log in four times a day. One account, one login."},
-	{5, 30, "Replace the intranet with this forum",
-	 "Half joking. Half."},
-	{6, 70, "Measure time to first value, not time to close",
-	 "A deal closed that never delivers value is a churned customer in a "
-	 "year. Measure the first real outcome after signing."},
-	{7, 52, "Open office hours with the product team",
-	 "One hour a week where anyone, staff or customer, can bring a problem "
-	 "to the product managers."},
-	{9, 44, "Translate the product into Finnish and Danish",
-	 "Partners will ask for it on day one."},
-	{11, 58, "Anchor days: make them team days, not office days",
-	 "If we all come in, let it be for work we do together, not for the "
-	 "same video calls from a different desk."},
-	{12, 64, "Give every account a health score everyone can see",
-	 "Usage, open cases, invoices overdue, last executive contact: one "
-	 "number and the reasons behind it, on every account page."},
-	{13, 38, "Quarterly hack week for internal tools",
-	 "Our own tools are the worst software we ship. One week a quarter to "
-	 "fix them."},
-	{4, 57, "Train partners in our support tools before they sell",
-	 "Partners who can open and follow a case are partners customers "
-	 "trust."},
-	{8, 69, "Close the loop on every piece of customer feedback",
-	 "Tell customers what happened to their suggestion, even when the "
-	 "answer is no."},
-	{10, 46, "A shared glossary for sales, support and product",
-	 "We use \"account\", \"tenant\" and \"customer\" for three different "
-	 "things in three departments."},
-	{6, 74, "Renewal risk review every month, not every quarter",
-	 "By the time the quarterly review flags an account it has usually "
-	 "decided already."},
-	{12, 33, "Move the all-hands to Thursday afternoon",
-	 "Monday mornings are for customers."},
-	{9, 51, "Document every integration we support, publicly",
-	 "Half of our support cases are about integrations we never wrote down."},
-	{5, 61, "One login for all our products",
-	 "Four passwords a day is three too many. Same account everywhere."},
-};
+/* The innovation round: its opener, the ideas' authors, and the exchange
+ * under the first idea. */
+#define INNOVATION_OWNER 2
+#define FIRST_CUSTOMER 14
+static const int cidea_authors[DEMO_NCIDEAS] = {14, 16, 15, 17, 5};
+static const int ccomment_authors[DEMO_NCCOMMENTS] = {5, 14};
 
-static const char *comments[][3] = {
-	{"This would have saved me two escalations last month.",
-	 "Agreed. Who owns the timeline, though? If nobody does it rots.",
-	 "Success leads could own it, as in the customer success plan."},
-	{"Yes. Customers trust the person who fixed their problem.",
-	 "We tried this in 2022; it worked until the calendars got full.", NULL},
-	{"Deep work matters, but customers call on Mondays too.", NULL, NULL},
-	{"Honest dates are the hard part. Do we have them?",
-	 "Then publish ranges. Customers prefer ranges to surprises.", NULL},
-};
-
-static const char *chats[][2] = {
-	{"1", "Welcome to the Strategy 2027 round! Plans are up; ideas welcome until "
-	      "the end of the month."},
-	{"4", "Is the data layer plan also covering the support tool?"},
-	{"2", "Yes, support is in the Q3-Q4 wave."},
-	{"7", "The invoice idea is getting a lot of votes. Good."},
-	{"1", "I will take the top ideas to the leadership offsite in three weeks."},
-	{"9", "Thanks for opening this up. First time I have read the plans before "
-	      "they were final."},
-};
-
-/* A small deterministic generator: the demo is the same on every machine. */
+/* A small deterministic generator: the demo is the same on every machine,
+ * and its votes the same in every language. */
 static unsigned
 next_rand(unsigned *s)
 {
@@ -186,41 +83,97 @@ next_rand(unsigned *s)
 	return (*s >> 16) & 0x7fff;
 }
 
+static const char *
+org_of(const struct demo_text *t, size_t person)
+{
+	return people[person].org ? t->customers[people[person].org - 1] : t->company;
+}
+
 static int
-make_users(struct store *st, int64_t *ids)
+make_users(struct store *st, const struct demo_text *t, int64_t *ids)
 {
 	char hash[OS_PWHASH_LEN];
 	int rc = password_hash(DEMO_PASSWORD, hash);
 
-	for (size_t i = 0; !rc && i < NPEOPLE; i++)
-		rc = store_user_insert(st, people[i].username, people[i].display,
-				       os_role_parse(people[i].role), people[i].org, hash,
+	for (size_t i = 0; !rc && i < DEMO_NPEOPLE; i++)
+		rc = store_user_insert(st, people[i].username, t->people[i],
+				       os_role_parse(people[i].role), org_of(t, i), hash,
 				       &ids[i]);
 	return rc;
 }
 
 static int
-demo_fill(struct forum *f)
+post(struct forum *f, const struct user *u, int64_t round, int kind,
+     const struct demo_words *w, int64_t *id)
+{
+	struct post p;
+	int rc = posts_create(f, u, round, kind, w->title, w->body, &p);
+
+	if (!rc) {
+		if (id)
+			*id = p.id;
+		post_clear(&p);
+	}
+	return rc;
+}
+
+static int
+comment(struct forum *f, const struct user *u, int64_t post_id, int64_t parent,
+	const char *body, int64_t *id)
+{
+	struct comment c;
+	int rc = comments_create(f, u, post_id, parent, body, &c);
+
+	if (!rc) {
+		if (id)
+			*id = c.id;
+		comment_clear(&c);
+	}
+	return rc;
+}
+
+/* A priority with its owner and the ideas that feed it, made by the admin. */
+static int
+priority(struct forum *f, const struct user *u, int64_t round, size_t k,
+	 const struct demo_text *t, const int64_t *idea_ids)
+{
+	struct priority pr;
+	int64_t pid;
+	int rc = priorities_create(f, &u[0], round, t->priorities[k].title,
+				   t->priorities[k].body, u[priorities[k].owner].id, &pr);
+
+	if (rc)
+		return rc;
+	pid = pr.id;
+	for (size_t i = 0; !rc && i < 3; i++) {
+		priority_clear(&pr);
+		rc = priorities_link(f, &u[0], pid, idea_ids[priorities[k].feeds[i]], &pr);
+	}
+	if (!rc)
+		priority_clear(&pr);
+	return rc;
+}
+
+static int
+demo_fill(struct forum *f, const struct demo_text *t)
 {
 	struct store *st = forum_store(f);
-	struct user u[NPEOPLE];
-	int64_t ids[NPEOPLE], round, cround, idea_ids[sizeof ideas / sizeof ideas[0]];
+	struct user u[DEMO_NPEOPLE];
+	int64_t ids[DEMO_NPEOPLE], round, cround, idea_ids[DEMO_NIDEAS], cids[DEMO_NCIDEAS];
 	struct round r = {0};
 	struct round_changes ch = {0};
 	unsigned seed = 2027;
 	int rc;
 
-	if ((rc = make_users(st, ids)))
+	if ((rc = make_users(st, t, ids)))
 		return rc;
-	for (size_t i = 0; i < NPEOPLE; i++)
+	for (size_t i = 0; i < DEMO_NPEOPLE; i++)
 		if ((rc = store_user_by_id(st, ids[i], &u[i])))
 			return rc;
 
 	/* The strategy round, internal, up/down votes. */
-	r.title = (char *)"Strategy 2027: growing with our customers";
-	r.description = (char *)"Leadership has drafted four plans for 2027. Read "
-		"them, tear them apart, and add your own ideas. The best ideas "
-		"become our priorities for next year, each with a named owner.";
+	r.title = (char *)t->round.title;
+	r.description = (char *)t->round.body;
 	r.audience = AUD_INTERNAL;
 	r.vote_mode = VOTE_UPDOWN;
 	if ((rc = rounds_create(f, &u[1], &r)))
@@ -233,42 +186,29 @@ demo_fill(struct forum *f)
 		return rc;
 	round_clear(&r);
 
-	for (size_t i = 0; i < sizeof plans / sizeof plans[0]; i++) {
-		struct post p;
-
-		if ((rc = posts_create(f, &u[plans[i].author], round, KIND_PLAN,
-				       plans[i].title, plans[i].body, &p)))
+	for (size_t i = 0; i < DEMO_NPLANS; i++)
+		if ((rc = post(f, &u[plan_authors[i]], round, KIND_PLAN, &t->plans[i], NULL)))
 			return rc;
-		post_clear(&p);
-	}
-	for (size_t i = 0; i < sizeof ideas / sizeof ideas[0]; i++) {
-		struct post p;
-
-		if ((rc = posts_create(f, &u[ideas[i].author], round, KIND_IDEA,
-				       ideas[i].title, ideas[i].body, &p)))
+	for (size_t i = 0; i < DEMO_NIDEAS; i++)
+		if ((rc = post(f, &u[ideas[i].author], round, KIND_IDEA, &t->ideas[i],
+			       &idea_ids[i])))
 			return rc;
-		idea_ids[i] = p.id;
-		post_clear(&p);
-	}
-	for (size_t i = 0; i < sizeof comments / sizeof comments[0]; i++) {
+	for (size_t i = 0; i < DEMO_NTHREADS; i++) {
 		int64_t parent = 0;
 
-		for (int k = 0; k < 3 && comments[i][k]; k++) {
-			struct comment c;
+		/* The second reply answers the first, the third the second: a
+		 * real thread. */
+		for (int k = 0; k < thread_len[i]; k++) {
 			int who = 4 + (int)((i * 3 + (size_t)k * 5) % 10);
 
-			if ((rc = comments_create(f, &u[who], idea_ids[i], parent,
-						  comments[i][k], &c)))
+			if ((rc = comment(f, &u[who], idea_ids[i], parent, t->comments[i][k],
+					  &parent)))
 				return rc;
-			/* The second reply answers the first, the third the
-			 * second: a real thread. */
-			parent = c.id;
-			comment_clear(&c);
 		}
 	}
 	/* Everyone on staff votes on what they care about. */
 	for (size_t v = 1; v < 14; v++)
-		for (size_t i = 0; i < sizeof ideas / sizeof ideas[0]; i++) {
+		for (size_t i = 0; i < DEMO_NIDEAS; i++) {
 			unsigned roll = next_rand(&seed) % 100;
 			int value = 0;
 			struct post p;
@@ -283,158 +223,101 @@ demo_fill(struct forum *f)
 				return rc;
 			post_clear(&p);
 		}
-	for (size_t i = 0; i < sizeof chats / sizeof chats[0]; i++) {
+	for (size_t i = 0; i < DEMO_NCHATS; i++) {
 		struct chat c;
 
-		if ((rc = chat_send(f, &u[atoi(chats[i][0])], round, chats[i][1], &c)))
+		if ((rc = chat_send(f, &u[chat_authors[i]], round, t->chats[i], &c)))
 			return rc;
 		chat_clear(&c);
 	}
 	/* Leadership at work: a duplicate merged, two priorities with owners. */
 	{
-		const size_t nideas = sizeof ideas / sizeof ideas[0];
-		struct priority pr;
 		struct post merged;
 
-		/* "One login for all our products" is "Single sign-on" again. */
-		if ((rc = posts_merge(f, &u[1], idea_ids[nideas - 1], idea_ids[10], &merged)))
+		if ((rc = posts_merge(f, &u[1], idea_ids[MERGED_IDEA], idea_ids[MERGED_INTO],
+				      &merged)))
 			return rc;
 		post_clear(&merged);
-		if ((rc = priorities_create(f, &u[0], round, "Know every customer as one account",
-					    "One timeline, one health score and one invoice "
-					    "everyone understands, for every account.",
-					    u[1].id, &pr)))
-			return rc;
-		{
-			int64_t pid = pr.id;
-			const size_t feeds[] = {0, 7, 16};
-
-			for (size_t k = 0; k < 3; k++) {
-				priority_clear(&pr);
-				if ((rc = priorities_link(f, &u[0], pid, idea_ids[feeds[k]], &pr)))
-					return rc;
-			}
-		}
-		priority_clear(&pr);
-		if ((rc = priorities_create(f, &u[0], round, "Outcomes over tickets",
-					    "Measure what customers get from us, and bring the "
-					    "people who fixed their problems into the room.",
-					    u[3].id, &pr)))
-			return rc;
-		{
-			int64_t pid = pr.id;
-			const size_t feeds[] = {1, 4, 12};
-
-			for (size_t k = 0; k < 3; k++) {
-				priority_clear(&pr);
-				if ((rc = priorities_link(f, &u[0], pid, idea_ids[feeds[k]], &pr)))
-					return rc;
-			}
-		}
-		priority_clear(&pr);
 	}
+	for (size_t k = 0; k < DEMO_NPRIORITIES; k++)
+		if ((rc = priority(f, u, round, k, t, idea_ids)))
+			return rc;
 
 	/* The customer innovation round: invited customers, dots. */
 	memset(&r, 0, sizeof r);
-	r.title = (char *)"Innovation round: the service desk of the future";
-	r.description = (char *)"We have invited customers from Nordbank and Helio "
-		"Health to tell us what their service desk should do in three "
-		"years. Tell us the problem behind the wish: that is what we build "
-		"for. Each member has 10 dots to spend.";
+	r.title = (char *)t->innovation.title;
+	r.description = (char *)t->innovation.body;
 	r.audience = AUD_INVITED;
 	r.vote_mode = VOTE_DOTS;
 	r.dots_per_member = 10;
-	if ((rc = rounds_create(f, &u[2], &r)))
+	if ((rc = rounds_create(f, &u[INNOVATION_OWNER], &r)))
 		return rc;
 	cround = r.id;
 	round_clear(&r);
-	if ((rc = rounds_update(f, &u[2], cround, &ch, &r)))
+	if ((rc = rounds_update(f, &u[INNOVATION_OWNER], cround, &ch, &r)))
 		return rc;
 	round_clear(&r);
-	for (size_t i = 14; i < NPEOPLE; i++)
-		if ((rc = store_member_add(st, cround, u[i].id, u[2].id)))
+	for (size_t i = FIRST_CUSTOMER; i < DEMO_NPEOPLE; i++)
+		if ((rc = store_member_add(st, cround, u[i].id, u[INNOVATION_OWNER].id)))
 			return rc;
-	{
-		static const struct {
-			int author;
-			const char *title, *body;
-		} cideas[] = {
-			{14, "Tell us before we notice",
-			 "When something breaks on your side, we want to hear it from "
-			 "you first, with an estimate, not from our own customers."},
-			{16, "One place for all our cases",
-			 "Our teams open cases by email, phone and portal. We lose "
-			 "track. One list, whatever the channel."},
-			{15, "Answers in Finnish",
-			 "Our branch staff work in Finnish. Even a good machine "
-			 "translation of the knowledge base would help."},
-			{17, "Let our admins fix the simple things themselves",
-			 "Password resets and user provisioning should not need a "
-			 "ticket."},
-			{5, "Status page per customer",
-			 "A status page that shows what affects *this* customer, not "
-			 "the whole platform."},
-		};
-		int64_t cids[sizeof cideas / sizeof cideas[0]];
+	for (size_t i = 0; i < DEMO_NCIDEAS; i++)
+		if ((rc = post(f, &u[cidea_authors[i]], cround, KIND_IDEA, &t->cideas[i],
+			       &cids[i])))
+			return rc;
+	for (size_t v = 4; v < DEMO_NPEOPLE; v++) {
+		int left = 10;
 
-		for (size_t i = 0; i < sizeof cideas / sizeof cideas[0]; i++) {
+		for (size_t i = 0; i < DEMO_NCIDEAS && left > 0; i++) {
+			int dots = (int)(next_rand(&seed) % 5);
 			struct post p;
 
-			if ((rc = posts_create(f, &u[cideas[i].author], cround, KIND_IDEA,
-					       cideas[i].title, cideas[i].body, &p)))
+			if (dots > left)
+				dots = left;
+			if (!dots)
+				continue;
+			if ((rc = votes_cast(f, &u[v], cids[i], 0, 0, 1, dots, &p)))
 				return rc;
-			cids[i] = p.id;
+			left -= dots;
 			post_clear(&p);
 		}
-		for (size_t v = 4; v < NPEOPLE; v++) {
-			int left = 10;
-
-			for (size_t i = 0; i < sizeof cids / sizeof cids[0] && left > 0; i++) {
-				int dots = (int)(next_rand(&seed) % 5);
-				struct post p;
-
-				if (dots > left)
-					dots = left;
-				if (!dots)
-					continue;
-				if ((rc = votes_cast(f, &u[v], cids[i], 0, 0, 1, dots, &p)))
-					return rc;
-				left -= dots;
-				post_clear(&p);
-			}
-		}
-		{
-			struct comment c;
-
-			if ((rc = comments_create(f, &u[5], cids[0], 0,
-						  "What would a good estimate look like for "
-						  "you: an hour, a day?", &c)))
-				return rc;
-			comment_clear(&c);
-			if ((rc = comments_create(f, &u[14], cids[0], 0,
-						  "Within the hour, even if it is wrong. "
-						  "Silence is worse than a bad estimate.", &c)))
-				return rc;
-			comment_clear(&c);
-		}
 	}
+	for (size_t i = 0; i < DEMO_NCCOMMENTS; i++)
+		if ((rc = comment(f, &u[ccomment_authors[i]], cids[0], 0, t->ccomments[i],
+				  NULL)))
+			return rc;
 	return OS_OK;
 }
 
 static void
-print_accounts(FILE *out)
+print_accounts(FILE *out, const struct demo_text *t)
 {
 	fprintf(out, "openstrat: demo accounts (password for all: %s)\n", DEMO_PASSWORD);
-	for (size_t i = 0; i < NPEOPLE; i++)
+	for (size_t i = 0; i < DEMO_NPEOPLE; i++)
 		fprintf(out, "  %-8s %-9s %s, %s\n", people[i].username, people[i].role,
-			people[i].display, people[i].org);
+			t->people[i], org_of(t, i));
 	fflush(out);
 }
 
+const struct demo_text *
+demo_text(enum os_lang lang)
+{
+	switch (lang) {
+	case OS_LANG_NB:
+		return &demo_text_nb;
+	case OS_LANG_SV:
+		return &demo_text_sv;
+	case OS_LANG_DA:
+		return &demo_text_da;
+	default:
+		return &demo_text_en;
+	}
+}
+
 int
-demo_fill_if_empty(struct forum *f, int refuse, FILE *out)
+demo_fill_if_empty(struct forum *f, enum os_lang lang, int refuse, FILE *out)
 {
 	struct store *st = forum_store(f);
+	const struct demo_text *t = demo_text(lang);
 	struct forum *quiet;
 	struct forum_opts o = {0};
 	int64_t users = store_user_count(st);
@@ -458,7 +341,7 @@ demo_fill_if_empty(struct forum *f, int refuse, FILE *out)
 		return rc;
 	rc = store_op_begin(st);
 	if (!rc) {
-		rc = demo_fill(quiet);
+		rc = demo_fill(quiet, t);
 		store_op_end(st, rc == OS_OK);
 	}
 	if (!rc)
@@ -470,15 +353,16 @@ demo_fill_if_empty(struct forum *f, int refuse, FILE *out)
 		os_err("demo: filling the database failed (%d)", rc);
 		return rc;
 	}
-	print_accounts(out);
+	print_accounts(out, t);
 	return OS_OK;
 }
 
 int
 cli_demo(int argc, char **argv)
 {
-	struct cli_opt opts[] = {{"db", 1, NULL}, {NULL, 0, NULL}};
-	const char *usage = "openstrat demo --db PATH";
+	struct cli_opt opts[] = {{"db", 1, NULL}, {"lang", 1, NULL}, {NULL, 0, NULL}};
+	const char *usage = "openstrat demo --db PATH [--lang en|nb|sv|da]";
+	enum os_lang lang = OS_LANG_EN;
 	struct store *st;
 	struct forum *f;
 	struct forum_opts o = {0};
@@ -490,13 +374,18 @@ cli_demo(int argc, char **argv)
 		fprintf(stderr, "openstrat: --db is required\nusage: %s\n", usage);
 		return 2;
 	}
+	if (cli_get(opts, "lang") && os_lang_parse(cli_get(opts, "lang"), &lang)) {
+		fprintf(stderr, "openstrat: --lang must be en, nb, sv or da, not '%s'\n"
+				"usage: %s\n", cli_get(opts, "lang"), usage);
+		return 2;
+	}
 	if (store_open(cli_get(opts, "db"), STORE_SYNC_FULL, &st)) {
 		fprintf(stderr, "openstrat: cannot open %s\n", cli_get(opts, "db"));
 		return 1;
 	}
 	rc = forum_new(st, NULL, &o, &f);
 	if (!rc)
-		rc = demo_fill_if_empty(f, 1, stdout);
+		rc = demo_fill_if_empty(f, lang, 1, stdout);
 	forum_free(f);
 	store_close(st);
 	if (rc == OS_ECONFLICT)

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/lang.h"
 #include "base/util.h"
 #include "transport/proxy.h"
 #include "transport/server.h"
@@ -47,12 +48,13 @@ cli_serve(int argc, char **argv)
 		{"web", 1, NULL},        {"public-url", 1, NULL}, {"rate-limit", 1, NULL},
 		{"flag-threshold", 1, NULL}, {"sync", 1, NULL},   {"demo", 0, NULL},
 		{"conn-rate-limit", 1, NULL}, {"trusted-proxy", 1, NULL},
-		{"event-loop", 1, NULL},
+		{"event-loop", 1, NULL}, {"demo-lang", 1, NULL},
 		{NULL, 0, NULL}};
 	const char *usage = "openstrat serve --db PATH [--listen ADDR] [--port N] "
 			    "[--web DIR] [--public-url URL] [--rate-limit N] "
 			    "[--flag-threshold N] [--conn-rate-limit N] [--sync full|normal] "
-			    "[--trusted-proxy ADDR[,ADDR...]]... [--event-loop libev|poll] [--demo]";
+			    "[--trusted-proxy ADDR[,ADDR...]]... [--event-loop libev|poll] "
+			    "[--demo [--demo-lang en|nb|sv|da]]";
 	struct proxy_list proxies = {0};
 	struct server_opts o;
 	long long v;
@@ -123,6 +125,18 @@ cli_serve(int argc, char **argv)
 		o.trusted_proxies = &proxies;
 	o.public_url = cli_get(opts, "public-url");
 	o.demo = cli_get(opts, "demo") != NULL;
+	if (cli_get(opts, "demo-lang")) {
+		if (!o.demo) {
+			fprintf(stderr, "openstrat: --demo-lang goes with --demo\nusage: %s\n",
+				usage);
+			return 2;
+		}
+		if (os_lang_parse(cli_get(opts, "demo-lang"), &o.demo_lang)) {
+			fprintf(stderr, "openstrat: --demo-lang must be en, nb, sv or da, "
+					"not '%s'\nusage: %s\n", cli_get(opts, "demo-lang"), usage);
+			return 2;
+		}
+	}
 	o.web_dir = cli_get(opts, "web");
 	if (!o.web_dir)
 		o.web_dir = has_index(OPENSTRAT_INSTALL_WEB) ? OPENSTRAT_INSTALL_WEB

@@ -30,6 +30,7 @@ server_opts_default(struct server_opts *o)
 	o->flag_threshold = 3;
 	o->sync_full = 1;
 	o->hash_threads = 2;
+	o->demo_lang = OS_LANG_EN;
 }
 
 /* ---- group commit ---- */
@@ -757,7 +758,7 @@ server_run(const struct server_opts *o)
 	if (forum_new(s->st, &ev, &fo, &s->forum))
 		goto out;
 	/* stdout carries only the listening line: the accounts go to stderr. */
-	if (o->demo && demo_fill_if_empty(s->forum, 0, stderr))
+	if (o->demo && demo_fill_if_empty(s->forum, o->demo_lang, 0, stderr))
 		goto out;
 	hub.subscribe = hub_subscribe;
 	hub.unsubscribe = hub_unsubscribe;

@@ -11,6 +11,8 @@
 
 #include <stdint.h>
 
+#include "base/lang.h"
+
 struct proxy_list;
 
 struct server_opts {
@@ -23,6 +25,7 @@ struct server_opts {
 	int conn_rate_limit;     /* requests per connection per second; 0: off */
 	int flag_threshold;      /* distinct flags that hide an item */
 	int demo;                /* fill an empty database with the demo first */
+	enum os_lang demo_lang;  /* the demo's language; default English */
 	int sync_full;           /* synchronous=FULL (default) or NORMAL */
 	int hash_threads;        /* password hashing workers */
 	int poll_loop;           /* libwebsockets' poll() loop instead of libev */

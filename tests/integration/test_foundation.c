@@ -393,6 +393,45 @@ START_TEST(serve_demo_prints_one_line)
 }
 END_TEST
 
+/* --demo-lang fills the demo in that language: the same accounts sign in,
+ * and the rounds and the people's names are Norwegian. */
+START_TEST(serve_demo_in_norwegian)
+{
+	static const char *const demo[] = {"--demo", "--demo-lang", "nb", NULL};
+	char token[128], *log;
+	const char *title;
+	struct osx_ws *ws;
+	cJSON *r;
+	int found = 0;
+
+	ck_assert_int_eq(osx_server_start(&S, demo), 0);
+	ck_assert_int_eq(osx_login(S.port, "erik", "openstrat-demo", token, sizeof token), 200);
+	ws = osx_ws_open(S.port, token);
+	ck_assert_ptr_nonnull(ws);
+	/* An employee sees both rounds, and the strategy round is
+	 * Norwegian. */
+	r = osx_ws_call(ws, 0, "{\"op\":\"rounds.list\"}");
+	ck_assert_msg(r && osx_ok(r), "rounds.list: %s", osx_jtext(r));
+	ck_assert_int_eq(cJSON_GetArraySize(osx_jget(r, "rounds")), 2);
+	for (int i = 0; i < 2; i++) {
+		char path[32];
+
+		snprintf(path, sizeof path, "rounds.%d.title", i);
+		title = osx_jstr(r, path);
+		ck_assert_ptr_nonnull(title);
+		found += strstr(title, "Strategi 2027") && strstr(title, "kundene");
+	}
+	ck_assert_msg(found == 1, "rounds of the Norwegian demo: %s", osx_jtext(r));
+	cJSON_Delete(r);
+	osx_ws_close(ws);
+	stop_clean();
+	log = osx_server_log(&S);
+	ck_assert_msg(strstr(log, "  maria    manager   Maria Hansen, Fjordvik Systemer\n"),
+		      "the accounts printed: %s", log);
+	free(log);
+}
+END_TEST
+
 /* The value of one CSP directive (malloc'd), or NULL. */
 static char *
 csp_directive(const char *csp, const char *name)
@@ -1502,8 +1541,9 @@ foundation_suite(void)
 			 cli_user_add_short_password, cli_user_add_bad_role,
 			 cli_user_add_duplicate, cli_user_add_username_rules,
 			 cli_user_add_password_on_stdin}},
-		{"http", {serve_prints_one_line, serve_demo_prints_one_line, healthz, index_security_headers,
-			  security_headers_everywhere, http_api_errors, path_traversal}},
+		{"http", {serve_prints_one_line, serve_demo_prints_one_line, serve_demo_in_norwegian,
+			  healthz, index_security_headers, security_headers_everywhere,
+			  http_api_errors, path_traversal}},
 		{"login", {login_ok_shape_and_cookie, login_bad_credentials, login_malformed,
 			   login_rate_limited}},
 		{"upgrade", {ws_without_session_is_401, ws_bearer_hello, ws_cookie_session,
