@@ -34,7 +34,7 @@ enum export_text {
 	 * month's name and {3} the year. */
 	XT_MONTH_1, XT_MONTH_2, XT_MONTH_3, XT_MONTH_4, XT_MONTH_5, XT_MONTH_6,
 	XT_MONTH_7, XT_MONTH_8, XT_MONTH_9, XT_MONTH_10, XT_MONTH_11, XT_MONTH_12,
-	XT_DATE, XT_DECIMAL, XT_PERCENT,
+	XT_DATE, XT_DECIMAL /* one character */, XT_PERCENT,
 	/* Counted nouns: the form for one, then the form for any other count. */
 	XT_N_PLANS_ONE, XT_N_PLANS_OTHER, XT_N_IDEAS_ONE, XT_N_IDEAS_OTHER,
 	XT_N_VOTES_ONE, XT_N_VOTES_OTHER, XT_N_DOTS_ONE, XT_N_DOTS_OTHER,
