@@ -18,6 +18,7 @@
 
 #include "auth/password.h"
 #include "base/err.h"
+#include "base/lang.h"
 #include "base/log.h"
 #include "dispatch/render.h"
 #include "export/export.h"
@@ -650,8 +651,8 @@ handle_invite_accept(struct http_pss *p)
 		respond_answer(p, &a);
 }
 
-/* GET /api/export?round=ID&format=csv|json|md|xlsx, for managers and
- * admins with a session cookie or a bearer token. */
+/* GET /api/export?round=ID&format=csv|json|md|xlsx[&lang=en|nb|sv|da], for
+ * managers and admins with a session cookie or a bearer token. */
 static void
 handle_export(struct http_pss *p)
 {
@@ -659,6 +660,7 @@ handle_export(struct http_pss *p)
 	char token[128], arg[64], disp[96];
 	const char *v;
 	long long round;
+	enum os_lang lang = OS_LANG_EN;
 	struct user u;
 	size_t len;
 	char *body;
@@ -682,7 +684,12 @@ handle_export(struct http_pss *p)
 		respond_error(p, OS_EBADREQ, "format is csv, json, md or xlsx");
 		return;
 	}
-	rc = export_round(s->forum, &u, round, format, &body, &len);
+	v = lws_get_urlarg_by_name(p->wsi, "lang=", arg, (int)sizeof arg);
+	if (v && os_lang_parse(v, &lang)) {
+		respond_error(p, OS_EBADREQ, "lang is en, nb, sv or da");
+		return;
+	}
+	rc = export_round(s->forum, &u, round, format, lang, &body, &len);
 	if (rc == OS_EFORBIDDEN) {
 		respond_error(p, rc, "exports are for managers and admins");
 		return;

@@ -261,8 +261,15 @@ export function acceptInvite({ token, username, password, display_name, org }) {
 	return postJson('/api/invite/accept', { token, username, password, display_name, org });
 }
 
+// The languages the server writes the Markdown and XLSX exports in.
+const EXPORT_LANGS = ['en', 'nb', 'sv', 'da'];
+
 // Where a round's export in one format is downloaded from (the session
-// cookie authenticates the download).
-export function exportUrl(round, format) {
-	return `/api/export?round=${encodeURIComponent(round)}&format=${encodeURIComponent(format)}`;
+// cookie authenticates the download). lang, when the server knows it, asks
+// for the report and the workbook in that language; otherwise they come in
+// English.
+export function exportUrl(round, format, lang) {
+	let url = `/api/export?round=${encodeURIComponent(round)}&format=${encodeURIComponent(format)}`;
+	if (EXPORT_LANGS.includes(lang)) url += `&lang=${lang}`;
+	return url;
 }
