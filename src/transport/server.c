@@ -824,6 +824,12 @@ server_run(const struct server_opts *o)
 		goto out;
 	}
 	s->vh = lws_get_vhost_by_name(s->ctx, "default");
+	/* libwebsockets goes on without a listening socket when the address
+	 * is not one of this machine's: say so and stop instead. */
+	if (!s->vh || lws_get_vhost_listen_port(s->vh) <= 0) {
+		fprintf(stderr, "openstrat: cannot listen on %s:%d\n", o->listen, o->port);
+		goto out;
+	}
 	if (o->sync_full && sync_start(s)) {
 		fprintf(stderr, "openstrat: cannot start the sync thread\n");
 		goto out;
