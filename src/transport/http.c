@@ -497,7 +497,7 @@ signed_in_reply(struct http_pss *p, int64_t round)
 		return;
 	}
 	o = cJSON_CreateObject();
-	cJSON_AddItemToObject(o, "user", render_user(&p->signed_in));
+	cJSON_AddItemToObject(o, "user", render_user_self(&p->signed_in));
 	cJSON_AddStringToObject(o, "token", token);
 	if (round)
 		cJSON_AddNumberToObject(o, "round", (double)round);

@@ -118,6 +118,7 @@ struct pending {
 	int is_write;        /* a reply to a write: an error if the commit fails */
 	int64_t key;         /* events with the same non-zero key coalesce */
 	int close_after;     /* close the connection (1008) once this is sent */
+	int if_committed;    /* a notice to conn, dropped if the commit fails */
 	int audience;        /* events: AUD_ALL, AUD_MODERATORS or AUD_OTHERS */
 	struct msg *m;       /* NULL once superseded */
 	uint64_t seq;        /* waits for the sync of this commit */
@@ -216,6 +217,9 @@ void server_reply(struct server *s, struct conn *c, char *json, size_t len,
  * the commit. */
 void server_notice_then_close(struct server *s, struct conn *c, char *json,
 			      size_t len);
+/* An event for one connection (takes a new reference to m), sent after
+ * the commit, and not at all if the commit fails. */
+void server_notice(struct server *s, struct conn *c, struct msg *m);
 /* key != 0: a later event with the same key replaces this one if both are
  * still waiting (vote tallies: the latest wins). */
 void server_event(struct server *s, int64_t round, char *json, size_t len,
@@ -241,6 +245,8 @@ void fanout_close_room(struct server *s, int64_t round, int code, const char *re
 void fanout_publish_to(struct server *s, int64_t round, struct msg *m, int audience);
 size_t fanout_online(struct server *s, int64_t round, struct user *out,
 		     size_t max, size_t *total);
+/* c->user changed (a new display name): shows it in the rooms c is in. */
+void fanout_user_changed(struct server *s, struct conn *c);
 /* Closes the subscriptions of user_id to round (access revoked). */
 void fanout_revoke(struct server *s, int64_t round, int64_t user_id);
 void fanout_free(struct server *s);

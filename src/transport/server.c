@@ -178,6 +178,20 @@ server_notice_then_close(struct server *s, struct conn *c, char *json, size_t le
 }
 
 void
+server_notice(struct server *s, struct conn *c, struct msg *m)
+{
+	m = msg_ref(m);
+	if (store_group_open(s->st) || s->pend_head || s->wait_head) {
+		pend(s, c, 0, 0, 0, m);
+		if (s->pend_tail && s->pend_tail->m == m)
+			s->pend_tail->if_committed = 1;
+		return;
+	}
+	conn_send(c, m);
+	msg_unref(m);
+}
+
+void
 server_event(struct server *s, int64_t round, char *json, size_t len, int64_t key)
 {
 	struct msg *m = json ? msg_new(json, len) : NULL;
@@ -201,7 +215,9 @@ deliver(struct server *s, struct pending *p, int rc)
 	if (!p->m) {
 		/* superseded by a later event with the same key */
 	} else if (p->conn) {
-		if (rc && p->is_write) {
+		if (rc && p->if_committed) {
+			/* what it announced did not happen */
+		} else if (rc && p->is_write) {
 			size_t n;
 			char *err = dispatch_reply_to_error((const char *)msg_payload(p->m),
 							    p->m->len, OS_EINTERNAL, &n);
@@ -443,6 +459,31 @@ emit_event(void *arg, const struct os_event *ev)
 		for (struct conn *c = s->conns; c; c = c->next)
 			if (c->user.id == ev->user_id)
 				conn_close(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "account disabled");
+		return;
+	}
+	if (ev->type == EV_USER_UPDATED) {
+		/* Every connection of the user carries the new settings at
+		 * once (hello answers with them, posts carry the new name), and
+		 * is told after the commit. Should the commit fail, the
+		 * session check puts back what is stored within seconds. */
+		struct msg *m;
+
+		json = dispatch_render_event(ev, &len);
+		m = json ? msg_new(json, len) : NULL;
+		free(json);
+		for (struct conn *c = s->conns; c; c = c->next) {
+			if (c->user.id != ev->user_id || c->closing)
+				continue;
+			snprintf(c->user.display_name, sizeof c->user.display_name, "%s",
+				 ev->user->display_name);
+			c->user.has_lang = ev->user->has_lang;
+			c->user.lang = ev->user->lang;
+			fanout_user_changed(s, c);
+			if (m)
+				server_notice(s, c, m);
+		}
+		if (m)
+			msg_unref(m);
 		return;
 	}
 	if (ev->type == EV_ACCESS_REVOKED) {

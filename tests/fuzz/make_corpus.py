@@ -151,6 +151,13 @@ def dispatch_seeds():
     add([EMPLOYEE, MEMBER], {"op": "post.similar", "rid": 70, "q": "status page", "round": 2})
     add([MANAGER, EMPLOYEE], {"op": "round.insights", "rid": 71, "round": 1})
     add([MEMBER], {"op": "round.insights", "rid": 72, "round": 2})
+    add(everyone, {"op": "user.settings", "rid": 85, "lang": "nb",
+                   "display_name": "  Kari Nordmann  "})
+    add([EMPLOYEE, MEMBER], {"op": "user.settings", "rid": 86, "lang": None})
+    add([EMPLOYEE], {"op": "user.settings", "rid": 87, "lang": "nb-NO", "display_name": "X"})
+    add([MEMBER], {"op": "user.settings", "rid": 88, "display_name": "a\u0085b\nc"})
+    add([OUTSIDER], {"op": "user.settings", "rid": 89, "display_name": "\u00f8" * 81,
+                     "lang": "da"})
     # Broken envelopes.
     add([EMPLOYEE], "")
     add([EMPLOYEE], "{")

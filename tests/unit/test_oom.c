@@ -1317,6 +1317,8 @@ static const struct dop dops[] = {
 	{MGR, "{\"op\":\"round.members\",\"rid\":7,\"round\":$RB}"},
 	{MGR, "{\"op\":\"invite.create\",\"rid\":7,\"role\":\"customer\",\"round\":$RB}"},
 	{ADMIN, "{\"op\":\"user.disable\",\"rid\":7,\"user\":$BERT}"},
+	{EMP, "{\"op\":\"user.settings\",\"rid\":7,\"lang\":\"nb\","
+	      "\"display_name\":\" Anna Ås \"}"},
 	{MGR, "{\"op\":\"post.merge\",\"rid\":7,\"post\":$IDEA2,\"into\":$IDEA}"},
 	{MGR, "{\"op\":\"priority.create\",\"rid\":7,\"round\":$RA,\"title\":\"Know them\","
 	      "\"description\":\"One *timeline*\",\"owner\":$ANNA}"},

@@ -2,7 +2,7 @@
 //
 // request(op, fields) sends {op, rid, ...fields} and returns a promise of the
 // reply: resolved with the reply object when ok, rejected with a
-// RequestError carrying {code, message} when not, when it times out, or when
+// RequestError carrying {code, serverMessage} when not, when it times out, or when
 // the connection drops first. Pushed events are dispatched as 'event'
 // CustomEvents; connection changes as 'state' events whose detail is one of:
 //   connecting   the first attempt is under way
@@ -13,11 +13,14 @@
 
 export const PROTOCOL = 'openstrat.v1';
 
+// A refused request. The server's message (English, for developers) is kept
+// as serverMessage for the console and for finding the field at fault; what
+// people read comes from the code (errorText() in format.js).
 export class RequestError extends Error {
 	constructor(code, message) {
-		super(message || code);
+		super(code);
 		this.code = code;
-		this.serverMessage = message || '';
+		this.serverMessage = typeof message === 'string' ? message : '';
 	}
 }
 
