@@ -7,7 +7,8 @@
 set -euo pipefail
 
 need=(build-essential cmake pkg-config libwebsockets-dev libsqlite3-dev
-      libsodium-dev libcjson-dev libcmark-dev libxlsxwriter-dev check sqlite3)
+      libsodium-dev libcjson-dev libcmark-dev libxlsxwriter-dev libstemmer-dev check
+      sqlite3)
 if [ "${1:-}" = "--bench" ]; then
 	need+=(nats-server jq procps)
 	command -v node >/dev/null 2>&1 || need+=(nodejs)
