@@ -7,8 +7,9 @@
 #   contrib/setup.sh --bench  also what the benchmark needs (nats-server, Node.js, jq)
 set -euo pipefail
 
-need=(build-essential cmake pkg-config libwebsockets-dev libwebsockets-evlib-ev libev-dev libsqlite3-dev
-      libsodium-dev libcjson-dev libcmark-dev libxlsxwriter-dev check sqlite3)
+need=(build-essential cmake pkg-config libwebsockets-dev libwebsockets-evlib-ev libev-dev
+      libsqlite3-dev libsodium-dev libcjson-dev libcmark-dev libxlsxwriter-dev libstemmer-dev
+      check sqlite3)
 if [ "${1:-}" = "--bench" ]; then
 	need+=(nats-server jq procps)
 	command -v node >/dev/null 2>&1 || need+=(nodejs)

@@ -64,7 +64,9 @@ int store_defer_sync(struct store *st);
 int store_commit_nosync(struct store *st);
 int store_sync(struct store *st);
 
-/* Runs PRAGMA integrity_check; 0 when "ok". */
+/* Runs PRAGMA integrity_check and FTS5's check that the search index
+ * agrees with the posts and comments; 0 when both pass. The second writes
+ * nothing but takes the write lock while it reads every post and comment. */
 int store_integrity_check(struct store *st);
 
 /* Copies the database to out_path with SQLite's online backup, a few

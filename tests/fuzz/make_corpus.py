@@ -230,6 +230,31 @@ def markdown_seeds():
     ]]
 
 
+def tokenizer_seeds():
+    DOCUMENT, AUX, QUERY, PREFIX = range(4)
+    texts = [
+        "Kundene våre vil ha bedre leverandører",
+        "Leverantören svarar sent; kunderna väntar",
+        "Leverandøren leverer, kundens ønsker",
+        "Customers want one customer portal",
+        "får far här har før for sær ser ÆRLIG Øl Åse",
+        "Idé CAFÉ Ğüzel Łódź ÑANDÚ Œuvre ΑΘΗΝΑ STRAẞE Ｆｕｌｌ",
+        "fa\u030ar o\u0308l ide\u0301 \u030a",
+        "kaffe\U0001F642kopp \u2615 #tag 50% \u00abs\u00bb 2027 b2b 3,5",
+        "a" * 300,
+        "\u00e5" * 200,
+        "",
+    ]
+    s = []
+    for mode in (DOCUMENT, AUX, QUERY, PREFIX):
+        for t in texts:
+            s.append(bytes([mode]) + t.encode())
+    for b in (b"\xc3", b"kunde\xff" + b"ne", b"\xf0\x9f\x98", b"\xed\xa0\x80 x",
+              b"\xc0\xaf\xf4\x90\x80\x80", b"a\xcc", b"x\x00y"):
+        s.append(bytes([DOCUMENT]) + b)
+    return s
+
+
 def http_seeds():
     t = TOKENS
     LOGIN, ACCEPT, TOKEN = 0, 1, 2
@@ -323,3 +348,4 @@ if __name__ == "__main__":
     write("fuzz_dispatch", dispatch_seeds())
     write("fuzz_markdown", markdown_seeds())
     write("fuzz_http_body", http_seeds())
+    write("fuzz_tokenizer", tokenizer_seeds())
