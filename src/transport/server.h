@@ -26,6 +26,7 @@ struct server_opts {
 	int sync_full;           /* synchronous=FULL (default) or NORMAL */
 	int hash_threads;        /* password hashing workers */
 	const struct proxy_list *trusted_proxies; /* believe X-Forwarded-For from these; NULL: none */
+	const struct proxy_list *metrics_allow;   /* may read /metrics besides loopback; NULL: none */
 };
 
 /* Fills o with the contract's defaults. */
