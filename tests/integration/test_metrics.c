@@ -3,15 +3,23 @@
  * a client did (sign-ins, a WebSocket session with a few requests and
  * errors, its close), the text passes Prometheus's own checker (promtool
  * check metrics, lint included), and serve --metrics-allow takes only
- * exact addresses. Who may read the metrics is decided by the TCP peer;
- * that decision is tested in tests/unit/test_metrics_allow.c, since every
- * peer a test may use here is a loopback one.
+ * exact addresses. Who may read the metrics is decided by the TCP peer:
+ * the server listens on 127.0.0.1 as always, and a client socket bound to
+ * one of the machine's other addresses reaches it as a non-loopback peer
+ * (skipped, with a note, on a machine that has none). The decision itself,
+ * for every form of address, is tested in tests/unit/test_metrics_allow.c.
  */
+#include <arpa/inet.h>
 #include <check.h>
+#include <ifaddrs.h>
 #include <math.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -134,6 +142,120 @@ req(const char *op, const char *outcome)
 		 op, outcome);
 	return buf[i];
 }
+
+/* An IPv4 address of this machine that is not loopback, in out; 0, or -1
+ * when there is none. */
+static int
+other_local_address(char *out, size_t outsz)
+{
+	struct ifaddrs *ifs, *i;
+	int rc = -1;
+
+	if (getifaddrs(&ifs))
+		return -1;
+	for (i = ifs; i && rc; i = i->ifa_next) {
+		const struct sockaddr_in *a = (const struct sockaddr_in *)i->ifa_addr;
+
+		if (!a || a->sin_family != AF_INET || (i->ifa_flags & IFF_LOOPBACK) ||
+		    !(i->ifa_flags & IFF_UP) || (ntohl(a->sin_addr.s_addr) >> 24) == 127)
+			continue;
+		if (inet_ntop(AF_INET, &a->sin_addr, out, (socklen_t)outsz))
+			rc = 0;
+	}
+	freeifaddrs(ifs);
+	return rc;
+}
+
+/*
+ * One HTTP request to 127.0.0.1:port from a socket bound to the source
+ * address src, so that the server's peer is src. headers: complete lines
+ * or "". Returns the status, with the body (after the blank line) in
+ * body; -1 on failure.
+ */
+static int
+request_from(const char *src, const char *method, const char *path, const char *headers,
+	     char *body, size_t bodysz)
+{
+	struct sockaddr_in from = {.sin_family = AF_INET}, to = {.sin_family = AF_INET};
+	struct timeval tv = {.tv_sec = 10};
+	char req[512], resp[65536];
+	size_t n = 0;
+	ssize_t got;
+	const char *sep;
+	int fd = socket(AF_INET, SOCK_STREAM, 0), status = -1;
+
+	if (fd < 0)
+		return -1;
+	inet_pton(AF_INET, src, &from.sin_addr);
+	inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+	to.sin_port = htons((uint16_t)srv.port);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	snprintf(req, sizeof req,
+		 "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n%s%s\r\n%s",
+		 method, path, srv.port, headers,
+		 strcmp(method, "POST") ? "" : "Content-Length: 2\r\n",
+		 strcmp(method, "POST") ? "" : "{}");
+	if (bind(fd, (struct sockaddr *)&from, sizeof from) ||
+	    connect(fd, (struct sockaddr *)&to, sizeof to) ||
+	    write(fd, req, strlen(req)) != (ssize_t)strlen(req)) {
+		close(fd);
+		return -1;
+	}
+	while (n < sizeof resp - 1 && (got = read(fd, resp + n, sizeof resp - 1 - n)) > 0)
+		n += (size_t)got;
+	close(fd);
+	resp[n] = '\0';
+	sep = strstr(resp, "\r\n\r\n");
+	if (sscanf(resp, "HTTP/1.1 %d", &status) != 1 || !sep)
+		return -1;
+	snprintf(body, bodysz, "%s", sep + 4);
+	return status;
+}
+
+/* A peer that is not loopback and not allowed finds no /metrics, in the
+ * very words of an unknown path, whatever it claims in X-Forwarded-For
+ * (even as a trusted proxy); named by --metrics-allow it reads them. */
+START_TEST(other_peers_get_not_found)
+{
+	static const char *const not_found =
+		"{\"error\":{\"code\":\"not_found\",\"message\":\"no such endpoint\"}}";
+	char addr[INET_ADDRSTRLEN], body[65536], unknown[4096];
+	const char *extra[5];
+
+	if (other_local_address(addr, sizeof addr)) {
+		fprintf(stderr, "test_metrics: no address but loopback here; "
+				"other_peers_get_not_found not run\n");
+		return;
+	}
+	extra[0] = "--trusted-proxy";
+	extra[1] = addr;
+	extra[2] = NULL;
+	osx_server_stop(&srv);
+	osx_server_cleanup(&srv);
+	ck_assert_int_eq(osx_server_start(&srv, extra), 0);
+
+	ck_assert_int_eq(request_from(addr, "GET", "/api/nope", "", unknown, sizeof unknown), 404);
+	ck_assert_str_eq(unknown, not_found);
+	ck_assert_int_eq(request_from(addr, "GET", "/metrics", "", body, sizeof body), 404);
+	ck_assert_str_eq(body, unknown);
+	ck_assert_int_eq(request_from(addr, "GET", "/metrics", "X-Forwarded-For: 127.0.0.1\r\n",
+				      body, sizeof body),
+			 404);
+	ck_assert_str_eq(body, unknown);
+	ck_assert_int_eq(request_from(addr, "POST", "/metrics", "", body, sizeof body), 404);
+	ck_assert_str_eq(body, unknown);
+	free(scrape()); /* loopback reads them meanwhile */
+
+	extra[0] = "--metrics-allow";
+	extra[1] = addr;
+	osx_server_stop(&srv);
+	osx_server_cleanup(&srv);
+	ck_assert_int_eq(osx_server_start(&srv, extra), 0);
+	ck_assert_int_eq(request_from(addr, "GET", "/metrics", "", body, sizeof body), 200);
+	ck_assert_ptr_nonnull(strstr(body, "\nopenstrat_ws_connections 0\n"));
+	promtool_check(body);
+}
+END_TEST
 
 START_TEST(counters_move_by_what_was_done)
 {
@@ -329,6 +451,7 @@ main(void)
 	tcase_add_test(tc, counters_move_by_what_was_done);
 	tcase_add_test(tc, forwarded_for_is_not_the_peer);
 	tcase_add_test(tc, metrics_allow_option);
+	tcase_add_test(tc, other_peers_get_not_found);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
