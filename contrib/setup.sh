@@ -2,7 +2,8 @@
 # Installs what openstrat needs from Debian 12 packages, and only what is
 # missing; says nothing when everything is there. Idempotent. Run as root.
 #   contrib/setup.sh          build and run
-#   contrib/setup.sh --test   also what the tests need (Chromium, Node.js)
+#   contrib/setup.sh --test   also what the tests need (Chromium, Node.js,
+#                             promtool from the prometheus package)
 #   contrib/setup.sh --bench  also what the benchmark needs (nats-server, Node.js, jq)
 set -euo pipefail
 
@@ -14,7 +15,7 @@ if [ "${1:-}" = "--bench" ]; then
 	command -v npm >/dev/null 2>&1 || need+=(npm)
 fi
 if [ "${1:-}" = "--test" ]; then
-	need+=(chromium procps clang libclang-rt-14-dev)
+	need+=(chromium procps clang libclang-rt-14-dev prometheus)
 	command -v node >/dev/null 2>&1 || need+=(nodejs)
 	command -v npm >/dev/null 2>&1 || need+=(npm)
 fi
