@@ -489,10 +489,10 @@ handle_login(struct http_pss *p)
 {
 	struct server *s = p->srv;
 	struct http_answer a = {0};
+	int rc;
 
-	int rc = http_body_login(s->st, s->throttle, p->addr, os_now_ms(), p->body.data,
-				 p->body.len, start_login_check, p, &p->login, &a);
-
+	rc = http_body_login(s->st, s->throttle, p->addr, os_now_ms(), p->body.data,
+			     p->body.len, start_login_check, p, &p->login, &a);
 	if (rc) {
 		metrics_signin(&s->metrics, rc);
 		respond_answer(p, &a);

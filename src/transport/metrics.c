@@ -275,8 +275,8 @@ metrics_render(struct server *s, size_t *len)
 {
 	const struct metrics *m = &s->metrics;
 	const struct store_stats *st = store_stats(s->st);
-	struct os_hist fsync = {0};
-	uint64_t fsync_failures = 0, qbytes = 0, qmsgs = 0, subs = 0;
+	struct os_hist syncs = {0};
+	uint64_t sync_failures = 0, qbytes = 0, qmsgs = 0, subs = 0;
 	struct os_buf b;
 
 	os_buf_init(&b);
@@ -287,8 +287,8 @@ metrics_render(struct server *s, size_t *len)
 	}
 	if (s->sync.running) {
 		pthread_mutex_lock(&s->sync.mu);
-		fsync = m->fsync;
-		fsync_failures = m->fsync_failures;
+		syncs = m->fsync;
+		sync_failures = m->fsync_failures;
 		pthread_mutex_unlock(&s->sync.mu);
 	}
 
@@ -348,10 +348,10 @@ metrics_render(struct server *s, size_t *len)
 	histogram(&b, "openstrat_store_fsync_seconds",
 		  "Duration of the fsync of the write-ahead log that makes committed "
 		  "groups durable (the sync thread's, with --sync full)",
-		  &fsync, metrics_fsync_bounds, METRICS_FSYNC_BOUNDS, 1e-6);
+		  &syncs, metrics_fsync_bounds, METRICS_FSYNC_BOUNDS, 1e-6);
 	single(&b, "openstrat_store_fsync_failures_total", "counter",
 	       "Failed fsyncs of the write-ahead log (their writes were answered internal)",
-	       fsync_failures);
+	       sync_failures);
 	database_files(&b, s->opts.db_path);
 
 	signins(&b, m);
