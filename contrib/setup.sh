@@ -3,7 +3,7 @@
 # missing; says nothing when everything is there. Idempotent. Run as root.
 #   contrib/setup.sh          build and run
 #   contrib/setup.sh --test   also what the tests need (Chromium, Node.js,
-#                             python3-websockets)
+#                             python3-websockets, promtool from the prometheus package)
 #   contrib/setup.sh --bench  also what the benchmark needs (nats-server, Node.js, jq)
 set -euo pipefail
 
@@ -16,7 +16,7 @@ if [ "${1:-}" = "--bench" ]; then
 	command -v npm >/dev/null 2>&1 || need+=(npm)
 fi
 if [ "${1:-}" = "--test" ]; then
-	need+=(chromium procps clang libclang-rt-14-dev python3-websockets)
+	need+=(chromium procps clang libclang-rt-14-dev python3-websockets prometheus)
 	command -v node >/dev/null 2>&1 || need+=(nodejs)
 	command -v npm >/dev/null 2>&1 || need+=(npm)
 fi

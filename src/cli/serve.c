@@ -40,6 +40,19 @@ add_proxy(const char *value, void *arg)
 	return 0;
 }
 
+/* One --metrics-allow value, the same way. */
+static int
+add_metrics_peer(const char *value, void *arg)
+{
+	char why[128];
+
+	if (proxy_list_add(arg, value, why, sizeof why)) {
+		fprintf(stderr, "openstrat: --metrics-allow: %s\n", why);
+		return 2;
+	}
+	return 0;
+}
+
 int
 cli_serve(int argc, char **argv)
 {
@@ -49,13 +62,14 @@ cli_serve(int argc, char **argv)
 		{"flag-threshold", 1, NULL}, {"sync", 1, NULL},   {"demo", 0, NULL},
 		{"conn-rate-limit", 1, NULL}, {"trusted-proxy", 1, NULL},
 		{"event-loop", 1, NULL}, {"demo-lang", 1, NULL},
+		{"metrics-allow", 1, NULL},
 		{NULL, 0, NULL}};
 	const char *usage = "openstrat serve --db PATH [--listen ADDR] [--port N] "
 			    "[--web DIR] [--public-url URL] [--rate-limit N] "
 			    "[--flag-threshold N] [--conn-rate-limit N] [--sync full|normal] "
-			    "[--trusted-proxy ADDR[,ADDR...]]... [--event-loop libev|poll] "
-			    "[--demo [--demo-lang en|nb|sv|da]]";
-	struct proxy_list proxies = {0};
+			    "[--trusted-proxy ADDR[,ADDR...]]... [--metrics-allow ADDR[,ADDR...]]... "
+			    "[--event-loop libev|poll] [--demo [--demo-lang en|nb|sv|da]]";
+	struct proxy_list proxies = {0}, metrics_peers = {0};
 	struct server_opts o;
 	long long v;
 	int rc = cli_parse(argc, argv, opts, usage);
@@ -123,6 +137,11 @@ cli_serve(int argc, char **argv)
 		return rc;
 	if (proxies.n)
 		o.trusted_proxies = &proxies;
+	if ((rc = cli_each(argc, argv, opts, "metrics-allow", add_metrics_peer,
+			   &metrics_peers)))
+		return rc;
+	if (metrics_peers.n)
+		o.metrics_allow = &metrics_peers;
 	o.public_url = cli_get(opts, "public-url");
 	o.demo = cli_get(opts, "demo") != NULL;
 	if (cli_get(opts, "demo-lang")) {

@@ -28,6 +28,8 @@ struct store {
 	int group_lost;  /* its transaction is gone: store_commit() must fail */
 	int committing;  /* store_commit() is running COMMIT */
 	int op_depth;
+	unsigned group_ops; /* write operations kept in the open group */
+	struct store_stats stats;
 	/* The first row id the open group inserted into each indexed table,
 	 * or 0: every row from there on is the group's own (ids are
 	 * max(rowid) + 1 and nothing is deleted), so one statement indexes
@@ -364,6 +366,7 @@ store_op_begin(struct store *st)
 		if (run_cached(st, "BEGIN IMMEDIATE"))
 			return OS_EINTERNAL;
 		st->group_open = 1;
+		st->group_ops = 0;
 	}
 	if (run_cached(st, "SAVEPOINT op")) {
 		group_lost(st);
@@ -381,8 +384,11 @@ store_op_end(struct store *st, int ok)
 	st->op_depth--;
 	if (group_lost(st))
 		return OS_EINTERNAL;
-	if (ok && run_cached(st, "RELEASE op") == OS_OK)
+	if (ok && run_cached(st, "RELEASE op") == OS_OK) {
+		if (!st->op_depth)
+			st->group_ops++;
 		return OS_OK;
+	}
 	/* A failed operation, or one whose RELEASE failed (out of memory):
 	 * its writes must not stay in the group. When they cannot be undone
 	 * alone, the group goes with them. */
@@ -479,6 +485,7 @@ store_commit_nosync(struct store *st)
 		lose_group(st);
 		st->group_open = st->group_lost = 0;
 		memset(st->fts_from, 0, sizeof st->fts_from);
+		st->stats.commit_failures++;
 		return OS_EINTERNAL;
 	}
 	/* The group's new rows join the search index in the same
@@ -495,10 +502,23 @@ store_commit_nosync(struct store *st)
 		 * fail too). */
 		rollback_all(st);
 		st->group_open = 0;
+		st->stats.commit_failures++;
 		return OS_EINTERNAL;
 	}
 	st->group_open = 0;
+	st->stats.commits++;
+	os_hist_observe(&st->stats.group_writes, store_group_bounds, STORE_GROUP_BOUNDS,
+			st->group_ops);
 	return OS_OK;
+}
+
+const uint64_t store_group_bounds[STORE_GROUP_BOUNDS] = {1,  2,   4,   8,   16,  32,
+							 64, 128, 256, 512, 1024};
+
+const struct store_stats *
+store_stats(const struct store *st)
+{
+	return &st->stats;
 }
 
 int

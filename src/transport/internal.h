@@ -17,6 +17,7 @@
 #include "dispatch/dispatch.h"
 #include "forum/forum.h"
 #include "store/db.h"
+#include "transport/metrics.h"
 #include "transport/server.h"
 
 #define WS_MAX_MESSAGE   (64 * 1024)   /* the contract's frame cap */
@@ -123,6 +124,7 @@ struct pending {
 	struct msg *m;       /* NULL once superseded */
 	uint64_t seq;        /* waits for the sync of this commit */
 	int rc;              /* the commit's result */
+	int64_t rx_us;       /* a reply: when its request arrived (metrics); else 0 */
 };
 
 /*
@@ -190,6 +192,8 @@ struct server {
 	 * the same messages queued, so the next one sends it as it is. */
 	uint64_t *batch_serials;
 	size_t batch_n, batch_cap, batch_len;
+
+	struct metrics metrics;
 
 	volatile int stop;
 };
@@ -266,6 +270,10 @@ size_t ws_pss_size(void);
 /* The session token a request carries: the os_session cookie, else an
  * Authorization: Bearer header. Returns 0 and fills out when there is one. */
 int http_request_token(struct lws *wsi, char *out, size_t outsz);
+
+/* The metrics' name of an HTTP route (http.c's numbering, below
+ * METRICS_HTTP_ROUTES), or NULL for none. */
+const char *http_route_name(int route);
 
 /* Checks an upgrade's Origin header against the server's origin: 0 when
  * absent or equal. */

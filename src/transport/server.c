@@ -136,8 +136,11 @@ server_reply(struct server *s, struct conn *c, char *json, size_t len, int is_wr
 	/* Replies keep their order behind anything already waiting. */
 	if (store_group_open(s->st) || s->pend_head || s->wait_head) {
 		pend(s, c, 0, is_write, 0, m);
+		if (s->pend_tail && s->pend_tail->m == m)
+			s->pend_tail->rx_us = c->last_rx_us;
 		return;
 	}
+	metrics_reply(&s->metrics, c->last_rx_us, os_mono_us());
 	conn_send(c, m);
 	msg_unref(m);
 }
@@ -215,6 +218,8 @@ deliver(struct server *s, struct pending *p, int rc)
 	if (!p->m) {
 		/* superseded by a later event with the same key */
 	} else if (p->conn) {
+		if (p->rx_us)
+			metrics_reply(&s->metrics, p->rx_us, os_mono_us());
 		if (rc && p->if_committed) {
 			/* what it announced did not happen */
 		} else if (rc && p->is_write) {
@@ -254,6 +259,7 @@ sync_main(void *arg)
 	pthread_mutex_lock(&y->mu);
 	for (;;) {
 		uint64_t target;
+		int64_t t0, t1;
 		int rc;
 
 		while (!y->stop && (y->failed || y->want == y->done))
@@ -266,8 +272,14 @@ sync_main(void *arg)
 		pthread_mutex_unlock(&y->mu);
 		/* Covers every commit made before it starts, so all of them
 		 * up to target (and perhaps more) are durable after it. */
+		t0 = os_mono_us();
 		rc = store_sync(s->st);
+		t1 = os_mono_us();
 		pthread_mutex_lock(&y->mu);
+		/* The metrics read these under y->mu too. */
+		os_hist_observe(&s->metrics.fsync, metrics_fsync_bounds, METRICS_FSYNC_BOUNDS,
+				(uint64_t)(t1 - t0));
+		s->metrics.fsync_failures += rc != 0;
 		if (rc) {
 			y->failed = 1;
 			y->fail_lo = y->done + 1;

@@ -30,6 +30,7 @@ struct server_opts {
 	int hash_threads;        /* password hashing workers */
 	int poll_loop;           /* libwebsockets' poll() loop instead of libev */
 	const struct proxy_list *trusted_proxies; /* believe X-Forwarded-For from these; NULL: none */
+	const struct proxy_list *metrics_allow;   /* may read /metrics besides loopback; NULL: none */
 };
 
 /* Fills o with the contract's defaults. */

@@ -685,6 +685,15 @@ START_TEST(slow_reader_is_dropped)
 		ck_assert_str_eq(osx_jstr(ev, "chat.body"), "after");
 		cJSON_Delete(ev);
 	}
+	/* The operator sees it in the metrics, once. */
+	{
+		struct osx_http_resp r;
+
+		ck_assert_int_eq(osx_http(srv.port, "GET", "/metrics", NULL, NULL, &r), 200);
+		ck_assert_msg(strstr(r.body, "\nopenstrat_ws_slow_readers_dropped_total 1\n"),
+			      "the slow reader is not counted once");
+		osx_http_free(&r);
+	}
 	free(body);
 	osx_ws_close(m);
 	osx_ws_close(a);

@@ -944,6 +944,75 @@ START_TEST(reply_to_error_keeps_the_rid)
 }
 END_TEST
 
+/* The op number of name, by its published name. */
+static size_t
+op_number(const char *name)
+{
+	for (size_t i = 0; i < dispatch_ops(); i++)
+		if (!strcmp(dispatch_op_name(i), name))
+			return i;
+	ck_abort_msg("no op %s", name);
+	return 0;
+}
+
+/* The metrics' requests by op and outcome: every answer is counted once,
+ * under its op (or "unknown" when none was recognised) and the error it
+ * carried. */
+START_TEST(requests_are_counted_by_op_and_outcome)
+{
+	size_t hello = op_number("hello"), create = op_number("round.create");
+	size_t unknown = dispatch_ops();
+	cJSON *j;
+
+	/* Names: every op once, "unknown" after them, nothing past. */
+	ck_assert_uint_gt(dispatch_ops(), 10);
+	ck_assert_uint_le(dispatch_ops(), DISPATCH_OPS_MAX);
+	for (size_t i = 0; i < dispatch_ops(); i++) {
+		ck_assert_ptr_nonnull(dispatch_op_name(i));
+		ck_assert_str_ne(dispatch_op_name(i), "unknown");
+		for (size_t k = 0; k < i; k++)
+			ck_assert_str_ne(dispatch_op_name(i), dispatch_op_name(k));
+	}
+	ck_assert_str_eq(dispatch_op_name(unknown), "unknown");
+	ck_assert_ptr_null(dispatch_op_name(unknown + 1));
+	ck_assert_uint_eq(dispatch_requests(D, unknown + 1, OS_OK), 0);
+	ck_assert_uint_eq(dispatch_requests(D, hello, OS_ERR_COUNT), 0);
+
+	for (int i = 0; i < 3; i++)
+		cJSON_Delete(call_as(&X.emp, HELLO1));
+	ck_assert_uint_eq(dispatch_requests(D, hello, OS_OK), 3);
+	/* An employee may not create a round: forbidden, under round.create. */
+	j = call_as(&X.emp, "{\"op\":\"round.create\",\"title\":\"R\","
+			    "\"audience\":\"internal\",\"vote_mode\":\"updown\"}");
+	ck_assert_str_eq(err_code(j), "forbidden");
+	cJSON_Delete(j);
+	j = call_as(&X.mgr, "{\"op\":\"round.create\",\"title\":7}");
+	ck_assert_str_eq(err_code(j), "bad_request");
+	cJSON_Delete(j);
+	ck_assert_uint_eq(dispatch_requests(D, create, OS_EFORBIDDEN), 1);
+	ck_assert_uint_eq(dispatch_requests(D, create, OS_EBADREQ), 1);
+	ck_assert_uint_eq(dispatch_requests(D, create, OS_OK), 0);
+	open_round(); /* round.create and round.update, both ok */
+	ck_assert_uint_eq(dispatch_requests(D, create, OS_OK), 1);
+	ck_assert_uint_eq(dispatch_requests(D, op_number("round.update"), OS_OK), 1);
+	/* No op recognised. */
+	cJSON_Delete(call_as(&X.emp, NOPE77));
+	cJSON_Delete(call_as(&X.emp, "{\"rid\":1}"));
+	free(send_raw(&X.emp, "{nope", 5, NULL));
+	ck_assert_uint_eq(dispatch_requests(D, unknown, OS_EUNKNOWNOP), 1);
+	ck_assert_uint_eq(dispatch_requests(D, unknown, OS_EBADREQ), 2);
+	/* Nothing else moved. */
+	{
+		uint64_t total = 0;
+
+		for (size_t op = 0; op <= unknown; op++)
+			for (int e = 0; e < OS_ERR_COUNT; e++)
+				total += dispatch_requests(D, op, e);
+		ck_assert_uint_eq(total, 3 + 2 + 2 + 3);
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -976,6 +1045,7 @@ main(void)
 	tcase_add_test(tc, vote_tally_events_carry_no_personal_vote);
 	tcase_add_test(tc, subscribe_uses_the_hub_only_for_members);
 	tcase_add_test(tc, reply_to_error_keeps_the_rid);
+	tcase_add_test(tc, requests_are_counted_by_op_and_outcome);
 	suite_add_tcase(s, tc);
 	return fx_run(s);
 }
