@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 
+struct directory;
 struct proxy_list;
 
 struct server_opts {
@@ -27,6 +28,7 @@ struct server_opts {
 	int hash_threads;        /* password hashing workers */
 	int poll_loop;           /* libwebsockets' poll() loop instead of libev */
 	const struct proxy_list *trusted_proxies; /* believe X-Forwarded-For from these; NULL: none */
+	const struct directory *directory; /* sign-in through LDAP; NULL: none (not owned) */
 };
 
 /* Fills o with the contract's defaults. */
