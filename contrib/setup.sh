@@ -14,7 +14,11 @@ if [ "${1:-}" = "--bench" ]; then
 	command -v npm >/dev/null 2>&1 || need+=(npm)
 fi
 if [ "${1:-}" = "--test" ]; then
-	need+=(chromium procps clang libclang-rt-14-dev)
+	# slapd, ldap-utils and openssl: the directory sign-in test runs a slapd
+	# of its own (own port, configuration and data). Installing slapd may
+	# start the system's on port 389; the test neither uses nor disturbs it,
+	# so it is left as the package leaves it.
+	need+=(chromium procps clang libclang-rt-14-dev slapd ldap-utils openssl)
 	command -v node >/dev/null 2>&1 || need+=(nodejs)
 	command -v npm >/dev/null 2>&1 || need+=(npm)
 fi

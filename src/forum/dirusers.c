@@ -1,5 +1,6 @@
 #include "forum/dirusers.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,9 +23,19 @@ dirusers_sign_in(struct forum *f, const char *username, const char *display_name
 	memset(out, 0, sizeof *out);
 	rc = store_user_by_name(f->st, username, &u, hash, sizeof hash);
 	if (rc == OS_ENOTFOUND) {
-		if ((rc = store_diruser_insert(f->st, username, name, email, role, org, &id)))
+		char lower[OS_USERNAME_SZ];
+
+		/* Directories compare names ignoring case, and so do we: the
+		 * account is named as the directory would, not in whatever
+		 * case was typed the first time. */
+		snprintf(lower, sizeof lower, "%s", username);
+		for (char *c = lower; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		if (!*display_name)
+			name = lower;
+		if ((rc = store_diruser_insert(f->st, lower, name, email, role, org, &id)))
 			return rc;
-		snprintf(detail, sizeof detail, "%s from the directory, %s", username,
+		snprintf(detail, sizeof detail, "%s from the directory, %s", lower,
 			 os_role_name(role));
 		if ((rc = store_audit(f->st, 0, "user.create", "user", id, 0, detail)))
 			return rc;

@@ -6,7 +6,8 @@
 
 /*
  * The account behind a successful directory sign-in: created at the first
- * one (source "directory", no local password, org as given), and at every
+ * one (named username in lower case, source "directory", no local
+ * password, org as given), and at every
  * one its display name, email and role set from the directory entry.
  * display_name "" stands for username. A new account and a changed role
  * are written to the audit log. Runs in a store operation that the caller

@@ -652,8 +652,12 @@ START_TEST(first_sign_in_creates_the_account)
 	cJSON_Delete(j);
 	osx_ws_close(ws);
 
-	/* No displayName: cn. No group: employee. */
-	ck_assert_str_eq(role_after_login(&srv, "bob", "bob-secret-1"), "employee");
+	/* No displayName: cn. No group: employee. The account is named in
+	 * lower case, as typed or not. */
+	ck_assert_str_eq(role_after_login(&srv, "Bob", "bob-secret-1"), "employee");
+	ck_assert_int_eq(count_sql(&srv, "SELECT count(*) FROM users WHERE username = 'bob' "
+					 "COLLATE BINARY"),
+			 1);
 	r = account(&srv, "bob");
 	ck_assert_str_eq(r.display_name, "Bob Berg");
 	ck_assert_str_eq(r.email, "bob@example.com");
