@@ -1048,7 +1048,7 @@ END_TEST
 START_TEST(bad_options_exit_2_with_a_reason)
 {
 	static const struct {
-		const char *args[8];
+		const char *args[10];
 		const char *says;
 	} cases[] = {
 		{{"--ldap-base", SUFFIX}, "--ldap-url"},
