@@ -8,7 +8,7 @@
 set -euo pipefail
 
 need=(build-essential cmake pkg-config libwebsockets-dev libwebsockets-evlib-ev libev-dev
-      libsqlite3-dev libsodium-dev libcjson-dev libcmark-dev libxlsxwriter-dev libstemmer-dev
+      libsqlite3-dev libsodium-dev libcjson-dev libcmark-dev libxlsxwriter-dev libstemmer-dev libldap-dev
       check sqlite3)
 if [ "${1:-}" = "--bench" ]; then
 	need+=(nats-server jq procps)
@@ -16,7 +16,12 @@ if [ "${1:-}" = "--bench" ]; then
 	command -v npm >/dev/null 2>&1 || need+=(npm)
 fi
 if [ "${1:-}" = "--test" ]; then
-	need+=(chromium procps clang libclang-rt-14-dev python3-websockets prometheus)
+	# slapd, ldap-utils and openssl: the directory sign-in test runs a slapd
+	# of its own (own port, configuration and data). Installing slapd may
+	# start the system's on port 389; the test neither uses nor disturbs it,
+	# so it is left as the package leaves it.
+	need+=(chromium procps clang libclang-rt-14-dev slapd ldap-utils openssl
+	      python3-websockets prometheus)
 	command -v node >/dev/null 2>&1 || need+=(nodejs)
 	command -v npm >/dev/null 2>&1 || need+=(npm)
 fi

@@ -56,6 +56,7 @@ password_dummy_hash(void)
 struct pw_job {
 	struct pw_job *next;
 	char *password;
+	size_t password_len;   /* wiped by this length: work may zero it first */
 	char hash[OS_PWHASH_LEN];
 	int verify;
 	int result;
@@ -64,6 +65,11 @@ struct pw_job {
 	int cancelled;
 	pw_done_fn done;
 	void *arg;
+	/* A job of another kind (pwpool_submit_work). */
+	pw_work_fn work;
+	pw_work_done_fn work_done;
+	void *ctx;
+	void (*ctx_free)(void *);
 };
 
 struct pwpool {
@@ -87,16 +93,22 @@ job_free(struct pw_job *j)
 	if (!j)
 		return;
 	if (j->password) {
-		sodium_memzero(j->password, strlen(j->password));
+		sodium_memzero(j->password, j->password_len);
 		free(j->password);
 	}
 	sodium_memzero(j->new_hash, sizeof j->new_hash);
+	if (j->ctx_free)
+		j->ctx_free(j->ctx);
 	free(j);
 }
 
 static void
 run_job(struct pw_job *j)
 {
+	if (j->work) {
+		j->result = j->work(j->ctx, j->password);
+		return;
+	}
 	if (!j->verify) {
 		j->result = password_hash(j->password, j->new_hash);
 		j->has_new_hash = j->result == OS_OK;
@@ -139,7 +151,7 @@ worker(void *arg)
 		pthread_mutex_unlock(&p->mu);
 
 		run_job(j);
-		sodium_memzero(j->password, strlen(j->password));
+		sodium_memzero(j->password, j->password_len);
 
 		pthread_mutex_lock(&p->mu);
 		p->running--;
@@ -190,6 +202,29 @@ pwpool_new(int threads, int queue_max, void (*wake)(void *), void *wake_arg)
 	return p;
 }
 
+/* Queues j unless the queue is full; frees it then. */
+static struct pw_job *
+enqueue(struct pwpool *p, struct pw_job *j, int *err)
+{
+	pthread_mutex_lock(&p->mu);
+	if (p->queued >= p->queue_max) {
+		pthread_mutex_unlock(&p->mu);
+		job_free(j);
+		*err = OS_EBUSY;
+		return NULL;
+	}
+	if (p->tail)
+		p->tail->next = j;
+	else
+		p->head = j;
+	p->tail = j;
+	p->queued++;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	*err = OS_OK;
+	return j;
+}
+
 struct pw_job *
 pwpool_submit(struct pwpool *p, const char *password, const char *hash,
 	      pw_done_fn done, void *arg, int *err)
@@ -210,23 +245,36 @@ pwpool_submit(struct pwpool *p, const char *password, const char *hash,
 		*err = OS_ENOMEM;
 		return NULL;
 	}
+	j->password_len = strlen(password);
 	j->verify = hash != NULL;
 	if (hash)
 		snprintf(j->hash, sizeof j->hash, "%s", hash);
 	j->done = done;
 	j->arg = arg;
+	return enqueue(p, j, err);
+}
 
-	pthread_mutex_lock(&p->mu);
-	if (p->tail)
-		p->tail->next = j;
-	else
-		p->head = j;
-	p->tail = j;
-	p->queued++;
-	pthread_cond_signal(&p->cv);
-	pthread_mutex_unlock(&p->mu);
-	*err = OS_OK;
-	return j;
+struct pw_job *
+pwpool_submit_work(struct pwpool *p, const char *password, pw_work_fn work,
+		   void *ctx, void (*ctx_free)(void *), pw_work_done_fn done,
+		   void *arg, int *err)
+{
+	struct pw_job *j = calloc(1, sizeof *j);
+
+	if (!j || !(j->password = strdup(password))) {
+		free(j);
+		if (ctx_free)
+			ctx_free(ctx);
+		*err = OS_ENOMEM;
+		return NULL;
+	}
+	j->password_len = strlen(password);
+	j->work = work;
+	j->work_done = done;
+	j->ctx = ctx;
+	j->ctx_free = ctx_free;
+	j->arg = arg;
+	return enqueue(p, j, err);
 }
 
 void
@@ -249,7 +297,9 @@ pwpool_drain(struct pwpool *p)
 
 	for (; list; list = next) {
 		next = list->next;
-		if (!list->cancelled && list->done)
+		if (!list->cancelled && list->work_done)
+			list->work_done(list->arg, list->result, list->ctx);
+		else if (!list->cancelled && list->done)
 			list->done(list->arg, list->result,
 				   list->has_new_hash ? list->new_hash : NULL);
 		job_free(list);

@@ -47,6 +47,24 @@ struct pwpool *pwpool_new(int threads, int queue_max, void (*wake)(void *),
 struct pw_job *pwpool_submit(struct pwpool *p, const char *password,
 			     const char *hash, pw_done_fn done, void *arg, int *err);
 
+/*
+ * Another kind of job that must stay off the loop (a directory sign-in):
+ * work(ctx, password) runs on a worker with a private copy of password,
+ * which it may wipe itself and which is wiped after it in any case; its
+ * result goes to done(arg, result, ctx) on the loop thread. The job owns
+ * ctx from this call on: ctx_free(ctx) (may be NULL) runs after done, or
+ * when the job is cancelled or dropped, or at once when the submission
+ * fails (NULL returned, *err OS_EBUSY or OS_ENOMEM). ctx is therefore the
+ * only place work may write to: whoever submitted the job may be gone by
+ * the time it runs.
+ */
+typedef int (*pw_work_fn)(void *ctx, char *password);
+typedef void (*pw_work_done_fn)(void *arg, int result, void *ctx);
+
+struct pw_job *pwpool_submit_work(struct pwpool *p, const char *password,
+				  pw_work_fn work, void *ctx, void (*ctx_free)(void *),
+				  pw_work_done_fn done, void *arg, int *err);
+
 /* The job's callback will not be called. Loop thread only. */
 void pwpool_cancel(struct pwpool *p, struct pw_job *job);
 

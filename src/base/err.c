@@ -22,6 +22,8 @@ static const struct {
 	[OS_EUSERTAKEN] = {"username_taken", "that username is taken", 409},
 	[OS_EBUSY]      = {"rate_limited", "the server is busy; try again shortly", 503},
 	[OS_ENOMEM]     = {"internal", "out of memory", 500},
+	[OS_EDIRUNAVAIL]= {"directory_unavailable",
+			   "the company directory cannot be reached; try again shortly", 503},
 };
 
 const char *

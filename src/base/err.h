@@ -25,6 +25,7 @@ enum os_err {
 	OS_EUSERTAKEN,
 	OS_EBUSY,          /* a bounded queue is full; try again shortly */
 	OS_ENOMEM,
+	OS_EDIRUNAVAIL,    /* the company directory cannot be reached */
 	OS_ERR_COUNT
 };
 

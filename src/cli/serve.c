@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 
 #include "base/lang.h"
+#include "auth/directory.h"
+#include "base/err.h"
 #include "base/util.h"
 #include "transport/proxy.h"
 #include "transport/server.h"
@@ -53,6 +55,78 @@ add_metrics_peer(const char *value, void *arg)
 	return 0;
 }
 
+/* One --ldap-role value, kept for directory_new(). */
+struct roles {
+	const char *v[DIR_ROLES_MAX + 1];
+	size_t n;
+};
+
+static int
+add_role(const char *value, void *arg)
+{
+	struct roles *r = arg;
+
+	if (r->n > DIR_ROLES_MAX) {
+		fprintf(stderr, "openstrat: --ldap-role: at most %d mappings\n", DIR_ROLES_MAX);
+		return 2;
+	}
+	r->v[r->n++] = value;
+	return 0;
+}
+
+static const char *const ldap_opts[] = {
+	"ldap-starttls", "ldap-ca", "ldap-base", "ldap-filter", "ldap-bind-dn",
+	"ldap-bind-password-file", "ldap-role", "ldap-org", "ldap-timeout", NULL,
+};
+
+/* The --ldap-* options: *out stays NULL without --ldap-url. Returns 0 or
+ * the exit status of a usage error (reported). */
+static int
+directory_from_opts(int argc, char **argv, const struct cli_opt *opts,
+		    struct directory **out)
+{
+	struct directory_opts d = {0};
+	struct roles roles = {.n = 0};
+	char why[512];
+	long long v;
+	int rc;
+
+	*out = NULL;
+	d.url = cli_get(opts, "ldap-url");
+	if (!d.url) {
+		for (int i = 0; ldap_opts[i]; i++)
+			if (cli_get(opts, ldap_opts[i])) {
+				fprintf(stderr, "openstrat: --%s needs --ldap-url\n", ldap_opts[i]);
+				return 2;
+			}
+		return 0;
+	}
+	d.starttls = cli_get(opts, "ldap-starttls") != NULL;
+	d.ca_file = cli_get(opts, "ldap-ca");
+	d.base = cli_get(opts, "ldap-base");
+	d.filter = cli_get(opts, "ldap-filter");
+	d.bind_dn = cli_get(opts, "ldap-bind-dn");
+	d.bind_password_file = cli_get(opts, "ldap-bind-password-file");
+	d.org = cli_get(opts, "ldap-org");
+	if (cli_get(opts, "ldap-timeout")) {
+		if (os_parse_int(cli_get(opts, "ldap-timeout"), 1, DIR_TIMEOUT_MAX, &v)) {
+			fprintf(stderr, "openstrat: --ldap-timeout must be 1 to %d seconds\n",
+				DIR_TIMEOUT_MAX);
+			return 2;
+		}
+		d.timeout_s = (int)v;
+	}
+	if ((rc = cli_each(argc, argv, opts, "ldap-role", add_role, &roles)))
+		return rc;
+	d.roles = roles.v;
+	d.nroles = roles.n;
+	if (directory_new(&d, out, why, sizeof why) != OS_OK) {
+		fprintf(stderr, "openstrat: %s\n", why);
+		return 2;
+	}
+	return 0;
+}
+
 int
 cli_serve(int argc, char **argv)
 {
@@ -63,13 +137,21 @@ cli_serve(int argc, char **argv)
 		{"conn-rate-limit", 1, NULL}, {"trusted-proxy", 1, NULL},
 		{"event-loop", 1, NULL}, {"demo-lang", 1, NULL},
 		{"metrics-allow", 1, NULL},
+		{"ldap-url", 1, NULL},   {"ldap-starttls", 0, NULL}, {"ldap-ca", 1, NULL},
+		{"ldap-base", 1, NULL},  {"ldap-filter", 1, NULL},   {"ldap-bind-dn", 1, NULL},
+		{"ldap-bind-password-file", 1, NULL}, {"ldap-role", 1, NULL},
+		{"ldap-org", 1, NULL},   {"ldap-timeout", 1, NULL},
 		{NULL, 0, NULL}};
 	const char *usage = "openstrat serve --db PATH [--listen ADDR] [--port N] "
 			    "[--web DIR] [--public-url URL] [--rate-limit N] "
 			    "[--flag-threshold N] [--conn-rate-limit N] [--sync full|normal] "
 			    "[--trusted-proxy ADDR[,ADDR...]]... [--metrics-allow ADDR[,ADDR...]]... "
-			    "[--event-loop libev|poll] [--demo [--demo-lang en|nb|sv|da]]";
+			    "[--event-loop libev|poll] [--demo [--demo-lang en|nb|sv|da]] "
+			    "[--ldap-url URL [--ldap-starttls] [--ldap-ca FILE] --ldap-base DN "
+			    "[--ldap-filter FILTER] [--ldap-bind-dn DN --ldap-bind-password-file FILE] "
+			    "[--ldap-role ROLE=GROUP_DN]... [--ldap-org TEXT] [--ldap-timeout SECONDS]]";
 	struct proxy_list proxies = {0}, metrics_peers = {0};
+	struct directory *dir = NULL;
 	struct server_opts o;
 	long long v;
 	int rc = cli_parse(argc, argv, opts, usage);
@@ -162,5 +244,10 @@ cli_serve(int argc, char **argv)
 							     : OPENSTRAT_SOURCE_WEB;
 	if (!has_index(o.web_dir))
 		fprintf(stderr, "openstrat: warning: %s has no index.html\n", o.web_dir);
-	return server_run(&o);
+	if ((rc = directory_from_opts(argc, argv, opts, &dir)))
+		return rc;
+	o.directory = dir;
+	rc = server_run(&o);
+	directory_free(dir);
+	return rc;
 }

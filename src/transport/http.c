@@ -16,6 +16,7 @@
 #include <cjson/cJSON.h>
 #include <sodium.h>
 
+#include "auth/directory.h"
 #include "auth/password.h"
 #include "base/err.h"
 #include "base/lang.h"
@@ -67,6 +68,7 @@ struct http_pss {
 
 	/* A login or an invite acceptance waiting for its password job. */
 	struct pw_job *job;
+	struct pwpool *job_pool;   /* the pool job is in */
 	struct login_attempt login;
 	struct invite_claim claim;
 	struct user signed_in;     /* the account signed_in_reply() opens */
@@ -81,8 +83,8 @@ http_pss_size(void)
 static void
 pss_reset(struct http_pss *p)
 {
-	if (p->job && p->srv)
-		pwpool_cancel(p->srv->pw, p->job);
+	if (p->job && p->job_pool)
+		pwpool_cancel(p->job_pool, p->job);
 	os_buf_free(&p->body);
 	free(p->resp);
 	invite_claim_clear(&p->claim);
@@ -552,13 +554,66 @@ login_done(void *arg, int result, const char *new_hash)
 	metrics_signin(&s->metrics, signed_in_reply(p, 0));
 }
 
+/* A directory sign-in on a worker: what it needs and what it finds. The
+ * job owns it (the connection may be gone when it runs). */
+struct dir_job {
+	const struct directory *dir;
+	char username[OS_USERNAME_SZ * 2];  /* as login_attempt's name */
+	struct dir_entry entry;
+};
+
+static int
+dir_work(void *ctx, char *password)
+{
+	struct dir_job *j = ctx;
+
+	/* One argon2id verification, as a local sign-in costs: a name the
+	 * directory does not know answers no sooner than a wrong password,
+	 * here or for a local account. */
+	(void)password_verify(password, password_dummy_hash());
+	return directory_authenticate(j->dir, j->username, password, &j->entry);
+}
+
+static void
+dir_done(void *arg, int result, void *ctx)
+{
+	struct http_pss *p = arg;
+	struct server *s = p->srv;
+	struct dir_job *j = ctx;
+	struct http_answer a = {0};
+
+	p->job = NULL;
+	if (http_body_login_directory(s->forum, s->st, s->throttle, p->addr, &p->login,
+				      result, j->entry.display_name, j->entry.email,
+				      j->entry.role, directory_org(s->opts.directory),
+				      os_now_ms(), &a)) {
+		respond_answer(p, &a);
+		return;
+	}
+	p->signed_in = p->login.user;
+	signed_in_reply(p, 0);
+}
+
 static int
 start_login_check(void *arg, const char *password, const char *hash)
 {
 	struct http_pss *p = arg;
 	int err = OS_EINTERNAL;
 
-	p->job = pwpool_submit(p->srv->pw, password, hash, login_done, p, &err);
+	if (p->login.via_directory) {
+		struct dir_job *j = calloc(1, sizeof *j);
+
+		if (!j)
+			return OS_ENOMEM;
+		j->dir = p->srv->opts.directory;
+		snprintf(j->username, sizeof j->username, "%s", p->login.name);
+		p->job_pool = p->srv->dirpool;
+		p->job = pwpool_submit_work(p->job_pool, password, dir_work, j, free,
+					    dir_done, p, &err);
+		return p->job ? OS_OK : err;
+	}
+	p->job_pool = p->srv->pw;
+	p->job = pwpool_submit(p->job_pool, password, hash, login_done, p, &err);
 	return p->job ? OS_OK : err;
 }
 
@@ -570,8 +625,9 @@ handle_login(struct http_pss *p)
 	struct http_answer a = {0};
 	int rc;
 
-	rc = http_body_login(s->st, s->throttle, p->addr, os_now_ms(), p->body.data,
-			     p->body.len, start_login_check, p, &p->login, &a);
+	rc = http_body_login(s->st, s->throttle, p->addr, os_now_ms(),
+			     s->opts.directory != NULL, p->body.data, p->body.len,
+			     start_login_check, p, &p->login, &a);
 	if (rc) {
 		metrics_signin(&s->metrics, rc);
 		respond_answer(p, &a);
@@ -665,7 +721,8 @@ start_invite_hash(void *arg, const char *password, const char *hash)
 	struct http_pss *p = arg;
 	int err = OS_EINTERNAL;
 
-	p->job = pwpool_submit(p->srv->pw, password, hash, invite_hashed, p, &err);
+	p->job_pool = p->srv->pw;
+	p->job = pwpool_submit(p->job_pool, password, hash, invite_hashed, p, &err);
 	return p->job ? OS_OK : err;
 }
 
@@ -846,9 +903,11 @@ http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 
 	switch (reason) {
 	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
-		/* A worker finished a password job. */
+		/* A worker finished a password or directory job. */
 		if (s && s->pw)
 			pwpool_drain(s->pw);
+		if (s && s->dirpool)
+			pwpool_drain(s->dirpool);
 		return 0;
 
 	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE: {

@@ -15,7 +15,9 @@
 #include "auth/password.h"
 #include "base/err.h"
 #include "base/util.h"
+#include "forum/dirusers.h"
 #include "forum/invites.h"
+#include "store/dirusers.h"
 #include "store/users.h"
 
 #define BUSY_MESSAGE "the server is busy; try again shortly"
@@ -95,8 +97,9 @@ not_started(struct http_answer *a, int rc)
 
 int
 http_body_login(struct store *st, struct throttle *t, const char *addr,
-		int64_t now_ms, char *body, size_t len, http_pw_start_fn start,
-		void *arg, struct login_attempt *la, struct http_answer *a)
+		int64_t now_ms, int directory, char *body, size_t len,
+		http_pw_start_fn start, void *arg, struct login_attempt *la,
+		struct http_answer *a)
 {
 	char hash[OS_PWHASH_LEN];
 	const cJSON *u, *pw;
@@ -124,13 +127,32 @@ http_body_login(struct store *st, struct throttle *t, const char *addr,
 		rc = OS_ERATELIMIT;
 		goto out;
 	}
+	hash[0] = '\0';
 	la->known = strlen(u->valuestring) < OS_USERNAME_SZ &&
 		    store_user_by_name(st, u->valuestring, &la->user, hash,
 				       sizeof hash) == OS_OK;
-	if (!la->known)
+	if (!la->known) {
 		memset(&la->user, 0, sizeof la->user);
-	/* An unknown user costs the same hash as a known one. */
-	rc = start(arg, pw->valuestring, la->known ? hash : password_dummy_hash());
+		hash[0] = '\0';
+	}
+	/* The directory answers for names that are not accounts with a local
+	 * password, and for its own accounts; local accounts (the admins,
+	 * invited customers) never depend on it. */
+	if (directory && os_username_valid(u->valuestring)) {
+		char source[STORE_SOURCE_SZ] = "";
+
+		if (la->known && hash[0] &&
+		    store_diruser_source(st, la->user.id, source) == OS_EINTERNAL) {
+			http_answer_error(a, OS_EINTERNAL, NULL);
+			rc = OS_EINTERNAL;
+			goto out;
+		}
+		la->via_directory = !la->known || !hash[0] || !strcmp(source, "directory");
+	}
+	/* An unknown user, or one without a local password, costs the same
+	 * hash as a known one. */
+	rc = start(arg, pw->valuestring,
+		   la->via_directory ? NULL : hash[0] ? hash : password_dummy_hash());
 	sodium_memzero(hash, sizeof hash);
 	if (rc)
 		rc = not_started(a, rc);
@@ -156,6 +178,45 @@ http_body_login_checked(struct store *st, struct throttle *t, const char *addr,
 		return OS_EINTERNAL;
 	}
 	/* A disabled account gets the answer of a wrong password. */
+	throttle_fail(t, la->name, addr, now_ms);
+	http_answer_error(a, OS_EBADCRED, "wrong username or password");
+	return OS_EBADCRED;
+}
+
+int
+http_body_login_directory(struct forum *f, struct store *st, struct throttle *t,
+			  const char *addr, struct login_attempt *la, int result,
+			  const char *display_name, const char *email, int role,
+			  const char *org, int64_t now_ms, struct http_answer *a)
+{
+	int rc;
+
+	if (result == OS_OK) {
+		rc = store_op_begin(st);
+		if (rc == OS_OK) {
+			rc = dirusers_sign_in(f, la->name, display_name, email, role, org,
+					      &la->user);
+			store_op_end(st, rc == OS_OK);
+		}
+		if (rc == OS_OK) {
+			la->known = 1;
+			throttle_success(t, la->name, addr);
+			return OS_OK;
+		}
+		if (rc != OS_EBADCRED) {
+			http_answer_error(a, OS_EINTERNAL, NULL);
+			return OS_EINTERNAL;
+		}
+		result = OS_EBADCRED;
+	}
+	if (result == OS_EDIRUNAVAIL) {
+		http_answer_error(a, OS_EDIRUNAVAIL, NULL);
+		return OS_EDIRUNAVAIL;
+	}
+	if (result != OS_EBADCRED) {
+		http_answer_error(a, OS_EINTERNAL, NULL);
+		return OS_EINTERNAL;
+	}
 	throttle_fail(t, la->name, addr, now_ms);
 	http_answer_error(a, OS_EBADCRED, "wrong username or password");
 	return OS_EBADCRED;

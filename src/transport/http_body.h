@@ -43,9 +43,11 @@ void http_answer_clear(struct http_answer *a);
 
 /*
  * Starts the password check: a verification against hash, or with hash NULL
- * the hashing of a new password. Returns 0 once it is under way, OS_EBUSY
- * when the queue is full, another error otherwise. password is valid only
- * during the call (it is wiped afterwards).
+ * the hashing of a new password (an invite) or, for a sign-in whose
+ * login_attempt says via_directory, the directory's check of the name and
+ * password. Returns 0 once it is under way, OS_EBUSY when the queue is
+ * full, another error otherwise. password is valid only during the call
+ * (it is wiped afterwards).
  */
 typedef int (*http_pw_start_fn)(void *arg, const char *password, const char *hash);
 
@@ -54,20 +56,26 @@ struct login_attempt {
 	char name[OS_USERNAME_SZ * 2];  /* as sent, cut to fit: the throttle's key */
 	int known;                      /* an account of that name exists */
 	struct user user;               /* that account when known */
+	int via_directory;              /* the directory checks the password */
 };
 
 /*
  * The first half of POST /api/login. Reads the body (body may be NULL),
  * wipes it, asks the throttle whether addr may try this name now, looks the
  * account up and starts the check of the password against its hash (an
- * unknown name against the dummy hash, at the same cost). Returns 0 when
- * the check is under way; otherwise the error, with the answer in *a:
- * bad_request, rate_limited with retry_after while throttled, and when the
- * check cannot start rate_limited (503, the queue is full) or internal.
+ * unknown name, or an account without a local password, against the dummy
+ * hash, at the same cost). With a directory (directory not 0), a name that
+ * is a valid username and is not an account with a local password, or is a
+ * directory account, goes to the directory instead (la->via_directory).
+ * Returns 0 when the check is under way; otherwise the error, with the
+ * answer in *a: bad_request, rate_limited with retry_after while throttled,
+ * and when the check cannot start rate_limited (503, the queue is full) or
+ * internal.
  */
 int http_body_login(struct store *st, struct throttle *t, const char *addr,
-		    int64_t now_ms, char *body, size_t len, http_pw_start_fn start,
-		    void *arg, struct login_attempt *la, struct http_answer *a);
+		    int64_t now_ms, int directory, char *body, size_t len,
+		    http_pw_start_fn start, void *arg, struct login_attempt *la,
+		    struct http_answer *a);
 
 /*
  * The second half: result is the check's (OS_OK on a match, OS_EBADCRED,
@@ -81,6 +89,22 @@ int http_body_login(struct store *st, struct throttle *t, const char *addr,
 int http_body_login_checked(struct store *st, struct throttle *t, const char *addr,
 			    const struct login_attempt *la, int result,
 			    const char *new_hash, int64_t now_ms, struct http_answer *a);
+
+/*
+ * The second half of a sign-in through the directory, with its result
+ * (OS_OK, OS_EBADCRED, OS_EDIRUNAVAIL, another error) and, on OS_OK, what
+ * the directory says of the person. A success creates or updates the
+ * account (dirusers_sign_in(), a write operation of its own for the caller
+ * to commit), clears the failures of the name at addr, puts the account in
+ * la->user and returns 0: sign it in. A refusal is counted against name and
+ * addr and answered bad_credentials (401), like a wrong local password; an
+ * unreachable directory is answered directory_unavailable (503) and not
+ * counted; anything else internal. The error is returned.
+ */
+int http_body_login_directory(struct forum *f, struct store *st, struct throttle *t,
+			      const char *addr, struct login_attempt *la, int result,
+			      const char *display_name, const char *email, int role,
+			      const char *org, int64_t now_ms, struct http_answer *a);
 
 /* An invite acceptance between its two halves. */
 struct invite_claim {

@@ -156,6 +156,7 @@ struct server {
 	struct forum *forum;
 	struct dispatch *disp;
 	struct pwpool *pw;
+	struct pwpool *dirpool;  /* directory sign-ins; NULL without a directory */
 	struct throttle *throttle;
 	struct session_policy policy;
 	char origin[256];        /* from --public-url; "" to use Host */

@@ -638,6 +638,9 @@ check_cb(lws_sorted_usec_list_t *sul)
  */
 #define TICK_US LWS_US_PER_SEC
 
+/* Directory sign-ins at once (each mostly waits on the network). */
+#define DIR_THREADS 4
+
 static void
 tick_cb(lws_sorted_usec_list_t *sul)
 {
@@ -761,7 +764,8 @@ drain_before_exit(struct server *s)
 		for (struct conn *c = s->conns; c; c = c->next)
 			if (c->q_count)
 				busy = 1;
-		if (!busy && !pwpool_pending(s->pw))
+		if (!busy && !pwpool_pending(s->pw) &&
+		    !(s->dirpool && pwpool_pending(s->dirpool)))
 			break;
 		loop_turn(s, 20);
 		server_flush(s);
@@ -890,6 +894,12 @@ server_run(const struct server_opts *o)
 	s->pw = pwpool_new(o->hash_threads > 0 ? o->hash_threads : 2, 256, wake_loop, s);
 	if (!s->pw)
 		goto out;
+	/* Directory sign-ins wait on the network (up to --ldap-timeout per
+	 * step): they have threads of their own, so that a slow directory
+	 * never holds up the sign-ins of local accounts. */
+	if (o->directory &&
+	    !(s->dirpool = pwpool_new(DIR_THREADS, 256, wake_loop, s)))
+		goto out;
 	password_dummy_hash();
 
 	if (s->loop) {
@@ -931,6 +941,8 @@ out:
 	if (s->pw)
 		pwpool_free(s->pw);
 	s->pw = NULL;
+	pwpool_free(s->dirpool);
+	s->dirpool = NULL;
 	/* Everything committed is synced and answered before the context
 	 * (which the sync thread wakes) goes away; later commits sync
 	 * themselves. */

@@ -13,6 +13,7 @@
 
 #include "base/lang.h"
 
+struct directory;
 struct proxy_list;
 
 struct server_opts {
@@ -31,6 +32,7 @@ struct server_opts {
 	int poll_loop;           /* libwebsockets' poll() loop instead of libev */
 	const struct proxy_list *trusted_proxies; /* believe X-Forwarded-For from these; NULL: none */
 	const struct proxy_list *metrics_allow;   /* may read /metrics besides loopback; NULL: none */
+	const struct directory *directory; /* sign-in through LDAP; NULL: none (not owned) */
 };
 
 /* Fills o with the contract's defaults. */

@@ -142,7 +142,8 @@ test('every UI string used by the client is in the English dictionary', async ()
 	for (const phase of ['draft', 'open', 'voting', 'closed'])
 		for (const k of [`phase.${phase}`, `phase.help.${phase}`]) if (!(k in en)) missing.push(k);
 	for (const code of ['bad_request', 'unknown_op', 'unauthorized', 'forbidden', 'not_found', 'conflict',
-		'too_large', 'rate_limited', 'phase_closed', 'internal', 'bad_credentials'])
+		'too_large', 'rate_limited', 'phase_closed', 'internal', 'bad_credentials',
+		'directory_unavailable'])
 		if (!(`error.${code}` in en)) missing.push(`error.${code}`);
 	assert.deepEqual(missing, []);
 });

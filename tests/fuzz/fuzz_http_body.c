@@ -349,7 +349,7 @@ login(const char *raw, size_t len, unsigned flags)
 			throttle_fail(t, swapped, ADDR, now);
 	}
 
-	rc = http_body_login(W.st, t, ADDR, now, body, len, pw_start, &seen, &la, &a);
+	rc = http_body_login(W.st, t, ADDR, now, 0, body, len, pw_start, &seen, &la, &a);
 	check_wiped(body, len, "login");
 	if (!cJSON_IsString(u) || !cJSON_IsString(pw)) {
 		FUZZ_CHECK(rc == OS_EBADREQ && !seen.calls, "login: a malformed body gave %d", rc);

@@ -6,6 +6,8 @@
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -307,6 +309,135 @@ START_TEST(pool_free_drops_queued_jobs_without_calling_them)
 }
 END_TEST
 
+/* ---- jobs of another kind (directory sign-ins) ---- */
+
+struct work_ctx {
+	char seen[64];        /* the password as work saw it */
+	int ran_on_main;
+	int result;
+	int *freed;           /* set by ctx_free */
+};
+
+static int
+work(void *ctx, char *password)
+{
+	struct work_ctx *c = ctx;
+
+	snprintf(c->seen, sizeof c->seen, "%s", password);
+	c->ran_on_main = pthread_equal(pthread_self(), main_thread);
+	/* It may wipe the password itself: the pool wipes it anyway. */
+	password[0] = '\0';
+	return c->result;
+}
+
+static void
+work_ctx_free(void *ctx)
+{
+	struct work_ctx *c = ctx;
+
+	(*c->freed)++;
+	free(c);
+}
+
+struct work_result {
+	int called;
+	int result;
+	int on_main;
+	char seen[64];
+};
+
+static void
+work_done(void *arg, int result, void *ctx)
+{
+	struct work_result *r = arg;
+	struct work_ctx *c = ctx;
+
+	r->called++;
+	r->result = result;
+	r->on_main = pthread_equal(pthread_self(), main_thread);
+	snprintf(r->seen, sizeof r->seen, "%s", c->seen);
+}
+
+static struct work_ctx *
+new_ctx(int result, int *freed)
+{
+	struct work_ctx *c = calloc(1, sizeof *c);
+
+	ck_assert_ptr_nonnull(c);
+	c->result = result;
+	c->ran_on_main = -1;
+	c->freed = freed;
+	return c;
+}
+
+START_TEST(pool_runs_work_off_the_loop_and_owns_its_context)
+{
+	struct work_result ok = {0}, refused = {0};
+	struct work_ctx *c1, *c2;
+	struct pwpool *p;
+	int freed = 0, err = -1;
+
+	p = pwpool_new(2, 8, wake, NULL);
+	ck_assert_ptr_nonnull(p);
+	c1 = new_ctx(OS_OK, &freed);
+	c2 = new_ctx(OS_EDIRUNAVAIL, &freed);
+	ck_assert_ptr_nonnull(pwpool_submit_work(p, PW, work, c1, work_ctx_free, work_done,
+						 &ok, &err));
+	ck_assert_int_eq(err, OS_OK);
+	ck_assert_ptr_nonnull(pwpool_submit_work(p, "other", work, c2, work_ctx_free,
+						 work_done, &refused, &err));
+	wait_wakes(2);
+	ck_assert_int_eq(ok.called + refused.called, 0);
+	/* The work ran on a worker, with the password as submitted. */
+	ck_assert_int_eq(c1->ran_on_main, 0);
+	ck_assert_int_eq(c2->ran_on_main, 0);
+	ck_assert_int_eq(freed, 0);
+	pwpool_drain(p);
+	ck_assert_int_eq(ok.called, 1);
+	ck_assert_int_eq(refused.called, 1);
+	ck_assert(ok.on_main && refused.on_main);
+	ck_assert_int_eq(ok.result, OS_OK);
+	ck_assert_int_eq(refused.result, OS_EDIRUNAVAIL);
+	ck_assert_str_eq(ok.seen, PW);
+	ck_assert_str_eq(refused.seen, "other");
+	/* The contexts were freed after their callbacks, once each. */
+	ck_assert_int_eq(freed, 2);
+	pwpool_free(p);
+}
+END_TEST
+
+START_TEST(pool_frees_the_context_of_cancelled_dropped_and_refused_work)
+{
+	struct work_result r[4];
+	struct pw_job *cancelled;
+	struct pwpool *p;
+	int freed = 0, err;
+
+	memset(r, 0, sizeof r);
+	p = pwpool_new(1, 2, wake, NULL);
+	ck_assert_ptr_nonnull(p);
+	cancelled = pwpool_submit_work(p, PW, work, new_ctx(OS_OK, &freed), work_ctx_free,
+				       work_done, &r[0], &err);
+	ck_assert_ptr_nonnull(cancelled);
+	pwpool_cancel(p, cancelled);
+	wait_wakes(1);
+	pwpool_drain(p);
+	ck_assert_int_eq(r[0].called, 0);
+	ck_assert_int_eq(freed, 1);
+
+	/* A full queue refuses, and frees the context at once. */
+	for (int i = 1; i < 4; i++)
+		pwpool_submit_work(p, PW, work, new_ctx(OS_OK, &freed), work_ctx_free,
+				   work_done, &r[i], &err);
+	ck_assert_int_ge(freed, 1);
+	/* What is still queued or done when the pool goes is freed too. */
+	pwpool_free(p);
+	ck_assert_int_eq(freed, 4);
+	for (int i = 1; i < 4; i++)
+		ck_assert_int_eq(r[i].called, 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -329,6 +460,8 @@ main(void)
 	tcase_add_test(pool, pool_respects_its_queue_bound);
 	tcase_add_test(pool, pool_cancelled_jobs_never_call_back);
 	tcase_add_test(pool, pool_free_drops_queued_jobs_without_calling_them);
+	tcase_add_test(pool, pool_runs_work_off_the_loop_and_owns_its_context);
+	tcase_add_test(pool, pool_frees_the_context_of_cancelled_dropped_and_refused_work);
 	suite_add_tcase(s, pool);
 	return fx_run(s);
 }

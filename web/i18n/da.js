@@ -404,6 +404,7 @@ export default {
 	'error.invite_used': 'Invitationen er allerede brugt.',
 	'error.invite_expired': 'Invitationen er udløbet.',
 	'error.username_taken': 'Brugernavnet er optaget.',
+	'error.directory_unavailable': 'Virksomhedens katalog kan ikke nås lige nu. Prøv igen om lidt.',
 	'error.offline': 'Ingen forbindelse. Prøv igen, når forbindelsen er tilbage.',
 	'error.disconnected': 'Forbindelsen blev afbrudt, før serveren svarede. Tjek, om det gik igennem, og prøv ellers igen.',
 	'error.timeout': 'Serveren svarede ikke i tide. Prøv igen.',

@@ -404,6 +404,7 @@ export default {
 	'error.invite_used': 'This invite has already been used.',
 	'error.invite_expired': 'This invite has expired.',
 	'error.username_taken': 'That username is taken.',
+	'error.directory_unavailable': 'The company directory cannot be reached just now; try again in a moment.',
 	'error.offline': 'Not connected; try again when the connection is back.',
 	'error.disconnected': 'The connection dropped before the server answered; check and try again.',
 	'error.timeout': 'The server did not answer in time; try again.',

@@ -404,6 +404,7 @@ export default {
 	'error.invite_used': 'Invitasjonen er allerede brukt.',
 	'error.invite_expired': 'Invitasjonen er utløpt.',
 	'error.username_taken': 'Brukernavnet er opptatt.',
+	'error.directory_unavailable': 'Firmakatalogen svarer ikke akkurat nå. Prøv igjen om litt.',
 	'error.offline': 'Ikke tilkoblet. Prøv igjen når forbindelsen er tilbake.',
 	'error.disconnected': 'Forbindelsen ble brutt før serveren svarte. Sjekk og prøv igjen.',
 	'error.timeout': 'Serveren svarte ikke i tide. Prøv igjen.',

@@ -404,6 +404,7 @@ export default {
 	'error.invite_used': 'Inbjudan har redan använts.',
 	'error.invite_expired': 'Inbjudan har gått ut.',
 	'error.username_taken': 'Användarnamnet är upptaget.',
+	'error.directory_unavailable': 'Företagets katalogtjänst går inte att nå just nu. Försök igen om en stund.',
 	'error.offline': 'Ingen anslutning. Försök igen när anslutningen är tillbaka.',
 	'error.disconnected': 'Anslutningen bröts innan servern svarade. Kontrollera om det gick igenom, och försök annars igen.',
 	'error.timeout': 'Servern svarade inte i tid. Försök igen.',
