@@ -100,6 +100,7 @@ export default {
 	'phase.move.back_to_open': 'Tilbage til åben',
 	'phase.move.reopen_voting': 'Genåbn afstemningen',
 	'phase.move.reopen': 'Genåbn runden',
+	'phase.confirm_title': 'Flyt runden til »{phase}«?',
 
 	'priorities.heading': 'Prioriteter',
 	'priorities.owner': 'Ansvarlig: {name}',
@@ -185,6 +186,7 @@ export default {
 	'merge.submit': 'Slå sammen',
 	'merge.done': 'Indlæggene er slået sammen.',
 	'merge.no_targets': 'Der er ikke noget andet indlæg at slå sammen med.',
+	'merge.confirm_title': 'Slå »{from}« sammen med »{into}«?',
 	'merge.merged_into': 'Slået sammen med',
 	'merge.another_post': 'et andet indlæg',
 

@@ -100,6 +100,7 @@ export default {
 	'phase.move.back_to_open': 'Back to open',
 	'phase.move.reopen_voting': 'Reopen voting',
 	'phase.move.reopen': 'Reopen round',
+	'phase.confirm_title': 'Move the round to “{phase}”?',
 
 	'priorities.heading': 'Priorities',
 	'priorities.owner': 'Owner: {name}',
@@ -185,6 +186,7 @@ export default {
 	'merge.submit': 'Merge',
 	'merge.done': 'Merged.',
 	'merge.no_targets': 'There is no other post to merge into.',
+	'merge.confirm_title': 'Merge “{from}” into “{into}”?',
 	'merge.merged_into': 'Merged into',
 	'merge.another_post': 'another post',
 

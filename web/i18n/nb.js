@@ -100,6 +100,7 @@ export default {
 	'phase.move.back_to_open': 'Tilbake til åpen',
 	'phase.move.reopen_voting': 'Åpne avstemningen igjen',
 	'phase.move.reopen': 'Åpne runden igjen',
+	'phase.confirm_title': 'Flytte runden til «{phase}»?',
 
 	'priorities.heading': 'Prioriteringer',
 	'priorities.owner': 'Ansvarlig: {name}',
@@ -185,6 +186,7 @@ export default {
 	'merge.submit': 'Slå sammen',
 	'merge.done': 'Slått sammen.',
 	'merge.no_targets': 'Det finnes ikke noe annet innlegg å slå sammen med.',
+	'merge.confirm_title': 'Slå sammen «{from}» med «{into}»?',
 	'merge.merged_into': 'Slått sammen med',
 	'merge.another_post': 'et annet innlegg',
 

@@ -100,6 +100,7 @@ export default {
 	'phase.move.back_to_open': 'Tillbaka till öppen',
 	'phase.move.reopen_voting': 'Öppna röstningen igen',
 	'phase.move.reopen': 'Öppna rundan igen',
+	'phase.confirm_title': 'Flytta rundan till ”{phase}”?',
 
 	'priorities.heading': 'Prioriteringar',
 	'priorities.owner': 'Ansvarig: {name}',
@@ -185,6 +186,7 @@ export default {
 	'merge.submit': 'Slå ihop',
 	'merge.done': 'Inläggen är ihopslagna.',
 	'merge.no_targets': 'Det finns inget annat inlägg att slå ihop med.',
+	'merge.confirm_title': 'Slå ihop ”{from}” med ”{into}”?',
 	'merge.merged_into': 'Ihopslaget med',
 	'merge.another_post': 'ett annat inlägg',
 

@@ -2,6 +2,7 @@
 // a reply form under any comment.
 import { t, formatNumber } from '../i18n/index.js';
 import { h, newId, replaceChildren } from '../lib/dom.js';
+import { confirmDialog } from '../lib/confirm.js';
 import { authorElement, authorName, errorText, isStaffManager, timeElement } from '../lib/format.js';
 import { richBody, countText, phaseBadge } from './common.js';
 import { VoteControl, tallyOf } from './vote.js';
@@ -229,6 +230,13 @@ export class PostDetail {
 			onsubmit: async (e) => {
 				e.preventDefault();
 				error.textContent = '';
+				const into = this.rv.posts.get(Number(select.value));
+				const ok = await confirmDialog({
+					title: t('merge.confirm_title', { from: post.title, into: into ? into.title : t('merge.another_post') }),
+					text: t('merge.hint'),
+					confirm: t('merge.submit'),
+				});
+				if (!ok) return;
 				submit.disabled = true;
 				try {
 					const r = await this.rv.app.conn.request('post.merge', { post: post.id, into: Number(select.value) });

@@ -19,12 +19,12 @@ import { MembersPanel } from './members.js';
 import { RoundSearch } from './search.js';
 import { hiddenBadge, isModerator } from './moderation.js';
 import { exportUrl } from '../lib/conn.js';
+import { confirmDialog } from '../lib/confirm.js';
 
 const EXPORTS = [['csv', 'export.csv'], ['json', 'export.json'], ['md', 'export.md'], ['xlsx', 'export.xlsx']];
 const PANES = { priorities: PrioritiesPane, insights: InsightsPane };
 
-// Which phase moves a manager is offered, in order. Admins may also reopen a
-// closed round (the server refuses it to managers).
+// Which phase moves a manager is offered, in order; each asks first.
 const PHASE_MOVES = {
 	draft: [['open', 'phase.move.open']],
 	open: [['voting', 'phase.move.voting'], ['closed', 'phase.move.close']],
@@ -212,11 +212,10 @@ export class RoundView {
 			replaceChildren(this.phaseSlot);
 			return;
 		}
-		let moves = PHASE_MOVES[this.round.phase] || [];
-		if (this.round.phase === 'closed' && user.role !== 'admin') moves = [];
+		const moves = PHASE_MOVES[this.round.phase] || [];
 		const buttons = moves.map(([phase, key], i) => h('button', {
 			type: 'button', class: i === 0 ? 'btn btn-primary' : 'btn',
-			onclick: (e) => this.movePhase(phase, e.currentTarget),
+			onclick: (e) => this.movePhase(phase, e.currentTarget, t(key)),
 		}, t(key)));
 		replaceChildren(this.phaseSlot, buttons.length
 			? h('div', { class: 'phase-actions', role: 'group', 'aria-label': t('phase.controls') },
@@ -258,8 +257,15 @@ export class RoundView {
 		if (this.loaded) this.members.load();
 	}
 
-	async movePhase(phase, button) {
+	async movePhase(phase, button, label) {
 		this.phaseError.textContent = '';
+		const ok = await confirmDialog({
+			title: t('phase.confirm_title', { phase: t(`phase.${phase}`) }),
+			text: t(`phase.help.${phase}`),
+			confirm: label,
+			danger: phase === 'closed',
+		});
+		if (!ok || this.gone) return;
 		button.disabled = true;
 		try {
 			const r = await this.app.conn.request('round.update', { round: this.roundId, phase });
