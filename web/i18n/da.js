@@ -101,6 +101,9 @@ export default {
 	'phase.move.reopen_voting': 'Genåbn afstemningen',
 	'phase.move.reopen': 'Genåbn runden',
 	'phase.confirm_title': 'Flyt runden til »{phase}«?',
+	'phase.note.read_only': 'Denne runde er lukket: du kan læse, men ikke skrive, stemme eller chatte.',
+	'phase.note.voting': 'Afstemningen er i gang: du kan stemme og chatte, men ikke skrive nye indlæg eller kommentarer.',
+	'phase.note.draft': 'Denne runde er en kladde: åbn den for at modtage indlæg.',
 
 	'priorities.heading': 'Prioriteter',
 	'priorities.owner': 'Ansvarlig: {name}',
@@ -234,6 +237,7 @@ export default {
 
 	'comment.heading': { one: '{n} kommentar', other: '{n} kommentarer' },
 	'comment.none': 'Ingen kommentarer endnu. Start diskussionen.',
+	'comment.phase_closed': 'Kommentarer er lukket i denne fase af runden.',
 	'comment.label': 'Kommentar',
 	'comment.submit': 'Send kommentar',
 	'comment.reply': 'Svar',
@@ -264,6 +268,7 @@ export default {
 	'chat.title': 'Chat',
 	'chat.message': 'Besked',
 	'chat.send': 'Send',
+	'chat.closed': 'Chatten blev lukket sammen med runden: du kan læse den, men ikke skrive.',
 	'chat.empty': 'Ingen beskeder endnu. Sig hej!',
 	'chat.load_earlier': 'Vis tidligere beskeder',
 	'chat.scroll_label': 'Chathistorik',

@@ -101,6 +101,9 @@ export default {
 	'phase.move.reopen_voting': 'Reopen voting',
 	'phase.move.reopen': 'Reopen round',
 	'phase.confirm_title': 'Move the round to “{phase}”?',
+	'phase.note.read_only': 'This round is closed: you can read, not post, vote or chat.',
+	'phase.note.voting': 'Voting has started: you can vote and chat, but no new posts or comments.',
+	'phase.note.draft': 'This round is a draft: open it to take posts.',
 
 	'priorities.heading': 'Priorities',
 	'priorities.owner': 'Owner: {name}',
@@ -234,6 +237,7 @@ export default {
 
 	'comment.heading': { one: '{n} comment', other: '{n} comments' },
 	'comment.none': 'No comments yet. Start the discussion.',
+	'comment.phase_closed': 'Comments are closed in this phase of the round.',
 	'comment.label': 'Comment',
 	'comment.submit': 'Add comment',
 	'comment.reply': 'Reply',
@@ -264,6 +268,7 @@ export default {
 	'chat.title': 'Chat',
 	'chat.message': 'Message',
 	'chat.send': 'Send',
+	'chat.closed': 'The chat closed with the round: you can read it, not write.',
 	'chat.empty': 'No messages yet. Say hello.',
 	'chat.load_earlier': 'Load earlier messages',
 	'chat.scroll_label': 'Chat history',

@@ -101,6 +101,9 @@ export default {
 	'phase.move.reopen_voting': 'Åpne avstemningen igjen',
 	'phase.move.reopen': 'Åpne runden igjen',
 	'phase.confirm_title': 'Flytte runden til «{phase}»?',
+	'phase.note.read_only': 'Denne runden er avsluttet: du kan lese, men ikke skrive, stemme eller chatte.',
+	'phase.note.voting': 'Avstemningen er i gang: du kan stemme og chatte, men ikke legge inn nye innlegg eller kommentarer.',
+	'phase.note.draft': 'Denne runden er et utkast: åpne den for å ta imot innlegg.',
 
 	'priorities.heading': 'Prioriteringer',
 	'priorities.owner': 'Ansvarlig: {name}',
@@ -234,6 +237,7 @@ export default {
 
 	'comment.heading': { one: '{n} kommentar', other: '{n} kommentarer' },
 	'comment.none': 'Ingen kommentarer ennå. Start diskusjonen!',
+	'comment.phase_closed': 'Kommentarer er stengt i denne fasen av runden.',
 	'comment.label': 'Kommentar',
 	'comment.submit': 'Legg til kommentar',
 	'comment.reply': 'Svar',
@@ -264,6 +268,7 @@ export default {
 	'chat.title': 'Chat',
 	'chat.message': 'Melding',
 	'chat.send': 'Send',
+	'chat.closed': 'Chatten ble stengt sammen med runden: du kan lese den, men ikke skrive.',
 	'chat.empty': 'Ingen meldinger ennå. Si hei!',
 	'chat.load_earlier': 'Vis eldre meldinger',
 	'chat.scroll_label': 'Chatlogg',

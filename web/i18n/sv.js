@@ -101,6 +101,9 @@ export default {
 	'phase.move.reopen_voting': 'Öppna röstningen igen',
 	'phase.move.reopen': 'Öppna rundan igen',
 	'phase.confirm_title': 'Flytta rundan till ”{phase}”?',
+	'phase.note.read_only': 'Den här rundan är avslutad: du kan läsa, men inte skriva, rösta eller chatta.',
+	'phase.note.voting': 'Omröstningen pågår: du kan rösta och chatta, men inte skriva nya inlägg eller kommentarer.',
+	'phase.note.draft': 'Den här rundan är ett utkast: öppna den för att ta emot inlägg.',
 
 	'priorities.heading': 'Prioriteringar',
 	'priorities.owner': 'Ansvarig: {name}',
@@ -234,6 +237,7 @@ export default {
 
 	'comment.heading': { one: '{n} kommentar', other: '{n} kommentarer' },
 	'comment.none': 'Inga kommentarer än. Starta diskussionen.',
+	'comment.phase_closed': 'Kommentarer är stängda i den här fasen av rundan.',
 	'comment.label': 'Kommentar',
 	'comment.submit': 'Skicka kommentar',
 	'comment.reply': 'Svara',
@@ -264,6 +268,7 @@ export default {
 	'chat.title': 'Chatt',
 	'chat.message': 'Meddelande',
 	'chat.send': 'Skicka',
+	'chat.closed': 'Chatten stängdes med rundan: du kan läsa den, men inte skriva.',
 	'chat.empty': 'Inga meddelanden än. Säg hej!',
 	'chat.load_earlier': 'Visa tidigare meddelanden',
 	'chat.scroll_label': 'Chatthistorik',

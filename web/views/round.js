@@ -66,6 +66,18 @@ export class RoundView {
 		return this.round ? this.round.title : t('round.loading');
 	}
 
+	// What the round's phase lets the signed-in person do (docs/PROTOCOL.md):
+	// posts and comments need `open`; votes `open` or `voting`; chat any
+	// phase but `closed`. In a closed round admins may still write.
+	allows(action) {
+		const phase = this.round && this.round.phase;
+		if (!phase) return true;
+		if (phase === 'closed') return !!this.app.user && this.app.user.role === 'admin';
+		if (action === 'vote') return phase === 'open' || phase === 'voting';
+		if (action === 'chat') return true;
+		return phase === 'open';
+	}
+
 	get moderator() {
 		return isModerator(this.app.user);
 	}
@@ -80,6 +92,7 @@ export class RoundView {
 		this.membersSlot = h('div');
 		this.search = new RoundSearch(this);
 		this.toolbar = this.buildToolbar();
+		this.phaseNote = h('p', { class: 'notice phase-note', hidden: true });
 		this.composeSlot = h('div', { class: 'compose-slot' });
 		this.listStatus = h('p', { class: 'muted', role: 'status' });
 		this.list = h('ol', { class: 'post-list', 'aria-labelledby': 'posts-h' });
@@ -91,7 +104,7 @@ export class RoundView {
 			h('section', { class: 'posts', 'aria-labelledby': 'posts-h' },
 				h('h2', { id: 'posts-h', class: 'sr-only' }, t('posts.heading')),
 				this.search.el,
-				this.toolbar, this.composeSlot, this.listStatus, this.list));
+				this.toolbar, this.phaseNote, this.composeSlot, this.listStatus, this.list));
 		this.detailPane = h('div', { class: 'detail-pane', hidden: true });
 		this.panePane = h('div', { class: 'other-pane', hidden: true });
 		this.errorPane = h('div', { hidden: true });
@@ -202,8 +215,21 @@ export class RoundView {
 		this.renderMembers();
 		this.renderBudget();
 		if (this.composer) this.composer.updatePhase();
-		if (this.planButton) this.planButton.hidden = !isStaffManager(this.app.user);
+		this.renderPhaseLimits();
 		if (this.detail && this.detail.post) this.detail.update(this.detail.post);
+	}
+
+	// Offer only what the phase allows, and say why the rest is missing.
+	renderPhaseLimits() {
+		const post = this.allows('post');
+		if (this.ideaButton) this.ideaButton.hidden = !post;
+		if (this.planButton) this.planButton.hidden = !post || !isStaffManager(this.app.user);
+		const phase = this.round.phase;
+		const note = post ? '' : !this.allows('vote') ? t('phase.note.read_only')
+			: phase === 'voting' ? t('phase.note.voting') : t('phase.note.draft');
+		this.phaseNote.hidden = !note;
+		this.phaseNote.textContent = note;
+		this.chat.setWritable(this.allows('chat'));
 	}
 
 	renderPhaseControls() {

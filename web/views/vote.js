@@ -52,6 +52,8 @@ export class VoteControl {
 		const tally = tallyOf(post);
 		const my = Number(post.my_vote) || 0;
 		const merged = post.status === 'merged';
+		// Not allowed in this phase: the buttons show the tally only.
+		const shut = this.rv.allows ? !this.rv.allows('vote') : false;
 		if (mode === 'dots') {
 			this.total.textContent = formatNumber(tally.dots || 0);
 			this.total.title = t('vote.dots_total', { count: tally.dots || 0 });
@@ -59,8 +61,8 @@ export class VoteControl {
 			this.mine.classList.toggle('is-mine', my > 0);
 			this.el.classList.toggle('has-vote', my > 0);
 			const left = this.rv.dotsLeft();
-			this.plus.disabled = this.busy || merged || left <= 0;
-			this.minus.disabled = this.busy || merged || my <= 0;
+			this.plus.disabled = this.busy || merged || shut || left <= 0;
+			this.minus.disabled = this.busy || merged || shut || my <= 0;
 			this.plus.title = left <= 0 ? t('vote.no_dots_left') : t('vote.add_dot');
 		} else {
 			const up = tally.up || 0;
@@ -71,8 +73,8 @@ export class VoteControl {
 			this.mine.textContent = t('vote.updown_detail', { up, down });
 			this.up.setAttribute('aria-pressed', String(my === 1));
 			this.down.setAttribute('aria-pressed', String(my === -1));
-			this.up.disabled = this.busy || merged;
-			this.down.disabled = this.busy || merged;
+			this.up.disabled = this.busy || merged || shut;
+			this.down.disabled = this.busy || merged || shut;
 			this.el.classList.toggle('voted-up', my === 1);
 			this.el.classList.toggle('voted-down', my === -1);
 		}
