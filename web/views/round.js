@@ -93,6 +93,7 @@ export class RoundView {
 		this.search = new RoundSearch(this);
 		this.toolbar = this.buildToolbar();
 		this.phaseNote = h('p', { class: 'notice phase-note', hidden: true });
+		this.sortHint = h('p', { class: 'sort-hint muted small', id: 'sort-hint' });
 		this.composeSlot = h('div', { class: 'compose-slot' });
 		this.listStatus = h('p', { class: 'muted', role: 'status' });
 		this.list = h('ol', { class: 'post-list', 'aria-labelledby': 'posts-h' });
@@ -104,7 +105,7 @@ export class RoundView {
 			h('section', { class: 'posts', 'aria-labelledby': 'posts-h' },
 				h('h2', { id: 'posts-h', class: 'sr-only' }, t('posts.heading')),
 				this.search.el,
-				this.toolbar, this.phaseNote, this.composeSlot, this.listStatus, this.list));
+				this.toolbar, this.sortHint, this.phaseNote, this.composeSlot, this.listStatus, this.list));
 		this.detailPane = h('div', { class: 'detail-pane', hidden: true });
 		this.panePane = h('div', { class: 'other-pane', hidden: true });
 		this.errorPane = h('div', { hidden: true });
@@ -379,7 +380,7 @@ export class RoundView {
 		return h('div', { class: 'toolbar' },
 			h('div', { class: 'toolbar-filters' },
 				seg(t('posts.sort_label'), [['score', 'posts.sort_score'], ['new', 'posts.sort_new']], this.sort,
-					(v) => { this.sort = v; this.renderList(); }),
+					(v) => { this.sort = v; this.renderSortHint(); this.renderList(); }),
 				seg(t('posts.kind_label'), [['all', 'posts.kind_all'], ['plan', 'posts.kind_plan'], ['idea', 'posts.kind_idea']], this.kind,
 					(v) => { this.kind = v; this.renderList(); })),
 			this.budget,
@@ -431,7 +432,16 @@ export class RoundView {
 		return Number(tally.score) || 0;
 	}
 
+	// What the order is by, in words.
+	renderSortHint() {
+		if (!this.sortHint) return;
+		const dots = this.round && this.round.vote_mode === 'dots';
+		this.sortHint.textContent = this.sort === 'new' ? t('posts.sort_help_new')
+			: dots ? t('posts.sort_help_dots') : t('posts.sort_help_score');
+	}
+
 	renderList() {
+		this.renderSortHint();
 		this.cards = new Map();
 		const posts = this.visiblePosts();
 		replaceChildren(this.list, posts.map((p) => this.card(p).li));

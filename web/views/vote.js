@@ -1,7 +1,7 @@
 // Voting controls for one post: up/down in updown rounds, add/remove a dot in
 // dots rounds. The control only asks; RoundView.castVote talks to the server
 // and calls update() with what came back.
-import { t, formatNumber } from '../i18n/index.js';
+import { t, formatNumber, formatDecimal } from '../i18n/index.js';
 import { h } from '../lib/dom.js';
 
 export function tallyOf(post) {
@@ -41,7 +41,10 @@ export class VoteControl {
 				h('span', { 'aria-hidden': 'true', class: 'chev chev-down' }));
 			this.total = h('span', { class: 'vote-total' });
 			this.mine = h('span', { class: 'sr-only' });
-			this.el.append(this.up, h('span', { class: 'vote-count' }, this.total, this.mine), this.down);
+			// The score "Top" orders by (the server's), explained on hover
+			// and to screen readers.
+			this.score = h('span', { class: 'vote-score', title: t('vote.score_help') });
+			this.el.append(this.up, h('span', { class: 'vote-count' }, this.total, this.mine, this.score), this.down);
 		}
 	}
 
@@ -71,6 +74,10 @@ export class VoteControl {
 			this.total.textContent = (net > 0 ? '+' : net < 0 ? '\u2212' : '') + formatNumber(Math.abs(net));
 			this.total.title = t('vote.updown_detail', { up, down });
 			this.mine.textContent = t('vote.updown_detail', { up, down });
+			const score = Number(tally.score) || 0;
+			this.score.dataset.score = String(score);
+			this.score.textContent = t('vote.score_short', { score: formatDecimal(score, 2) });
+			this.score.setAttribute('aria-label', `${t('vote.score_short', { score: formatDecimal(score, 2) })}. ${t('vote.score_help')}`);
 			this.up.setAttribute('aria-pressed', String(my === 1));
 			this.down.setAttribute('aria-pressed', String(my === -1));
 			this.up.disabled = this.busy || merged || shut;
