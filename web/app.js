@@ -306,9 +306,14 @@ class App {
 			return;
 		}
 		this.route = route;
+		// A page just loaded (the "connecting" note was all there was) leaves
+		// the focus at the top, where Tab finds the skip links first; a view
+		// replacing another (a link, signing in) takes the focus.
+		const landing = this.view instanceof ConnectingView;
 		const view = new route.view(this, route);
 		this.show(view);
 		window.scrollTo(0, 0);
+		if (landing) return;
 		if (view.focus) view.focus();
 		else if (view.heading) view.heading.focus();
 	}

@@ -6,6 +6,8 @@ export default {
 	'app.home': 'openstrat – forside',
 
 	'nav.skip': 'Gå til indholdet',
+	'nav.skip_chat': 'Gå til chatten',
+	'nav.skip_posts': 'Gå til indlæggene',
 	'nav.label': 'Hovedmenu',
 	'nav.rounds': 'Runder',
 	'nav.sign_out': 'Log ud',

@@ -6,6 +6,8 @@ export default {
 	'app.home': 'openstrat home',
 
 	'nav.skip': 'Skip to content',
+	'nav.skip_chat': 'Skip to chat',
+	'nav.skip_posts': 'Skip to posts',
 	'nav.label': 'Main',
 	'nav.rounds': 'Rounds',
 	'nav.sign_out': 'Sign out',

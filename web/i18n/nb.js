@@ -6,6 +6,8 @@ export default {
 	'app.home': 'openstrat – til forsiden',
 
 	'nav.skip': 'Gå til innholdet',
+	'nav.skip_chat': 'Gå til chatten',
+	'nav.skip_posts': 'Gå til innleggene',
 	'nav.label': 'Hovedmeny',
 	'nav.rounds': 'Runder',
 	'nav.sign_out': 'Logg ut',

@@ -6,6 +6,8 @@ export default {
 	'app.home': 'openstrat – startsida',
 
 	'nav.skip': 'Hoppa till innehållet',
+	'nav.skip_chat': 'Hoppa till chatten',
+	'nav.skip_posts': 'Hoppa till inläggen',
 	'nav.label': 'Huvudmeny',
 	'nav.rounds': 'Rundor',
 	'nav.sign_out': 'Logga ut',

@@ -112,11 +112,36 @@ export class RoundView {
 		this.mainCol = h('div', { class: 'round-main' }, this.errorPane, this.listPane, this.detailPane, this.panePane);
 		this.layout = h('div', { class: 'round-layout' }, this.mainCol, this.chat.el);
 		main.append(this.layout);
+		this.renderSkipLinks();
 		// A link straight to a post: show its (loading) view, not the list.
 		if (this.detailId) this.openDetail(this.detailId, { focus: false });
 		else if (this.paneName) this.openPane(this.paneName, { focus: false });
 		this.firstLoad = true;
 		this.subscribe();
+	}
+
+	// Keyboard: straight to the chat or the post list, right after "Skip to
+	// content" (index.html's #skip-more).
+	renderSkipLinks() {
+		const slot = document.getElementById('skip-more');
+		if (!slot) return;
+		const link = (key, go) => h('a', {
+			class: 'skip-link', href: '#',
+			onclick: (e) => { e.preventDefault(); go(); },
+		}, t(key));
+		replaceChildren(slot,
+			link('nav.skip_chat', () => this.chat.focusInput()),
+			link('nav.skip_posts', () => this.focusList()));
+	}
+
+	// The first post in the list, or the list's tools when it is empty.
+	focusList() {
+		if (this.detail || this.pane) this.app.navigate(`/round/${this.roundId}`);
+		const first = this.list.querySelector('.post-title a') || this.toolbar.querySelector('button');
+		if (first) {
+			first.scrollIntoView({ block: 'center' });
+			first.focus({ preventScroll: true });
+		}
 	}
 
 	// --- loading --------------------------------------------------------
@@ -857,6 +882,8 @@ export class RoundView {
 
 	unmount() {
 		this.gone = true;
+		const skip = document.getElementById('skip-more');
+		if (skip) replaceChildren(skip);
 		if (this.pane && this.pane.destroy) this.pane.destroy();
 		if (this.composer && this.composer.destroy) this.composer.destroy();
 		if (this.app.conn.isOpen)
