@@ -168,7 +168,8 @@ export default {
 	'insights.group.customers': 'Kunder',
 	'insights.group.managers': 'Ledere',
 	'insights.support': { one: '{pct} % opbakning ({votes} stemme)', other: '{pct} % opbakning ({votes} stemmer)' },
-	'insights.too_few': { one: 'for få stemmer til at tælle med ({votes} stemme)', other: 'for få stemmer til at tælle med ({votes} stemmer)' },
+	'insights.too_few': { one: 'kun {votes} stemme, for få til at tælle med', other: 'kun {votes} stemmer, for få til at tælle med' },
+	'insights.no_votes': 'ingen stemmer endnu',
 
 	'members.heading': 'Kunder i denne runde',
 	'members.count': { one: '{count} kunde har adgang', other: '{count} kunder har adgang' },
@@ -258,7 +259,7 @@ export default {
 	'vote.remove_dot': 'Fjern en prik',
 	'vote.no_dots_left': 'Du har ingen prikker tilbage',
 	'vote.dots_total': { one: '{count} prik', other: '{count} prikker' },
-	'vote.dots_mine_short': { one: '{count} fra dig', other: '{count} fra dig' },
+	'vote.dots_mine_short': { one: 'du gav {count} prik', other: 'du gav {count} prikker' },
 	'vote.updown_detail': '{up} op, {down} ned',
 	'vote.score_short': 'point {score}',
 	'vote.score_help': '»Populære« sorterer efter dette pointtal: hvor sikre vi kan være på, at de fleste, der stemmer, støtter indlægget (den nedre grænse for 95 %-Wilson-intervallet for andelen op-stemmer). Flere op-stemmer og færre ned-stemmer giver flere point, så +5 uden ned-stemmer kan komme før +6 med to.',

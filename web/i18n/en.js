@@ -168,7 +168,8 @@ export default {
 	'insights.group.customers': 'Customers',
 	'insights.group.managers': 'Managers',
 	'insights.support': { one: '{pct}% support ({votes} vote)', other: '{pct}% support ({votes} votes)' },
-	'insights.too_few': { one: 'too few votes to count ({votes} vote)', other: 'too few votes to count ({votes} votes)' },
+	'insights.too_few': { one: 'only {votes} vote, too few to count', other: 'only {votes} votes, too few to count' },
+	'insights.no_votes': 'no votes yet',
 
 	'members.heading': 'Customers in this round',
 	'members.count': { one: '{count} customer has access', other: '{count} customers have access' },
@@ -258,7 +259,7 @@ export default {
 	'vote.remove_dot': 'Remove a dot',
 	'vote.no_dots_left': 'You have no dots left',
 	'vote.dots_total': { one: '{count} dot', other: '{count} dots' },
-	'vote.dots_mine_short': { one: '{count} yours', other: '{count} yours' },
+	'vote.dots_mine_short': { one: 'you gave {count} dot', other: 'you gave {count} dots' },
 	'vote.updown_detail': '{up} up, {down} down',
 	'vote.score_short': 'score {score}',
 	'vote.score_help': '“Top” orders by this score: how sure we can be that most voters support the post (the lower bound of the 95% Wilson interval of the share of up votes). More up votes and fewer down votes raise it, so +5 with no down votes can rank above +6 with two.',

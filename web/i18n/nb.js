@@ -168,7 +168,8 @@ export default {
 	'insights.group.customers': 'Kunder',
 	'insights.group.managers': 'Ledere',
 	'insights.support': { one: '{pct} % støtte ({votes} stemme)', other: '{pct} % støtte ({votes} stemmer)' },
-	'insights.too_few': { one: 'for få stemmer til å telle ({votes} stemme)', other: 'for få stemmer til å telle ({votes} stemmer)' },
+	'insights.too_few': { one: 'bare {votes} stemme, for få til å telle', other: 'bare {votes} stemmer, for få til å telle' },
+	'insights.no_votes': 'ingen stemmer ennå',
 
 	'members.heading': 'Kunder i denne runden',
 	'members.count': { one: '{count} kunde har tilgang', other: '{count} kunder har tilgang' },
@@ -258,7 +259,7 @@ export default {
 	'vote.remove_dot': 'Ta tilbake en prikk',
 	'vote.no_dots_left': 'Du har ingen prikker igjen',
 	'vote.dots_total': { one: '{count} prikk', other: '{count} prikker' },
-	'vote.dots_mine_short': { one: '{count} fra deg', other: '{count} fra deg' },
+	'vote.dots_mine_short': { one: 'du ga {count} prikk', other: 'du ga {count} prikker' },
 	'vote.updown_detail': '{up} for, {down} mot',
 	'vote.score_short': 'poeng {score}',
 	'vote.score_help': '«Mest støtte» sorterer etter dette poenget: hvor sikre vi kan være på at de fleste som stemmer, støtter innlegget (nedre grense for 95 %-Wilson-intervallet for andelen stemmer for). Flere stemmer for og færre mot gir høyere poeng, så +5 uten stemmer mot kan komme foran +6 med to mot.',

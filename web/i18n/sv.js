@@ -168,7 +168,8 @@ export default {
 	'insights.group.customers': 'Kunder',
 	'insights.group.managers': 'Chefer',
 	'insights.support': { one: '{pct} % stöd ({votes} röst)', other: '{pct} % stöd ({votes} röster)' },
-	'insights.too_few': { one: 'för få röster för att räknas ({votes} röst)', other: 'för få röster för att räknas ({votes} röster)' },
+	'insights.too_few': { one: 'bara {votes} röst, för få för att räknas', other: 'bara {votes} röster, för få för att räknas' },
+	'insights.no_votes': 'inga röster än',
 
 	'members.heading': 'Kunder i den här rundan',
 	'members.count': { one: '{count} kund har åtkomst', other: '{count} kunder har åtkomst' },
@@ -258,7 +259,7 @@ export default {
 	'vote.remove_dot': 'Ta bort en prick',
 	'vote.no_dots_left': 'Du har inga prickar kvar',
 	'vote.dots_total': { one: '{count} prick', other: '{count} prickar' },
-	'vote.dots_mine_short': { one: '{count} från dig', other: '{count} från dig' },
+	'vote.dots_mine_short': { one: 'du gav {count} prick', other: 'du gav {count} prickar' },
 	'vote.updown_detail': '{up} upp, {down} ner',
 	'vote.score_short': 'poäng {score}',
 	'vote.score_help': '”Populärast” sorterar efter de här poängen: hur säkra vi kan vara på att de flesta som röstar stöder inlägget (nedre gränsen för 95 %-Wilsonintervallet för andelen uppröster). Fler uppröster och färre nedröster ger högre poäng, så +5 utan nedröster kan hamna före +6 med två.',
