@@ -1,11 +1,13 @@
 // openstrat web client: start-up, the router, and the session.
 //
-// On load we try the WebSocket first: the session cookie is HttpOnly, so the
-// only way to know whether we are signed in is to connect. A refused upgrade
-// (see Connection.onDown) shows the sign-in form.
+// On load we try the WebSocket when this browser signed in before (the
+// session cookie is HttpOnly, so the page keeps a note of its own, see
+// hasSessionNote): connecting is how we learn whether the session is still
+// good, and a refused upgrade (see Connection.onDown) shows the sign-in form.
+// Without the note the sign-in form shows at once and nothing is tried.
 import { t, pickLocale, setLocale, currentLocale, rememberLocale, hasLocale } from './i18n/index.js';
 import { h, replaceChildren } from './lib/dom.js';
-import { Connection, RequestError, logout } from './lib/conn.js';
+import { Connection, RequestError, logout, hasSessionNote } from './lib/conn.js';
 import { refreshTimes } from './lib/format.js';
 import { renderHeader, renderSkipLink, ConnectionBanner, announce, LANGUAGE_MENU_ID } from './views/shell.js';
 import { SignInView } from './views/signin.js';
@@ -86,16 +88,19 @@ class App {
 		renderSkipLink();
 		renderHeader(this);
 		const route = matchRoute(location.pathname);
+		const tryConnect = hasSessionNote();
 		if (route.public) {
 			// A public page (an invite link) shows at once; the connection
 			// finds out in the background whether someone is signed in.
 			this.route = route;
 			this.show(new route.view(this, route));
 			if (this.view.focus) this.view.focus();
-		} else {
+		} else if (tryConnect) {
 			this.show(new ConnectingView());
+		} else {
+			this.showSignIn();
 		}
-		this.conn.start();
+		if (tryConnect) this.conn.start();
 	}
 
 	// --- connection -----------------------------------------------------
@@ -289,7 +294,7 @@ class App {
 				this.show(new route.view(this, route));
 				if (this.view.focus) this.view.focus();
 			} else if (this.route && this.route.public) {
-				if (this.conn.state === 'unauthorized' || this.conn.state === 'closed') this.showSignIn();
+				if (['unauthorized', 'closed', 'idle'].includes(this.conn.state)) this.showSignIn();
 				else { this.route = null; this.show(new ConnectingView()); }
 			}
 			return;
@@ -301,9 +306,14 @@ class App {
 			return;
 		}
 		this.route = route;
+		// A page just loaded (the "connecting" note was all there was) leaves
+		// the focus at the top, where Tab finds the skip links first; a view
+		// replacing another (a link, signing in) takes the focus.
+		const landing = this.view instanceof ConnectingView;
 		const view = new route.view(this, route);
 		this.show(view);
 		window.scrollTo(0, 0);
+		if (landing) return;
 		if (view.focus) view.focus();
 		else if (view.heading) view.heading.focus();
 	}

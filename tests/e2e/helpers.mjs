@@ -186,11 +186,20 @@ export async function createRound(page, { title, description = '', voteMode = 'u
 	await page.getByRole('button', { name: 'Create round' }).click();
 	await page.getByRole('heading', { level: 1, name: title }).waitFor();
 	if (open) {
-		await page.getByRole('button', { name: 'Open round' }).click();
+		await movePhase(page, 'Open round');
 		await waitForText(page.locator('.round-intro .badge.phase'), 'Open');
 	}
 	const m = /\/round\/(\d+)/.exec(page.url());
 	return Number(m[1]);
+}
+
+// As a manager on a round's page: press a phase button and confirm in the
+// dialog it opens.
+export async function movePhase(page, label) {
+	await page.locator('.phase-actions').getByRole('button', { name: label, exact: true }).click();
+	const dialog = page.getByRole('dialog');
+	await dialog.getByRole('button', { name: label, exact: true }).click();
+	await dialog.waitFor({ state: 'detached' });
 }
 
 export async function openRound(page, server, title) {

@@ -95,6 +95,7 @@ test('a Norwegian browser gets the round in Norwegian: words, dates, clock and e
 	await page.getByRole('button', { name: 'Opprett runde' }).click();
 	await page.getByRole('heading', { level: 1, name: 'Strategi 2027' }).waitFor();
 	await page.getByRole('button', { name: 'Åpne runden' }).click();
+	await page.getByRole('dialog').getByRole('button', { name: 'Åpne runden' }).click();
 	await waitForText(page.locator('.round-intro .badge.phase'), 'Åpen');
 	await page.getByRole('button', { name: 'Ny idé' }).click();
 	await page.getByLabel('Tittel').fill('Felles kundeportal');

@@ -74,6 +74,7 @@ test('a manager merges a duplicate: live for others, votes move, comments show o
 	await maria.getByRole('button', { name: 'Merge into…' }).click();
 	await maria.getByLabel('Merge into').selectOption({ label: `${B} (Idea)` });
 	await maria.getByRole('button', { name: 'Merge', exact: true }).click();
+	await maria.getByRole('dialog').getByRole('button', { name: 'Merge', exact: true }).click();
 	await waitForText(maria.locator('.post-notes'), `Merged into ${B}`);
 
 	// Erik's list shows it merged, with a link to the target, and B has the vote.

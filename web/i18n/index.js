@@ -128,6 +128,11 @@ export function formatNumber(n) {
 	return new Intl.NumberFormat(locale).format(n);
 }
 
+// A number with exactly `digits` decimals (a score): "0.61", "0,61".
+export function formatDecimal(n, digits = 2) {
+	return new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
+}
+
 const UNITS = [
 	['year', 365 * 24 * 3600], ['month', 30 * 24 * 3600], ['week', 7 * 24 * 3600],
 	['day', 24 * 3600], ['hour', 3600], ['minute', 60],

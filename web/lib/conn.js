@@ -101,6 +101,7 @@ export class Connection extends EventTarget {
 			if (!this.wanted) return;
 			if (up) {
 				this.wanted = false;
+				setSessionNote(false);
 				this.setState('unauthorized');
 				return;
 			}
@@ -244,12 +245,40 @@ async function callJson(path, init) {
 	return json;
 }
 
-export function login(username, password) {
-	return postJson('/api/login', { username, password });
+// Whether this browser holds a session, as far as the page can tell. The
+// session cookie is HttpOnly, so the page keeps a note of its own (no secret
+// in it) when a sign-in succeeds and drops it on sign-out or when the server
+// refuses the session. Without the note the page shows the sign-in form and
+// does not try the WebSocket (a try would only be refused with 401).
+const SESSION_NOTE = 'openstrat.signed_in';
+
+export function hasSessionNote() {
+	try {
+		return localStorage.getItem(SESSION_NOTE) === '1';
+	} catch {
+		return true; // no storage: try the connection, as before
+	}
 }
 
-export function logout() {
-	return postJson('/api/logout');
+export function setSessionNote(on) {
+	try {
+		if (on) localStorage.setItem(SESSION_NOTE, '1');
+		else localStorage.removeItem(SESSION_NOTE);
+	} catch {
+		// no storage: nothing to keep
+	}
+}
+
+export async function login(username, password) {
+	const r = await postJson('/api/login', { username, password });
+	setSessionNote(true);
+	return r;
+}
+
+export async function logout() {
+	const r = await postJson('/api/logout');
+	setSessionNote(false);
+	return r;
 }
 
 // What an invite is for, before it is used: {role, expires_at, round?}.
@@ -260,8 +289,10 @@ export function inviteInfo(token) {
 
 // Create the invited account; the reply sets the session cookie and, for a
 // customer, names the round they were invited to.
-export function acceptInvite({ token, username, password, display_name, org }) {
-	return postJson('/api/invite/accept', { token, username, password, display_name, org });
+export async function acceptInvite({ token, username, password, display_name, org }) {
+	const r = await postJson('/api/invite/accept', { token, username, password, display_name, org });
+	setSessionNote(true);
+	return r;
 }
 
 // The languages the server writes the Markdown and XLSX exports in.

@@ -37,10 +37,17 @@ export class ChatPanel {
 				this.scroller,
 				this.flagSlot,
 				this.modError,
-				h('form', { class: 'chat-form', novalidate: true, onsubmit: (e) => { e.preventDefault(); this.send(); } },
+				this.closedNote = h('p', { class: 'notice chat-closed', hidden: true }, t('chat.closed')),
+				this.form = h('form', { class: 'chat-form', novalidate: true, onsubmit: (e) => { e.preventDefault(); this.send(); } },
 					h('label', { for: ids.msg, class: 'chat-label' }, t('chat.message')),
 					h('div', { class: 'chat-row' }, this.input, this.sendBtn),
 					this.error)));
+	}
+
+	// A closed round's chat is for reading: no input, and a note saying why.
+	setWritable(on) {
+		this.form.hidden = !on;
+		this.closedNote.hidden = on;
 	}
 
 	setOnline(online, count) {
@@ -157,6 +164,10 @@ export class ChatPanel {
 	}
 
 	focusInput() {
+		if (this.form.hidden) {
+			this.scroller.focus();
+			return;
+		}
 		this.input.scrollIntoView({ block: 'center' });
 		this.input.focus({ preventScroll: true });
 	}

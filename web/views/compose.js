@@ -1,11 +1,18 @@
-// The form for a new idea or plan, with a live Markdown preview.
+// The form for a new idea or plan, with a live Markdown preview: the server's
+// own rendering (`markdown.preview`), so that the preview is what the posted
+// page will show; the client's renderer only where the server lacks the op.
 import { t } from '../i18n/index.js';
 import { h, newId, replaceChildren } from '../lib/dom.js';
 import { errorText } from '../lib/format.js';
 import { renderMarkdown } from '../lib/markdown.js';
+import { sanitizeHtml } from '../lib/safehtml.js';
 import { SimilarIdeas } from './search.js';
 
 const LIMITS = { idea: 10000, plan: 50000 };
+const PREVIEW_DELAY_MS = 250;
+// Set once a server answered `unknown_op`: it has no preview op, so the
+// client renders (the same Markdown rules, but not the server's code).
+let serverPreview = true;
 
 export class Composer {
 	constructor(roundView, kind, { onDone }) {
@@ -23,7 +30,7 @@ export class Composer {
 		let timer = null;
 		this.body.addEventListener('input', () => {
 			clearTimeout(timer);
-			timer = setTimeout(() => this.renderPreview(), 120);
+			timer = setTimeout(() => this.renderPreview(), PREVIEW_DELAY_MS);
 		});
 		// While an idea is written: existing ideas that look alike.
 		this.similar = new SimilarIdeas(roundView);
@@ -76,8 +83,30 @@ export class Composer {
 		if (closed) this.phaseNote.textContent = t('compose.phase_note', { phase: t(`phase.${phase}`) });
 	}
 
-	renderPreview() {
-		const frag = renderMarkdown(this.body.value);
+	async renderPreview() {
+		const text = this.body.value;
+		const seq = (this.previewSeq = (this.previewSeq || 0) + 1);
+		if (text.trim() === '') {
+			this.showPreview(document.createDocumentFragment());
+			return;
+		}
+		// A body near the 64 KiB frame limit would close the connection.
+		if (serverPreview && new TextEncoder().encode(text).length < 60000) {
+			try {
+				const r = await this.rv.app.conn.request('markdown.preview', { text });
+				if (seq !== this.previewSeq) return;
+				this.showPreview(sanitizeHtml(typeof r.html === 'string' ? r.html : '', { headingOffset: 2 }));
+				return;
+			} catch (e) {
+				if (seq !== this.previewSeq) return;
+				if (e.code === 'unknown_op') serverPreview = false;
+				// Offline or refused: the client's rendering, until the next keystroke.
+			}
+		}
+		this.showPreview(renderMarkdown(text));
+	}
+
+	showPreview(frag) {
 		this.previewEmpty.hidden = frag.childNodes.length > 0;
 		replaceChildren(this.preview, frag);
 	}

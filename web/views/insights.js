@@ -113,7 +113,9 @@ export class InsightsPane {
 					const name = t(`insights.group.${g}`);
 					const text = s.present
 						? t('insights.support', { pct: p, count: Number(s.votes) || 0, votes: formatNumber(Number(s.votes) || 0) })
-						: t('insights.too_few', { count: Number(s.votes) || 0, votes: formatNumber(Number(s.votes) || 0) });
+						: Number(s.votes) > 0
+							? t('insights.too_few', { count: Number(s.votes), votes: formatNumber(Number(s.votes)) })
+							: t('insights.no_votes');
 					return h('li', { class: ['support-row', `group-${g}`, !s.present && 'is-absent'] },
 						h('span', { class: 'support-group' }, name),
 						supportBar(s.present ? p : 0),

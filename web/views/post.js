@@ -2,6 +2,7 @@
 // a reply form under any comment.
 import { t, formatNumber } from '../i18n/index.js';
 import { h, newId, replaceChildren } from '../lib/dom.js';
+import { confirmDialog } from '../lib/confirm.js';
 import { authorElement, authorName, errorText, isStaffManager, timeElement } from '../lib/format.js';
 import { richBody, countText, phaseBadge } from './common.js';
 import { VoteControl, tallyOf } from './vote.js';
@@ -87,6 +88,7 @@ export class PostDetail {
 		this.thread = h('ol', { class: 'thread thread-root' });
 		this.emptyComments = h('p', { class: 'muted' }, t('comment.none'));
 		this.topForm = this.commentForm(null);
+		this.commentsShut = h('p', { class: 'notice comments-closed', hidden: true });
 		replaceChildren(this.el,
 			this.backLink(),
 			h('article', { class: `card post-article kind-${post.kind}`, 'aria-labelledby': 'post-detail-h' },
@@ -104,7 +106,8 @@ export class PostDetail {
 				this.commentsHeading,
 				this.emptyComments,
 				this.thread,
-				this.topForm.el));
+				this.topForm.el,
+				this.commentsShut));
 		this.update(post);
 		this.renderThread();
 	}
@@ -136,7 +139,13 @@ export class PostDetail {
 		this.updateTally(post);
 		this.renderActions(post);
 		// A merged post takes no more comments: the discussion goes on at its target.
-		if (this.topForm) this.topForm.el.hidden = post.status === 'merged';
+		// Nor does a round past `open`: say so instead of a form that fails.
+		const canComment = this.rv.allows('comment');
+		if (this.topForm) this.topForm.el.hidden = post.status === 'merged' || !canComment;
+		this.commentsShut.hidden = canComment || post.status === 'merged';
+		this.commentsShut.textContent = canComment ? '' : t('comment.phase_closed');
+		for (const b of this.thread.querySelectorAll('.reply-btn')) b.hidden = !canComment;
+		if (!canComment) this.closeReply(false);
 	}
 
 	// The post was hidden by a moderator (or is gone): say so in place.
@@ -229,6 +238,13 @@ export class PostDetail {
 			onsubmit: async (e) => {
 				e.preventDefault();
 				error.textContent = '';
+				const into = this.rv.posts.get(Number(select.value));
+				const ok = await confirmDialog({
+					title: t('merge.confirm_title', { from: post.title, into: into ? into.title : t('merge.another_post') }),
+					text: t('merge.hint'),
+					confirm: t('merge.submit'),
+				});
+				if (!ok) return;
 				submit.disabled = true;
 				try {
 					const r = await this.rv.app.conn.request('post.merge', { post: post.id, into: Number(select.value) });
@@ -397,7 +413,7 @@ export class PostDetail {
 	}
 
 	commentNode(c) {
-		const replyBtn = h('button', { type: 'button', class: 'btn btn-small btn-quiet', 'aria-expanded': 'false' }, t('comment.reply'));
+		const replyBtn = h('button', { type: 'button', class: 'btn btn-small btn-quiet reply-btn', 'aria-expanded': 'false', hidden: !this.rv.allows('comment') }, t('comment.reply'));
 		replyBtn.addEventListener('click', () => this.toggleReply(c, replyBtn));
 		const children = h('ol', { class: 'thread' });
 		const replySlot = h('div', { class: 'reply-slot' });

@@ -19,12 +19,12 @@ import { MembersPanel } from './members.js';
 import { RoundSearch } from './search.js';
 import { hiddenBadge, isModerator } from './moderation.js';
 import { exportUrl } from '../lib/conn.js';
+import { confirmDialog } from '../lib/confirm.js';
 
 const EXPORTS = [['csv', 'export.csv'], ['json', 'export.json'], ['md', 'export.md'], ['xlsx', 'export.xlsx']];
 const PANES = { priorities: PrioritiesPane, insights: InsightsPane };
 
-// Which phase moves a manager is offered, in order. Admins may also reopen a
-// closed round (the server refuses it to managers).
+// Which phase moves a manager is offered, in order; each asks first.
 const PHASE_MOVES = {
 	draft: [['open', 'phase.move.open']],
 	open: [['voting', 'phase.move.voting'], ['closed', 'phase.move.close']],
@@ -66,6 +66,18 @@ export class RoundView {
 		return this.round ? this.round.title : t('round.loading');
 	}
 
+	// What the round's phase lets the signed-in person do (docs/PROTOCOL.md):
+	// posts and comments need `open`; votes `open` or `voting`; chat any
+	// phase but `closed`. In a closed round admins may still write.
+	allows(action) {
+		const phase = this.round && this.round.phase;
+		if (!phase) return true;
+		if (phase === 'closed') return !!this.app.user && this.app.user.role === 'admin';
+		if (action === 'vote') return phase === 'open' || phase === 'voting';
+		if (action === 'chat') return true;
+		return phase === 'open';
+	}
+
 	get moderator() {
 		return isModerator(this.app.user);
 	}
@@ -80,6 +92,8 @@ export class RoundView {
 		this.membersSlot = h('div');
 		this.search = new RoundSearch(this);
 		this.toolbar = this.buildToolbar();
+		this.phaseNote = h('p', { class: 'notice phase-note', hidden: true });
+		this.sortHint = h('p', { class: 'sort-hint muted small', id: 'sort-hint' });
 		this.composeSlot = h('div', { class: 'compose-slot' });
 		this.listStatus = h('p', { class: 'muted', role: 'status' });
 		this.list = h('ol', { class: 'post-list', 'aria-labelledby': 'posts-h' });
@@ -91,18 +105,43 @@ export class RoundView {
 			h('section', { class: 'posts', 'aria-labelledby': 'posts-h' },
 				h('h2', { id: 'posts-h', class: 'sr-only' }, t('posts.heading')),
 				this.search.el,
-				this.toolbar, this.composeSlot, this.listStatus, this.list));
+				this.toolbar, this.sortHint, this.phaseNote, this.composeSlot, this.listStatus, this.list));
 		this.detailPane = h('div', { class: 'detail-pane', hidden: true });
 		this.panePane = h('div', { class: 'other-pane', hidden: true });
 		this.errorPane = h('div', { hidden: true });
 		this.mainCol = h('div', { class: 'round-main' }, this.errorPane, this.listPane, this.detailPane, this.panePane);
 		this.layout = h('div', { class: 'round-layout' }, this.mainCol, this.chat.el);
 		main.append(this.layout);
+		this.renderSkipLinks();
 		// A link straight to a post: show its (loading) view, not the list.
 		if (this.detailId) this.openDetail(this.detailId, { focus: false });
 		else if (this.paneName) this.openPane(this.paneName, { focus: false });
 		this.firstLoad = true;
 		this.subscribe();
+	}
+
+	// Keyboard: straight to the chat or the post list, right after "Skip to
+	// content" (index.html's #skip-more).
+	renderSkipLinks() {
+		const slot = document.getElementById('skip-more');
+		if (!slot) return;
+		const link = (key, go) => h('a', {
+			class: 'skip-link', href: '#',
+			onclick: (e) => { e.preventDefault(); go(); },
+		}, t(key));
+		replaceChildren(slot,
+			link('nav.skip_chat', () => this.chat.focusInput()),
+			link('nav.skip_posts', () => this.focusList()));
+	}
+
+	// The first post in the list, or the list's tools when it is empty.
+	focusList() {
+		if (this.detail || this.pane) this.app.navigate(`/round/${this.roundId}`);
+		const first = this.list.querySelector('.post-title a') || this.toolbar.querySelector('button');
+		if (first) {
+			first.scrollIntoView({ block: 'center' });
+			first.focus({ preventScroll: true });
+		}
 	}
 
 	// --- loading --------------------------------------------------------
@@ -202,8 +241,21 @@ export class RoundView {
 		this.renderMembers();
 		this.renderBudget();
 		if (this.composer) this.composer.updatePhase();
-		if (this.planButton) this.planButton.hidden = !isStaffManager(this.app.user);
+		this.renderPhaseLimits();
 		if (this.detail && this.detail.post) this.detail.update(this.detail.post);
+	}
+
+	// Offer only what the phase allows, and say why the rest is missing.
+	renderPhaseLimits() {
+		const post = this.allows('post');
+		if (this.ideaButton) this.ideaButton.hidden = !post;
+		if (this.planButton) this.planButton.hidden = !post || !isStaffManager(this.app.user);
+		const phase = this.round.phase;
+		const note = post ? '' : !this.allows('vote') ? t('phase.note.read_only')
+			: phase === 'voting' ? t('phase.note.voting') : t('phase.note.draft');
+		this.phaseNote.hidden = !note;
+		this.phaseNote.textContent = note;
+		this.chat.setWritable(this.allows('chat'));
 	}
 
 	renderPhaseControls() {
@@ -212,11 +264,10 @@ export class RoundView {
 			replaceChildren(this.phaseSlot);
 			return;
 		}
-		let moves = PHASE_MOVES[this.round.phase] || [];
-		if (this.round.phase === 'closed' && user.role !== 'admin') moves = [];
+		const moves = PHASE_MOVES[this.round.phase] || [];
 		const buttons = moves.map(([phase, key], i) => h('button', {
 			type: 'button', class: i === 0 ? 'btn btn-primary' : 'btn',
-			onclick: (e) => this.movePhase(phase, e.currentTarget),
+			onclick: (e) => this.movePhase(phase, e.currentTarget, t(key)),
 		}, t(key)));
 		replaceChildren(this.phaseSlot, buttons.length
 			? h('div', { class: 'phase-actions', role: 'group', 'aria-label': t('phase.controls') },
@@ -258,8 +309,15 @@ export class RoundView {
 		if (this.loaded) this.members.load();
 	}
 
-	async movePhase(phase, button) {
+	async movePhase(phase, button, label) {
 		this.phaseError.textContent = '';
+		const ok = await confirmDialog({
+			title: t('phase.confirm_title', { phase: t(`phase.${phase}`) }),
+			text: t(`phase.help.${phase}`),
+			confirm: label,
+			danger: phase === 'closed',
+		});
+		if (!ok || this.gone) return;
 		button.disabled = true;
 		try {
 			const r = await this.app.conn.request('round.update', { round: this.roundId, phase });
@@ -347,7 +405,7 @@ export class RoundView {
 		return h('div', { class: 'toolbar' },
 			h('div', { class: 'toolbar-filters' },
 				seg(t('posts.sort_label'), [['score', 'posts.sort_score'], ['new', 'posts.sort_new']], this.sort,
-					(v) => { this.sort = v; this.renderList(); }),
+					(v) => { this.sort = v; this.renderSortHint(); this.renderList(); }),
 				seg(t('posts.kind_label'), [['all', 'posts.kind_all'], ['plan', 'posts.kind_plan'], ['idea', 'posts.kind_idea']], this.kind,
 					(v) => { this.kind = v; this.renderList(); })),
 			this.budget,
@@ -399,7 +457,16 @@ export class RoundView {
 		return Number(tally.score) || 0;
 	}
 
+	// What the order is by, in words.
+	renderSortHint() {
+		if (!this.sortHint) return;
+		const dots = this.round && this.round.vote_mode === 'dots';
+		this.sortHint.textContent = this.sort === 'new' ? t('posts.sort_help_new')
+			: dots ? t('posts.sort_help_dots') : t('posts.sort_help_score');
+	}
+
 	renderList() {
+		this.renderSortHint();
 		this.cards = new Map();
 		const posts = this.visiblePosts();
 		replaceChildren(this.list, posts.map((p) => this.card(p).li));
@@ -815,6 +882,8 @@ export class RoundView {
 
 	unmount() {
 		this.gone = true;
+		const skip = document.getElementById('skip-more');
+		if (skip) replaceChildren(skip);
 		if (this.pane && this.pane.destroy) this.pane.destroy();
 		if (this.composer && this.composer.destroy) this.composer.destroy();
 		if (this.app.conn.isOpen)

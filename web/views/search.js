@@ -2,6 +2,7 @@
 // `search` op), and the "similar ideas" list shown while someone writes a new
 // idea (`post.similar`, debounced), so that duplicates are fewer.
 import { t } from '../i18n/index.js';
+import { excerpt } from '../lib/markdown.js';
 import { h, newId, replaceChildren } from '../lib/dom.js';
 import { errorText } from '../lib/format.js';
 import { countText } from './common.js';
@@ -119,10 +120,11 @@ export class SimilarIdeas {
 		replaceChildren(this.list, results.map((x) => {
 			const id = x.post || x.id;
 			const post = this.rv.posts.get(id);
+			const snippet = similarSnippet(x, post);
 			return h('li', null,
 				h('a', { href: `/round/${this.rv.roundId}/post/${id}` }, x.title),
-				post && post.status === 'merged' ? h('span', { class: 'muted small' }, ' ', t('status.merged')) : null,
-				x.snippet ? h('span', { class: 'muted small similar-snippet' }, ' \u2013 ', x.snippet) : null);
+				post && post.status === 'merged' ? h('span', { class: 'badge status status-merged similar-badge' }, t('status.merged')) : null,
+				snippet ? h('span', { class: 'muted small similar-snippet' }, ' \u2013 ', snippet) : null);
 		}));
 		this.box.hidden = results.length === 0;
 		this.live.textContent = results.length ? countText('similar.found', results.length) : '';
@@ -132,4 +134,16 @@ export class SimilarIdeas {
 		clearTimeout(this.timer);
 		this.seq++;
 	}
+}
+
+// What a hint shows after the title: the server's snippet, unless it only
+// repeats the title (the words matched there); then the start of the body
+// when this page has it, else nothing.
+export function similarSnippet(x, post) {
+	const norm = (v) => String(v || '').replace(/[\s\u2026.]+/g, ' ').trim().toLowerCase();
+	const snip = norm(x.snippet);
+	const title = norm(x.title);
+	if (snip && !(title.includes(snip) || snip.includes(title))) return x.snippet;
+	const body = post && post.body ? excerpt(post.body, 120) : '';
+	return body && norm(body) !== title ? body : '';
 }

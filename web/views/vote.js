@@ -1,7 +1,7 @@
 // Voting controls for one post: up/down in updown rounds, add/remove a dot in
 // dots rounds. The control only asks; RoundView.castVote talks to the server
 // and calls update() with what came back.
-import { t, formatNumber } from '../i18n/index.js';
+import { t, formatNumber, formatDecimal } from '../i18n/index.js';
 import { h } from '../lib/dom.js';
 
 export function tallyOf(post) {
@@ -41,7 +41,10 @@ export class VoteControl {
 				h('span', { 'aria-hidden': 'true', class: 'chev chev-down' }));
 			this.total = h('span', { class: 'vote-total' });
 			this.mine = h('span', { class: 'sr-only' });
-			this.el.append(this.up, h('span', { class: 'vote-count' }, this.total, this.mine), this.down);
+			// The score "Top" orders by (the server's), explained on hover
+			// and to screen readers.
+			this.score = h('span', { class: 'vote-score', title: t('vote.score_help') });
+			this.el.append(this.up, h('span', { class: 'vote-count' }, this.total, this.mine, this.score), this.down);
 		}
 	}
 
@@ -52,6 +55,8 @@ export class VoteControl {
 		const tally = tallyOf(post);
 		const my = Number(post.my_vote) || 0;
 		const merged = post.status === 'merged';
+		// Not allowed in this phase: the buttons show the tally only.
+		const shut = this.rv.allows ? !this.rv.allows('vote') : false;
 		if (mode === 'dots') {
 			this.total.textContent = formatNumber(tally.dots || 0);
 			this.total.title = t('vote.dots_total', { count: tally.dots || 0 });
@@ -59,8 +64,8 @@ export class VoteControl {
 			this.mine.classList.toggle('is-mine', my > 0);
 			this.el.classList.toggle('has-vote', my > 0);
 			const left = this.rv.dotsLeft();
-			this.plus.disabled = this.busy || merged || left <= 0;
-			this.minus.disabled = this.busy || merged || my <= 0;
+			this.plus.disabled = this.busy || merged || shut || left <= 0;
+			this.minus.disabled = this.busy || merged || shut || my <= 0;
 			this.plus.title = left <= 0 ? t('vote.no_dots_left') : t('vote.add_dot');
 		} else {
 			const up = tally.up || 0;
@@ -69,10 +74,14 @@ export class VoteControl {
 			this.total.textContent = (net > 0 ? '+' : net < 0 ? '\u2212' : '') + formatNumber(Math.abs(net));
 			this.total.title = t('vote.updown_detail', { up, down });
 			this.mine.textContent = t('vote.updown_detail', { up, down });
+			const score = Number(tally.score) || 0;
+			this.score.dataset.score = String(score);
+			this.score.textContent = t('vote.score_short', { score: formatDecimal(score, 2) });
+			this.score.setAttribute('aria-label', `${t('vote.score_short', { score: formatDecimal(score, 2) })}. ${t('vote.score_help')}`);
 			this.up.setAttribute('aria-pressed', String(my === 1));
 			this.down.setAttribute('aria-pressed', String(my === -1));
-			this.up.disabled = this.busy || merged;
-			this.down.disabled = this.busy || merged;
+			this.up.disabled = this.busy || merged || shut;
+			this.down.disabled = this.busy || merged || shut;
 			this.el.classList.toggle('voted-up', my === 1);
 			this.el.classList.toggle('voted-down', my === -1);
 		}
