@@ -541,7 +541,7 @@ account(const struct osx_server *s, const char *username)
 	sqlite3_stmt *st;
 
 	memset(&r, 0, sizeof r);
-	ck_assert_int_eq(sqlite3_open_v2(s->db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_open_v2(s->db, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
 	sqlite3_busy_timeout(db, 5000);
 	ck_assert_int_eq(sqlite3_prepare_v2(db,
 					    "SELECT id, display_name, email, role, org, source, "
@@ -571,7 +571,7 @@ count_sql(const struct osx_server *s, const char *sql)
 	sqlite3_stmt *st;
 	long long n = -1;
 
-	ck_assert_int_eq(sqlite3_open_v2(s->db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_open_v2(s->db, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
 	sqlite3_busy_timeout(db, 5000);
 	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
 	if (sqlite3_step(st) == SQLITE_ROW)
