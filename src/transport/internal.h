@@ -118,6 +118,8 @@ struct pending {
 	int is_write;        /* a reply to a write: an error if the commit fails */
 	int64_t key;         /* events with the same non-zero key coalesce */
 	int close_after;     /* close the connection (1008) once this is sent */
+	int only_if_committed; /* an event for one connection: dropped when the
+				* commit failed */
 	int audience;        /* events: AUD_ALL, AUD_MODERATORS or AUD_OTHERS */
 	struct msg *m;       /* NULL once superseded */
 	uint64_t seq;        /* waits for the sync of this commit */
@@ -214,6 +216,9 @@ void server_reply(struct server *s, struct conn *c, char *json, size_t len,
 		  int is_write);
 /* A notice to one connection after which it is closed (1008), both after
  * the commit. */
+/* Queues an event (json, taken) for connection c alone, sent after the
+ * commit of the current group, and not at all when it fails. */
+void server_event_conn(struct server *s, struct conn *c, char *json, size_t len);
 void server_notice_then_close(struct server *s, struct conn *c, char *json,
 			      size_t len);
 /* key != 0: a later event with the same key replaces this one if both are

@@ -163,6 +163,21 @@ server_event_to(struct server *s, int64_t round, char *json, size_t len, int aud
 }
 
 void
+server_event_conn(struct server *s, struct conn *c, char *json, size_t len)
+{
+	struct msg *m = msg_new(json, len);
+
+	free(json);
+	if (!m) {
+		lost(s, c, 0);
+		return;
+	}
+	pend(s, c, 0, 0, 0, m);
+	if (s->pend_tail && s->pend_tail->m == m)
+		s->pend_tail->only_if_committed = 1;
+}
+
+void
 server_notice_then_close(struct server *s, struct conn *c, char *json, size_t len)
 {
 	struct msg *m = msg_new(json, len);
@@ -212,7 +227,7 @@ deliver(struct server *s, struct pending *p, int rc)
 				conn_send(p->conn, em);
 				msg_unref(em);
 			}
-		} else {
+		} else if (!(rc && p->only_if_committed)) {
 			conn_send(p->conn, p->m);
 		}
 		if (p->close_after && !rc)
@@ -465,6 +480,24 @@ emit_event(void *arg, const struct os_event *ev)
 					conn_close(c, LWS_CLOSE_STATUS_POLICY_VIOLATION,
 						   "access revoked");
 			}
+		return;
+	}
+	if (ev->type == EV_NOTIFICATION) {
+		/* To the recipient's every connection, whatever it follows,
+		 * once the write that made the notice is committed. */
+		json = dispatch_render_event(ev, &len);
+		if (!json)
+			return;
+		for (struct conn *c = s->conns; c; c = c->next)
+			if (c->user.id == ev->user_id && !c->closing) {
+				char *copy = malloc(len);
+
+				if (!copy)
+					break;
+				memcpy(copy, json, len);
+				server_event_conn(s, c, copy, len);
+			}
+		free(json);
 		return;
 	}
 	if (event_hides(ev)) {

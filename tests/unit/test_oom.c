@@ -165,7 +165,7 @@ enum { ADMIN, MGR, EMP, EMP2, CUST, CUST2, NUSERS };
 static const char *const tables[] = {
 	"users", "rounds", "sessions", "round_members", "invites", "posts", "priorities",
 	"chat_messages", "comments", "votes", "post_tallies", "audit_log", "flags",
-	"priority_posts",
+	"priority_posts", "notifications", "unsubscribe_tokens", "mail_outbox",
 };
 #define NTABLES (sizeof tables / sizeof tables[0])
 #define NRESTORE (2 * NTABLES - 1 + 7)
