@@ -6,28 +6,6 @@
 #include "base/err.h"
 #include "store/store_int.h"
 
-/*
- * The notices recipient ?1 may still see: nothing hidden, and only in
- * rounds forum_round_access() would show them (moderators every round,
- * employees every round out of draft, customers the invited rounds they
- * are active members of). Keep the two in step.
- */
-#define NOTIF_VISIBLE                                                            \
-	" JOIN rounds r ON r.id = n.round_id"                                    \
-	" JOIN users me ON me.id = n.recipient_id"                               \
-	" JOIN users a ON a.id = n.actor_id"                                     \
-	" LEFT JOIN posts p ON p.id = n.post_id"                                 \
-	" LEFT JOIN comments c ON c.id = n.comment_id"                           \
-	" LEFT JOIN chat_messages m ON m.id = n.chat_id"                         \
-	" WHERE n.recipient_id = ?1"                                             \
-	" AND coalesce(p.hidden, 0) = 0 AND coalesce(c.hidden, 0) = 0"           \
-	" AND coalesce(m.hidden, 0) = 0 AND me.disabled = 0"                     \
-	" AND (me.role IN ('admin', 'manager') OR (r.phase <> 'draft' AND"       \
-	"      (me.role = 'employee' OR (me.role = 'customer'"                   \
-	"       AND r.audience = 'invited' AND EXISTS (SELECT 1 FROM"            \
-	"       round_members rm WHERE rm.round_id = r.id AND rm.user_id = me.id" \
-	"       AND rm.revoked_at IS NULL)))))"
-
 static void
 bind_opt(sqlite3_stmt *s, int i, int64_t v)
 {
@@ -71,7 +49,7 @@ store_notif_list(struct store *st, int64_t user_id, int64_t before, int limit,
 		"SELECT n.id, n.kind, n.round_id, coalesce(n.post_id, 0), "
 		"coalesce(n.comment_id, 0), coalesce(n.chat_id, 0), n.created_at, "
 		"n.read_at IS NOT NULL, " STORE_USER_COLS("a") " FROM notifications n"
-		NOTIF_VISIBLE " AND (?2 = 0 OR n.id < ?2) ORDER BY n.id DESC LIMIT ?3");
+		STORE_NOTIF_VISIBLE " AND (?2 = 0 OR n.id < ?2) ORDER BY n.id DESC LIMIT ?3");
 	struct notification *arr = NULL;
 	size_t cap = 0, cnt = 0;
 	int rc;
@@ -120,7 +98,7 @@ int
 store_notif_unread(struct store *st, int64_t user_id, int64_t *count)
 {
 	sqlite3_stmt *s = store_stmt(st,
-		"SELECT count(*) FROM notifications n" NOTIF_VISIBLE
+		"SELECT count(*) FROM notifications n" STORE_NOTIF_VISIBLE
 		" AND n.read_at IS NULL");
 	int rc;
 

@@ -155,6 +155,7 @@ struct server {
 	struct forum *forum;
 	struct dispatch *disp;
 	struct pwpool *pw;
+	struct mailer *mailer;   /* NULL without --smtp-url */
 	struct throttle *throttle;
 	struct session_policy policy;
 	char origin[256];        /* from --public-url; "" to use Host */

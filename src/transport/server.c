@@ -888,6 +888,13 @@ server_run(const struct server_opts *o)
 		s->flush_prep.data = s;
 		lws_sul_schedule(s->ctx, 0, &s->tick_sul, tick_cb, TICK_US);
 	}
+	if (o->mail) {
+		o->mail->db_path = o->db_path;
+		if (mailer_start(o->mail, &s->mailer)) {
+			fprintf(stderr, "openstrat: cannot start the mailer\n");
+			goto out;
+		}
+	}
 	printf("openstrat: listening on http://%s:%d\n", o->listen,
 	       lws_get_vhost_listen_port(s->vh));
 	fflush(stdout);
@@ -902,6 +909,8 @@ server_run(const struct server_opts *o)
 	drain_before_exit(s);
 	status = 0;
 out:
+	mailer_stop(s->mailer);
+	s->mailer = NULL;
 	if (s->pw)
 		pwpool_free(s->pw);
 	s->pw = NULL;

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "base/lang.h"
+#include "mail/mailer.h"
 
 struct proxy_list;
 
@@ -30,6 +31,7 @@ struct server_opts {
 	int hash_threads;        /* password hashing workers */
 	int poll_loop;           /* libwebsockets' poll() loop instead of libev */
 	const struct proxy_list *trusted_proxies; /* believe X-Forwarded-For from these; NULL: none */
+	struct mailer_opts *mail; /* NULL: nothing is mailed */
 };
 
 /* Fills o with the contract's defaults. */
