@@ -8,6 +8,7 @@ import { h, replaceChildren } from './lib/dom.js';
 import { Connection, RequestError, logout } from './lib/conn.js';
 import { refreshTimes } from './lib/format.js';
 import { renderHeader, renderSkipLink, ConnectionBanner, announce } from './views/shell.js';
+import { Bell } from './views/bell.js';
 import { SignInView } from './views/signin.js';
 import { RoundsView } from './views/rounds.js';
 import { RoundView } from './views/round.js';
@@ -71,6 +72,10 @@ class App {
 		this.waiters = [];
 		this.conn.addEventListener('state', (e) => this.onConnState(e.detail));
 		this.conn.addEventListener('event', (e) => {
+			if (e.detail.ev === 'notification') {
+				if (this.bell) this.bell.onNotification(e.detail.notification);
+				return;
+			}
 			if (this.view && this.view.onEvent) this.view.onEvent(e.detail);
 		});
 		document.addEventListener('click', (e) => this.onClick(e));
@@ -105,7 +110,9 @@ class App {
 				return; // the socket dropped again; the next 'open' retries
 			}
 			const reconnect = !!this.user && !!this.view && !(this.view instanceof SignInView);
+			if (!this.bell || (this.user && this.user.id !== hello.user.id)) this.bell = new Bell(this);
 			this.user = hello.user;
+			this.bell.load();
 			this.banner.hide();
 			renderHeader(this);
 			this.resolveWaiters(null);
@@ -168,6 +175,7 @@ class App {
 		await logout();
 		this.conn.stop();
 		this.user = null;
+		this.bell = null;
 		history.replaceState(null, '', '/');
 		renderHeader(this);
 		this.showSignIn();
