@@ -36,6 +36,9 @@ fi
 if ! grep -qs '^OPENSTRAT_FUZZ:BOOL=ON' "$build/CMakeCache.txt"; then
 	cmake -S "$root" -B "$build" -DCMAKE_C_COMPILER=clang -DOPENSTRAT_FUZZ=ON \
 		-DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+else
+	# Again, so that a harness added since has its target.
+	cmake "$build" >/dev/null
 fi
 echo "== building ${harnesses[*]}"
 cmake --build "$build" --target "${harnesses[@]}" -j"$(nproc)" >/dev/null

@@ -18,6 +18,7 @@ static const struct {
 	{"demo", cli_demo, "fill an empty database with a demo"},
 	{"export", cli_export, "export a round's ranked posts"},
 	{"backup", cli_backup, "copy the database while the server runs"},
+	{"check", cli_check, "check the database and its search index"},
 };
 
 static void

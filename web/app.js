@@ -3,11 +3,11 @@
 // On load we try the WebSocket first: the session cookie is HttpOnly, so the
 // only way to know whether we are signed in is to connect. A refused upgrade
 // (see Connection.onDown) shows the sign-in form.
-import { t, pickLocale } from './i18n/index.js';
+import { t, pickLocale, setLocale, currentLocale, rememberLocale, hasLocale } from './i18n/index.js';
 import { h, replaceChildren } from './lib/dom.js';
 import { Connection, RequestError, logout } from './lib/conn.js';
 import { refreshTimes } from './lib/format.js';
-import { renderHeader, renderSkipLink, ConnectionBanner, announce } from './views/shell.js';
+import { renderHeader, renderSkipLink, ConnectionBanner, announce, LANGUAGE_MENU_ID } from './views/shell.js';
 import { Bell } from './views/bell.js';
 import { SignInView } from './views/signin.js';
 import { RoundsView } from './views/rounds.js';
@@ -76,6 +76,10 @@ class App {
 				if (this.bell) this.bell.onNotification(e.detail.notification);
 				return;
 			}
+			if (e.detail.ev === 'user.updated') {
+				this.onUserUpdated(e.detail.user);
+				return;
+			}
 			if (this.view && this.view.onEvent) this.view.onEvent(e.detail);
 		});
 		document.addEventListener('click', (e) => this.onClick(e));
@@ -113,14 +117,20 @@ class App {
 			if (!this.bell || (this.user && this.user.id !== hello.user.id)) this.bell = new Bell(this);
 			this.user = hello.user;
 			this.bell.load();
+			// The person's saved language wins; without one, this browser's.
+			const relang = pickLocale(this.user && this.user.lang) !== this.shownLocale;
 			this.banner.hide();
 			renderHeader(this);
 			this.resolveWaiters(null);
-			if (reconnect && this.view.onReconnect) {
+			if (reconnect && relang) {
+				this.relocalize();
+			} else if (reconnect && this.view.onReconnect) {
 				this.view.onReconnect();
 				announce(t('conn.restored'));
 			} else {
 				this.render();
+				// A view kept by render() was drawn in the language before.
+				if (this.shownLocale !== currentLocale()) this.relocalize();
 			}
 		} else if (state === 'reconnecting') {
 			this.banner.showRetrying(at, !!this.user);
@@ -164,6 +174,61 @@ class App {
 		return this.connectAfterSignIn();
 	}
 
+	// --- language ---------------------------------------------------------
+
+	// The menu's choice: shown at once, kept for the person (user.settings)
+	// when signed in, and in this browser either way. Rejects when the
+	// server could not keep it (the page stays in the chosen language).
+	async chooseLanguage(code) {
+		if (!hasLocale(code) || !setLocale(code)) return;
+		rememberLocale(code);
+		if (code !== this.shownLocale) {
+			this.relocalize();
+			announce(t('lang.changed'));
+		}
+		if (this.user && this.user.lang !== code) {
+			const r = await this.conn.request('user.settings', { lang: code });
+			if (r && r.user) this.user = r.user;
+		}
+	}
+
+	// Another tab (or this one) changed the person's settings.
+	onUserUpdated(user) {
+		if (!user || !this.user || user.id !== this.user.id) return;
+		const renamed = user.display_name !== this.user.display_name;
+		this.user = user;
+		if (hasLocale(user.lang) && user.lang !== currentLocale()) {
+			setLocale(user.lang);
+			rememberLocale(user.lang);
+			this.relocalize();
+		} else if (renamed) {
+			renderHeader(this);
+		}
+	}
+
+	// Everything on screen again, in the current language, without a reload:
+	// the header, the banner, and the view, made anew where it is (a view
+	// may hand what was typed into it over to its successor).
+	relocalize() {
+		const menuFocused = document.activeElement && document.activeElement.id === LANGUAGE_MENU_ID;
+		this.shownLocale = currentLocale();
+		renderSkipLink();
+		renderHeader(this);
+		this.banner.relocalize();
+		if (this.view) {
+			const old = this.view;
+			const state = old.saveState ? old.saveState() : null;
+			const View = old.constructor;
+			const view = new View(this, this.route || {});
+			this.show(view);
+			if (state && view.restoreState) view.restoreState(state);
+		}
+		if (menuFocused) {
+			const menu = document.getElementById(LANGUAGE_MENU_ID);
+			if (menu) menu.focus();
+		}
+	}
+
 	// A message for the next view to show once (e.g. after losing access).
 	takeFlash() {
 		const f = this.flash;
@@ -187,6 +252,7 @@ class App {
 	show(view) {
 		if (this.view && this.view.unmount) this.view.unmount();
 		this.view = view;
+		this.shownLocale = currentLocale();
 		replaceChildren(this.main);
 		view.mount(this.main);
 		this.setTitle(view.title());

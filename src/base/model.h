@@ -71,6 +71,12 @@ struct user {
 	char org[OS_ORG_SZ];
 	int role;          /* enum os_role */
 	int disabled;
+	/* The language the user chose (enum os_lang, base/lang.h), read only
+	 * where the user is looked up as themself (by id or name): has_lang
+	 * is 0 when they chose none, and in users read as authors, owners
+	 * and the like, whose choice is theirs alone. */
+	int has_lang;
+	int lang;
 };
 
 /* Per-role vote counts of one post. */

@@ -14,6 +14,7 @@ int cli_serve(int argc, char **argv);
 int cli_demo(int argc, char **argv);
 int cli_export(int argc, char **argv);
 int cli_backup(int argc, char **argv);
+int cli_check(int argc, char **argv);
 
 /* Options parsing shared by the subcommands: --name value pairs and bare
  * --flags. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "base/lang.h"
 #include "base/util.h"
 #include "export/export.h"
 #include "store/db.h"
@@ -14,10 +15,11 @@
 int
 cli_export(int argc, char **argv)
 {
-	struct cli_opt opts[] = {{"db", 1, NULL}, {"round", 1, NULL}, {"format", 1, NULL},
-				 {"out", 1, NULL}, {NULL, 0, NULL}};
+	struct cli_opt opts[] = {{"db", 1, NULL},  {"round", 1, NULL}, {"format", 1, NULL},
+				 {"out", 1, NULL}, {"lang", 1, NULL},  {NULL, 0, NULL}};
 	const char *usage = "openstrat export --db PATH --round ID --format csv|json|md|xlsx "
-			    "[--out FILE]";
+			    "[--out FILE] [--lang en|nb|sv|da]";
+	enum os_lang lang = OS_LANG_EN;
 	struct forum_opts fo = {0};
 	struct forum *f = NULL;
 	struct store *st;
@@ -43,13 +45,18 @@ cli_export(int argc, char **argv)
 		fprintf(stderr, "openstrat: --format is csv, json, md or xlsx\nusage: %s\n", usage);
 		return 2;
 	}
+	if (cli_get(opts, "lang") && os_lang_parse(cli_get(opts, "lang"), &lang)) {
+		fprintf(stderr, "openstrat: --lang is en, nb, sv or da, not '%s'\nusage: %s\n",
+			cli_get(opts, "lang"), usage);
+		return 2;
+	}
 	if (store_open(cli_get(opts, "db"), STORE_SYNC_FULL, &st)) {
 		fprintf(stderr, "openstrat: cannot open %s\n", cli_get(opts, "db"));
 		return 1;
 	}
 	rc = forum_new(st, NULL, &fo, &f);
 	if (!rc)
-		rc = export_round(f, NULL, round, format, &body, &len);
+		rc = export_round(f, NULL, round, format, lang, &body, &len);
 	forum_free(f);
 	store_close(st);
 	if (rc == OS_ENOTFOUND) {

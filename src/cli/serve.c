@@ -120,6 +120,19 @@ mail_options(const struct cli_opt *opts, const char *usage, struct server_opts *
 	return 0;
 }
 
+/* One --metrics-allow value, the same way. */
+static int
+add_metrics_peer(const char *value, void *arg)
+{
+	char why[128];
+
+	if (proxy_list_add(arg, value, why, sizeof why)) {
+		fprintf(stderr, "openstrat: --metrics-allow: %s\n", why);
+		return 2;
+	}
+	return 0;
+}
+
 int
 cli_serve(int argc, char **argv)
 {
@@ -133,18 +146,19 @@ cli_serve(int argc, char **argv)
 		{"smtp-password-file", 1, NULL}, {"smtp-insecure", 0, NULL},
 		{"mail-from", 1, NULL},  {"digest-hour", 1, NULL},
 		{"mail-batch-seconds", 1, NULL},
+		{"metrics-allow", 1, NULL},
 		{NULL, 0, NULL}};
 	const char *usage = "openstrat serve --db PATH [--listen ADDR] [--port N] "
 			    "[--web DIR] [--public-url URL] [--rate-limit N] "
 			    "[--flag-threshold N] [--conn-rate-limit N] [--sync full|normal] "
-			    "[--trusted-proxy ADDR[,ADDR...]]... [--event-loop libev|poll] "
-			    "[--demo [--demo-lang en|nb|sv|da]] "
+			    "[--trusted-proxy ADDR[,ADDR...]]... [--metrics-allow ADDR[,ADDR...]]... "
+			    "[--event-loop libev|poll] [--demo [--demo-lang en|nb|sv|da]] "
 			    "[--smtp-url URL --mail-from ADDR --public-url URL [--smtp-user NAME "
 			    "--smtp-password-file FILE] [--smtp-insecure] [--digest-hour H] "
 			    "[--mail-batch-seconds N]]";
 	struct mailer_opts mo = {0};
 	char password[1024];
-	struct proxy_list proxies = {0};
+	struct proxy_list proxies = {0}, metrics_peers = {0};
 	struct server_opts o;
 	long long v;
 	int rc = cli_parse(argc, argv, opts, usage);
@@ -212,6 +226,11 @@ cli_serve(int argc, char **argv)
 		return rc;
 	if (proxies.n)
 		o.trusted_proxies = &proxies;
+	if ((rc = cli_each(argc, argv, opts, "metrics-allow", add_metrics_peer,
+			   &metrics_peers)))
+		return rc;
+	if (metrics_peers.n)
+		o.metrics_allow = &metrics_peers;
 	o.public_url = cli_get(opts, "public-url");
 	o.demo = cli_get(opts, "demo") != NULL;
 	if (cli_get(opts, "demo-lang")) {

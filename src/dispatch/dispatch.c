@@ -16,14 +16,61 @@
 static const struct op *const tables[] = {ops_session, ops_forum, ops_people, ops_lead,
 					  ops_notify};
 
+#define NTABLES (sizeof tables / sizeof tables[0])
+
+/* The op called name and its number (see dispatch_ops()), or NULL. */
 static const struct op *
-find_op(const char *name)
+find_op(const char *name, size_t *num)
 {
-	for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
+	size_t i = 0;
+
+	for (size_t t = 0; t < NTABLES; t++)
+		for (const struct op *o = tables[t]; o->name; o++, i++)
+			if (!strcmp(o->name, name)) {
+				*num = i;
+				return o;
+			}
+	return NULL;
+}
+
+/* The op numbered num, or NULL. */
+static const struct op *
+op_at(size_t num)
+{
+	for (size_t t = 0; t < NTABLES; t++)
 		for (const struct op *o = tables[t]; o->name; o++)
-			if (!strcmp(o->name, name))
+			if (!num--)
 				return o;
 	return NULL;
+}
+
+size_t
+dispatch_ops(void)
+{
+	size_t n = 0;
+
+	for (size_t t = 0; t < NTABLES; t++)
+		for (const struct op *o = tables[t]; o->name; o++)
+			n++;
+	return n;
+}
+
+const char *
+dispatch_op_name(size_t op)
+{
+	const struct op *o = op_at(op);
+
+	if (o)
+		return o->name;
+	return op == dispatch_ops() ? "unknown" : NULL;
+}
+
+uint64_t
+dispatch_requests(const struct dispatch *d, size_t op, int err)
+{
+	if (op > DISPATCH_OPS_MAX || err < 0 || err >= OS_ERR_COUNT)
+		return 0;
+	return d->requests[op][err];
 }
 
 struct dispatch *
@@ -33,6 +80,13 @@ dispatch_new(struct forum *f, const struct dispatch_hub *hub)
 
 	if (!d)
 		return NULL;
+	d->nops = dispatch_ops();
+	if (d->nops > DISPATCH_OPS_MAX) {
+		/* The op table outgrew its counters: raise DISPATCH_OPS_MAX. */
+		os_err("dispatch: %zu ops, at most %d", d->nops, DISPATCH_OPS_MAX);
+		free(d);
+		return NULL;
+	}
 	d->forum = f;
 	if (hub)
 		d->hub = *hub;
@@ -254,6 +308,7 @@ dispatch_request(struct dispatch *d, const struct user *caller, void *conn,
 	const struct op *op;
 	cJSON *in, *reply = NULL;
 	char *s = NULL;
+	size_t num = d->nops;
 	int err, nomem;
 
 	*is_write = 0;
@@ -278,7 +333,7 @@ dispatch_request(struct dispatch *d, const struct user *caller, void *conn,
 		err = req_fail(&r, OS_EBADREQ, "missing field 'op'");
 		goto fail;
 	}
-	op = find_op(opv->valuestring);
+	op = find_op(opv->valuestring, &num);
 	if (!op) {
 		err = req_fail(&r, OS_EUNKNOWNOP, "unknown op '%.*s'",
 			       (int)os_utf8_prefix(opv->valuestring, 60), opv->valuestring);
@@ -331,6 +386,7 @@ fail:
 		cJSON_Delete(o);
 	}
 out:
+	d->requests[num][err >= 0 && err < OS_ERR_COUNT ? err : OS_EINTERNAL]++;
 	cJSON_Delete(reply);
 	cJSON_Delete(in);
 	return s;

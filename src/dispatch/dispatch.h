@@ -71,6 +71,20 @@ char *dispatch_error_reply(int has_rid, double rid, int err, const char *message
 char *dispatch_reply_to_error(const char *reply, size_t len, int err,
 			      size_t *out_len);
 
+/*
+ * Requests handled, by op and outcome, for the server's metrics. Ops are
+ * numbered from 0 to dispatch_ops() - 1 in a fixed order; the number
+ * dispatch_ops() itself stands for the requests that named no known op
+ * (malformed JSON, no "op", an unknown op). The outcome is the error
+ * returned (OS_OK for a success, OS_ENOMEM for a write whose reply could
+ * not be built).
+ */
+#define DISPATCH_OPS_MAX 63
+size_t dispatch_ops(void);
+/* The op's name; "unknown" for dispatch_ops(); NULL past it. */
+const char *dispatch_op_name(size_t op);
+uint64_t dispatch_requests(const struct dispatch *d, size_t op, int err);
+
 /* The most online users a presence list names; "online_count" says how
  * many there are in all. */
 #define DISPATCH_PRESENCE_MAX 200

@@ -5,11 +5,15 @@
 
 #include <cjson/cJSON.h>
 
+#include "base/err.h"
 #include "dispatch/dispatch.h"
 
 struct dispatch {
 	struct forum *forum;
 	struct dispatch_hub hub;
+	size_t nops;       /* dispatch_ops() */
+	/* Requests by op number (see dispatch_ops()) and outcome. */
+	uint64_t requests[DISPATCH_OPS_MAX + 1][OS_ERR_COUNT];
 };
 
 struct req {

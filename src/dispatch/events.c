@@ -15,6 +15,7 @@ static const char *const names[EV_TYPE_COUNT] = {
 	[EV_CHAT_UPDATED] = "chat.updated",
 	[EV_PRIORITY_UPDATED] = "priority.updated",
 	[EV_NOTIFICATION] = "notification",
+	[EV_USER_UPDATED] = "user.updated",
 };
 
 /* Prints o and deletes it; NULL when o is NULL or out of memory. */
@@ -41,10 +42,12 @@ dispatch_render_event(const struct os_event *ev, size_t *len)
 	if (!o)
 		return NULL;
 	bad |= render_put(o, "ev", cJSON_CreateString(names[ev->type]));
-	/* "round" is the round's id, but the round itself in round.updated. */
-	bad |= render_put(o, "round", ev->type == EV_ROUND_UPDATED
-					      ? render_round(ev->round_obj)
-					      : cJSON_CreateNumber((double)ev->round));
+	/* "round" is the round's id, but the round itself in round.updated;
+	 * user.updated is about no round (it goes to the user themself). */
+	if (ev->type != EV_USER_UPDATED)
+		bad |= render_put(o, "round", ev->type == EV_ROUND_UPDATED
+						      ? render_round(ev->round_obj)
+						      : cJSON_CreateNumber((double)ev->round));
 	switch (ev->type) {
 	case EV_POST_CREATED:
 	case EV_POST_UPDATED:
@@ -68,6 +71,9 @@ dispatch_render_event(const struct os_event *ev, size_t *len)
 		break;
 	case EV_NOTIFICATION:
 		bad |= render_put(o, "notification", render_notification(ev->notification));
+		break;
+	case EV_USER_UPDATED:
+		bad |= render_put(o, "user", render_user_self(ev->user));
 		break;
 	}
 	if (bad) {

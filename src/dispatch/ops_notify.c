@@ -1,11 +1,10 @@
-/* Notifications and the caller's own settings. */
+/* Notifications: the caller's list, and marking them read. */
 #include <stdlib.h>
 
 #include "base/err.h"
 #include "dispatch/dispatch_int.h"
 #include "dispatch/render.h"
 #include "forum/notify.h"
-#include "store/notifications.h"
 
 static int
 op_notifications_list(struct req *r)
@@ -66,30 +65,8 @@ op_notifications_read(struct req *r)
 	return req_put(r, "unread", cJSON_CreateNumber((double)unread));
 }
 
-static int
-op_user_settings(struct req *r)
-{
-	const char *notify = NULL;
-	int mode, rc;
-
-	if ((rc = req_str(r, "notify", 0, &notify)))
-		return rc;
-	if (notify) {
-		mode = os_notify_mode_parse(notify);
-		if (mode < 0)
-			return req_fail(r, OS_EBADREQ,
-					"'notify' must be instant, daily or off");
-		if ((rc = notify_set_mode(r->d->forum, r->caller, mode)))
-			return rc;
-	}
-	if ((rc = store_user_notify_get(forum_store(r->d->forum), r->caller->id, &mode)))
-		return rc;
-	return req_put(r, "notify", cJSON_CreateString(os_notify_mode_name(mode)));
-}
-
 const struct op ops_notify[] = {
 	{"notifications.list", op_notifications_list, 0},
 	{"notifications.read", op_notifications_read, 1},
-	{"user.settings", op_user_settings, 1},
 	{NULL, NULL, 0},
 };

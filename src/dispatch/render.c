@@ -2,6 +2,7 @@
 
 #include <math.h>
 
+#include "base/lang.h"
 #include "base/util.h"
 
 int
@@ -75,6 +76,20 @@ render_user(const struct user *u)
 	bad |= put_str(o, "role", os_role_name(u->role));
 	bad |= put_str(o, "org", u->org);
 	return done(o, bad);
+}
+
+cJSON *
+render_user_self(const struct user *u)
+{
+	cJSON *o = render_user(u);
+
+	if (o && render_put(o, "lang", u->has_lang
+				? cJSON_CreateString(os_lang_code((enum os_lang)u->lang))
+				: cJSON_CreateNull())) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
 }
 
 cJSON *

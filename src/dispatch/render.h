@@ -13,6 +13,9 @@
 #include "base/model.h"
 
 cJSON *render_user(const struct user *u);
+/* USER as sent to that user themself: also "lang" (their choice, or null).
+ * Other people's USER objects never carry it. */
+cJSON *render_user_self(const struct user *u);
 cJSON *render_round(const struct round *r);
 cJSON *render_tally(const struct tally *t, int vote_mode);
 /* my_vote is included only when p->has_my_vote. */

@@ -92,25 +92,33 @@ export_finish(struct os_buf *b, char **out, size_t *len)
 	return OS_OK;
 }
 
-typedef int (*renderer)(const struct ranking *, char **, size_t *);
-
 int
 export_round(struct forum *f, const struct user *caller, int64_t round, int format,
-	     char **out, size_t *len)
+	     enum os_lang lang, char **out, size_t *len)
 {
-	static const renderer renderers[EXPORT_FORMAT_COUNT] = {
-		export_csv, export_json, export_markdown, export_xlsx,
-	};
 	struct ranking rk;
 	int rc;
 
 	*out = NULL;
 	*len = 0;
-	if (format < 0 || format >= EXPORT_FORMAT_COUNT)
+	if (format < 0 || format >= EXPORT_FORMAT_COUNT || (unsigned)lang >= OS_LANG_COUNT)
 		return OS_EBADREQ;
 	if ((rc = ranking_build(f, caller, round, &rk)))
 		return rc;
-	rc = renderers[format](&rk, out, len);
+	switch (format) {
+	case EXPORT_CSV:
+		rc = export_csv(&rk, out, len);
+		break;
+	case EXPORT_JSON:
+		rc = export_json(&rk, out, len);
+		break;
+	case EXPORT_MD:
+		rc = export_markdown(&rk, lang, out, len);
+		break;
+	default:
+		rc = export_xlsx(&rk, lang, out, len);
+		break;
+	}
 	ranking_clear(&rk);
 	if (rc) {
 		free(*out);

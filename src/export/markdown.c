@@ -8,6 +8,10 @@
  * '<' cannot start a heading or HTML), and text meant for one line has its
  * line breaks folded. Nothing depends on the moment of the export, so the
  * same database gives the same bytes from the command line and over HTTP.
+ *
+ * The report is written in the language asked for: every word of its own
+ * comes from texts.c, and numbers and dates are written that language's
+ * way. User text is as its authors wrote it.
  */
 #include "export/export.h"
 
@@ -18,6 +22,7 @@
 #include "base/err.h"
 #include "base/util.h"
 #include "export/export_int.h"
+#include "export/texts.h"
 
 /* Characters that mean something to CommonMark or GFM wherever they are. */
 static int
@@ -114,12 +119,16 @@ md_block(struct os_buf *b, const char *s)
 }
 
 static void
-md_score(struct os_buf *b, const struct post *p)
+md_score(struct os_buf *b, const struct post *p, enum os_lang lang)
 {
+	char num[EXPORT_NUM_LEN];
+
 	if (p->vote_mode == VOTE_DOTS)
 		os_buf_addf(b, "%" PRId64, tally_dots(&p->tally));
-	else
-		os_buf_addf(b, "%.3f", post_score(p));
+	else {
+		export_decimal(lang, post_score(p), 3, num);
+		os_buf_adds(b, num);
+	}
 }
 
 static void
@@ -132,11 +141,31 @@ md_author(struct os_buf *b, const struct user *u)
 	}
 }
 
+/* A piece built on the side failed to allocate: b fails as os_buf does,
+ * so the whole report is refused rather than written with a hole. */
 static void
-head(struct os_buf *b, const struct ranking *r)
+md_fail(struct os_buf *b)
+{
+	os_buf_free(b);
+	b->failed = 1;
+}
+
+/* "**Label:** " */
+static void
+label(struct os_buf *b, enum os_lang lang, int id)
+{
+	os_buf_addf(b, "**%s:** ", export_text(lang, id));
+}
+
+/* The round's title and description, its phase, voting and posts, and its
+ * dates. */
+static void
+head(struct os_buf *b, const struct ranking *r, enum os_lang lang)
 {
 	const struct round *rd = &r->round;
 	size_t plans = 0;
+	char n[32];
+	struct os_buf plans_text, ideas_text;
 
 	for (size_t i = 0; i < r->nposts; i++)
 		plans += r->posts[i].kind == KIND_PLAN;
@@ -145,33 +174,71 @@ head(struct os_buf *b, const struct ranking *r)
 	os_buf_adds(b, "\n\n");
 	if (md_block(b, rd->description))
 		os_buf_add(b, "\n", 1);
-	os_buf_addf(b, "**Phase:** %s \xc2\xb7 **Voting:** ", os_phase_name(rd->phase));
-	if (rd->vote_mode == VOTE_DOTS)
-		os_buf_addf(b, "dots, %d per member", rd->dots_per_member);
+	label(b, lang, XT_MD_PHASE);
+	os_buf_adds(b, export_phase_text(lang, rd->phase));
+	os_buf_adds(b, " \xc2\xb7 ");
+	label(b, lang, XT_MD_VOTING);
+	if (rd->vote_mode == VOTE_DOTS) {
+		snprintf(n, sizeof n, "%d", rd->dots_per_member);
+		export_fill(b, export_text(lang, XT_MD_DOTS_PER), n, NULL, NULL);
+	} else {
+		os_buf_adds(b, export_text(lang, XT_MD_UPDOWN));
+	}
+	os_buf_adds(b, " \xc2\xb7 ");
+	label(b, lang, XT_MD_POSTS);
+	snprintf(n, sizeof n, "%zu", r->nposts);
+	os_buf_init(&plans_text);
+	os_buf_init(&ideas_text);
+	export_count(&plans_text, lang, XT_N_PLANS_ONE, (int64_t)plans);
+	export_count(&ideas_text, lang, XT_N_IDEAS_ONE, (int64_t)(r->nposts - plans));
+	if (plans_text.failed || ideas_text.failed)
+		md_fail(b);
 	else
-		os_buf_adds(b, "up and down votes");
-	os_buf_addf(b, " \xc2\xb7 **Posts:** %zu (%zu %s, %zu %s)\n\n", r->nposts, plans,
-		    plans == 1 ? "plan" : "plans", r->nposts - plans,
-		    r->nposts - plans == 1 ? "idea" : "ideas");
+		export_fill(b, export_text(lang, XT_MD_POST_COUNTS), n, plans_text.data,
+			    ideas_text.data);
+	os_buf_free(&plans_text);
+	os_buf_free(&ideas_text);
+	os_buf_adds(b, "\n\n");
+	/* Dates of the round's own, so that the report does not depend on
+	 * when it was made. */
+	if (rd->created_at > 0) {
+		label(b, lang, XT_MD_CREATED);
+		export_date(b, lang, rd->created_at);
+	}
+	if (rd->closes_at > 0) {
+		if (rd->created_at > 0)
+			os_buf_adds(b, " \xc2\xb7 ");
+		label(b, lang, XT_MD_DEADLINE);
+		export_date(b, lang, rd->closes_at);
+	}
+	if (rd->created_at > 0 || rd->closes_at > 0)
+		os_buf_adds(b, "\n\n");
 }
 
 static void
-priorities(struct os_buf *b, const struct ranking *r)
+priorities(struct os_buf *b, const struct ranking *r, enum os_lang lang)
 {
-	os_buf_adds(b, "## Priorities\n\n");
+	os_buf_addf(b, "## %s\n\n", export_text(lang, XT_MD_H_PRIORITIES));
 	if (!r->npriorities)
-		os_buf_adds(b, "No priorities yet.\n\n");
+		os_buf_addf(b, "%s\n\n", export_text(lang, XT_MD_NO_PRIORITIES));
 	for (size_t k = 0; k < r->npriorities; k++) {
 		const struct priority *pr = &r->priorities[k];
+		struct os_buf owner;
 		size_t fed = 0;
 
 		os_buf_addf(b, "### %zu. ", k + 1);
 		md_inline(b, pr->title);
-		os_buf_adds(b, "\n\nOwner: ");
+		os_buf_adds(b, "\n\n");
+		os_buf_init(&owner);
 		if (pr->has_owner)
-			md_inline(b, pr->owner.display_name);
+			md_inline(&owner, pr->owner.display_name);
 		else
-			os_buf_adds(b, "not named yet");
+			os_buf_adds(&owner, export_text(lang, XT_MD_NO_OWNER));
+		if (owner.failed)
+			md_fail(b);
+		else
+			export_fill(b, export_text(lang, XT_MD_OWNER), owner.data, NULL, NULL);
+		os_buf_free(&owner);
 		os_buf_adds(b, "\n\n");
 		if (md_block(b, pr->description))
 			os_buf_add(b, "\n", 1);
@@ -179,63 +246,86 @@ priorities(struct os_buf *b, const struct ranking *r)
 		for (size_t i = 0; i < r->nposts; i++) {
 			const struct post *p = &r->posts[i];
 			int linked = p->priority == pr->id;
+			char rank[32];
+			struct os_buf score;
 
 			for (size_t j = 0; !linked && j < pr->nposts; j++)
 				linked = pr->posts[j] == p->id;
 			if (!linked)
 				continue;
 			if (!fed++)
-				os_buf_adds(b, "Ideas and plans that feed it:\n\n");
+				os_buf_addf(b, "%s\n\n", export_text(lang, XT_MD_FED_BY));
 			os_buf_adds(b, "- ");
 			md_inline(b, p->title);
-			os_buf_addf(b, " (%s, rank %zu, score ", os_kind_name(p->kind), i + 1);
-			md_score(b, p);
-			os_buf_adds(b, ")\n");
+			os_buf_adds(b, " ");
+			snprintf(rank, sizeof rank, "%zu", i + 1);
+			os_buf_init(&score);
+			md_score(&score, p, lang);
+			if (score.failed)
+				md_fail(b);
+			else
+				export_fill(b, export_text(lang, XT_MD_FEED_ITEM),
+					    export_kind_text(lang, p->kind), rank, score.data);
+			os_buf_free(&score);
+			os_buf_adds(b, "\n");
 		}
-		os_buf_adds(b, fed ? "\n" : "No idea or plan linked yet.\n\n");
+		if (fed)
+			os_buf_adds(b, "\n");
+		else
+			os_buf_addf(b, "%s\n\n", export_text(lang, XT_MD_NOTHING_LINKED));
 	}
 }
 
 static void
-table(struct os_buf *b, const struct ranking *r)
+table(struct os_buf *b, const struct ranking *r, enum os_lang lang)
 {
+	static const int heads[] = {XT_MD_TH_RANK,   XT_MD_TH_TITLE, XT_MD_TH_KIND,
+				    XT_MD_TH_AUTHOR, XT_MD_TH_ROLE,  XT_MD_TH_SCORE,
+				    XT_MD_TH_UPDOWN, XT_MD_TH_COMMENTS, XT_MD_TH_STATUS};
 	int dots = r->round.vote_mode == VOTE_DOTS;
 
-	os_buf_adds(b, "## Ranked ideas and plans\n\n");
+	os_buf_addf(b, "## %s\n\n", export_text(lang, XT_MD_H_RANKED));
 	if (!r->nposts) {
-		os_buf_adds(b, "No ideas or plans yet.\n\n");
+		os_buf_addf(b, "%s\n\n", export_text(lang, XT_MD_NO_POSTS));
 		return;
 	}
-	os_buf_adds(b, dots ? "The score is the number of dots a post received.\n\n"
-			    : "The score is the lower bound of the 95% Wilson interval of "
-			      "the share of up votes: high when many people agree, not "
-			      "just a few.\n\n");
-	os_buf_addf(b, "| Rank | Title | Kind | Author | Score | %s | Comments | Status |\n",
-		    dots ? "Dots" : "Up / down");
-	os_buf_adds(b, "|---:|---|---|---|---:|---:|---:|---|\n");
+	os_buf_addf(b, "%s\n\n",
+		    export_text(lang, dots ? XT_MD_SCORE_DOTS : XT_MD_SCORE_UPDOWN));
+	os_buf_adds(b, "|");
+	for (size_t k = 0; k < sizeof heads / sizeof heads[0]; k++)
+		os_buf_addf(b, " %s |",
+			    export_text(lang, heads[k] == XT_MD_TH_UPDOWN && dots ? XT_MD_TH_DOTS
+										 : heads[k]));
+	os_buf_adds(b, "\n|---:|---|---|---|---|---:|---:|---:|---|\n");
 	for (size_t i = 0; i < r->nposts; i++) {
 		const struct post *p = &r->posts[i];
 		int status = post_status(p);
 
 		os_buf_addf(b, "| %zu | ", i + 1);
 		md_inline(b, p->title);
-		os_buf_addf(b, " | %s | ", os_kind_name(p->kind));
+		os_buf_addf(b, " | %s | ", export_kind_text(lang, p->kind));
 		md_author(b, &p->author);
-		os_buf_adds(b, " | ");
-		md_score(b, p);
+		os_buf_addf(b, " | %s | ", export_role_text(lang, p->author.role));
+		md_score(b, p, lang);
 		if (dots)
 			os_buf_addf(b, " | %" PRId64, tally_dots(&p->tally));
 		else
 			os_buf_addf(b, " | %" PRId64 " / %" PRId64, tally_up(&p->tally),
 				    tally_down(&p->tally));
-		os_buf_addf(b, " | %" PRId64 " | %s", p->comment_count, os_status_name(status));
+		os_buf_addf(b, " | %" PRId64 " | ", p->comment_count);
 		if (status == STATUS_MERGED && p->merged_into) {
 			long t = export_post_index(r, p->merged_into);
+			char n[32];
 
 			if (t >= 0)
-				os_buf_addf(b, " into rank %ld", t + 1);
+				snprintf(n, sizeof n, "%ld", t + 1);
 			else
-				os_buf_addf(b, " into post %" PRId64, p->merged_into);
+				snprintf(n, sizeof n, "%" PRId64, p->merged_into);
+			export_fill(b, export_text(lang, t >= 0 ? XT_MD_MERGED_RANK
+							       : XT_MD_MERGED_POST),
+				    n, NULL, NULL);
+		} else {
+			os_buf_adds(b, export_status_text(lang, status));
 		}
 		os_buf_adds(b, " |\n");
 	}
@@ -244,70 +334,84 @@ table(struct os_buf *b, const struct ranking *r)
 
 static void
 insight_list(struct os_buf *b, const struct ranking *r, const struct insight *in, size_t n,
-	     int dots, int spread)
+	     int dots, int spread, enum os_lang lang)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct post *p = &r->posts[in[i].post];
 		int first = 1;
+		char rank[32];
 
 		os_buf_adds(b, "- **");
 		md_inline(b, p->title);
-		os_buf_addf(b, "** (rank %zu): ", in[i].post + 1);
+		os_buf_adds(b, "** ");
+		snprintf(rank, sizeof rank, "%zu", in[i].post + 1);
+		export_fill(b, export_text(lang, XT_MD_AT_RANK), rank, NULL, NULL);
+		os_buf_adds(b, ": ");
 		for (int g = 0; g < GROUP_COUNT; g++) {
 			const struct group_stat *s = &in[i].g[g];
+			struct os_buf pct, count;
 
 			if (!s->present)
 				continue;
-			os_buf_addf(b, "%s%s %.0f%% (%" PRId64 " %s)", first ? "" : ", ",
-				    ranking_group_name(g), s->support * 100.0, s->votes,
-				    dots ? (s->votes == 1 ? "dot" : "dots")
-					 : (s->votes == 1 ? "vote" : "votes"));
+			if (!first)
+				os_buf_adds(b, ", ");
 			first = 0;
+			os_buf_init(&pct);
+			os_buf_init(&count);
+			export_percent(&pct, lang, s->support);
+			export_count(&count, lang, dots ? XT_N_DOTS_ONE : XT_N_VOTES_ONE, s->votes);
+			if (pct.failed || count.failed)
+				md_fail(b);
+			else
+				export_fill(b, export_text(lang, XT_MD_GROUP_SUPPORT),
+					    export_group_text(lang, g), pct.data, count.data);
+			os_buf_free(&pct);
+			os_buf_free(&count);
 		}
-		if (spread)
-			os_buf_addf(b, "; %.0f points apart", in[i].spread * 100.0);
+		if (spread) {
+			char pts[EXPORT_NUM_LEN];
+
+			export_decimal(lang, in[i].spread * 100.0, 0, pts);
+			os_buf_adds(b, "; ");
+			export_fill(b, export_text(lang, XT_MD_APART), pts, NULL, NULL);
+		}
 		os_buf_add(b, "\n", 1);
 	}
 	os_buf_add(b, "\n", 1);
 }
 
 static void
-insights(struct os_buf *b, const struct ranking *r)
+insights(struct os_buf *b, const struct ranking *r, enum os_lang lang)
 {
 	int dots = r->round.vote_mode == VOTE_DOTS;
+	char n[32];
 
-	os_buf_adds(b, "## Where the groups disagree\n\n");
-	if (dots)
-		os_buf_addf(b, "A group's support for a post is its dots on the post relative "
-			       "to the post it gave the most dots (100%%). A group counts "
-			       "once it has spent %d dots in the round.\n\n",
-			    RANKING_MIN_DOTS);
-	else
-		os_buf_addf(b, "A group's support for a post is the share of its votes that "
-			       "are up. A group counts once it has cast %d votes on the "
-			       "post.\n\n",
-			    RANKING_MIN_VOTES);
+	os_buf_addf(b, "## %s\n\n", export_text(lang, XT_MD_H_DISAGREE));
+	snprintf(n, sizeof n, "%d", dots ? RANKING_MIN_DOTS : RANKING_MIN_VOTES);
+	export_fill(b, export_text(lang, dots ? XT_MD_SUPPORT_DOTS : XT_MD_SUPPORT_UPDOWN), n,
+		    NULL, NULL);
+	os_buf_adds(b, "\n\n");
 	if (!r->ndisagree)
-		os_buf_adds(b, "No post divides the groups yet.\n\n");
+		os_buf_addf(b, "%s\n\n", export_text(lang, XT_MD_NO_DISAGREE));
 	else
-		insight_list(b, r, r->disagree, r->ndisagree, dots, 1);
-	os_buf_adds(b, "## What everyone agrees on\n\n");
+		insight_list(b, r, r->disagree, r->ndisagree, dots, 1, lang);
+	os_buf_addf(b, "## %s\n\n", export_text(lang, XT_MD_H_AGREE));
 	if (!r->nagree)
-		os_buf_adds(b, "No post has the support of every group yet.\n");
+		os_buf_addf(b, "%s\n", export_text(lang, XT_MD_NO_AGREE));
 	else
-		insight_list(b, r, r->agree, r->nagree, dots, 0);
+		insight_list(b, r, r->agree, r->nagree, dots, 0, lang);
 }
 
 int
-export_markdown(const struct ranking *r, char **out, size_t *len)
+export_markdown(const struct ranking *r, enum os_lang lang, char **out, size_t *len)
 {
 	struct os_buf b;
 
 	os_buf_init(&b);
-	head(&b, r);
-	priorities(&b, r);
-	table(&b, r);
-	insights(&b, r);
+	head(&b, r, lang);
+	priorities(&b, r, lang);
+	table(&b, r, lang);
+	insights(&b, r, lang);
 	/* One trailing newline. */
 	while (!b.failed && b.len > 1 && b.data[b.len - 1] == '\n' && b.data[b.len - 2] == '\n')
 		b.data[--b.len] = '\0';

@@ -4,6 +4,11 @@
  * "Priorities" sheet, and "Disagreement" and "Agreement" sheets with each
  * group's support.
  *
+ * Sheet names, column headers and the names of kinds, roles and statuses
+ * are in the language asked for (texts.c; in English they are the CSV's).
+ * Numbers stay numbers with locale-neutral formats ("0.000", "0%"), which
+ * the spreadsheet shows with its reader's decimal separator.
+ *
  * Text goes in as strings (worksheet_write_string), never as formulas, so a
  * title such as "=HYPERLINK(...)" is a string cell and nothing else.
  *
@@ -29,6 +34,7 @@
 #include "base/err.h"
 #include "base/util.h"
 #include "export/export_int.h"
+#include "export/texts.h"
 
 /* Excel's limit on the length of a cell's text, in characters; kept here
  * in bytes, which is stricter. */
@@ -36,6 +42,7 @@
 
 struct xl {
 	lxw_workbook *wb;
+	enum os_lang lang;
 	lxw_format *bold, *wrap, *score, *pct;
 	lxw_error err; /* the first failure */
 };
@@ -93,14 +100,29 @@ sheet(struct xl *x, const char *name)
 	return ws;
 }
 
-/* A bold header row, frozen, with the given column widths. */
+/* The length of s in characters (UTF-8). */
+static size_t
+chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/* A bold header row, frozen, with the given column widths, widened where a
+ * header would not fit. */
 static void
 header(struct xl *x, lxw_worksheet *ws, const char *const *names, const double *widths,
        int n)
 {
 	for (int c = 0; c < n; c++) {
+		double w = (double)chars(names[c]) + 1;
+
 		str(x, ws, 0, (lxw_col_t)c, names[c], x->bold);
-		check(x, worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, widths[c], NULL));
+		check(x, worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c,
+					      w > widths[c] ? w : widths[c], NULL));
 	}
 	worksheet_freeze_panes(ws, 1, 0);
 }
@@ -111,18 +133,15 @@ ranked(struct xl *x, const struct ranking *r)
 	static const double fixed_widths[COL_FIXED] = {
 		6, 6, 7, 48, 22, 10, 18, 10, 8, 6, 6, 6, 10, 32, 12,
 	};
-	lxw_worksheet *ws = sheet(x, "Ranked");
+	lxw_worksheet *ws = sheet(x, export_text(x->lang, XT_SHEET_RANKED));
 	const char *names[EXPORT_NCOLS];
 	double widths[EXPORT_NCOLS];
-	char role_names[3 * ROLE_COUNT][32];
 	int dots = r->round.vote_mode == VOTE_DOTS;
 
 	if (!ws)
 		return;
 	for (int c = 0; c < EXPORT_NCOLS; c++) {
-		names[c] = c < COL_FIXED ? export_fixed_cols[c]
-					 : export_col_name(c, role_names[c - COL_FIXED],
-							   sizeof role_names[0]);
+		names[c] = export_text(x->lang, XT_COL_RANK + c);
 		widths[c] = c < COL_FIXED ? fixed_widths[c] : 14;
 	}
 	header(x, ws, names, widths, EXPORT_NCOLS);
@@ -135,12 +154,13 @@ ranked(struct xl *x, const struct ranking *r)
 
 		num(x, ws, row, COL_RANK, (double)(i + 1), NULL);
 		num(x, ws, row, COL_ID, (double)p->id, NULL);
-		str(x, ws, row, COL_KIND, os_kind_name(p->kind), NULL);
+		str(x, ws, row, COL_KIND, export_kind_text(x->lang, p->kind), NULL);
 		str(x, ws, row, COL_TITLE, p->title, NULL);
 		str(x, ws, row, COL_AUTHOR, p->author.display_name, NULL);
-		str(x, ws, row, COL_ROLE, os_role_name(p->author.role), NULL);
+		str(x, ws, row, COL_ROLE, export_role_text(x->lang, p->author.role), NULL);
 		str(x, ws, row, COL_ORG, p->author.org, NULL);
-		str(x, ws, row, COL_STATUS, os_status_name(post_status(p)), NULL);
+		str(x, ws, row, COL_STATUS, export_status_text(x->lang, post_status(p)),
+		    NULL);
 		num(x, ws, row, COL_SCORE, score, dots ? NULL : x->score);
 		num(x, ws, row, COL_UP, (double)tally_up(&p->tally), NULL);
 		num(x, ws, row, COL_DOWN, (double)tally_down(&p->tally), NULL);
@@ -162,10 +182,13 @@ ranked(struct xl *x, const struct ranking *r)
 static void
 priorities(struct xl *x, const struct ranking *r)
 {
-	static const char *const names[] = {"rank", "title", "owner", "description",
-					    "ideas and plans"};
+	const char *names[] = {
+		export_text(x->lang, XT_COL_RANK),	  export_text(x->lang, XT_COL_TITLE),
+		export_text(x->lang, XT_PCOL_OWNER),	  export_text(x->lang, XT_PCOL_DESCRIPTION),
+		export_text(x->lang, XT_PCOL_POSTS),
+	};
 	static const double widths[] = {6, 40, 22, 60, 60};
-	lxw_worksheet *ws = sheet(x, "Priorities");
+	lxw_worksheet *ws = sheet(x, export_text(x->lang, XT_SHEET_PRIORITIES));
 
 	if (!ws)
 		return;
@@ -203,26 +226,39 @@ priorities(struct xl *x, const struct ranking *r)
 }
 
 static void
-groups(struct xl *x, const struct ranking *r, const char *name, const struct insight *in,
-       size_t n)
+groups(struct xl *x, const struct ranking *r, int name, const struct insight *in, size_t n)
 {
-	const char *names[4 + 2 * GROUP_COUNT] = {"rank", "title", "spread", "lowest support"};
+	const char *names[4 + 2 * GROUP_COUNT] = {
+		export_text(x->lang, XT_COL_RANK), export_text(x->lang, XT_COL_TITLE),
+		export_text(x->lang, XT_GCOL_SPREAD), export_text(x->lang, XT_GCOL_FLOOR)};
 	double widths[4 + 2 * GROUP_COUNT] = {6, 48, 9, 15};
-	char labels[2 * GROUP_COUNT][32];
-	lxw_worksheet *ws = sheet(x, name);
-	const char *unit = r->round.vote_mode == VOTE_DOTS ? "dots" : "votes";
+	struct os_buf labels[2 * GROUP_COUNT];
+	lxw_worksheet *ws = sheet(x, export_text(x->lang, name));
+	int unit = r->round.vote_mode == VOTE_DOTS ? XT_GCOL_DOTS : XT_GCOL_VOTES;
+	int bad = 0;
 
 	if (!ws)
 		return;
 	for (int g = 0; g < GROUP_COUNT; g++) {
-		snprintf(labels[g], sizeof labels[g], "%s support", ranking_group_name(g));
-		snprintf(labels[GROUP_COUNT + g], sizeof labels[0], "%s %s",
-			 ranking_group_name(g), unit);
-		names[4 + g] = labels[g];
-		names[4 + GROUP_COUNT + g] = labels[GROUP_COUNT + g];
+		const char *group = export_group_text(x->lang, g);
+
+		os_buf_init(&labels[g]);
+		os_buf_init(&labels[GROUP_COUNT + g]);
+		export_fill(&labels[g], export_text(x->lang, XT_GCOL_SUPPORT), group, NULL, NULL);
+		export_fill(&labels[GROUP_COUNT + g], export_text(x->lang, unit), group, NULL,
+			    NULL);
+		bad |= labels[g].failed || labels[GROUP_COUNT + g].failed;
+		names[4 + g] = labels[g].data ? labels[g].data : "";
+		names[4 + GROUP_COUNT + g] =
+			labels[GROUP_COUNT + g].data ? labels[GROUP_COUNT + g].data : "";
 		widths[4 + g] = widths[4 + GROUP_COUNT + g] = 18;
 	}
-	header(x, ws, names, widths, 4 + 2 * GROUP_COUNT);
+	if (bad)
+		check(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+	else
+		header(x, ws, names, widths, 4 + 2 * GROUP_COUNT);
+	for (int k = 0; k < 2 * GROUP_COUNT; k++)
+		os_buf_free(&labels[k]);
 	for (size_t i = 0; i < n && x->err == LXW_NO_ERROR; i++) {
 		const struct post *p = &r->posts[in[i].post];
 		lxw_row_t row = (lxw_row_t)(i + 1);
@@ -281,7 +317,7 @@ slurp(int fd, char **out, size_t *len)
 }
 
 int
-export_xlsx(const struct ranking *r, char **out, size_t *len)
+export_xlsx(const struct ranking *r, enum os_lang lang, char **out, size_t *len)
 {
 	const char *dir = getenv("TMPDIR");
 	lxw_workbook_options opt = {0};
@@ -292,6 +328,7 @@ export_xlsx(const struct ranking *r, char **out, size_t *len)
 
 	*out = NULL;
 	*len = 0;
+	x.lang = lang;
 	if (!dir || !*dir)
 		dir = "/tmp";
 	os_buf_init(&path);
@@ -331,8 +368,8 @@ export_xlsx(const struct ranking *r, char **out, size_t *len)
 		format_set_num_format(x.pct, "0%");
 		ranked(&x, r);
 		priorities(&x, r);
-		groups(&x, r, "Disagreement", r->disagree, r->ndisagree);
-		groups(&x, r, "Agreement", r->agree, r->nagree);
+		groups(&x, r, XT_SHEET_DISAGREE, r->disagree, r->ndisagree);
+		groups(&x, r, XT_SHEET_AGREE, r->agree, r->nagree);
 	}
 	/* Closing writes the file and frees the workbook, even after a
 	 * failure (the file is then discarded). */

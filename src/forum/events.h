@@ -25,6 +25,7 @@ enum os_event_type {
 	EV_ACCESS_REVOKED,   /* user_id lost access to round */
 	EV_USER_DISABLED,    /* user_id may no longer sign in: close their sockets */
 	EV_NOTIFICATION,     /* notification, for user_id (its recipient) only */
+	EV_USER_UPDATED,     /* user (user_id) changed their own settings */
 	EV_TYPE_COUNT
 };
 
@@ -38,6 +39,7 @@ struct os_event {
 	const struct priority *priority;
 	const struct notification *notification;
 	int64_t user_id;
+	const struct user *user;
 };
 
 struct forum_events {

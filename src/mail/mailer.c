@@ -31,6 +31,7 @@ struct mailer {
 	pthread_cond_t cv;
 	int stop;
 	int64_t logged_pending, logged_failed;
+	struct mailer_stats stats; /* under mu */
 };
 
 /* Runs fn inside one store operation, committed on success. */
@@ -359,6 +360,12 @@ send_due(struct mailer *m)
 		 * again with the same Message-ID. */
 		for (int i = 0; i < 5 && in_tx(m, send_mark, &r); i++)
 			;
+		pthread_mutex_lock(&m->mu);
+		if (r.ok)
+			m->stats.sent++;
+		else
+			m->stats.attempts_failed++;
+		pthread_mutex_unlock(&m->mu);
 		if (r.ok)
 			os_info("mail: sent %s to %s", mail.message_id, mail.rcpt);
 		outbox_mail_clear(&mail);
@@ -374,6 +381,10 @@ log_depth(struct mailer *m)
 
 	if (store_outbox_counts(m->st, &pending, &failed))
 		return;
+	pthread_mutex_lock(&m->mu);
+	m->stats.pending = pending;
+	m->stats.failed = failed;
+	pthread_mutex_unlock(&m->mu);
 	if (pending != m->logged_pending || failed != m->logged_failed)
 		os_info("mail: outbox: %lld pending, %lld failed", (long long)pending,
 			(long long)failed);
@@ -439,6 +450,14 @@ mailer_start(const struct mailer_opts *o, struct mailer **out)
 	os_info("mail: sending through %s as %s", o->smtp_url, o->mail_from);
 	*out = m;
 	return OS_OK;
+}
+
+void
+mailer_stats(struct mailer *m, struct mailer_stats *out)
+{
+	pthread_mutex_lock(&m->mu);
+	*out = m->stats;
+	pthread_mutex_unlock(&m->mu);
 }
 
 void

@@ -12,6 +12,8 @@
  * hours, then marked failed.
  */
 
+#include <stdint.h>
+
 struct mailer_opts {
 	const char *db_path;
 	const char *smtp_url;      /* smtp://host:port or smtps://host:port */
@@ -28,6 +30,14 @@ struct mailer;
 
 /* Opens the database and starts the thread. OS_OK or an os_err. */
 int mailer_start(const struct mailer_opts *o, struct mailer **out);
+
+/* What the mailer has seen: the outbox's pending and failed mails (as of
+ * its last tick) and the mails sent since start. Any thread. */
+struct mailer_stats {
+	int64_t pending, failed;
+	uint64_t sent, attempts_failed;
+};
+void mailer_stats(struct mailer *m, struct mailer_stats *out);
 
 /* Stops the thread (after the mail being sent, if any) and frees m. */
 void mailer_stop(struct mailer *m);

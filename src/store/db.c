@@ -28,6 +28,8 @@ struct store {
 	int group_lost;  /* its transaction is gone: store_commit() must fail */
 	int committing;  /* store_commit() is running COMMIT */
 	int op_depth;
+	unsigned group_ops; /* write operations kept in the open group */
+	struct store_stats stats;
 	/* The first row id the open group inserted into each indexed table,
 	 * or 0: every row from there on is the group's own (ids are
 	 * max(rowid) + 1 and nothing is deleted), so one statement indexes
@@ -242,6 +244,11 @@ store_open(const char *path, enum store_sync sync, struct store **out)
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, 5000);
+	/* Before the migrations: they build the search index with it. */
+	if ((rc = store_tokenizer_register(st->db)) != SQLITE_OK) {
+		os_err("store: cannot register the search tokenizer: %s", sqlite3_errstr(rc));
+		goto fail;
+	}
 	/*
 	 * WAL lets readers (the export command, a backup) run beside the
 	 * server. synchronous=FULL fsyncs the WAL at every commit, so that an
@@ -359,6 +366,7 @@ store_op_begin(struct store *st)
 		if (run_cached(st, "BEGIN IMMEDIATE"))
 			return OS_EINTERNAL;
 		st->group_open = 1;
+		st->group_ops = 0;
 	}
 	if (run_cached(st, "SAVEPOINT op")) {
 		group_lost(st);
@@ -376,8 +384,11 @@ store_op_end(struct store *st, int ok)
 	st->op_depth--;
 	if (group_lost(st))
 		return OS_EINTERNAL;
-	if (ok && run_cached(st, "RELEASE op") == OS_OK)
+	if (ok && run_cached(st, "RELEASE op") == OS_OK) {
+		if (!st->op_depth)
+			st->group_ops++;
 		return OS_OK;
+	}
 	/* A failed operation, or one whose RELEASE failed (out of memory):
 	 * its writes must not stay in the group. When they cannot be undone
 	 * alone, the group goes with them. */
@@ -474,6 +485,7 @@ store_commit_nosync(struct store *st)
 		lose_group(st);
 		st->group_open = st->group_lost = 0;
 		memset(st->fts_from, 0, sizeof st->fts_from);
+		st->stats.commit_failures++;
 		return OS_EINTERNAL;
 	}
 	/* The group's new rows join the search index in the same
@@ -490,10 +502,23 @@ store_commit_nosync(struct store *st)
 		 * fail too). */
 		rollback_all(st);
 		st->group_open = 0;
+		st->stats.commit_failures++;
 		return OS_EINTERNAL;
 	}
 	st->group_open = 0;
+	st->stats.commits++;
+	os_hist_observe(&st->stats.group_writes, store_group_bounds, STORE_GROUP_BOUNDS,
+			st->group_ops);
 	return OS_OK;
+}
+
+const uint64_t store_group_bounds[STORE_GROUP_BOUNDS] = {1,  2,   4,   8,   16,  32,
+							 64, 128, 256, 512, 1024};
+
+const struct store_stats *
+store_stats(const struct store *st)
+{
+	return &st->stats;
 }
 
 int
@@ -567,7 +592,26 @@ store_integrity_check(struct store *st)
 		ok = t && !strcmp((const char *)t, "ok");
 	}
 	sqlite3_finalize(s);
-	return ok ? OS_OK : OS_EINTERNAL;
+	if (!ok)
+		return OS_EINTERNAL;
+	/* The search index must agree with the rows it indexes (rank 1: FTS5
+	 * reads them all again through the tokenizer, which only the
+	 * program's own connections have; the SQLite 3.40 of Debian 12 leaves
+	 * virtual tables out of PRAGMA integrity_check). */
+	for (int t = 0; t < FTS_N; t++) {
+		static const char *const sql[FTS_N] = {
+			"INSERT INTO posts_fts (posts_fts, rank) VALUES ('integrity-check', 1)",
+			"INSERT INTO comments_fts (comments_fts, rank) VALUES ('integrity-check', 1)",
+		};
+		int rc = sqlite3_exec(st->db, sql[t], NULL, NULL, NULL);
+
+		if (rc != SQLITE_OK) {
+			os_err("store: the search index of the %s does not agree with them: %s",
+			       t == FTS_POSTS ? "posts" : "comments", sqlite3_errmsg(st->db));
+			return rc == SQLITE_NOMEM ? OS_ENOMEM : OS_EINTERNAL;
+		}
+	}
+	return OS_OK;
 }
 
 int64_t
@@ -603,6 +647,12 @@ store_backup(struct store *st, const char *out_path)
 	if (sqlite3_open_v2(out_path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
 			    NULL) != SQLITE_OK) {
 		os_err("backup: cannot create %s", out_path);
+		sqlite3_close(dst);
+		return OS_EINTERNAL;
+	}
+	/* The copy's integrity check reads its search index too. */
+	if ((rc = store_tokenizer_register(dst)) != SQLITE_OK) {
+		os_err("backup: cannot register the search tokenizer: %s", sqlite3_errstr(rc));
 		sqlite3_close(dst);
 		return OS_EINTERNAL;
 	}

@@ -15,6 +15,8 @@
 
 #include <stdint.h>
 
+#include "base/hist.h"
+
 struct store;
 
 enum store_sync { STORE_SYNC_NORMAL, STORE_SYNC_FULL };
@@ -64,7 +66,21 @@ int store_defer_sync(struct store *st);
 int store_commit_nosync(struct store *st);
 int store_sync(struct store *st);
 
-/* Runs PRAGMA integrity_check; 0 when "ok". */
+/* What group commit has done since the store was opened, for the server's
+ * metrics. A write operation is one store_op_begin()/store_op_end(st, 1)
+ * pair (the outermost, when they nest) that kept its writes. */
+#define STORE_GROUP_BOUNDS 11
+extern const uint64_t store_group_bounds[STORE_GROUP_BOUNDS]; /* 1, 2, 4 ... 1024 */
+struct store_stats {
+	uint64_t commits;          /* groups committed */
+	uint64_t commit_failures;  /* groups that failed and were rolled back */
+	struct os_hist group_writes; /* write operations per committed group */
+};
+const struct store_stats *store_stats(const struct store *st);
+
+/* Runs PRAGMA integrity_check and FTS5's check that the search index
+ * agrees with the posts and comments; 0 when both pass. The second writes
+ * nothing but takes the write lock while it reads every post and comment. */
 int store_integrity_check(struct store *st);
 
 /* Copies the database to out_path with SQLite's online backup, a few

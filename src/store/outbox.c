@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "base/lang.h"
 #include "base/util.h"
 #include "store/store_int.h"
 
@@ -48,7 +49,8 @@ int
 store_mail_user(struct store *st, int64_t id, struct mail_user *u)
 {
 	sqlite3_stmt *s = store_stmt(st,
-		"SELECT display_name, email FROM users WHERE id = ?1 AND disabled = 0");
+		"SELECT display_name, email, coalesce(lang, 'en') FROM users "
+		"WHERE id = ?1 AND disabled = 0");
 	int rc;
 
 	memset(u, 0, sizeof *u);
@@ -60,8 +62,13 @@ store_mail_user(struct store *st, int64_t id, struct mail_user *u)
 		u->id = id;
 		store_col_text(s, 0, u->display_name, sizeof u->display_name);
 		store_col_text(s, 1, u->email, sizeof u->email);
-		/* No language per user is stored yet: English. */
-		u->lang = 0;
+		char lang[8];
+		enum os_lang l = OS_LANG_EN;
+
+		/* The language chosen for the client; English without one. */
+		store_col_text(s, 2, lang, sizeof lang);
+		os_lang_parse(lang, &l);
+		u->lang = (int)l;
 	}
 	store_done(s);
 	if (rc == SQLITE_DONE)

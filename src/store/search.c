@@ -19,7 +19,14 @@ store_search_query(const char *text, int all, char **out)
 	os_buf_init(&b);
 	/* Words are runs of letters and digits (any byte >= 0x80 counts, so
 	 * that UTF-8 letters stay whole); everything else separates them, which
-	 * also keeps FTS5's own syntax out of the query. */
+	 * also keeps FTS5's own syntax out of the query.
+	 *
+	 * Each word is asked for twice, ("word"* OR "word"): the prefix term
+	 * finds the word itself and longer ones starting with it (a word still
+	 * being typed), the whole term its other inflected forms, through the
+	 * stems the tokenizer (src/store/tokenizer.c) gives a whole term. A
+	 * post holding the very word matches both and ranks above one that
+	 * holds only another form of it, which matches one. */
 	while (*p) {
 		const char *start;
 
@@ -28,13 +35,17 @@ store_search_query(const char *text, int all, char **out)
 		start = p;
 		while (*p && (isalnum((unsigned char)*p) || (unsigned char)*p >= 0x80))
 			p++;
-		if (p == start)
+		/* A run of nothing but emoji or symbols would be a phrase
+		 * of no terms, which matches nothing even beside others. */
+		if (p == start || !store_tokenizer_has_word(start, (size_t)(p - start)))
 			continue;
 		if (words++)
 			os_buf_adds(&b, all ? " AND " : " OR ");
-		os_buf_add(&b, "\"", 1);
+		os_buf_adds(&b, "(\"");
 		os_buf_add(&b, start, (size_t)(p - start));
-		os_buf_adds(&b, "\"*");
+		os_buf_adds(&b, "\"* OR \"");
+		os_buf_add(&b, start, (size_t)(p - start));
+		os_buf_adds(&b, "\")");
 		if (words >= 16)
 			break;
 	}

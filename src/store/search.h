@@ -18,8 +18,9 @@ struct search_hit {
 	double rank;       /* bm25: lower is better */
 };
 
-/* Builds an FTS5 query from words a person typed: each word a prefix term,
- * joined with OR (any) or AND (all). *out gets a malloc'd string, or NULL
+/* Builds an FTS5 query from words a person typed: each word a prefix term
+ * or any inflected form of it (the word itself ranking first), joined with
+ * OR (any) or AND (all). *out gets a malloc'd string, or NULL
  * when there is no word in it. OS_OK or OS_ENOMEM. */
 int store_search_query(const char *text, int all, char **out);
 

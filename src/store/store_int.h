@@ -32,6 +32,19 @@ int store_fts_note_post(struct store *st, int64_t id);
 int store_fts_note_comment(struct store *st, int64_t id);
 int store_fts_flush(struct store *st);
 
+/* The FTS5 tokenizer of the search index (src/store/tokenizer.c; the
+ * name is the one schema/004_search_stem.sql gives the tables). */
+#define STORE_TOKENIZER "openstrat_stem"
+
+/* Registers STORE_TOKENIZER on db. Every connection that may touch the
+ * search tables needs it, before it does: without it they cannot be read,
+ * written, migrated or checked. A SQLite result code. */
+int store_tokenizer_register(sqlite3 *db);
+
+/* True when STORE_TOKENIZER finds a word in the n bytes at text (emoji,
+ * punctuation and malformed UTF-8 are no words). */
+int store_tokenizer_has_word(const char *text, size_t n);
+
 /* Copies column i as text into buf (always NUL-terminated). */
 void store_col_text(sqlite3_stmt *s, int i, char *buf, size_t sz);
 

@@ -3,10 +3,12 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "base/lang.h"
 #include "base/util.h"
 #include "store/store_int.h"
 
-#define USER_COLS "id, username, display_name, role, org, disabled"
+/* The six user columns and then the user's own choices (lang). */
+#define USER_COLS "id, username, display_name, role, org, disabled, lang"
 
 void
 store_read_user(sqlite3_stmt *s, int col, struct user *u)
@@ -21,6 +23,18 @@ store_read_user(sqlite3_stmt *s, int col, struct user *u)
 	u->role = os_role_parse(role);
 	store_col_text(s, col + 4, u->org, sizeof u->org);
 	u->disabled = sqlite3_column_int(s, col + 5);
+}
+
+/* The columns after the six of store_read_user(), from col on. */
+static void
+read_own(sqlite3_stmt *s, int col, struct user *u)
+{
+	char lang[8];
+	enum os_lang l;
+
+	store_col_text(s, col, lang, sizeof lang);
+	u->has_lang = !os_lang_parse(lang, &l);
+	u->lang = u->has_lang ? (int)l : 0;
 }
 
 int
@@ -67,8 +81,9 @@ store_user_by_name(struct store *st, const char *username, struct user *u,
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		store_read_user(s, 0, u);
+		read_own(s, 6, u);
 		if (hash)
-			store_col_text(s, 6, hash, hashsz);
+			store_col_text(s, 7, hash, hashsz);
 		store_done(s);
 		return OS_OK;
 	}
@@ -89,6 +104,7 @@ store_user_by_id(struct store *st, int64_t id, struct user *u)
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		store_read_user(s, 0, u);
+		read_own(s, 6, u);
 		store_done(s);
 		return OS_OK;
 	}
@@ -126,6 +142,44 @@ store_user_set_disabled(struct store *st, int64_t id, int disabled)
 	if (rc == SQLITE_DONE && sqlite3_changes(store_handle(st)) == 0)
 		return OS_ENOTFOUND;
 	return store_rc(st, rc, "user set disabled");
+}
+
+int
+store_user_set_display_name(struct store *st, int64_t id, const char *display_name)
+{
+	sqlite3_stmt *s = store_stmt(st,
+		"UPDATE users SET display_name = ?2 WHERE id = ?1");
+	int rc;
+
+	if (!s)
+		return OS_EINTERNAL;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, display_name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	store_done(s);
+	if (rc == SQLITE_DONE && sqlite3_changes(store_handle(st)) == 0)
+		return OS_ENOTFOUND;
+	return store_rc(st, rc, "user set display name");
+}
+
+int
+store_user_set_lang(struct store *st, int64_t id, const char *lang)
+{
+	sqlite3_stmt *s = store_stmt(st, "UPDATE users SET lang = ?2 WHERE id = ?1");
+	int rc;
+
+	if (!s)
+		return OS_EINTERNAL;
+	sqlite3_bind_int64(s, 1, id);
+	if (lang)
+		sqlite3_bind_text(s, 2, lang, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 2);
+	rc = sqlite3_step(s);
+	store_done(s);
+	if (rc == SQLITE_DONE && sqlite3_changes(store_handle(st)) == 0)
+		return OS_ENOTFOUND;
+	return store_rc(st, rc, "user set lang");
 }
 
 int64_t

@@ -389,6 +389,23 @@ fanout_online(struct server *s, int64_t round, struct user *out, size_t max,
 }
 
 void
+fanout_user_changed(struct server *s, struct conn *c)
+{
+	for (size_t i = 0; i < c->nsubs; i++) {
+		struct room *r = room_find(s, c->subs[i].round, 0);
+		size_t h;
+
+		if (!r || !r->idx_cap)
+			continue;
+		h = online_pos(r, c->user.id);
+		if (!r->idx[h])
+			continue;
+		r->online[r->idx[h] - 1].user = c->user;
+		presence_changed(s, r);
+	}
+}
+
+void
 fanout_revoke(struct server *s, int64_t round, int64_t user_id)
 {
 	struct room *r = room_find(s, round, 0);

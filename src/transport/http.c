@@ -18,6 +18,7 @@
 
 #include "auth/password.h"
 #include "base/err.h"
+#include "base/lang.h"
 #include "base/log.h"
 #include "dispatch/render.h"
 #include "export/export.h"
@@ -25,10 +26,28 @@
 #include "forum/notify.h"
 #include "store/rounds.h"
 #include "transport/http_body.h"
+#include "transport/metrics_allow.h"
 #include "transport/proxy.h"
 
 enum route { R_NONE, R_LOGIN, R_LOGOUT, R_HEALTH, R_STATIC, R_NOT_FOUND,
-	     R_METHOD, R_INVITE_INFO, R_INVITE_ACCEPT, R_EXPORT, R_UNSUBSCRIBE };
+	     R_METHOD, R_INVITE_INFO, R_INVITE_ACCEPT, R_EXPORT, R_METRICS, R_UNSUBSCRIBE,
+	     R_COUNT };
+
+_Static_assert(R_COUNT <= METRICS_HTTP_ROUTES, "raise METRICS_HTTP_ROUTES");
+
+const char *
+http_route_name(int route)
+{
+	static const char *const names[R_COUNT] = {
+		[R_LOGIN] = "login",          [R_LOGOUT] = "logout",
+		[R_HEALTH] = "healthz",       [R_STATIC] = "static",
+		[R_NOT_FOUND] = "unknown",    [R_METHOD] = "wrong_method",
+		[R_INVITE_INFO] = "invite",   [R_INVITE_ACCEPT] = "invite_accept",
+		[R_EXPORT] = "export",        [R_METRICS] = "metrics",
+		[R_UNSUBSCRIBE] = "unsubscribe"};
+
+	return route >= 0 && route < R_COUNT ? names[route] : NULL;
+}
 
 struct http_pss {
 	struct server *srv;
@@ -78,6 +97,7 @@ pss_reset(struct http_pss *p)
 static void
 respond(struct http_pss *p, int status, const char *ctype, char *body, size_t len)
 {
+	metrics_http(&p->srv->metrics, p->route, status);
 	p->responding = 1;
 	p->status = status;
 	p->ctype = ctype;
@@ -437,6 +457,16 @@ safe_path(const char *path)
 }
 
 static int
+static_not_found(struct server *s, struct lws *wsi)
+{
+	metrics_http(&s->metrics, R_STATIC, 404);
+	return respond_now(wsi, 404, "not_found", "no such file", 0) > 0 &&
+			       lws_http_transaction_completed(wsi)
+		       ? -1
+		       : 0;
+}
+
+static int
 serve_static(struct server *s, struct lws *wsi, const char *path)
 {
 	char file[4700];
@@ -445,10 +475,7 @@ serve_static(struct server *s, struct lws *wsi, const char *path)
 	int n;
 
 	if (!safe_path(path))
-		return respond_now(wsi, 404, "not_found", "no such file", 0) > 0 &&
-				       lws_http_transaction_completed(wsi)
-			       ? -1
-			       : 0;
+		return static_not_found(s, wsi);
 	/* The client routes by path (/round/3, /invite/TOKEN): anything that
 	 * does not name a file gets the application. */
 	if (!strcmp(path, "/") || !last || !strchr(last, '.'))
@@ -456,10 +483,7 @@ serve_static(struct server *s, struct lws *wsi, const char *path)
 	snprintf(file, sizeof file, "%s%s", s->web_dir, path);
 	type = mime_of(file);
 	if (!type || stat(file, &sb) || !S_ISREG(sb.st_mode))
-		return respond_now(wsi, 404, "not_found", "no such file", 0) > 0 &&
-				       lws_http_transaction_completed(wsi)
-			       ? -1
-			       : 0;
+		return static_not_found(s, wsi);
 	n = lws_serve_http_file(wsi, file, type,
 				!strcmp(path, "/index.html")
 					? "cache-control: no-cache\r\n"
@@ -467,6 +491,7 @@ serve_static(struct server *s, struct lws *wsi, const char *path)
 				!strcmp(path, "/index.html") ? 25 : 28);
 	if (n < 0)
 		return -1;
+	metrics_http(&s->metrics, R_STATIC, 200);
 	if (n > 0 && lws_http_transaction_completed(wsi))
 		return -1;
 	return 0;
@@ -474,8 +499,8 @@ serve_static(struct server *s, struct lws *wsi, const char *path)
 
 /* Signs p->signed_in in: a new session, committed, and the contract's
  * answer with the token and the cookie. round (not 0) is added for the
- * client to open. */
-static void
+ * client to open. Returns 0, or the error answered. */
+static int
 signed_in_reply(struct http_pss *p, int64_t round)
 {
 	struct server *s = p->srv;
@@ -495,10 +520,10 @@ signed_in_reply(struct http_pss *p, int64_t round)
 	server_flush(s);
 	if (rc) {
 		respond_error(p, OS_EINTERNAL, NULL);
-		return;
+		return OS_EINTERNAL;
 	}
 	o = cJSON_CreateObject();
-	cJSON_AddItemToObject(o, "user", render_user(&p->signed_in));
+	cJSON_AddItemToObject(o, "user", render_user_self(&p->signed_in));
 	cJSON_AddStringToObject(o, "token", token);
 	if (round)
 		cJSON_AddNumberToObject(o, "round", (double)round);
@@ -508,6 +533,7 @@ signed_in_reply(struct http_pss *p, int64_t round)
 	add_extra(p, "set-cookie", cookie);
 	sodium_memzero(token, sizeof token);
 	respond_json(p, 200, o);
+	return OS_OK;
 }
 
 static void
@@ -516,15 +542,18 @@ login_done(void *arg, int result, const char *new_hash)
 	struct http_pss *p = arg;
 	struct server *s = p->srv;
 	struct http_answer a = {0};
+	int rc;
 
 	p->job = NULL;
-	if (http_body_login_checked(s->st, s->throttle, p->addr, &p->login, result,
-				    new_hash, os_now_ms(), &a)) {
+	rc = http_body_login_checked(s->st, s->throttle, p->addr, &p->login, result,
+				     new_hash, os_now_ms(), &a);
+	if (rc) {
+		metrics_signin(&s->metrics, rc);
 		respond_answer(p, &a);
 		return;
 	}
 	p->signed_in = p->login.user;
-	signed_in_reply(p, 0);
+	metrics_signin(&s->metrics, signed_in_reply(p, 0));
 }
 
 static int
@@ -543,10 +572,14 @@ handle_login(struct http_pss *p)
 {
 	struct server *s = p->srv;
 	struct http_answer a = {0};
+	int rc;
 
-	if (http_body_login(s->st, s->throttle, p->addr, os_now_ms(), p->body.data,
-			    p->body.len, start_login_check, p, &p->login, &a))
+	rc = http_body_login(s->st, s->throttle, p->addr, os_now_ms(), p->body.data,
+			     p->body.len, start_login_check, p, &p->login, &a);
+	if (rc) {
+		metrics_signin(&s->metrics, rc);
 		respond_answer(p, &a);
+	}
 }
 
 static void
@@ -731,8 +764,8 @@ handle_invite_accept(struct http_pss *p)
 		respond_answer(p, &a);
 }
 
-/* GET /api/export?round=ID&format=csv|json|md|xlsx, for managers and
- * admins with a session cookie or a bearer token. */
+/* GET /api/export?round=ID&format=csv|json|md|xlsx[&lang=en|nb|sv|da], for
+ * managers and admins with a session cookie or a bearer token. */
 static void
 handle_export(struct http_pss *p)
 {
@@ -740,6 +773,7 @@ handle_export(struct http_pss *p)
 	char token[128], arg[64], disp[96];
 	const char *v;
 	long long round;
+	enum os_lang lang = OS_LANG_EN;
 	struct user u;
 	size_t len;
 	char *body;
@@ -763,7 +797,12 @@ handle_export(struct http_pss *p)
 		respond_error(p, OS_EBADREQ, "format is csv, json, md or xlsx");
 		return;
 	}
-	rc = export_round(s->forum, &u, round, format, &body, &len);
+	v = lws_get_urlarg_by_name(p->wsi, "lang=", arg, (int)sizeof arg);
+	if (v && os_lang_parse(v, &lang)) {
+		respond_error(p, OS_EBADREQ, "lang is en, nb, sv or da");
+		return;
+	}
+	rc = export_round(s->forum, &u, round, format, lang, &body, &len);
 	if (rc == OS_EFORBIDDEN) {
 		respond_error(p, rc, "exports are for managers and admins");
 		return;
@@ -776,6 +815,37 @@ handle_export(struct http_pss *p)
 		 round, export_extension(format));
 	add_extra(p, "content-disposition", disp);
 	respond(p, 200, export_content_type(format), body, len);
+}
+
+/*
+ * GET /metrics is for loopback peers and the --metrics-allow addresses,
+ * judged by the TCP peer alone: X-Forwarded-For could be forged, and a
+ * proxy on this host is a loopback peer itself. Everyone else is answered
+ * as for a path that does not exist.
+ */
+static enum route
+metrics_gate(struct server *s, struct lws *wsi, int is_post)
+{
+	char peer[PROXY_ADDR_LEN];
+
+	peer[0] = '\0';
+	lws_get_peer_simple(wsi, peer, sizeof peer);
+	if (!metrics_peer_allowed(s->opts.metrics_allow, peer))
+		return R_NOT_FOUND;
+	return is_post ? R_METHOD : R_METRICS;
+}
+
+static void
+handle_metrics(struct http_pss *p)
+{
+	size_t len = 0;
+	char *text = metrics_render(p->srv, &len);
+
+	if (!text) {
+		respond_error(p, OS_ENOMEM, NULL);
+		return;
+	}
+	respond(p, 200, METRICS_CONTENT_TYPE, text, len);
 }
 
 static void
@@ -848,6 +918,8 @@ route_of(const char *path, int is_post)
 		return R_UNSUBSCRIBE;
 	if (!strcmp(path, "/api/export"))
 		return is_post ? R_METHOD : R_EXPORT;
+	if (!strcmp(path, "/metrics"))
+		return R_METRICS;
 	if (!strncmp(path, "/api/", 5) || !strcmp(path, "/api"))
 		return R_NOT_FOUND;
 	return is_post ? R_METHOD : R_STATIC;
@@ -867,8 +939,12 @@ http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			pwpool_drain(s->pw);
 		return 0;
 
-	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
-		return confirm_upgrade(s, wsi, in ? (const char *)in : "");
+	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE: {
+		int rc = confirm_upgrade(s, wsi, in ? (const char *)in : "");
+
+		s->metrics.ws_refused += rc != 0;
+		return rc;
+	}
 
 	case LWS_CALLBACK_HTTP:
 		pss_reset(p);
@@ -879,12 +955,15 @@ http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		p->is_post = lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0;
 		if (!p->is_post && lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) <= 0) {
 			/* Only GET (and HEAD, which lws maps to GET) and POST. */
+			metrics_http(&s->metrics, R_METHOD, 405);
 			return respond_now(wsi, 405, "bad_request", "method not allowed", 0) > 0 &&
 					       lws_http_transaction_completed(wsi)
 				       ? -1
 				       : 0;
 		}
 		p->route = route_of(p->path, p->is_post);
+		if (p->route == R_METRICS)
+			p->route = metrics_gate(s, wsi, p->is_post);
 		switch (p->route) {
 		case R_HEALTH: {
 			char *ok = strdup("{\"ok\":true}");
@@ -904,6 +983,9 @@ http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			read_unsub_token(p);
 			if (!p->is_post)
 				unsubscribe_page(p);
+			return 0;
+		case R_METRICS:
+			handle_metrics(p);
 			return 0;
 		case R_NOT_FOUND:
 			if (p->is_post)

@@ -17,6 +17,7 @@
 #include "dispatch/dispatch.h"
 #include "forum/forum.h"
 #include "store/db.h"
+#include "transport/metrics.h"
 #include "transport/server.h"
 
 #define WS_MAX_MESSAGE   (64 * 1024)   /* the contract's frame cap */
@@ -118,12 +119,12 @@ struct pending {
 	int is_write;        /* a reply to a write: an error if the commit fails */
 	int64_t key;         /* events with the same non-zero key coalesce */
 	int close_after;     /* close the connection (1008) once this is sent */
-	int only_if_committed; /* an event for one connection: dropped when the
-				* commit failed */
+	int if_committed;    /* a notice to conn, dropped if the commit fails */
 	int audience;        /* events: AUD_ALL, AUD_MODERATORS or AUD_OTHERS */
 	struct msg *m;       /* NULL once superseded */
 	uint64_t seq;        /* waits for the sync of this commit */
 	int rc;              /* the commit's result */
+	int64_t rx_us;       /* a reply: when its request arrived (metrics); else 0 */
 };
 
 /*
@@ -193,6 +194,8 @@ struct server {
 	uint64_t *batch_serials;
 	size_t batch_n, batch_cap, batch_len;
 
+	struct metrics metrics;
+
 	volatile int stop;
 };
 
@@ -217,11 +220,11 @@ void server_reply(struct server *s, struct conn *c, char *json, size_t len,
 		  int is_write);
 /* A notice to one connection after which it is closed (1008), both after
  * the commit. */
-/* Queues an event (json, taken) for connection c alone, sent after the
- * commit of the current group, and not at all when it fails. */
-void server_event_conn(struct server *s, struct conn *c, char *json, size_t len);
 void server_notice_then_close(struct server *s, struct conn *c, char *json,
 			      size_t len);
+/* An event for one connection (takes a new reference to m), sent after
+ * the commit, and not at all if the commit fails. */
+void server_notice(struct server *s, struct conn *c, struct msg *m);
 /* key != 0: a later event with the same key replaces this one if both are
  * still waiting (vote tallies: the latest wins). */
 void server_event(struct server *s, int64_t round, char *json, size_t len,
@@ -247,6 +250,8 @@ void fanout_close_room(struct server *s, int64_t round, int code, const char *re
 void fanout_publish_to(struct server *s, int64_t round, struct msg *m, int audience);
 size_t fanout_online(struct server *s, int64_t round, struct user *out,
 		     size_t max, size_t *total);
+/* c->user changed (a new display name): shows it in the rooms c is in. */
+void fanout_user_changed(struct server *s, struct conn *c);
 /* Closes the subscriptions of user_id to round (access revoked). */
 void fanout_revoke(struct server *s, int64_t round, int64_t user_id);
 void fanout_free(struct server *s);
@@ -266,6 +271,10 @@ size_t ws_pss_size(void);
 /* The session token a request carries: the os_session cookie, else an
  * Authorization: Bearer header. Returns 0 and fills out when there is one. */
 int http_request_token(struct lws *wsi, char *out, size_t outsz);
+
+/* The metrics' name of an HTTP route (http.c's numbering, below
+ * METRICS_HTTP_ROUTES), or NULL for none. */
+const char *http_route_name(int route);
 
 /* Checks an upgrade's Origin header against the server's origin: 0 when
  * absent or equal. */

@@ -13,9 +13,8 @@ blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* Parses s[0..len), blanks around it ignored, into 16 bytes. 0 or -1. */
-static int
-parse_addr(const char *s, size_t len, unsigned char out[16])
+int
+proxy_addr_parse(const char *s, size_t len, unsigned char out[16])
 {
 	char buf[PROXY_ADDR_LEN];
 	struct in_addr v4;
@@ -55,7 +54,7 @@ proxy_addr_canon(const char *s, size_t len, char *out, size_t outsz)
 
 	if (outsz)
 		out[0] = '\0';
-	if (parse_addr(s, len, a) || format_addr(a, out, outsz)) {
+	if (proxy_addr_parse(s, len, a) || format_addr(a, out, outsz)) {
 		if (outsz)
 			out[0] = '\0';
 		return -1;
@@ -72,7 +71,7 @@ proxy_list_add(struct proxy_list *l, const char *spec, char *why, size_t whysz)
 		size_t len = strcspn(p, ",");
 		unsigned char a[16];
 
-		if (parse_addr(p, len, a)) {
+		if (proxy_addr_parse(p, len, a)) {
 			if (why)
 				snprintf(why, whysz, "'%.*s' is not an IPv4 or IPv6 address",
 					 (int)(len > 64 ? 64 : len), p);
@@ -80,7 +79,7 @@ proxy_list_add(struct proxy_list *l, const char *spec, char *why, size_t whysz)
 		}
 		if (next.n == PROXY_MAX) {
 			if (why)
-				snprintf(why, whysz, "at most %d trusted proxies", PROXY_MAX);
+				snprintf(why, whysz, "at most %d addresses", PROXY_MAX);
 			return -1;
 		}
 		memcpy(next.addr[next.n++], a, 16);
@@ -106,7 +105,7 @@ proxy_list_has(const struct proxy_list *l, const char *addr)
 {
 	unsigned char a[16];
 
-	return !parse_addr(addr, strlen(addr), a) && has(l, a);
+	return !proxy_addr_parse(addr, strlen(addr), a) && has(l, a);
 }
 
 int
@@ -114,7 +113,7 @@ proxy_client_addr(const struct proxy_list *l, const char *peer, const char *xff,
 		  char *out, size_t outsz)
 {
 	unsigned char a[16];
-	int trusted = !parse_addr(peer, strlen(peer), a) && has(l, a);
+	int trusted = !proxy_addr_parse(peer, strlen(peer), a) && has(l, a);
 
 	if (trusted && xff) {
 		/* The rightmost entry: the trusted proxy appended it; whatever

@@ -22,13 +22,19 @@ struct proxy_list {
 };
 
 /*
- * Adds the addresses of spec to l: one, or several separated by commas
+ * Adds the addresses of spec to l (a list of trusted proxies, or of peers
+ * allowed to read the metrics): one, or several separated by commas
  * (blanks around each allowed), each exactly an IPv4 or IPv6 address (no
  * ranges, ports, names or zones). Returns 0, or -1 with a reason in why
  * (may be NULL) when an item is not an address or l would overflow; l is
  * then unchanged.
  */
 int proxy_list_add(struct proxy_list *l, const char *spec, char *why, size_t whysz);
+
+/* Parses the address s[0..len), blanks around it ignored, into 16 bytes
+ * (IPv4 as IPv4-mapped IPv6). Returns 0, or -1 when it is not exactly one
+ * IPv4 or IPv6 address. */
+int proxy_addr_parse(const char *s, size_t len, unsigned char out[16]);
 
 /* 1 when the address text addr is in l (NULL: the empty list), else 0. */
 int proxy_list_has(const struct proxy_list *l, const char *addr);

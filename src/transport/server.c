@@ -136,8 +136,11 @@ server_reply(struct server *s, struct conn *c, char *json, size_t len, int is_wr
 	/* Replies keep their order behind anything already waiting. */
 	if (store_group_open(s->st) || s->pend_head || s->wait_head) {
 		pend(s, c, 0, is_write, 0, m);
+		if (s->pend_tail && s->pend_tail->m == m)
+			s->pend_tail->rx_us = c->last_rx_us;
 		return;
 	}
+	metrics_reply(&s->metrics, c->last_rx_us, os_mono_us());
 	conn_send(c, m);
 	msg_unref(m);
 }
@@ -163,21 +166,6 @@ server_event_to(struct server *s, int64_t round, char *json, size_t len, int aud
 }
 
 void
-server_event_conn(struct server *s, struct conn *c, char *json, size_t len)
-{
-	struct msg *m = msg_new(json, len);
-
-	free(json);
-	if (!m) {
-		lost(s, c, 0);
-		return;
-	}
-	pend(s, c, 0, 0, 0, m);
-	if (s->pend_tail && s->pend_tail->m == m)
-		s->pend_tail->only_if_committed = 1;
-}
-
-void
 server_notice_then_close(struct server *s, struct conn *c, char *json, size_t len)
 {
 	struct msg *m = msg_new(json, len);
@@ -190,6 +178,20 @@ server_notice_then_close(struct server *s, struct conn *c, char *json, size_t le
 	pend(s, c, 0, 0, 0, m);
 	if (s->pend_tail && s->pend_tail->m == m)
 		s->pend_tail->close_after = 1;
+}
+
+void
+server_notice(struct server *s, struct conn *c, struct msg *m)
+{
+	m = msg_ref(m);
+	if (store_group_open(s->st) || s->pend_head || s->wait_head) {
+		pend(s, c, 0, 0, 0, m);
+		if (s->pend_tail && s->pend_tail->m == m)
+			s->pend_tail->if_committed = 1;
+		return;
+	}
+	conn_send(c, m);
+	msg_unref(m);
 }
 
 void
@@ -216,7 +218,11 @@ deliver(struct server *s, struct pending *p, int rc)
 	if (!p->m) {
 		/* superseded by a later event with the same key */
 	} else if (p->conn) {
-		if (rc && p->is_write) {
+		if (p->rx_us)
+			metrics_reply(&s->metrics, p->rx_us, os_mono_us());
+		if (rc && p->if_committed) {
+			/* what it announced did not happen */
+		} else if (rc && p->is_write) {
 			size_t n;
 			char *err = dispatch_reply_to_error((const char *)msg_payload(p->m),
 							    p->m->len, OS_EINTERNAL, &n);
@@ -227,7 +233,7 @@ deliver(struct server *s, struct pending *p, int rc)
 				conn_send(p->conn, em);
 				msg_unref(em);
 			}
-		} else if (!(rc && p->only_if_committed)) {
+		} else {
 			conn_send(p->conn, p->m);
 		}
 		if (p->close_after && !rc)
@@ -253,6 +259,7 @@ sync_main(void *arg)
 	pthread_mutex_lock(&y->mu);
 	for (;;) {
 		uint64_t target;
+		int64_t t0, t1;
 		int rc;
 
 		while (!y->stop && (y->failed || y->want == y->done))
@@ -265,8 +272,14 @@ sync_main(void *arg)
 		pthread_mutex_unlock(&y->mu);
 		/* Covers every commit made before it starts, so all of them
 		 * up to target (and perhaps more) are durable after it. */
+		t0 = os_mono_us();
 		rc = store_sync(s->st);
+		t1 = os_mono_us();
 		pthread_mutex_lock(&y->mu);
+		/* The metrics read these under y->mu too. */
+		os_hist_observe(&s->metrics.fsync, metrics_fsync_bounds, METRICS_FSYNC_BOUNDS,
+				(uint64_t)(t1 - t0));
+		s->metrics.fsync_failures += rc != 0;
 		if (rc) {
 			y->failed = 1;
 			y->fail_lo = y->done + 1;
@@ -460,6 +473,31 @@ emit_event(void *arg, const struct os_event *ev)
 				conn_close(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "account disabled");
 		return;
 	}
+	if (ev->type == EV_USER_UPDATED) {
+		/* Every connection of the user carries the new settings at
+		 * once (hello answers with them, posts carry the new name), and
+		 * is told after the commit. Should the commit fail, the
+		 * session check puts back what is stored within seconds. */
+		struct msg *m;
+
+		json = dispatch_render_event(ev, &len);
+		m = json ? msg_new(json, len) : NULL;
+		free(json);
+		for (struct conn *c = s->conns; c; c = c->next) {
+			if (c->user.id != ev->user_id || c->closing)
+				continue;
+			snprintf(c->user.display_name, sizeof c->user.display_name, "%s",
+				 ev->user->display_name);
+			c->user.has_lang = ev->user->has_lang;
+			c->user.lang = ev->user->lang;
+			fanout_user_changed(s, c);
+			if (m)
+				server_notice(s, c, m);
+		}
+		if (m)
+			msg_unref(m);
+		return;
+	}
 	if (ev->type == EV_ACCESS_REVOKED) {
 		/* The subscription ends now; the notice goes out with the
 		 * commit, like every other event, and then the connection is
@@ -485,19 +523,17 @@ emit_event(void *arg, const struct os_event *ev)
 	if (ev->type == EV_NOTIFICATION) {
 		/* To the recipient's every connection, whatever it follows,
 		 * once the write that made the notice is committed. */
+		struct msg *m;
+
 		json = dispatch_render_event(ev, &len);
-		if (!json)
+		m = json ? msg_new(json, len) : NULL;
+		free(json);
+		if (!m)
 			return;
 		for (struct conn *c = s->conns; c; c = c->next)
-			if (c->user.id == ev->user_id && !c->closing) {
-				char *copy = malloc(len);
-
-				if (!copy)
-					break;
-				memcpy(copy, json, len);
-				server_event_conn(s, c, copy, len);
-			}
-		free(json);
+			if (c->user.id == ev->user_id && !c->closing)
+				server_notice(s, c, m);
+		msg_unref(m);
 		return;
 	}
 	if (event_hides(ev)) {
@@ -857,6 +893,12 @@ server_run(const struct server_opts *o)
 		goto out;
 	}
 	s->vh = lws_get_vhost_by_name(s->ctx, "default");
+	/* libwebsockets goes on without a listening socket when the address
+	 * is not one of this machine's: say so and stop instead. */
+	if (!s->vh || lws_get_vhost_listen_port(s->vh) <= 0) {
+		fprintf(stderr, "openstrat: cannot listen on %s:%d\n", o->listen, o->port);
+		goto out;
+	}
 	if (o->sync_full && sync_start(s)) {
 		fprintf(stderr, "openstrat: cannot start the sync thread\n");
 		goto out;

@@ -32,6 +32,7 @@ struct server_opts {
 	int poll_loop;           /* libwebsockets' poll() loop instead of libev */
 	const struct proxy_list *trusted_proxies; /* believe X-Forwarded-For from these; NULL: none */
 	struct mailer_opts *mail; /* NULL: nothing is mailed */
+	const struct proxy_list *metrics_allow;   /* may read /metrics besides loopback; NULL: none */
 };
 
 /* Fills o with the contract's defaults. */

@@ -141,6 +141,7 @@ conn_send(struct conn *c, struct msg *m)
 	if (c->q_count >= CONN_QUEUE_MSGS || c->q_bytes + m->len > CONN_QUEUE_BYTES) {
 		os_info("ws: dropping slow connection %llu of %s (%zu queued)",
 			(unsigned long long)c->id, c->user.username, c->q_count);
+		c->srv->metrics.ws_slow++;
 		conn_close(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "too slow");
 		return;
 	}
@@ -162,6 +163,7 @@ conn_send(struct conn *c, struct msg *m)
 	c->q[(c->q_head + c->q_count) % c->q_cap] = msg_ref(m);
 	c->q_count++;
 	c->q_bytes += m->len;
+	c->srv->metrics.ws_out++;
 	want_write(c);
 }
 
@@ -235,6 +237,13 @@ batch_build(struct server *s, const struct conn *c)
 	s->batch_n = k;
 }
 
+static void
+sent(struct server *s, size_t len)
+{
+	s->metrics.ws_frames++;
+	s->metrics.ws_bytes += len;
+}
+
 /*
  * libwebsockets allows one lws_write() per writable callback. When several
  * messages wait, they go out together as one JSON array frame, which the
@@ -261,6 +270,7 @@ write_some(struct conn *c)
 		msg_unref(m);
 		if (w < len)
 			return -1;
+		sent(s, (size_t)len);
 	} else {
 		size_t k, len;
 
@@ -277,12 +287,14 @@ write_some(struct conn *c)
 			msg_unref(m);
 			if (w < mlen)
 				return -1;
+			sent(s, (size_t)mlen);
 		} else {
 			while (k--)
 				msg_unref(queue_pop(c));
 			if (lws_write(c->wsi, s->scratch + LWS_PRE, len, LWS_WRITE_TEXT) <
 			    (int)len)
 				return -1;
+			sent(s, len);
 		}
 	}
 	if (c->q_count || c->close_drained)
@@ -360,9 +372,11 @@ refuse(struct conn *c)
 	char *reply;
 
 	if (++c->refused > CONN_REFUSE_MAX) {
+		s->metrics.ws_flood++;
 		conn_close(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "too many requests");
 		return;
 	}
+	s->metrics.ws_over_budget++;
 	in = cJSON_ParseWithLength(c->rx, c->rx_len);
 	rid = cJSON_GetObjectItemCaseSensitive(in, "rid");
 	reply = dispatch_error_reply(cJSON_IsNumber(rid), cJSON_IsNumber(rid) ? rid->valuedouble : 0,
@@ -422,6 +436,7 @@ receive(struct conn *c, struct lws *wsi, const void *in, size_t len)
 	if (!os_utf8_valid(c->rx, c->rx_len))
 		return close_with(wsi, LWS_CLOSE_STATUS_INVALID_PAYLOAD,
 				  "text is not valid UTF-8");
+	c->srv->metrics.ws_in++;
 	if (over_budget(c))
 		refuse(c);
 	else
@@ -459,6 +474,7 @@ ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		c->srv = s;
 		c->refs = 1;
 		if (authenticate(s, wsi, c) != OS_OK) {
+			s->metrics.ws_refused++;
 			free(c);
 			return 1;
 		}
@@ -476,6 +492,7 @@ ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			s->conns->prev = c;
 		s->conns = c;
 		s->nconns++;
+		s->metrics.ws_accepted++;
 		os_debug("ws: %s connected (%zu open)", c->user.username, s->nconns);
 		return 0;
 

@@ -74,6 +74,23 @@ test('a request without a reply times out, and a dropped connection fails what i
 	assert.deepEqual(result, ['timeout', 'disconnected', 'offline']);
 });
 
+test('export links ask for the reader\'s language when the server writes it', { timeout: 30000 }, async () => {
+	const urls = await page.evaluate(async () => {
+		const { exportUrl } = await import('/lib/conn.js');
+		return ['en', 'nb', 'sv', 'da', 'fr', 'NB', '', undefined].map((lang) => exportUrl(7, 'md', lang));
+	});
+	assert.deepEqual(urls, [
+		'/api/export?round=7&format=md&lang=en',
+		'/api/export?round=7&format=md&lang=nb',
+		'/api/export?round=7&format=md&lang=sv',
+		'/api/export?round=7&format=md&lang=da',
+		'/api/export?round=7&format=md',
+		'/api/export?round=7&format=md',
+		'/api/export?round=7&format=md',
+		'/api/export?round=7&format=md',
+	]);
+});
+
 test('back-off grows exponentially, with jitter, and is capped', { timeout: 30000 }, async () => {
 	const delays = await page.evaluate(async () => {
 		const { backoffDelay } = await import('/lib/conn.js');

@@ -137,8 +137,10 @@ export const PHONE = { width: 375, height: 740 };
 
 // A browser context (its own cookies: another person) with a page that
 // records script errors, so that tests can assert there were none.
-export async function newPage(browser, { viewport = DESKTOP } = {}) {
-	const context = await browser.newContext({ viewport });
+// The browser's preferred language is English unless locale says otherwise
+// (the client follows it), whatever the machine's own language.
+export async function newPage(browser, { viewport = DESKTOP, locale = 'en-US' } = {}) {
+	const context = await browser.newContext({ viewport, locale });
 	const page = await context.newPage();
 	page.errors = [];
 	page.on('pageerror', (e) => page.errors.push(e.message));

@@ -215,6 +215,12 @@ test('export buttons give files: CSV with its header, JSON, Markdown, XLSX', { t
 	const md = (await download('Markdown')).bytes.toString('utf8');
 	assert.match(md, /^# /m);
 	assert.ok(md.includes('Self-service'));
+	// The links ask for the page's language; the report comes in it.
+	for (const name of ['CSV', 'JSON', 'Markdown', 'XLSX']) {
+		const href = await group.getByRole('link', { name, exact: true }).getAttribute('href');
+		assert.match(href, /^\/api\/export\?round=\d+&format=\w+&lang=en$/, href);
+	}
+	assert.ok(md.includes('\n## Ranked ideas and plans\n'), md);
 	// Employees have no export buttons.
 	assert.equal(await erik.getByRole('group', { name: 'Export' }).count(), 0);
 	assert.deepEqual(maria.errors, []);

@@ -151,6 +151,13 @@ def dispatch_seeds():
     add([EMPLOYEE, MEMBER], {"op": "post.similar", "rid": 70, "q": "status page", "round": 2})
     add([MANAGER, EMPLOYEE], {"op": "round.insights", "rid": 71, "round": 1})
     add([MEMBER], {"op": "round.insights", "rid": 72, "round": 2})
+    add(everyone, {"op": "user.settings", "rid": 85, "lang": "nb",
+                   "display_name": "  Kari Nordmann  "})
+    add([EMPLOYEE, MEMBER], {"op": "user.settings", "rid": 86, "lang": None})
+    add([EMPLOYEE], {"op": "user.settings", "rid": 87, "lang": "nb-NO", "display_name": "X"})
+    add([MEMBER], {"op": "user.settings", "rid": 88, "display_name": "a\u0085b\nc"})
+    add([OUTSIDER], {"op": "user.settings", "rid": 89, "display_name": "\u00f8" * 81,
+                     "lang": "da"})
     # Broken envelopes.
     add([EMPLOYEE], "")
     add([EMPLOYEE], "{")
@@ -221,6 +228,31 @@ def markdown_seeds():
         "[x]: <javascript:alert(1)>\n[x]\n",
         "<style>body{}</style><object data=x></object><embed src=x><math><mi>x</mi></math>\n",
     ]]
+
+
+def tokenizer_seeds():
+    DOCUMENT, AUX, QUERY, PREFIX = range(4)
+    texts = [
+        "Kundene våre vil ha bedre leverandører",
+        "Leverantören svarar sent; kunderna väntar",
+        "Leverandøren leverer, kundens ønsker",
+        "Customers want one customer portal",
+        "får far här har før for sær ser ÆRLIG Øl Åse",
+        "Idé CAFÉ Ğüzel Łódź ÑANDÚ Œuvre ΑΘΗΝΑ STRAẞE Ｆｕｌｌ",
+        "fa\u030ar o\u0308l ide\u0301 \u030a",
+        "kaffe\U0001F642kopp \u2615 #tag 50% \u00abs\u00bb 2027 b2b 3,5",
+        "a" * 300,
+        "\u00e5" * 200,
+        "",
+    ]
+    s = []
+    for mode in (DOCUMENT, AUX, QUERY, PREFIX):
+        for t in texts:
+            s.append(bytes([mode]) + t.encode())
+    for b in (b"\xc3", b"kunde\xff" + b"ne", b"\xf0\x9f\x98", b"\xed\xa0\x80 x",
+              b"\xc0\xaf\xf4\x90\x80\x80", b"a\xcc", b"x\x00y"):
+        s.append(bytes([DOCUMENT]) + b)
+    return s
 
 
 def http_seeds():
@@ -316,3 +348,4 @@ if __name__ == "__main__":
     write("fuzz_dispatch", dispatch_seeds())
     write("fuzz_markdown", markdown_seeds())
     write("fuzz_http_body", http_seeds())
+    write("fuzz_tokenizer", tokenizer_seeds())

@@ -214,6 +214,21 @@ START_TEST(cli_usage_and_runtime_errors)
 	ck_assert_msg(rc == 1, "init in a missing directory: exit %d (want 1)", rc);
 	ck_assert_msg(r.err[0] != '\0', "no reason on stderr");
 	osx_cli_free(&r);
+
+	/* An address that is not this machine's: serve says it cannot listen
+	 * and exits 1, instead of serving nothing while saying it listens. */
+	rc = osx_cli(&r, NULL, NULL, "serve", "--db", S.db, "--listen", "192.0.2.1",
+		     "--port", "0", (char *)NULL);
+	ck_assert_msg(rc == 1, "serve on a foreign address: exit %d (want 1)", rc);
+	ck_assert_msg(strstr(r.err, "cannot listen on 192.0.2.1") != NULL,
+		      "no reason on stderr: %s", r.err);
+	ck_assert_msg(strstr(r.out, "listening") == NULL, "it said it listens: %s", r.out);
+	osx_cli_free(&r);
+
+	rc = osx_cli(&r, NULL, NULL, "serve", "--db", S.db, "--event-loop", "select",
+		     (char *)NULL);
+	ck_assert_msg(rc == 2, "serve --event-loop select: exit %d (want 2)", rc);
+	osx_cli_free(&r);
 }
 END_TEST
 

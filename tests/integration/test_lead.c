@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "osclient.h"
 
@@ -383,6 +384,145 @@ START_TEST(exports_agree_and_are_guarded)
 }
 END_TEST
 
+/* The whole of a file, NUL-terminated, with its length; NULL when it cannot
+ * be read. The caller frees it. */
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (buf = malloc((size_t)n + 1)) && fread(buf, 1, (size_t)n, f) == (size_t)n) {
+		buf[n] = '\0';
+		*len = (size_t)n;
+	} else {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+/* lang=nb over HTTP and --lang nb on the command line give the same
+ * Norwegian report; CSV is the same in every language; an unknown language
+ * is refused and nothing is produced. */
+START_TEST(exports_in_the_readers_language)
+{
+	struct osx_ws *m = osx_ws_open(srv.port, tok_mgr), *a = osx_ws_open(srv.port, tok_a),
+		      *b = osx_ws_open(srv.port, tok_b);
+	static const char *const bad[] = {"xx", "", "NB", "no", "nb-NO", "sv+"};
+	char path[160], auth[OSX_TOKEN_MAX + 40], roundarg[32], out[400], *md_en, *file;
+	struct osx_http_resp resp;
+	struct osx_cli_result cli;
+	long long round, p1;
+	size_t len;
+
+	ck_assert(m && a && b);
+	round = open_round(m, "Språk");
+	p1 = idea(a, round, "Felles kundeoversikt", "x");
+	idea(b, round, "Kortere møter", "y");
+	vote(a, p1, 1);
+	vote(b, p1, 1);
+	snprintf(roundarg, sizeof roundarg, "%lld", round);
+	snprintf(auth, sizeof auth, "Authorization: Bearer %s\r\n", tok_mgr);
+
+	/* The English report, to see that nothing else changes. */
+	snprintf(path, sizeof path, "/api/export?round=%lld&format=md", round);
+	ck_assert_int_eq(osx_http(srv.port, "GET", path, auth, NULL, &resp), 200);
+	md_en = strdup(resp.body);
+	ck_assert_ptr_nonnull(strstr(md_en, "## Ranked ideas and plans"));
+	osx_http_free(&resp);
+
+	/* Norwegian over HTTP, the same bytes from the command line. */
+	snprintf(path, sizeof path, "/api/export?round=%lld&format=md&lang=nb", round);
+	ck_assert_int_eq(osx_http(srv.port, "GET", path, auth, NULL, &resp), 200);
+	ck_assert_ptr_nonnull(strstr(osx_http_header(&resp, "content-type"), "text/markdown"));
+	ck_assert_ptr_nonnull(strstr(resp.body, "\n## Satsingsområder\n"));
+	ck_assert_ptr_nonnull(strstr(resp.body, "\n## Prioritert liste\n"));
+	ck_assert_ptr_nonnull(strstr(resp.body, "| Plass | Tittel | Type | Forfatter | Rolle |"));
+	ck_assert_ptr_nonnull(strstr(resp.body, "| Felles kundeoversikt | idé | anna | ansatt |"));
+	ck_assert_ptr_nonnull(strstr(resp.body, "**Fase:** åpen"));
+	ck_assert_ptr_null(strstr(resp.body, "Ranked ideas"));
+	ck_assert_int_eq(osx_cli(&cli, NULL, NULL, "export", "--db", srv.db, "--round", roundarg,
+				 "--format", "md", "--lang", "nb", (char *)NULL),
+			 0);
+	ck_assert_msg(resp.body_len == strlen(cli.out) && !memcmp(resp.body, cli.out, resp.body_len),
+		      "HTTP and CLI differ:\n%s\n---\n%s", resp.body, cli.out);
+	osx_cli_free(&cli);
+	osx_http_free(&resp);
+
+	/* Swedish XLSX: the same workbook both ways. */
+	snprintf(path, sizeof path, "/api/export?round=%lld&format=xlsx&lang=sv", round);
+	ck_assert_int_eq(osx_http(srv.port, "GET", path, auth, NULL, &resp), 200);
+	ck_assert(resp.body_len > 1000 && !memcmp(resp.body, "PK", 2));
+	snprintf(out, sizeof out, "%s/sv.xlsx", srv.dir);
+	ck_assert_int_eq(osx_cli(NULL, NULL, NULL, "export", "--db", srv.db, "--round", roundarg,
+				 "--format", "xlsx", "--lang", "sv", "--out", out, (char *)NULL),
+			 0);
+	file = slurp(out, &len);
+	ck_assert_ptr_nonnull(file);
+	ck_assert_msg(len == resp.body_len && !memcmp(file, resp.body, len),
+		      "XLSX differs between HTTP and CLI");
+	free(file);
+	osx_http_free(&resp);
+
+	/* CSV is for machines: the same with or without a language. */
+	snprintf(path, sizeof path, "/api/export?round=%lld&format=csv&lang=da", round);
+	ck_assert_int_eq(osx_http(srv.port, "GET", path, auth, NULL, &resp), 200);
+	ck_assert_int_eq(osx_cli(&cli, NULL, NULL, "export", "--db", srv.db, "--round", roundarg,
+				 "--format", "csv", (char *)NULL),
+			 0);
+	ck_assert_str_eq(resp.body, cli.out);
+	ck_assert_ptr_nonnull(strstr(resp.body, "rank,id,kind,title,author,role,org,"));
+	osx_cli_free(&cli);
+	osx_http_free(&resp);
+
+	/* An unknown language: 400 bad_request, no file. */
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		cJSON *j;
+
+		snprintf(path, sizeof path, "/api/export?round=%lld&format=md&lang=%s", round,
+			 bad[i]);
+		ck_assert_msg(osx_http(srv.port, "GET", path, auth, NULL, &resp) == 400, "lang=%s: %d",
+			      bad[i], resp.status);
+		ck_assert_ptr_null(osx_http_header(&resp, "content-disposition"));
+		j = osx_http_json(&resp);
+		ck_assert_ptr_nonnull(j);
+		ck_assert_str_eq(osx_errcode(j), "bad_request");
+		cJSON_Delete(j);
+		osx_http_free(&resp);
+	}
+	/* ... and the command line says so, exits 2 and writes nothing. */
+	snprintf(out, sizeof out, "%s/bad.md", srv.dir);
+	ck_assert_int_eq(osx_cli(&cli, NULL, NULL, "export", "--db", srv.db, "--round", roundarg,
+				 "--format", "md", "--lang", "klingon", "--out", out, (char *)NULL),
+			 2);
+	ck_assert_ptr_nonnull(strstr(cli.err, "--lang is en, nb, sv or da"));
+	ck_assert_str_eq(cli.out, "");
+	ck_assert_int_ne(access(out, F_OK), 0);
+	osx_cli_free(&cli);
+	ck_assert_int_eq(osx_cli(&cli, NULL, NULL, "export", "--db", srv.db, "--round", roundarg,
+				 "--format", "md", "--lang", "", (char *)NULL),
+			 2);
+	ck_assert_str_eq(cli.out, "");
+	osx_cli_free(&cli);
+
+	/* Nothing else changed: the English report is as it was. */
+	snprintf(path, sizeof path, "/api/export?round=%lld&format=md&lang=en", round);
+	ck_assert_int_eq(osx_http(srv.port, "GET", path, auth, NULL, &resp), 200);
+	ck_assert_str_eq(resp.body, md_en);
+	osx_http_free(&resp);
+	free(md_en);
+	osx_ws_close(m);
+	osx_ws_close(a);
+	osx_ws_close(b);
+}
+END_TEST
+
 START_TEST(groups_disagree)
 {
 	struct osx_ws *m = osx_ws_open(srv.port, tok_mgr), *a = osx_ws_open(srv.port, tok_a),
@@ -448,6 +588,7 @@ main(void)
 	tcase_add_test(tc, priorities_live);
 	tcase_add_test(tc, search_is_scoped);
 	tcase_add_test(tc, exports_agree_and_are_guarded);
+	tcase_add_test(tc, exports_in_the_readers_language);
 	tcase_add_test(tc, groups_disagree);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

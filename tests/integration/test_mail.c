@@ -334,6 +334,11 @@ START_TEST(instant_mail_has_both_parts_headers_and_unsubscribes)
 	free(text);
 	free(html);
 
+	/* The outbox shows in the metrics. */
+	ck_assert_int_eq(osx_http(srv.port, "GET", "/metrics", NULL, NULL, &resp), 200);
+	ck_assert_ptr_nonnull(strstr(resp.body, "\nopenstrat_mail_sent_total 1\n"));
+	ck_assert_ptr_nonnull(strstr(resp.body, "\nopenstrat_mail_outbox_pending 0\n"));
+	osx_http_free(&resp);
 	/* One click: the List-Unsubscribe URL, POSTed without a session. */
 	ck_assert_ptr_nonnull(header(m, "List-Unsubscribe", v, sizeof v));
 	ck_assert_int_eq(strncmp(v, "<http://forum.example/api/unsubscribe?token=", 44), 0);

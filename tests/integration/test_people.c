@@ -459,6 +459,98 @@ START_TEST(flags_hide_and_moderators_decide)
 }
 END_TEST
 
+static int
+online_has_name(const cJSON *ev, void *arg)
+{
+	const cJSON *list = osx_jget(ev, "online");
+	const cJSON *u;
+
+	cJSON_ArrayForEach(u, list)
+		if (osx_jstr(u, "display_name") && !strcmp(osx_jstr(u, "display_name"), arg))
+			return 1;
+	return 0;
+}
+
+/* user.settings: the choice is stored, every open connection of the user
+ * carries it at once (and is told), the room sees the new name, nobody
+ * else learns the language, and the next sign-in brings it back. */
+START_TEST(settings_follow_the_user_everywhere)
+{
+	struct osx_ws *a = osx_ws_open(srv.port, tok_emp);
+	struct osx_ws *b = osx_ws_open(srv.port, tok_emp);
+	struct osx_ws *m = osx_ws_open(srv.port, tok_mgr);
+	struct osx_http_resp resp;
+	long long round;
+	cJSON *r, *ev;
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_ptr_nonnull(m);
+	round = open_round(m, "internal");
+	cJSON_Delete(ok(osx_ws_call(m, 0, "{\"op\":\"round.subscribe\",\"round\":%lld}", round),
+			"subscribe m"));
+	cJSON_Delete(ok(osx_ws_call(a, 0, "{\"op\":\"round.subscribe\",\"round\":%lld}", round),
+			"subscribe a"));
+	r = ok(osx_ws_call(a, 0, "{\"op\":\"hello\"}"), "hello");
+	ck_assert(cJSON_IsNull(osx_jget(r, "user.lang")));
+	cJSON_Delete(r);
+
+	r = ok(osx_ws_call(a, 0, "{\"op\":\"user.settings\",\"lang\":\"sv\","
+				 "\"display_name\":\"  Emma Ek  \"}"), "user.settings");
+	ck_assert_str_eq(osx_jstr(r, "user.lang"), "sv");
+	ck_assert_str_eq(osx_jstr(r, "user.display_name"), "Emma Ek");
+	cJSON_Delete(r);
+
+	/* The other connection is told, and carries the new settings. */
+	ev = osx_ws_wait_event(b, "user.updated", 0);
+	ck_assert_msg(ev != NULL, "no user.updated on the user's other connection");
+	ck_assert_str_eq(osx_jstr(ev, "user.lang"), "sv");
+	ck_assert_str_eq(osx_jstr(ev, "user.display_name"), "Emma Ek");
+	cJSON_Delete(ev);
+	r = ok(osx_ws_call(b, 0, "{\"op\":\"hello\"}"), "hello b");
+	ck_assert_str_eq(osx_jstr(r, "user.lang"), "sv");
+	ck_assert_str_eq(osx_jstr(r, "user.display_name"), "Emma Ek");
+	cJSON_Delete(r);
+	r = ok(osx_ws_call(b, 0, "{\"op\":\"post.create\",\"round\":%lld,\"kind\":\"idea\","
+				 "\"title\":\"Named\",\"body\":\"b\"}", round), "post");
+	ck_assert_str_eq(osx_jstr(r, "post.author.display_name"), "Emma Ek");
+	ck_assert_ptr_null(osx_jget(r, "post.author.lang"));
+	cJSON_Delete(r);
+
+	/* The room sees the new name; the language stays hers. */
+	ev = osx_ws_wait_event_if(m, "presence", online_has_name, "Emma Ek", 0);
+	ck_assert_msg(ev != NULL, "the room did not see the new name");
+	cJSON_Delete(ev);
+	ck_assert_int_eq(osx_ws_no_event(m, "user.updated", 300), 1);
+	ev = osx_ws_wait_event(m, "post.created", 0);
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_ptr_null(osx_jget(ev, "post.author.lang"));
+	cJSON_Delete(ev);
+
+	/* Signing in again brings the choice back. */
+	ck_assert_int_eq(osx_http(srv.port, "POST", "/api/login", NULL,
+				  "{\"username\":\"emp\",\"password\":\"" OSX_PASSWORD "\"}", &resp),
+			 200);
+	r = osx_http_json(&resp);
+	ck_assert_str_eq(osx_jstr(r, "user.lang"), "sv");
+	ck_assert_str_eq(osx_jstr(r, "user.display_name"), "Emma Ek");
+	cJSON_Delete(r);
+	osx_http_free(&resp);
+
+	/* null clears it; a bad value is refused and changes nothing. */
+	r = osx_ws_call(b, 0, "{\"op\":\"user.settings\",\"lang\":\"fi\",\"display_name\":\"X\"}");
+	ck_assert_str_eq(osx_errcode(r), "bad_request");
+	cJSON_Delete(r);
+	r = ok(osx_ws_call(b, 0, "{\"op\":\"user.settings\",\"lang\":null}"), "clear");
+	ck_assert(cJSON_IsNull(osx_jget(r, "user.lang")));
+	ck_assert_str_eq(osx_jstr(r, "user.display_name"), "Emma Ek");
+	cJSON_Delete(r);
+	osx_ws_close(a);
+	osx_ws_close(b);
+	osx_ws_close(m);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -472,6 +564,7 @@ main(void)
 	tcase_add_test(tc, customer_invite_round_trip);
 	tcase_add_test(tc, cli_invites_and_expiry);
 	tcase_add_test(tc, flags_hide_and_moderators_decide);
+	tcase_add_test(tc, settings_follow_the_user_everywhere);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

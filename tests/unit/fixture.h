@@ -288,7 +288,8 @@ static inline uint64_t
 fx_fingerprint(struct fx *x)
 {
 	static const char *const sql =
-		"SELECT 'u', id, username, display_name, role, org, disabled FROM users "
+		"SELECT 'u', id, username, display_name, role, org, "
+		"disabled || '/' || ifnull(lang, '-') FROM users "
 		"UNION ALL SELECT 's', id, user_id, last_seen, expires_at, revoked_at, 0 FROM sessions "
 		"UNION ALL SELECT 'r', id, title, description, phase, closes_at, dots_per_member FROM rounds "
 		"UNION ALL SELECT 'm', round_id, user_id, revoked_at, 0, 0, 0 FROM round_members "

@@ -522,6 +522,67 @@ START_TEST(failed_commit_returns_error_and_rolls_back_the_group)
 }
 END_TEST
 
+/* What the server's metrics show of group commit: one commit per group,
+ * and in it the write operations that kept their writes (the outermost
+ * of nested ones), not the failed ones; a failed commit apart. */
+START_TEST(group_stats_count_commits_and_kept_writes)
+{
+	const struct store_stats *ss;
+	struct store *st = NULL;
+	char sql[200];
+
+	ck_assert_int_eq(store_open(":memory:", STORE_SYNC_FULL, &st), OS_OK);
+	ss = store_stats(st);
+	ck_assert_uint_eq(ss->commits, 0);
+	ck_assert_uint_eq(ss->group_writes.count, 0);
+
+	add_user(st, "one", ROLE_EMPLOYEE); /* a group of one, committed */
+	ck_assert_uint_eq(ss->commits, 1);
+	ck_assert_uint_eq(ss->group_writes.counts[0], 1); /* <= 1 */
+
+	ck_assert_int_eq(store_op_begin(st), OS_OK);
+	ck_assert_int_eq(store_user_insert(st, "a", "A", ROLE_EMPLOYEE, "", "x", NULL), OS_OK);
+	ck_assert_int_eq(store_op_end(st, 1), OS_OK);
+	ck_assert_int_eq(store_op_begin(st), OS_OK);
+	ck_assert_int_eq(store_user_insert(st, "b", "B", ROLE_EMPLOYEE, "", "x", NULL), OS_OK);
+	ck_assert_int_eq(store_op_end(st, 0), OS_OK); /* rolled back: not a write */
+	ck_assert_int_eq(store_op_begin(st), OS_OK);
+	ck_assert_int_eq(store_op_begin(st), OS_OK);
+	ck_assert_int_eq(store_user_insert(st, "c", "C", ROLE_EMPLOYEE, "", "x", NULL), OS_OK);
+	ck_assert_int_eq(store_op_end(st, 1), OS_OK);
+	ck_assert_int_eq(store_op_end(st, 1), OS_OK); /* nested: one write */
+	ck_assert_int_eq(store_op_begin(st), OS_OK);
+	ck_assert_int_eq(store_user_insert(st, "d", "D", ROLE_EMPLOYEE, "", "x", NULL), OS_OK);
+	ck_assert_int_eq(store_op_end(st, 1), OS_OK);
+	ck_assert_uint_eq(ss->commits, 1); /* nothing counted before the commit */
+	ck_assert_int_eq(store_commit(st), OS_OK);
+	ck_assert_uint_eq(ss->commits, 2);
+	ck_assert_uint_eq(ss->group_writes.count, 2);
+	ck_assert_uint_eq(ss->group_writes.sum, 1 + 3);
+	ck_assert_uint_eq(ss->group_writes.counts[1], 0); /* (1, 2] */
+	ck_assert_uint_eq(ss->group_writes.counts[2], 1); /* (2, 4] */
+
+	/* Nothing open: no commit. */
+	ck_assert_int_eq(store_commit(st), OS_OK);
+	ck_assert_uint_eq(ss->commits, 2);
+
+	/* A commit that fails is a failure, not a commit. */
+	ck_assert_int_eq(store_op_begin(st), OS_OK);
+	ck_assert_int_eq(sqlite3_exec(store_handle(st), "PRAGMA defer_foreign_keys = ON", NULL,
+				      NULL, NULL),
+			 SQLITE_OK);
+	snprintf(sql, sizeof sql, "INSERT INTO round_members (round_id, user_id, added_at) "
+		 "VALUES (777, 888, 0)");
+	ck_assert_int_eq(sqlite3_exec(store_handle(st), sql, NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(store_op_end(st, 1), OS_OK);
+	ck_assert_int_ne(store_commit(st), OS_OK);
+	ck_assert_uint_eq(ss->commits, 2);
+	ck_assert_uint_eq(ss->commit_failures, 1);
+	ck_assert_uint_eq(ss->group_writes.count, 2);
+	store_close(st);
+}
+END_TEST
+
 static struct comment
 comment_on(int64_t post, int64_t author, const char *body)
 {
@@ -633,6 +694,7 @@ main(void)
 	tcase_add_test(tc, failed_op_rolls_back_alone);
 	tcase_add_test(tc, commit_makes_writes_visible_to_other_connections);
 	tcase_add_test(tc, failed_commit_returns_error_and_rolls_back_the_group);
+	tcase_add_test(tc, group_stats_count_commits_and_kept_writes);
 	tcase_add_test(tc, search_index_follows_the_committed_group);
 	suite_add_tcase(s, tc);
 	return fx_run(s);

@@ -11,8 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/lang.h"
 #include "dispatch/dispatch.h"
 #include "fixture.h"
+#include "store/audit.h"
 #include "store/posts.h"
 
 #define HELLO "{\"op\":\"hello\"}"
@@ -232,6 +234,171 @@ START_TEST(hello_answers_with_user_and_server)
 	ck_assert(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(server, "version")));
 	cJSON_Delete(j);
 	free(reply);
+}
+END_TEST
+
+/* The USER of a reply: its "lang" as a string, "null", or "absent". */
+static const char *
+user_lang(const cJSON *user)
+{
+	const cJSON *l = cJSON_GetObjectItemCaseSensitive(user, "lang");
+
+	if (!l)
+		return "absent";
+	if (cJSON_IsNull(l))
+		return "null";
+	ck_assert_msg(cJSON_IsString(l), "lang is neither a string nor null");
+	return l->valuestring;
+}
+
+static struct user
+stored(int64_t id)
+{
+	struct user u;
+
+	ck_assert_int_eq(store_user_by_id(X.st, id, &u), OS_OK);
+	return u;
+}
+
+START_TEST(hello_carries_the_callers_lang_and_nobody_elses)
+{
+	int64_t round = open_round(), pid = new_post(round);
+	struct user anna;
+	cJSON *j, *r;
+
+	j = call_as(&X.emp, HELLO);
+	ck_assert_str_eq(user_lang(cJSON_GetObjectItemCaseSensitive(j, "user")), "null");
+	cJSON_Delete(j);
+	r = call_as(&X.emp, "{\"op\":\"user.settings\",\"lang\":\"da\"}");
+	ck_assert(is_ok(r));
+	cJSON_Delete(r);
+	anna = stored(X.emp.id);
+	j = call_as(&anna, HELLO);
+	ck_assert_str_eq(user_lang(cJSON_GetObjectItemCaseSensitive(j, "user")), "da");
+	cJSON_Delete(j);
+	/* Her choice is hers: as an author she carries none, whoever asks. */
+	j = call_as(&anna, "{\"op\":\"post.get\",\"post\":%lld}", (long long)pid);
+	ck_assert(is_ok(j));
+	ck_assert_str_eq(user_lang(cJSON_GetObjectItemCaseSensitive(
+				 cJSON_GetObjectItemCaseSensitive(j, "post"), "author")),
+			 "absent");
+	cJSON_Delete(j);
+}
+END_TEST
+
+START_TEST(user_settings_sets_and_clears_the_language)
+{
+	static const char *const langs[] = {"nb", "sv", "da", "en"};
+	int w = -1;
+	char *reply;
+	cJSON *j;
+
+	for (size_t i = 0; i < sizeof langs / sizeof langs[0]; i++) {
+		fx_clear_events(&X);
+		j = call_as(&X.emp, "{\"op\":\"user.settings\",\"rid\":3,\"lang\":\"%s\"}", langs[i]);
+		ck_assert_msg(is_ok(j), "lang %s refused", langs[i]);
+		ck_assert_int_eq(jint(j, "rid", NULL), 3);
+		ck_assert_str_eq(user_lang(cJSON_GetObjectItemCaseSensitive(j, "user")), langs[i]);
+		ck_assert_str_eq(os_lang_code((enum os_lang)stored(X.emp.id).lang), langs[i]);
+		ck_assert_int_eq(stored(X.emp.id).has_lang, 1);
+		cJSON_Delete(j);
+		/* The user's connections are told. */
+		ck_assert_uint_eq(X.nev, 1);
+		ck_assert_int_eq(X.ev[0].type, EV_USER_UPDATED);
+	}
+	/* null clears the choice; the display name is left alone. */
+	reply = send_raw(&X.emp, "{\"op\":\"user.settings\",\"lang\":null}",
+			 strlen("{\"op\":\"user.settings\",\"lang\":null}"), &w);
+	ck_assert_int_eq(w, 1);
+	j = cJSON_Parse(reply);
+	free(reply);
+	ck_assert(is_ok(j));
+	ck_assert_str_eq(user_lang(cJSON_GetObjectItemCaseSensitive(j, "user")), "null");
+	ck_assert_int_eq(stored(X.emp.id).has_lang, 0);
+	ck_assert_str_eq(stored(X.emp.id).display_name, "anna");
+	cJSON_Delete(j);
+	/* Another user's choice was never touched. */
+	ck_assert_int_eq(stored(X.emp2.id).has_lang, 0);
+}
+END_TEST
+
+START_TEST(user_settings_trims_the_display_name)
+{
+	struct audit_entry *e = NULL;
+	size_t n = 0;
+	char name[4 * 80 + 1] = "";
+	cJSON *j;
+
+	j = call_as(&X.emp, "{\"op\":\"user.settings\",\"display_name\":\" \\t Anna Åsen \\n\","
+			    "\"lang\":\"nb\"}");
+	ck_assert(is_ok(j));
+	ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(
+				 cJSON_GetObjectItemCaseSensitive(j, "user"), "display_name")->valuestring,
+			 "Anna Åsen");
+	cJSON_Delete(j);
+	ck_assert_str_eq(stored(X.emp.id).display_name, "Anna Åsen");
+	ck_assert_str_eq(os_lang_code((enum os_lang)stored(X.emp.id).lang), "nb");
+	/* A new name is in the audit log, by its owner. */
+	ck_assert_int_eq(store_audit_list(X.st, 0, 10, &e, &n), OS_OK);
+	ck_assert_uint_ge(n, 1);
+	ck_assert_str_eq(e[0].action, "user.rename");
+	ck_assert_int_eq(e[0].actor.id, X.emp.id);
+	ck_assert_str_eq(e[0].detail, "Anna Åsen");
+	for (size_t i = 0; i < n; i++)
+		free(e[i].detail);
+	free(e);
+	/* 80 characters (160 bytes) is the most. */
+	for (int i = 0; i < 80; i++)
+		strcat(name, "ø");
+	j = call_as(&X.emp, "{\"op\":\"user.settings\",\"display_name\":\"%s\"}", name);
+	ck_assert(is_ok(j));
+	cJSON_Delete(j);
+	ck_assert_str_eq(stored(X.emp.id).display_name, name);
+}
+END_TEST
+
+START_TEST(user_settings_bad_values_change_nothing)
+{
+	char long_name[100];
+	char reqs[24][256];
+	const char *field[24];
+	size_t n = 0;
+	uint64_t before;
+
+	memset(long_name, 'x', 81);
+	long_name[81] = '\0';
+#define REQ(f, ...) (field[n] = (f), snprintf(reqs[n++], sizeof reqs[0], __VA_ARGS__))
+	REQ("lang", "{\"op\":\"user.settings\",\"lang\":\"NB\"}");
+	REQ("lang", "{\"op\":\"user.settings\",\"lang\":\"no\"}");
+	REQ("lang", "{\"op\":\"user.settings\",\"lang\":\"nb-NO\"}");
+	REQ("lang", "{\"op\":\"user.settings\",\"lang\":\"\"}");
+	REQ("lang", "{\"op\":\"user.settings\",\"lang\":5}");
+	REQ("lang", "{\"op\":\"user.settings\",\"lang\":true}");
+	REQ("lang", "{\"op\":\"user.settings\",\"lang\":[\"nb\"]}");
+	REQ("display_name", "{\"op\":\"user.settings\",\"display_name\":\"\"}");
+	REQ("display_name", "{\"op\":\"user.settings\",\"display_name\":\" \\t \"}");
+	REQ("display_name", "{\"op\":\"user.settings\",\"display_name\":\"%s\"}", long_name);
+	REQ("display_name", "{\"op\":\"user.settings\",\"display_name\":\"Anna\\nAdmin\"}");
+	REQ("display_name", "{\"op\":\"user.settings\",\"display_name\":\"Anna\\u0007\"}");
+	REQ("display_name", "{\"op\":\"user.settings\",\"display_name\":\"Anna\\u0085x\"}");
+	REQ("display_name", "{\"op\":\"user.settings\",\"display_name\":\"A\\u007f\"}");
+	REQ("display_name", "{\"op\":\"user.settings\",\"display_name\":\"A\xff\"}");
+	REQ("display_name", "{\"op\":\"user.settings\",\"display_name\":null}");
+	REQ("display_name", "{\"op\":\"user.settings\",\"display_name\":42}");
+	/* One bad field and one good: neither is written. */
+	REQ("display_name", "{\"op\":\"user.settings\",\"lang\":\"sv\",\"display_name\":\"\"}");
+	REQ("lang", "{\"op\":\"user.settings\",\"lang\":\"xx\",\"display_name\":\"New Name\"}");
+#undef REQ
+
+	before = fx_fingerprint(&X);
+	for (size_t i = 0; i < n; i++) {
+		expect_error(&X.emp, "bad_request", field[i], reqs[i]);
+		ck_assert_msg(fx_fingerprint(&X) == before, "%s changed data", reqs[i]);
+		ck_assert_int_eq(store_group_open(X.st), 0);
+	}
+	fx_assert_no_event(&X);
+	ck_assert_str_eq(stored(X.emp.id).display_name, "anna");
+	ck_assert_int_eq(stored(X.emp.id).has_lang, 0);
 }
 END_TEST
 
@@ -777,6 +944,75 @@ START_TEST(reply_to_error_keeps_the_rid)
 }
 END_TEST
 
+/* The op number of name, by its published name. */
+static size_t
+op_number(const char *name)
+{
+	for (size_t i = 0; i < dispatch_ops(); i++)
+		if (!strcmp(dispatch_op_name(i), name))
+			return i;
+	ck_abort_msg("no op %s", name);
+	return 0;
+}
+
+/* The metrics' requests by op and outcome: every answer is counted once,
+ * under its op (or "unknown" when none was recognised) and the error it
+ * carried. */
+START_TEST(requests_are_counted_by_op_and_outcome)
+{
+	size_t hello = op_number("hello"), create = op_number("round.create");
+	size_t unknown = dispatch_ops();
+	cJSON *j;
+
+	/* Names: every op once, "unknown" after them, nothing past. */
+	ck_assert_uint_gt(dispatch_ops(), 10);
+	ck_assert_uint_le(dispatch_ops(), DISPATCH_OPS_MAX);
+	for (size_t i = 0; i < dispatch_ops(); i++) {
+		ck_assert_ptr_nonnull(dispatch_op_name(i));
+		ck_assert_str_ne(dispatch_op_name(i), "unknown");
+		for (size_t k = 0; k < i; k++)
+			ck_assert_str_ne(dispatch_op_name(i), dispatch_op_name(k));
+	}
+	ck_assert_str_eq(dispatch_op_name(unknown), "unknown");
+	ck_assert_ptr_null(dispatch_op_name(unknown + 1));
+	ck_assert_uint_eq(dispatch_requests(D, unknown + 1, OS_OK), 0);
+	ck_assert_uint_eq(dispatch_requests(D, hello, OS_ERR_COUNT), 0);
+
+	for (int i = 0; i < 3; i++)
+		cJSON_Delete(call_as(&X.emp, HELLO1));
+	ck_assert_uint_eq(dispatch_requests(D, hello, OS_OK), 3);
+	/* An employee may not create a round: forbidden, under round.create. */
+	j = call_as(&X.emp, "{\"op\":\"round.create\",\"title\":\"R\","
+			    "\"audience\":\"internal\",\"vote_mode\":\"updown\"}");
+	ck_assert_str_eq(err_code(j), "forbidden");
+	cJSON_Delete(j);
+	j = call_as(&X.mgr, "{\"op\":\"round.create\",\"title\":7}");
+	ck_assert_str_eq(err_code(j), "bad_request");
+	cJSON_Delete(j);
+	ck_assert_uint_eq(dispatch_requests(D, create, OS_EFORBIDDEN), 1);
+	ck_assert_uint_eq(dispatch_requests(D, create, OS_EBADREQ), 1);
+	ck_assert_uint_eq(dispatch_requests(D, create, OS_OK), 0);
+	open_round(); /* round.create and round.update, both ok */
+	ck_assert_uint_eq(dispatch_requests(D, create, OS_OK), 1);
+	ck_assert_uint_eq(dispatch_requests(D, op_number("round.update"), OS_OK), 1);
+	/* No op recognised. */
+	cJSON_Delete(call_as(&X.emp, NOPE77));
+	cJSON_Delete(call_as(&X.emp, "{\"rid\":1}"));
+	free(send_raw(&X.emp, "{nope", 5, NULL));
+	ck_assert_uint_eq(dispatch_requests(D, unknown, OS_EUNKNOWNOP), 1);
+	ck_assert_uint_eq(dispatch_requests(D, unknown, OS_EBADREQ), 2);
+	/* Nothing else moved. */
+	{
+		uint64_t total = 0;
+
+		for (size_t op = 0; op <= unknown; op++)
+			for (int e = 0; e < OS_ERR_COUNT; e++)
+				total += dispatch_requests(D, op, e);
+		ck_assert_uint_eq(total, 3 + 2 + 2 + 3);
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -786,6 +1022,10 @@ main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, hello_answers_with_user_and_server);
+	tcase_add_test(tc, hello_carries_the_callers_lang_and_nobody_elses);
+	tcase_add_test(tc, user_settings_sets_and_clears_the_language);
+	tcase_add_test(tc, user_settings_trims_the_display_name);
+	tcase_add_test(tc, user_settings_bad_values_change_nothing);
 	tcase_add_test(tc, malformed_json_is_bad_request);
 	tcase_add_test(tc, trailing_garbage_is_malformed);
 	tcase_add_test(tc, non_objects_are_bad_request);
@@ -805,6 +1045,7 @@ main(void)
 	tcase_add_test(tc, vote_tally_events_carry_no_personal_vote);
 	tcase_add_test(tc, subscribe_uses_the_hub_only_for_members);
 	tcase_add_test(tc, reply_to_error_keeps_the_rid);
+	tcase_add_test(tc, requests_are_counted_by_op_and_outcome);
 	suite_add_tcase(s, tc);
 	return fx_run(s);
 }

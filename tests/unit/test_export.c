@@ -19,9 +19,12 @@
 #include <unistd.h>
 
 #include "base/err.h"
+#include "base/lang.h"
 #include "base/model.h"
 #include "base/util.h"
 #include "export/export.h"
+#include "export/export_int.h"
+#include "export/texts.h"
 #include "forum/forum.h"
 #include "forum/merge.h"
 #include "forum/moderation.h"
@@ -200,15 +203,23 @@ link_post(int64_t priority, int64_t post)
 	priority_clear(&p);
 }
 
-/* The export of round as the command line makes it; the caller frees it. */
+/* The export of round in lang as the command line makes it; the caller
+ * frees it. */
 static char *
-ex(int64_t round, int format, size_t *len)
+exl(int64_t round, int format, enum os_lang lang, size_t *len)
 {
 	char *out = NULL;
 
-	ck_assert_int_eq(export_round(F, NULL, round, format, &out, len), OS_OK);
+	ck_assert_int_eq(export_round(F, NULL, round, format, lang, &out, len), OS_OK);
 	ck_assert_ptr_nonnull(out);
 	return out;
+}
+
+/* The same in English, the default. */
+static char *
+ex(int64_t round, int format, size_t *len)
+{
+	return exl(round, format, OS_LANG_EN, len);
 }
 
 /* ---- a strict RFC 4180 reader ----------------------------------------- */
@@ -732,8 +743,8 @@ START_TEST(merged_and_hidden_posts)
 	csv_free(&csv);
 
 	s = ex(round, EXPORT_MD, &len);
-	ck_assert_msg(strstr(s, "| Single sign-on | idea | Employee 1 | 0.000 | 0 / 0 | 0 | "
-				"merged into rank 1 |"),
+	ck_assert_msg(strstr(s, "| Single sign-on | idea | Employee 1 | employee | 0.000 | 0 / 0 | "
+				"0 | merged into rank 1 |"),
 		      "%s", s);
 	free(s);
 }
@@ -985,18 +996,18 @@ START_TEST(markdown_report)
 	/* The table: a title with pipes does not add columns; a customer
 	 * author shows the organisation. */
 	row = line_with(ranked, "| Rank | Title |", &n);
-	ck_assert_int_eq(table_cells(row, n), 8);
+	ck_assert_int_eq(table_cells(row, n), 9);
 	row = line_with(ranked, "Pipes", &n);
-	ck_assert_int_eq(table_cells(row, n), 8);
+	ck_assert_int_eq(table_cells(row, n), 9);
 	ck_assert_ptr_nonnull(strstr(row, "Pipes \\| in \\| the \\| title"));
 	row = line_with(ranked, "Customers first", &n);
-	ck_assert_int_eq(table_cells(row, n), 8);
+	ck_assert_int_eq(table_cells(row, n), 9);
 	ck_assert_int_eq(strncmp(row, "| 1 | Customers first | idea | Hanna \\| Helio \xc2\xb7 Helio, "
-				      "\"Health\" | 0.510 | 4 / 0 | 0 | open |",
+				      "\"Health\" | customer | 0.510 | 4 / 0 | 0 | open |",
 				 n),
 			 0);
 	row = line_with(ranked, "The plan |", &n);
-	ck_assert_int_eq(strncmp(row, "| 3 | The plan | plan | Maria Manager |", 38), 0);
+	ck_assert_int_eq(strncmp(row, "| 3 | The plan | plan | Maria Manager | manager |", 48), 0);
 
 	/* Where they disagree: employees 100% of 3, customers 0% of 2. */
 	ck_assert_ptr_nonnull(strstr(dis, "- **Pipes \\| in \\| the \\| title** (rank 2): "
@@ -1080,10 +1091,10 @@ START_TEST(markdown_for_dots_rounds)
 	spend(&emp[1], a, 3);
 	s = ex(round, EXPORT_MD, &len);
 	ck_assert_ptr_nonnull(strstr(s, "**Voting:** dots, 10 per member"));
-	ck_assert_ptr_nonnull(strstr(s, "| Rank | Title | Kind | Author | Score | Dots |"));
+	ck_assert_ptr_nonnull(strstr(s, "| Rank | Title | Kind | Author | Role | Score | Dots |"));
 	row = line_with(s, "| 1 | Dotted |", &n);
-	ck_assert_int_eq(strncmp(row, "| 1 | Dotted | idea | Employee 0 | 7 | 7 | 0 | open |", n),
-			 0);
+	ck_assert_int_eq(
+		strncmp(row, "| 1 | Dotted | idea | Employee 0 | employee | 7 | 7 | 0 | open |", n), 0);
 	ck_assert_ptr_nonnull(strstr(s, "No priorities yet."));
 	free(s);
 }
@@ -1196,6 +1207,471 @@ START_TEST(xlsx_is_a_workbook)
 }
 END_TEST
 
+/* ---- languages -------------------------------------------------------- */
+
+/* 2026-12-04T12:00:00Z, in ms. */
+#define DEC_4_2026 INT64_C(1796385600000)
+
+/* Writes bytes to a new temporary file whose name goes into path. */
+static void
+to_file(const char *bytes, size_t len, char path[32])
+{
+	FILE *f;
+	int fd;
+
+	strcpy(path, "/tmp/test-export-XXXXXX");
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(bytes, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* One part of the zip at path, NUL-terminated; the caller frees it. */
+static char *
+unzip_part(const char *path, const char *part)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof cmd, "unzip -p %s %s", path, part);
+	return run(cmd);
+}
+
+/* How many times {1}, {2} and {3} occur in s, as a number 0xABC (A for
+ * {3}), so that two texts can be compared in one go. */
+static unsigned
+placeholders(const char *s)
+{
+	unsigned n = 0;
+
+	for (const char *p = s; (p = strchr(p, '{')); p++)
+		if (p[1] >= '1' && p[1] <= '3' && p[2] == '}')
+			n += 1u << (4 * (p[1] - '1'));
+	return n;
+}
+
+static size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/* Every language has every text, with the English text's placeholders;
+ * sheet names are names Excel takes; English columns are the CSV's. */
+START_TEST(every_language_has_every_text)
+{
+	char buf[32];
+
+	for (int l = 0; l < OS_LANG_COUNT; l++) {
+		for (int id = 0; id < XT_COUNT; id++) {
+			const char *t = export_texts[l][id];
+
+			ck_assert_msg(t && *t, "%s: text %d is missing", os_lang_code(l), id);
+			ck_assert_msg(placeholders(t) == placeholders(export_texts[OS_LANG_EN][id]),
+				      "%s: text %d [%s] has other placeholders than [%s]",
+				      os_lang_code(l), id, t, export_texts[OS_LANG_EN][id]);
+			ck_assert_str_eq(export_text((enum os_lang)l, id), t);
+		}
+		for (int id = XT_SHEET_RANKED; id <= XT_SHEET_AGREE; id++) {
+			const char *t = export_texts[l][id];
+
+			ck_assert_uint_le(utf8_chars(t), 31);
+			ck_assert_ptr_null(strpbrk(t, "[]:*?/\\"));
+			ck_assert_int_ne(t[0], '\'');
+		}
+		ck_assert_uint_eq(strlen(export_texts[l][XT_DECIMAL]), 1);
+	}
+	for (int c = 0; c < EXPORT_NCOLS; c++)
+		ck_assert_str_eq(export_texts[OS_LANG_EN][XT_COL_RANK + c],
+				 export_col_name(c, buf, sizeof buf));
+	/* Out of range: English, or nothing. */
+	ck_assert_str_eq(export_text(OS_LANG_COUNT, XT_SHEET_RANKED), "Ranked");
+	ck_assert_str_eq(export_text(OS_LANG_NB, XT_COUNT), "");
+	ck_assert_str_eq(export_text(OS_LANG_NB, -1), "");
+	ck_assert_str_eq(export_role_text(OS_LANG_NB, ROLE_COUNT), "");
+	ck_assert_str_eq(export_phase_text(OS_LANG_SV, -1), "");
+}
+END_TEST
+
+START_TEST(dates_and_numbers_in_every_language)
+{
+	static const struct {
+		int64_t ms;
+		const char *want[OS_LANG_COUNT]; /* en, nb, sv, da */
+	} dates[] = {
+		{DEC_4_2026, {"4 December 2026", "4. desember 2026", "4 december 2026",
+			      "4. december 2026"}},
+		{INT64_C(1810598399000), /* 2027-05-17T23:59:59Z */
+		 {"17 May 2027", "17. mai 2027", "17 maj 2027", "17. maj 2027"}},
+		{INT64_C(1956527999999), /* 2031-12-31T23:59:59.999Z */
+		 {"31 December 2031", "31. desember 2031", "31 december 2031",
+		  "31. december 2031"}},
+		{0, {"1 January 1970", "1. januar 1970", "1 januari 1970", "1. januar 1970"}},
+		{-500, {"31 December 1969", "31. desember 1969", "31 december 1969",
+			"31. december 1969"}},
+		{INT64_C(1772323200000), /* 2026-03-01 */
+		 {"1 March 2026", "1. mars 2026", "1 mars 2026", "1. marts 2026"}},
+	};
+	static const char *const score[OS_LANG_COUNT] = {"0.510", "0,510", "0,510", "0,510"};
+	static const char *const pct[OS_LANG_COUNT] = {"67%", "67\xc2\xa0%", "67\xc2\xa0%",
+						       "67\xc2\xa0%"};
+	char num[EXPORT_NUM_LEN];
+	struct os_buf b;
+
+	for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++)
+		for (int l = 0; l < OS_LANG_COUNT; l++) {
+			os_buf_init(&b);
+			export_date(&b, (enum os_lang)l, dates[i].ms);
+			ck_assert_ptr_nonnull(b.data);
+			ck_assert_str_eq(b.data, dates[i].want[l]);
+			os_buf_free(&b);
+		}
+	for (int l = 0; l < OS_LANG_COUNT; l++) {
+		export_decimal((enum os_lang)l, 0.5104, 3, num);
+		ck_assert_str_eq(num, score[l]);
+		export_decimal((enum os_lang)l, 12.0, 0, num);
+		ck_assert_str_eq(num, "12");
+		os_buf_init(&b);
+		export_percent(&b, (enum os_lang)l, 2.0 / 3.0);
+		ck_assert_str_eq(b.data, pct[l]);
+		os_buf_free(&b);
+	}
+	os_buf_init(&b);
+	export_count(&b, OS_LANG_SV, XT_N_VOTES_ONE, 1);
+	export_count(&b, OS_LANG_SV, XT_N_VOTES_ONE, 0);
+	export_count(&b, OS_LANG_SV, XT_N_VOTES_ONE, 2);
+	ck_assert_str_eq(b.data, "1 röst0 röster2 röster");
+	os_buf_free(&b);
+	os_buf_init(&b);
+	export_fill(&b, "{2}-{1}-{3} {4} {x} {", "a", NULL, "c");
+	ck_assert_str_eq(b.data, "-a-c {4} {x} {");
+	os_buf_free(&b);
+}
+END_TEST
+
+/* The round the language tests export: an admin's, a manager's, an
+ * employee's and a customer's post, two priorities (one without an
+ * owner), groups that disagree, and a deadline. */
+static int64_t
+lang_round(void)
+{
+	int64_t round = mk_round(VOTE_UPDOWN, 0, AUD_INVITED);
+	int64_t a, b, c, p1;
+	struct round_changes ch = {.has_closes_at = 1, .closes_at = DEC_4_2026};
+	struct round out;
+
+	invite(round, &clara);
+	invite(round, &hanna);
+	a = mk_post(&emp[0], round, KIND_IDEA, "Pipes | in | the | title");
+	b = mk_post(&hanna, round, KIND_IDEA, "Customers first");
+	c = mk_post(&mgr, round, KIND_PLAN, "The plan");
+	mk_post(&admin, round, KIND_IDEA, "From the top");
+	p1 = mk_priority(round, "Grow with customers", mgr.id);
+	mk_priority(round, "Fix the basics", 0);
+	link_post(p1, b);
+	link_post(p1, c);
+	votes(a, 0, 3, 0);
+	vote(&clara, a, -1);
+	vote(&hanna, a, -1);
+	votes(b, 0, 4, 0);
+	/* Last: once the deadline has passed, the round takes no more. */
+	ck_assert_int_eq(W(rounds_update(F, &mgr, round, &ch, &out)), OS_OK);
+	round_clear(&out);
+	return round;
+}
+
+/* What the Markdown report says in each language, written out here by
+ * hand. */
+static const struct md_lang {
+	const char *facts, *created, *deadline;
+	const char *h[4]; /* priorities, ranked list, disagree, agree */
+	const char *owner, *no_owner, *feed, *th, *row_customer;
+	const char *role[ROLE_COUNT]; /* after the author's name in the table */
+	const char *disagree;
+} md_langs[OS_LANG_COUNT] = {
+	[OS_LANG_EN] = {
+		"**Phase:** open \xc2\xb7 **Voting:** up and down votes \xc2\xb7 **Posts:** 4 "
+		"(1 plan, 3 ideas)\n",
+		"**Created:** ", "**Deadline:** 4 December 2026\n",
+		{"Priorities", "Ranked ideas and plans", "Where the groups disagree",
+		 "What everyone agrees on"},
+		"Owner: Maria Manager\n", "Owner: not named yet\n",
+		"- Customers first (idea, rank 1, score 0.510)\n",
+		"| Rank | Title | Kind | Author | Role | Score | Up / down | Comments | Status |\n",
+		"| 1 | Customers first | idea | Hanna \\| Helio \xc2\xb7 Helio, \"Health\" | "
+		"customer | 0.510 | 4 / 0 | 0 | open |\n",
+		{"| Ada Admin | admin |", "| Maria Manager | manager |", "| Employee 0 | employee |",
+		 "\"Health\" | customer |"},
+		"employees 100% (3 votes), customers 0% (2 votes); 100 points apart\n",
+	},
+	[OS_LANG_NB] = {
+		"**Fase:** åpen \xc2\xb7 **Avstemning:** opp- og nedstemmer \xc2\xb7 "
+		"**Innlegg:** 4 (1 plan, 3 idéer)\n",
+		"**Opprettet:** ", "**Frist:** 4. desember 2026\n",
+		{"Satsingsområder", "Prioritert liste", "Der gruppene er uenige",
+		 "Det alle er enige om"},
+		"Ansvarlig: Maria Manager\n", "Ansvarlig: ikke utpekt ennå\n",
+		"- Customers first (idé, plass 1, poeng 0,510)\n",
+		"| Plass | Tittel | Type | Forfatter | Rolle | Poeng | Opp / ned | Kommentarer | "
+		"Status |\n",
+		"| 1 | Customers first | idé | Hanna \\| Helio \xc2\xb7 Helio, \"Health\" | "
+		"kunde | 0,510 | 4 / 0 | 0 | åpen |\n",
+		{"| Ada Admin | administrator |", "| Maria Manager | leder |",
+		 "| Employee 0 | ansatt |", "\"Health\" | kunde |"},
+		"ansatte 100\xc2\xa0% (3 stemmer), kunder 0\xc2\xa0% (2 stemmer); "
+		"100 prosentpoeng fra hverandre\n",
+	},
+	[OS_LANG_SV] = {
+		"**Fas:** öppen \xc2\xb7 **Röstning:** upp- och nedröster \xc2\xb7 "
+		"**Inlägg:** 4 (1 plan, 3 idéer)\n",
+		"**Skapad:** ", "**Sista dag:** 4 december 2026\n",
+		{"Satsningsområden", "Prioriterad lista", "Där grupperna är oeniga",
+		 "Det alla är överens om"},
+		"Ansvarig: Maria Manager\n", "Ansvarig: inte utsedd ännu\n",
+		"- Customers first (idé, plats 1, poäng 0,510)\n",
+		"| Plats | Titel | Typ | Författare | Roll | Poäng | Upp / ned | Kommentarer | "
+		"Status |\n",
+		"| 1 | Customers first | idé | Hanna \\| Helio \xc2\xb7 Helio, \"Health\" | "
+		"kund | 0,510 | 4 / 0 | 0 | öppen |\n",
+		{"| Ada Admin | administratör |", "| Maria Manager | chef |",
+		 "| Employee 0 | medarbetare |", "\"Health\" | kund |"},
+		"medarbetare 100\xc2\xa0% (3 röster), kunder 0\xc2\xa0% (2 röster); "
+		"100 procentenheter isär\n",
+	},
+	[OS_LANG_DA] = {
+		"**Fase:** åben \xc2\xb7 **Afstemning:** op- og nedstemmer \xc2\xb7 "
+		"**Indlæg:** 4 (1 plan, 3 idéer)\n",
+		"**Oprettet:** ", "**Frist:** 4. december 2026\n",
+		{"Indsatsområder", "Prioriteret liste", "Hvor grupperne er uenige",
+		 "Det alle er enige om"},
+		"Ansvarlig: Maria Manager\n", "Ansvarlig: ikke udpeget endnu\n",
+		"- Customers first (idé, plads 1, point 0,510)\n",
+		"| Plads | Titel | Type | Forfatter | Rolle | Point | Op / ned | Kommentarer | "
+		"Status |\n",
+		"| 1 | Customers first | idé | Hanna \\| Helio \xc2\xb7 Helio, \"Health\" | "
+		"kunde | 0,510 | 4 / 0 | 0 | åben |\n",
+		{"| Ada Admin | administrator |", "| Maria Manager | leder |",
+		 "| Employee 0 | medarbejder |", "\"Health\" | kunde |"},
+		"medarbejdere 100\xc2\xa0% (3 stemmer), kunder 0\xc2\xa0% (2 stemmer); "
+		"100 procentpoint fra hinanden\n",
+	},
+};
+
+START_TEST(markdown_in_every_language)
+{
+	/* English words of the report that no other language may keep. */
+	static const char *const english[] = {"**Phase:**", "Owner:", "(rank ", "points apart",
+					      "| Rank |", "up and down", "## Priorities",
+					      "votes)", "not named", "Deadline", "December"};
+	int64_t round = lang_round();
+
+	for (int l = 0; l < OS_LANG_COUNT; l++) {
+		const struct md_lang *m = &md_langs[l];
+		const char *at[4], *created;
+		char want[128], *s;
+		size_t len, n;
+
+		s = exl(round, EXPORT_MD, (enum os_lang)l, &len);
+		ck_assert_uint_eq(strlen(s), len);
+		ck_assert_int_eq(strncmp(s, "# Strategy 2027\n\n", 17), 0);
+		ck_assert_msg(strstr(s, m->facts), "%s: no [%s] in\n%s", os_lang_code(l), m->facts,
+			      s);
+		/* Created today (whatever day that is), then the deadline, on
+		 * one line. */
+		created = strstr(s, m->created);
+		ck_assert_msg(created && created[-1] == '\n', "%s: %s", os_lang_code(l), s);
+		ck_assert_msg(strstr(created, m->deadline) ==
+				      created + strcspn(created, "\n") - strlen(m->deadline) + 1,
+			      "%s: %s", os_lang_code(l), created);
+		for (int k = 0; k < 4; k++) {
+			snprintf(want, sizeof want, "\n## %s\n\n", m->h[k]);
+			at[k] = strstr(s, want);
+			ck_assert_msg(at[k] != NULL, "%s: no heading [%s] in\n%s", os_lang_code(l),
+				      m->h[k], s);
+			ck_assert(k == 0 || at[k - 1] < at[k]);
+		}
+		ck_assert_ptr_nonnull(strstr(at[0], m->owner));
+		ck_assert_ptr_nonnull(strstr(at[0], m->no_owner));
+		ck_assert_msg(strstr(at[0], m->feed) && strstr(at[0], m->feed) < at[1], "%s: %s",
+			      os_lang_code(l), at[0]);
+		ck_assert_msg(strstr(at[1], m->th) && strstr(at[1], m->th) < at[2], "%s: %s",
+			      os_lang_code(l), at[1]);
+		ck_assert_int_eq(table_cells(m->th, strlen(m->th)), 9);
+		ck_assert_msg(strstr(at[1], m->row_customer), "%s: %s", os_lang_code(l), at[1]);
+		for (int r = 0; r < ROLE_COUNT; r++) {
+			const char *row = line_with(at[1], m->role[r], &n);
+
+			ck_assert_int_eq(table_cells(row, n), 9);
+			ck_assert(row < at[2]);
+		}
+		ck_assert_msg(strstr(at[2], m->disagree) && strstr(at[2], m->disagree) < at[3],
+			      "%s: %s", os_lang_code(l), at[2]);
+		for (size_t k = 0; l != OS_LANG_EN && k < sizeof english / sizeof english[0]; k++)
+			ck_assert_msg(!strstr(s, english[k]), "%s: [%s] left in English:\n%s",
+				      os_lang_code(l), english[k], s);
+		free(s);
+	}
+}
+END_TEST
+
+START_TEST(markdown_dots_round_in_norwegian)
+{
+	int64_t round = mk_round(VOTE_DOTS, 10, AUD_INTERNAL);
+	int64_t a = mk_post(&emp[0], round, KIND_IDEA, "Dotted");
+	size_t len, n;
+	const char *row;
+	char *s;
+
+	spend(&emp[0], a, 4);
+	spend(&emp[1], a, 1);
+	s = exl(round, EXPORT_MD, OS_LANG_NB, &len);
+	ck_assert_ptr_nonnull(strstr(s, "**Avstemning:** prikker, 10 per deltaker"));
+	ck_assert_ptr_nonnull(strstr(s, "**Innlegg:** 1 (0 planer, 1 idé)"));
+	ck_assert_ptr_nonnull(strstr(s, "Poengsummen er antall prikker innlegget fikk."));
+	ck_assert_ptr_nonnull(strstr(s, "| Plass | Tittel | Type | Forfatter | Rolle | Poeng | "
+					"Prikker | Kommentarer | Status |"));
+	row = line_with(s, "| 1 | Dotted |", &n);
+	ck_assert_int_eq(strncmp(row, "| 1 | Dotted | idé | Employee 0 | ansatt | 5 | 5 | 0 | åpen |",
+				 n),
+			 0);
+	ck_assert_ptr_nonnull(strstr(s, "brukt 3 prikker i runden"));
+	ck_assert_ptr_nonnull(strstr(s, "Ingen satsingsområder ennå."));
+	/* No deadline, no deadline line. */
+	ck_assert_ptr_null(strstr(s, "**Frist:**"));
+	free(s);
+}
+END_TEST
+
+/* What the workbook's sheets and headers are called in each language. */
+static const struct xlsx_lang {
+	const char *sheets[4];
+	const char *cells[8]; /* headers and values, as shared strings */
+} xlsx_langs[OS_LANG_COUNT] = {
+	[OS_LANG_EN] = {{"Ranked", "Priorities", "Disagreement", "Agreement"},
+			{"<t>rank</t>", "<t>merged_into</t>", "<t>employee_dots</t>",
+			 "<t>owner</t>", "<t>employees support</t>", "<t>customer</t>",
+			 "<t>idea</t>", "<t>open</t>"}},
+	[OS_LANG_NB] = {{"Prioritert liste", "Satsingsområder", "Uenighet", "Enighet"},
+			{"<t>Plass</t>", "<t>Slått sammen med</t>",
+			 "<t>Prikker fra ansatte</t>", "<t>Ansvarlig</t>",
+			 "<t>Støtte fra ansatte</t>", "<t>kunde</t>", "<t>idé</t>",
+			 "<t>åpen</t>"}},
+	[OS_LANG_SV] = {{"Prioriterad lista", "Satsningsområden", "Oenighet", "Enighet"},
+			{"<t>Plats</t>", "<t>Sammanslagen med</t>",
+			 "<t>Prickar från medarbetare</t>", "<t>Ansvarig</t>",
+			 "<t>Stöd från medarbetare</t>", "<t>kund</t>", "<t>idé</t>",
+			 "<t>öppen</t>"}},
+	[OS_LANG_DA] = {{"Prioriteret liste", "Indsatsområder", "Uenighed", "Enighed"},
+			{"<t>Plads</t>", "<t>Slået sammen med</t>",
+			 "<t>Prikker fra medarbejdere</t>", "<t>Ansvarlig</t>",
+			 "<t>Støtte fra medarbejdere</t>", "<t>kunde</t>", "<t>idé</t>",
+			 "<t>åben</t>"}},
+};
+
+START_TEST(xlsx_in_every_language)
+{
+	int64_t round = lang_round();
+
+	if (!have_unzip())
+		return;
+	for (int l = 0; l < OS_LANG_COUNT; l++) {
+		const struct xlsx_lang *x = &xlsx_langs[l];
+		char path[32], want[128], *s, *out;
+		size_t len;
+
+		s = exl(round, EXPORT_XLSX, (enum os_lang)l, &len);
+		ck_assert_int_eq(memcmp(s, "PK\x03\x04", 4), 0);
+		to_file(s, len, path);
+		free(s);
+		out = unzip_part(path, "xl/workbook.xml");
+		for (int k = 0; k < 4; k++) {
+			snprintf(want, sizeof want, "<sheet name=\"%s\" sheetId=\"%d\"", x->sheets[k],
+				 k + 1);
+			ck_assert_msg(strstr(out, want), "%s: no %s in\n%s", os_lang_code(l), want,
+				      out);
+		}
+		snprintf(want, sizeof want, "!$A$1:$AA$5<");
+		ck_assert_ptr_nonnull(strstr(out, want));
+		free(out);
+		out = unzip_part(path, "xl/sharedStrings.xml");
+		for (int k = 0; k < 8; k++)
+			ck_assert_msg(strstr(out, x->cells[k]), "%s: no %s in\n%s", os_lang_code(l),
+				      x->cells[k], out);
+		if (l != OS_LANG_EN) {
+			ck_assert_ptr_null(strstr(out, "<t>employee_dots</t>"));
+			ck_assert_ptr_null(strstr(out, "<t>rank</t>"));
+			ck_assert_ptr_null(strstr(out, "<t>customer</t>"));
+		}
+		free(out);
+		/* Numbers stay numbers: the first post's rank, score and up
+		 * votes are number cells, not text. */
+		out = unzip_part(path, "xl/worksheets/sheet1.xml");
+		ck_assert_msg(strstr(out, "<c r=\"A2\"><v>1</v></c>"), "%s", out);
+		ck_assert_msg(strstr(out, "<c r=\"J2\"><v>4</v></c>"), "%s", out);
+		ck_assert_ptr_null(strstr(out, "<c r=\"I2\" t=\"s\""));
+		free(out);
+		out = unzip_part(path, "xl/styles.xml");
+		ck_assert_ptr_nonnull(strstr(out, "formatCode=\"0.000\""));
+		free(out);
+		unlink(path);
+	}
+}
+END_TEST
+
+/* CSV and JSON are for machines: the same bytes whatever the language. */
+START_TEST(csv_and_json_ignore_the_language)
+{
+	int64_t round = lang_round();
+	static const int formats[] = {EXPORT_CSV, EXPORT_JSON};
+
+	for (size_t i = 0; i < 2; i++) {
+		size_t len0, len;
+		char *en = exl(round, formats[i], OS_LANG_EN, &len0);
+
+		for (int l = 1; l < OS_LANG_COUNT; l++) {
+			char *s = exl(round, formats[i], (enum os_lang)l, &len);
+
+			ck_assert_msg(len == len0 && !memcmp(s, en, len),
+				      "format %d differs in %s", formats[i], os_lang_code(l));
+			free(s);
+		}
+		free(en);
+	}
+}
+END_TEST
+
+START_TEST(an_unknown_language_is_refused)
+{
+	int64_t round = lang_round();
+	static const int bad[] = {OS_LANG_COUNT, OS_LANG_COUNT + 1, -1};
+
+	for (int fmt = 0; fmt < EXPORT_FORMAT_COUNT; fmt++)
+		for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+			char *out = (char *)"untouched";
+			size_t len = 7;
+
+			ck_assert_int_eq(export_round(F, &mgr, round, fmt, (enum os_lang)bad[i], &out,
+						      &len),
+					 OS_EBADREQ);
+			ck_assert_ptr_null(out);
+			ck_assert_uint_eq(len, 0);
+		}
+	/* Refused before the round is even looked up. */
+	{
+		char *out;
+		size_t len;
+
+		ck_assert_int_eq(export_round(F, &mgr, 9999, EXPORT_MD, OS_LANG_COUNT, &out, &len),
+				 OS_EBADREQ);
+	}
+}
+END_TEST
+
 /* ---- the entry point -------------------------------------------------- */
 
 START_TEST(formats_names_types_extensions)
@@ -1234,29 +1710,29 @@ START_TEST(managers_and_admins_only)
 	mk_post(&emp[0], internal, KIND_IDEA, "Something");
 	mk_post(&clara, invited, KIND_IDEA, "Something else");
 	for (int fmt = 0; fmt < EXPORT_FORMAT_COUNT; fmt++) {
-		ck_assert_int_eq(export_round(F, &emp[0], internal, fmt, &out, &len),
+		ck_assert_int_eq(export_round(F, &emp[0], internal, fmt, OS_LANG_EN, &out, &len),
 				 OS_EFORBIDDEN);
 		ck_assert_ptr_null(out);
 		ck_assert_uint_eq(len, 0);
-		ck_assert_int_eq(export_round(F, &olga, invited, fmt, &out, &len), OS_ENOTFOUND);
+		ck_assert_int_eq(export_round(F, &olga, invited, fmt, OS_LANG_EN, &out, &len), OS_ENOTFOUND);
 		ck_assert_ptr_null(out);
-		ck_assert_int_eq(export_round(F, &olga, internal, fmt, &out, &len), OS_ENOTFOUND);
-		ck_assert_int_eq(export_round(F, &clara, invited, fmt, &out, &len), OS_EFORBIDDEN);
-		ck_assert_int_eq(export_round(F, &emp[0], draft, fmt, &out, &len), OS_ENOTFOUND);
-		ck_assert_int_eq(export_round(F, &mgr, 9999, fmt, &out, &len), OS_ENOTFOUND);
-		ck_assert_int_eq(export_round(F, NULL, 9999, fmt, &out, &len), OS_ENOTFOUND);
+		ck_assert_int_eq(export_round(F, &olga, internal, fmt, OS_LANG_EN, &out, &len), OS_ENOTFOUND);
+		ck_assert_int_eq(export_round(F, &clara, invited, fmt, OS_LANG_EN, &out, &len), OS_EFORBIDDEN);
+		ck_assert_int_eq(export_round(F, &emp[0], draft, fmt, OS_LANG_EN, &out, &len), OS_ENOTFOUND);
+		ck_assert_int_eq(export_round(F, &mgr, 9999, fmt, OS_LANG_EN, &out, &len), OS_ENOTFOUND);
+		ck_assert_int_eq(export_round(F, NULL, 9999, fmt, OS_LANG_EN, &out, &len), OS_ENOTFOUND);
 
-		ck_assert_int_eq(export_round(F, &mgr, internal, fmt, &out, &len), OS_OK);
+		ck_assert_int_eq(export_round(F, &mgr, internal, fmt, OS_LANG_EN, &out, &len), OS_OK);
 		ck_assert_ptr_nonnull(out);
 		ck_assert_uint_gt(len, 0);
 		free(out);
-		ck_assert_int_eq(export_round(F, &mgr, invited, fmt, &out, &len), OS_OK);
+		ck_assert_int_eq(export_round(F, &mgr, invited, fmt, OS_LANG_EN, &out, &len), OS_OK);
 		free(out);
 	}
-	ck_assert_int_eq(export_round(F, &mgr, internal, EXPORT_FORMAT_COUNT, &out, &len),
+	ck_assert_int_eq(export_round(F, &mgr, internal, EXPORT_FORMAT_COUNT, OS_LANG_EN, &out, &len),
 			 OS_EBADREQ);
 	ck_assert_ptr_null(out);
-	ck_assert_int_eq(export_round(F, &mgr, internal, -1, &out, &len), OS_EBADREQ);
+	ck_assert_int_eq(export_round(F, &mgr, internal, -1, OS_LANG_EN, &out, &len), OS_EBADREQ);
 }
 END_TEST
 
@@ -1281,9 +1757,9 @@ START_TEST(command_line_and_http_give_the_same_bytes)
 		char *cli, *http, *http2;
 		size_t n1, n2, n3;
 
-		ck_assert_int_eq(export_round(F, NULL, round, fmt, &cli, &n1), OS_OK);
-		ck_assert_int_eq(export_round(F, &mgr, round, fmt, &http, &n2), OS_OK);
-		ck_assert_int_eq(export_round(F, &admin, round, fmt, &http2, &n3), OS_OK);
+		ck_assert_int_eq(export_round(F, NULL, round, fmt, OS_LANG_EN, &cli, &n1), OS_OK);
+		ck_assert_int_eq(export_round(F, &mgr, round, fmt, OS_LANG_EN, &http, &n2), OS_OK);
+		ck_assert_int_eq(export_round(F, &admin, round, fmt, OS_LANG_EN, &http2, &n3), OS_OK);
 		ck_assert_uint_eq(n1, n2);
 		ck_assert_uint_eq(n1, n3);
 		ck_assert_msg(!memcmp(cli, http, n1) && !memcmp(cli, http2, n1),
@@ -1305,7 +1781,7 @@ START_TEST(empty_round_in_every_format)
 	size_t len;
 	char *s;
 
-	ck_assert_int_eq(export_round(F, &admin, round, EXPORT_CSV, &s, &len), OS_OK);
+	ck_assert_int_eq(export_round(F, &admin, round, EXPORT_CSV, OS_LANG_EN, &s, &len), OS_OK);
 	ck_assert_uint_eq(len, strlen(HEADER "\r\n"));
 	ck_assert_str_eq(s, HEADER "\r\n");
 	free(s);
@@ -1356,6 +1832,13 @@ main(void)
 	tcase_add_test(tc, markdown_escapes_user_text);
 	tcase_add_test(tc, markdown_for_dots_rounds);
 	tcase_add_test(tc, xlsx_is_a_workbook);
+	tcase_add_test(tc, every_language_has_every_text);
+	tcase_add_test(tc, dates_and_numbers_in_every_language);
+	tcase_add_test(tc, markdown_in_every_language);
+	tcase_add_test(tc, markdown_dots_round_in_norwegian);
+	tcase_add_test(tc, xlsx_in_every_language);
+	tcase_add_test(tc, csv_and_json_ignore_the_language);
+	tcase_add_test(tc, an_unknown_language_is_refused);
 	tcase_add_test(tc, formats_names_types_extensions);
 	tcase_add_test(tc, managers_and_admins_only);
 	tcase_add_test(tc, command_line_and_http_give_the_same_bytes);

@@ -72,7 +72,7 @@
 
 /* No operation here makes anywhere near this many allocations; a loop that
  * gets here never met a run without failures. */
-#define MAX_RUNS 20000
+#define MAX_RUNS 40000
 
 static int verbose;
 
@@ -1275,6 +1275,79 @@ START_TEST(store_open_survives_allocation_failures)
 }
 END_TEST
 
+/* ---- the search tokenizer ---- */
+
+static int
+count_token(void *arg, int flags, const char *tok, int n, int start, int end)
+{
+	(void)flags;
+	(void)tok;
+	(void)n;
+	(void)start;
+	(void)end;
+	(*(int *)arg)++;
+	return SQLITE_OK;
+}
+
+/* The tokenizer says SQLITE_NOMEM when an allocation fails, leaves nothing
+ * behind, and tokenizes exactly as without failures when none does. (Its
+ * four stemmers allocate in libstemmer, which the hook does not see.) */
+START_TEST(tokenizer_says_nomem_when_out_of_memory)
+{
+	static const char text[] = "Kundene våre vil ha bedre leverandører, and customers too";
+	unsigned long n, injected = 0, runs = 0;
+	struct store *st;
+	sqlite3_stmt *s;
+	fts5_api *api = NULL;
+	fts5_tokenizer m;
+	void *arg = NULL;
+	int want = 0;
+
+	ck_assert_int_eq(store_open(":memory:", STORE_SYNC_FULL, &st), OS_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(store_handle(st), "SELECT fts5(?1)", -1, &s, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_pointer(s, 1, (void *)&api, "fts5_api_ptr", NULL);
+	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+	sqlite3_finalize(s);
+	ck_assert_ptr_nonnull(api);
+	ck_assert_int_eq(api->xFindTokenizer(api, STORE_TOKENIZER, &arg, &m), SQLITE_OK);
+	for (int persistent = 0; persistent < 2; persistent++) {
+		for (n = 1; n < MAX_RUNS; n++) {
+			Fts5Tokenizer *t = NULL;
+			int rc, got = 0;
+			unsigned long hit;
+
+			fm_arm(n, persistent);
+			rc = m.xCreate(arg, NULL, 0, &t);
+			if (rc == SQLITE_OK)
+				rc = m.xTokenize(t, &got, FTS5_TOKENIZE_DOCUMENT, text,
+						 (int)sizeof text - 1, count_token);
+			fm_disarm();
+			hit = fm_failures();
+			injected += hit;
+			runs++;
+			CHECK(rc == SQLITE_OK || rc == SQLITE_NOMEM, "allocation %lu: said %d", n, rc);
+			CHECK((rc == SQLITE_NOMEM) == (hit > 0), "allocation %lu: said %d after %lu "
+			      "failures", n, rc, hit);
+			CHECK(rc == SQLITE_OK || !t, "allocation %lu: a tokenizer despite the failure", n);
+			if (t)
+				m.xDelete(t);
+			if (!hit) {
+				if (!want)
+					want = got;
+				CHECK(got == want && got == 9 * 5,
+				      "allocation %lu: %d tokens, not %d", n, got, want);
+				break;
+			}
+		}
+		CHECK(n < MAX_RUNS, "the tokenizer never ran without a failure");
+	}
+	store_close(st);
+	say("store", "search tokenizer", 0, runs, injected);
+	ck_assert_msg(injected > 0, "no failure was injected");
+}
+END_TEST
+
 /* ---- dispatch: one JSON request per main op ---- */
 
 struct dop {
@@ -1317,6 +1390,8 @@ static const struct dop dops[] = {
 	{MGR, "{\"op\":\"round.members\",\"rid\":7,\"round\":$RB}"},
 	{MGR, "{\"op\":\"invite.create\",\"rid\":7,\"role\":\"customer\",\"round\":$RB}"},
 	{ADMIN, "{\"op\":\"user.disable\",\"rid\":7,\"user\":$BERT}"},
+	{EMP, "{\"op\":\"user.settings\",\"rid\":7,\"lang\":\"nb\","
+	      "\"display_name\":\" Anna Ås \"}"},
 	{MGR, "{\"op\":\"post.merge\",\"rid\":7,\"post\":$IDEA2,\"into\":$IDEA}"},
 	{MGR, "{\"op\":\"priority.create\",\"rid\":7,\"round\":$RA,\"title\":\"Know them\","
 	      "\"description\":\"One *timeline*\",\"owner\":$ANNA}"},
@@ -2260,6 +2335,7 @@ main(void)
 		{"store", store_survives_allocation_failures},
 		{"group", group_commit_is_all_or_nothing},
 		{"open", store_open_survives_allocation_failures},
+		{"tokenizer", tokenizer_says_nomem_when_out_of_memory},
 		{"dispatch", dispatch_ops_survive_allocation_failures},
 		{"render", events_render_whole_or_not_at_all},
 		{"subscribe", fanout_subscribe_is_whole_or_not_at_all},

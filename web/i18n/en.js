@@ -12,6 +12,8 @@ export default {
 	'nav.moderation': 'Moderation',
 	'nav.audit': 'Audit log',
 	'nav.back_to_rounds': 'Back to all rounds',
+	'lang.label': 'Language',
+	'lang.changed': 'The page is now in English.',
 
 	'bell.label': { one: 'Notifications, {count} unread', other: 'Notifications, {count} unread' },
 	'bell.title': 'Notifications',
@@ -341,6 +343,7 @@ export default {
 	'audit.action.invite.accept': 'Invite accepted',
 	'audit.action.user.disable': 'Account disabled',
 	'audit.action.user.enable': 'Account enabled',
+	'audit.action.user.rename': 'Display name changed',
 	'audit.action.flag.create': 'Flagged',
 	'audit.action.mod.autohide': 'Hidden automatically',
 	'audit.action.mod.hide': 'Hidden',
@@ -417,4 +420,19 @@ export default {
 	'error.offline': 'Not connected; try again when the connection is back.',
 	'error.disconnected': 'The connection dropped before the server answered; check and try again.',
 	'error.timeout': 'The server did not answer in time; try again.',
+
+	// Field names, for saying which field an error is about.
+	'field.title': 'title',
+	'field.body': 'text',
+	'field.description': 'description',
+	'field.reason': 'reason',
+	'field.display_name': 'display name',
+	'field.org': 'organisation',
+	'field.username': 'username',
+	'field.password': 'password',
+	'field.closes_at': 'closing time',
+	'field.dots_per_member': 'dots per person',
+	'field.owner': 'owner',
+	'field.q': 'search words',
+	'field.lang': 'language',
 };

@@ -2,7 +2,7 @@
 //
 // request(op, fields) sends {op, rid, ...fields} and returns a promise of the
 // reply: resolved with the reply object when ok, rejected with a
-// RequestError carrying {code, message} when not, when it times out, or when
+// RequestError carrying {code, serverMessage} when not, when it times out, or when
 // the connection drops first. Pushed events are dispatched as 'event'
 // CustomEvents; connection changes as 'state' events whose detail is one of:
 //   connecting   the first attempt is under way
@@ -13,11 +13,14 @@
 
 export const PROTOCOL = 'openstrat.v1';
 
+// A refused request. The server's message (English, for developers) is kept
+// as serverMessage for the console and for finding the field at fault; what
+// people read comes from the code (errorText() in format.js).
 export class RequestError extends Error {
 	constructor(code, message) {
-		super(message || code);
+		super(code);
 		this.code = code;
-		this.serverMessage = message || '';
+		this.serverMessage = typeof message === 'string' ? message : '';
 	}
 }
 
@@ -261,8 +264,15 @@ export function acceptInvite({ token, username, password, display_name, org }) {
 	return postJson('/api/invite/accept', { token, username, password, display_name, org });
 }
 
+// The languages the server writes the Markdown and XLSX exports in.
+const EXPORT_LANGS = ['en', 'nb', 'sv', 'da'];
+
 // Where a round's export in one format is downloaded from (the session
-// cookie authenticates the download).
-export function exportUrl(round, format) {
-	return `/api/export?round=${encodeURIComponent(round)}&format=${encodeURIComponent(format)}`;
+// cookie authenticates the download). lang, when the server knows it, asks
+// for the report and the workbook in that language; otherwise they come in
+// English.
+export function exportUrl(round, format, lang) {
+	let url = `/api/export?round=${encodeURIComponent(round)}&format=${encodeURIComponent(format)}`;
+	if (EXPORT_LANGS.includes(lang)) url += `&lang=${lang}`;
+	return url;
 }

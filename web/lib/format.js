@@ -1,5 +1,5 @@
 // Small shared renderings: people, errors, times.
-import { t, relativeTime, absoluteTime } from '../i18n/index.js';
+import { t, hasKey, relativeTime, absoluteTime } from '../i18n/index.js';
 import { h } from './dom.js';
 
 // "Display name", or "Display name · Organisation" for customers.
@@ -48,15 +48,21 @@ export function refreshTimes(root = document) {
 }
 
 // The words for an error from the server (or from the connection), in the
-// reader's language; the server's own message is added where it says which
-// field was at fault.
+// reader's language, chosen by its code alone. The server's own message is
+// English meant for developers and is never shown; only the name of the
+// field at fault (a protocol word it quotes, 'title') is taken from it, and
+// shown in the reader's words.
 export function errorText(err) {
 	const code = (err && err.code) || 'internal';
 	const key = `error.${code}`;
-	let text = t(key);
-	if (text === key) text = t('error.internal');
-	const detail = err && err.serverMessage;
-	if (detail && (code === 'bad_request' || code === 'too_large' || code === 'conflict'))
-		text = t('error.with_detail', { text, detail });
+	let text = hasKey(key) ? t(key) : t('error.internal');
+	const field = fieldOf(err && err.serverMessage);
+	if (field && (code === 'bad_request' || code === 'too_large'))
+		text = t('error.with_detail', { text, detail: t(`field.${field}`) });
 	return text;
+}
+
+function fieldOf(message) {
+	const m = /'([a-z_]+)'/.exec(typeof message === 'string' ? message : '');
+	return m && hasKey(`field.${m[1]}`) ? m[1] : null;
 }

@@ -103,6 +103,29 @@ export class InviteView {
 			info.expires_at ? h('p', { class: 'muted small invite-expiry' }, t('invite.expires', { when: absoluteTime(info.expires_at) })) : null,
 			form);
 		this.body.removeAttribute('aria-busy');
+		if (this.typed) this.fill(this.typed);
+	}
+
+	// What was typed survives a change of language (App.relocalize): the
+	// form comes back once the invite is loaded again.
+	saveState() {
+		if (!this.username) return null;
+		return {
+			username: this.username.value, display: this.display.value,
+			org: this.org.value, password: this.password.value,
+		};
+	}
+
+	restoreState(state) {
+		this.typed = state;
+		if (this.username) this.fill(state);
+	}
+
+	fill(state) {
+		this.username.value = state.username || '';
+		this.display.value = state.display || '';
+		this.org.value = state.org || '';
+		this.password.value = state.password || '';
 	}
 
 	focus() {

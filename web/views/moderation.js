@@ -186,7 +186,7 @@ export class ModerationView {
 	itemEl(it) {
 		const headId = newId('mod-item');
 		const round = this.rounds.get(it.round);
-		const roundLink = round ? h('a', { href: `/round/${round.id}` }, round.title) : t('mod.round_n', { id: it.round });
+		const roundLink = round ? h('a', { href: `/round/${round.id}` }, round.title) : t('mod.round_n', { id: String(it.round) });
 		const what = it.target === 'post'
 			? h('a', { href: `/round/${it.round}/post/${it.id}` }, it.title || t('mod.untitled'))
 			: t(`mod.target.${it.target}`);

@@ -143,7 +143,7 @@ export class PrioritiesPane {
 	item(p, index, total) {
 		const titleId = `priority-${p.id}-title`;
 		const error = h('p', { class: 'form-error', role: 'alert' });
-		const posts = (Array.isArray(p.posts) ? p.posts : []).map((id) => this.rv.posts.get(id) || { id, title: t('priorities.unknown_post', { id }) });
+		const posts = (Array.isArray(p.posts) ? p.posts : []).map((id) => this.rv.posts.get(id) || { id, title: t('priorities.unknown_post', { id: String(id) }) });
 		const linked = posts.length
 			? h('ul', { class: 'priority-posts' }, posts.map((post) => {
 				const linkId = `priority-${p.id}-post-${post.id}`;

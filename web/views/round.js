@@ -4,7 +4,7 @@
 // The view subscribes to the round and keeps the snapshot current from the
 // events; after a reconnect it subscribes again and takes the new snapshot,
 // keeping what only this client knows (sort order, open forms, drafts).
-import { t, formatNumber } from '../i18n/index.js';
+import { t, formatNumber, currentLocale } from '../i18n/index.js';
 import { h, newId, replaceChildren } from '../lib/dom.js';
 import { authorElement, authorName, errorText, isStaffManager, timeElement } from '../lib/format.js';
 import { excerpt } from '../lib/markdown.js';
@@ -240,7 +240,7 @@ export class RoundView {
 			h('div', { class: 'phase-actions tool-group export-group', role: 'group', 'aria-label': t('export.label') },
 				h('span', { class: 'phase-actions-label' }, t('export.label')),
 				EXPORTS.map(([format, key]) => h('a', {
-					class: 'btn btn-small', href: exportUrl(this.roundId, format), download: true,
+					class: 'btn btn-small', href: exportUrl(this.roundId, format, currentLocale()), download: true,
 				}, t(key)))));
 	}
 

@@ -1,6 +1,6 @@
 // The page frame: the header with navigation and the signed-in person, the
 // connection banner, and the polite live region for announcements.
-import { t } from '../i18n/index.js';
+import { t, LANGUAGES, currentLocale } from '../i18n/index.js';
 import { h, replaceChildren, clear } from '../lib/dom.js';
 import { authorName, roleName, errorText } from '../lib/format.js';
 
@@ -11,13 +11,23 @@ export function renderSkipLink() {
 
 export function renderHeader(app) {
 	const header = document.getElementById('site-header');
+	// Drawn again (a new name, a new language): the menu keeps the focus.
+	const refocus = document.activeElement && document.activeElement.id === LANGUAGE_MENU_ID;
+	draw(app, header);
+	if (refocus) document.getElementById(LANGUAGE_MENU_ID)?.focus();
+}
+
+function draw(app, header) {
 	const user = app.user;
 	const brand = h('a', { class: 'brand', href: '/', 'aria-label': t('app.home') },
 		h('img', { class: 'brand-mark', src: '/icon.svg', alt: '', width: 28, height: 28 }),
 		h('span', { class: 'brand-name' }, t('app.name')));
+	const errorEl = h('p', { class: 'header-error', role: 'alert' });
+	const lang = languageMenu(app, errorEl);
 	if (!user) {
 		document.body.classList.remove('nav-many');
-		replaceChildren(header, h('div', { class: 'header-inner' }, brand));
+		replaceChildren(header, h('div', { class: 'header-inner' }, brand,
+			h('div', { class: 'who' }, lang, errorEl)));
 		return;
 	}
 	const path = location.pathname;
@@ -30,7 +40,6 @@ export function renderHeader(app) {
 	if (user.role === 'admin') links.push(navLink('/audit', 'nav.audit'));
 	// On a phone, more than one link moves the navigation to a row of its own.
 	document.body.classList.toggle('nav-many', links.length > 1);
-	const errorEl = h('p', { class: 'header-error', role: 'alert' });
 	const signOut = h('button', {
 		type: 'button', class: 'btn btn-quiet',
 		onclick: async () => {
@@ -51,7 +60,30 @@ export function renderHeader(app) {
 			app.bell ? app.bell.el : null,
 			h('span', { class: 'who-name' }, authorName(user),
 				h('span', { class: 'who-role' }, roleName(user.role))),
-			signOut, errorEl)));
+			lang, signOut, errorEl)));
+}
+
+// The language menu: each language by its own name; a choice applies at
+// once, without a reload (App.chooseLanguage).
+export const LANGUAGE_MENU_ID = 'lang-select';
+
+function languageMenu(app, errorEl) {
+	const select = h('select', {
+		id: LANGUAGE_MENU_ID, class: 'lang-select', name: 'lang',
+		onchange: async () => {
+			errorEl.textContent = '';
+			try {
+				await app.chooseLanguage(select.value);
+			} catch (e) {
+				// The page follows the choice; only keeping it failed.
+				const el = document.querySelector('#site-header .header-error');
+				if (el) el.textContent = errorText(e);
+			}
+		},
+	}, LANGUAGES.map((l) => h('option', { value: l.code, lang: l.code, selected: l.code === currentLocale() }, l.name)));
+	return h('div', { class: 'lang-menu' },
+		h('label', { for: LANGUAGE_MENU_ID, class: 'sr-only' }, t('lang.label')),
+		select);
 }
 
 // The banner that says the connection is lost, counts down to the next try
@@ -85,6 +117,11 @@ export class ConnectionBanner {
 			h('strong', null, this.signedIn ? t('conn.lost') : t('conn.unreachable')),
 			' ', this.countdown, retry));
 		this.renderCountdown();
+	}
+
+	// The words again, in the language just chosen.
+	relocalize() {
+		if (!this.el.hidden && this.countdown) this.render();
 	}
 
 	renderCountdown() {

@@ -51,6 +51,16 @@ export class SignInView {
 		this.username.focus();
 	}
 
+	// What was typed survives a change of language (App.relocalize).
+	saveState() {
+		return { username: this.username.value, password: this.password.value };
+	}
+
+	restoreState(state) {
+		this.username.value = state.username || '';
+		this.password.value = state.password || '';
+	}
+
 	async submit() {
 		this.error.textContent = '';
 		const username = this.username.value.trim();
