@@ -392,6 +392,14 @@ START_TEST(sigkill_with_mails_pending_sends_each_once)
 
 	set_notify(tok_anna, "instant");
 	set_notify(tok_mgr, "instant");
+	{
+		/* mgr reads openstrat in Swedish: so do mgr's mails. */
+		struct osx_ws *ws = osx_ws_open(srv.port, tok_mgr);
+
+		cJSON_Delete(must(osx_ws_call(ws, 0, "{\"op\":\"user.settings\",\"lang\":\"sv\"}"),
+				  "lang"));
+		osx_ws_close(ws);
+	}
 	post = round_and_post("Strategy", "Idea", &round);
 	reply(tok_bert, post, "Hello @mgr");
 	ck_assert_int_ge(wait_db("SELECT count(*) FROM mail_outbox WHERE state = 'pending' "
@@ -407,6 +415,12 @@ START_TEST(sigkill_with_mails_pending_sends_each_once)
 
 		ck_assert_ptr_nonnull(header(m, "Message-ID", v, sizeof v));
 		snprintf(ids[i], sizeof ids[i], "%s", v);
+		if (strstr(m, "X-Envelope-To: mgr@example.org")) {
+			char *text = part(m, "text/plain");
+
+			ck_assert_msg(strstr(text, "bert nämnde dig i") != NULL, "%s", text);
+			free(text);
+		}
 		free(m);
 	}
 	ck_assert_str_ne(ids[0], ids[1]);
