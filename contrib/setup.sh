@@ -3,12 +3,14 @@
 # missing; says nothing when everything is there. Idempotent. Run as root.
 #   contrib/setup.sh          build and run
 #   contrib/setup.sh --test   also what the tests need (Chromium, Node.js,
-#                             python3-websockets, promtool from the prometheus package)
+#                             python3-websockets, python3-aiosmtpd, promtool
+#                             from the prometheus package)
 #   contrib/setup.sh --bench  also what the benchmark needs (nats-server, Node.js, jq)
 set -euo pipefail
 
 need=(build-essential cmake pkg-config libwebsockets-dev libwebsockets-evlib-ev libev-dev
       libsqlite3-dev libsodium-dev libcjson-dev libcmark-dev libxlsxwriter-dev libstemmer-dev libldap-dev
+      libcurl4-openssl-dev
       check sqlite3)
 if [ "${1:-}" = "--bench" ]; then
 	need+=(nats-server jq procps)
@@ -21,7 +23,7 @@ if [ "${1:-}" = "--test" ]; then
 	# start the system's on port 389; the test neither uses nor disturbs it,
 	# so it is left as the package leaves it.
 	need+=(chromium procps clang libclang-rt-14-dev slapd ldap-utils openssl
-	      python3-websockets prometheus)
+	      python3-websockets python3-aiosmtpd prometheus)
 	command -v node >/dev/null 2>&1 || need+=(nodejs)
 	command -v npm >/dev/null 2>&1 || need+=(npm)
 fi

@@ -10,6 +10,7 @@ import { h, replaceChildren } from './lib/dom.js';
 import { Connection, RequestError, logout, hasSessionNote } from './lib/conn.js';
 import { refreshTimes } from './lib/format.js';
 import { renderHeader, renderSkipLink, ConnectionBanner, announce, LANGUAGE_MENU_ID } from './views/shell.js';
+import { Bell } from './views/bell.js';
 import { SignInView } from './views/signin.js';
 import { RoundsView } from './views/rounds.js';
 import { RoundView } from './views/round.js';
@@ -73,6 +74,10 @@ class App {
 		this.waiters = [];
 		this.conn.addEventListener('state', (e) => this.onConnState(e.detail));
 		this.conn.addEventListener('event', (e) => {
+			if (e.detail.ev === 'notification') {
+				if (this.bell) this.bell.onNotification(e.detail.notification);
+				return;
+			}
 			if (e.detail.ev === 'user.updated') {
 				this.onUserUpdated(e.detail.user);
 				return;
@@ -114,7 +119,9 @@ class App {
 				return; // the socket dropped again; the next 'open' retries
 			}
 			const reconnect = !!this.user && !!this.view && !(this.view instanceof SignInView);
+			if (!this.bell || (this.user && this.user.id !== hello.user.id)) this.bell = new Bell(this);
 			this.user = hello.user;
+			this.bell.load();
 			// The person's saved language wins; without one, this browser's.
 			const relang = pickLocale(this.user && this.user.lang) !== this.shownLocale;
 			this.banner.hide();
@@ -238,6 +245,7 @@ class App {
 		await logout();
 		this.conn.stop();
 		this.user = null;
+		this.bell = null;
 		history.replaceState(null, '', '/');
 		renderHeader(this);
 		this.showSignIn();

@@ -11,6 +11,9 @@ static const char *const modes[] = {"updown", "dots"};
 static const char *const kinds[] = {"plan", "idea"};
 static const char *const statuses[] = {"open", "merged", "promoted", "hidden"};
 static const char *const targets[] = {"post", "comment", "chat"};
+static const char *const nkinds[] = {"reply", "mention", "round_open", "round_voting",
+				     "round_closed", "merged", "linked"};
+static const char *const nmodes[] = {"instant", "daily", "off"};
 
 static const char *
 name_of(const char *const *names, int count, int v)
@@ -40,6 +43,8 @@ PAIR(vote_mode, modes, VOTE_MODE_COUNT)
 PAIR(kind, kinds, KIND_COUNT)
 PAIR(status, statuses, STATUS_COUNT)
 PAIR(target, targets, TARGET_COUNT)
+PAIR(notify_kind, nkinds, NK_COUNT)
+PAIR(notify_mode, nmodes, NOTIFY_MODE_COUNT)
 
 int64_t
 tally_up(const struct tally *t)

@@ -17,6 +17,9 @@ enum os_post_kind { KIND_PLAN, KIND_IDEA, KIND_COUNT };
 enum os_post_status { STATUS_OPEN, STATUS_MERGED, STATUS_PROMOTED, STATUS_HIDDEN,
 		      STATUS_COUNT };
 enum os_target { TARGET_POST, TARGET_COMMENT, TARGET_CHAT, TARGET_COUNT };
+enum os_notify_kind { NK_REPLY, NK_MENTION, NK_ROUND_OPEN, NK_ROUND_VOTING,
+		      NK_ROUND_CLOSED, NK_MERGED, NK_LINKED, NK_COUNT };
+enum os_notify_mode { NOTIFY_INSTANT, NOTIFY_DAILY, NOTIFY_OFF, NOTIFY_MODE_COUNT };
 
 /* Protocol spelling of each enum value, and the reverse (-1 when unknown). */
 const char *os_role_name(int role);
@@ -33,6 +36,10 @@ const char *os_status_name(int status);
 int os_status_parse(const char *s);
 const char *os_target_name(int target);
 int os_target_parse(const char *s);
+const char *os_notify_kind_name(int kind);
+int os_notify_kind_parse(const char *s);
+const char *os_notify_mode_name(int mode);
+int os_notify_mode_parse(const char *s);
 
 /* 1 when s is a valid username: 1 to OS_USERNAME_MAX letters, digits, '.',
  * '_' or '-', starting with a letter or digit. */
@@ -156,6 +163,21 @@ struct priority {
 	int rank;
 	int64_t *posts;
 	size_t nposts;
+};
+
+/* A notice for one recipient. post, comment and chat are 0 when absent;
+ * a comment notice names its post too. */
+struct notification {
+	int64_t id;
+	int64_t recipient;
+	int kind;           /* enum os_notify_kind */
+	int64_t round;
+	int64_t post;
+	int64_t comment;
+	int64_t chat;
+	struct user actor;
+	int64_t created_at;
+	int read;
 };
 
 void round_clear(struct round *r);

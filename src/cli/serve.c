@@ -42,6 +42,86 @@ add_proxy(const char *value, void *arg)
 	return 0;
 }
 
+/* The mail options: all or nothing, checked before anything starts. */
+static int
+mail_options(const struct cli_opt *opts, const char *usage, struct server_opts *o,
+	     struct mailer_opts *mo, char *password, size_t pwsz)
+{
+	const char *url = cli_get(opts, "smtp-url"), *pwfile;
+	long long v;
+
+	if (!url) {
+		static const char *const need_url[] = {"smtp-user", "smtp-password-file",
+						       "smtp-insecure", "mail-from",
+						       "digest-hour", "mail-batch-seconds"};
+
+		for (size_t i = 0; i < sizeof need_url / sizeof need_url[0]; i++)
+			if (cli_get(opts, need_url[i])) {
+				fprintf(stderr, "openstrat: --%s goes with --smtp-url\nusage: %s\n",
+					need_url[i], usage);
+				return 2;
+			}
+		return 0;
+	}
+	if (strncmp(url, "smtp://", 7) && strncmp(url, "smtps://", 8)) {
+		fprintf(stderr, "openstrat: --smtp-url must start with smtp:// or smtps://\n");
+		return 2;
+	}
+	mo->smtp_url = url;
+	mo->mail_from = cli_get(opts, "mail-from");
+	if (!mo->mail_from || !strchr(mo->mail_from, '@') || strpbrk(mo->mail_from, "<>\r\n \t")) {
+		fprintf(stderr, "openstrat: --smtp-url needs --mail-from ADDRESS\n");
+		return 2;
+	}
+	o->public_url = cli_get(opts, "public-url");
+	if (!o->public_url || (strncmp(o->public_url, "http://", 7) &&
+			       strncmp(o->public_url, "https://", 8))) {
+		fprintf(stderr, "openstrat: --smtp-url needs --public-url http(s)://... for "
+				"the links in mails\n");
+		return 2;
+	}
+	mo->public_url = o->public_url;
+	mo->insecure = cli_get(opts, "smtp-insecure") != NULL;
+	mo->smtp_user = cli_get(opts, "smtp-user");
+	pwfile = cli_get(opts, "smtp-password-file");
+	if (!mo->smtp_user != !pwfile) {
+		fprintf(stderr, "openstrat: --smtp-user and --smtp-password-file go together\n");
+		return 2;
+	}
+	if (pwfile) {
+		FILE *fp = fopen(pwfile, "r");
+		size_t n;
+
+		if (!fp) {
+			fprintf(stderr, "openstrat: cannot read %s\n", pwfile);
+			return 1;
+		}
+		n = fread(password, 1, pwsz - 1, fp);
+		fclose(fp);
+		password[n] = '\0';
+		password[strcspn(password, "\r\n")] = '\0';
+		mo->smtp_password = password;
+	}
+	mo->digest_hour = 7;
+	if (cli_get(opts, "digest-hour")) {
+		if (os_parse_int(cli_get(opts, "digest-hour"), 0, 23, &v)) {
+			fprintf(stderr, "openstrat: --digest-hour must be 0 to 23\n");
+			return 2;
+		}
+		mo->digest_hour = (int)v;
+	}
+	mo->batch_seconds = 45;
+	if (cli_get(opts, "mail-batch-seconds")) {
+		if (os_parse_int(cli_get(opts, "mail-batch-seconds"), 1, 60, &v)) {
+			fprintf(stderr, "openstrat: --mail-batch-seconds must be 1 to 60\n");
+			return 2;
+		}
+		mo->batch_seconds = (int)v;
+	}
+	o->mail = mo;
+	return 0;
+}
+
 /* One --metrics-allow value, the same way. */
 static int
 add_metrics_peer(const char *value, void *arg)
@@ -136,6 +216,10 @@ cli_serve(int argc, char **argv)
 		{"flag-threshold", 1, NULL}, {"sync", 1, NULL},   {"demo", 0, NULL},
 		{"conn-rate-limit", 1, NULL}, {"trusted-proxy", 1, NULL},
 		{"event-loop", 1, NULL}, {"demo-lang", 1, NULL},
+		{"smtp-url", 1, NULL},   {"smtp-user", 1, NULL},
+		{"smtp-password-file", 1, NULL}, {"smtp-insecure", 0, NULL},
+		{"mail-from", 1, NULL},  {"digest-hour", 1, NULL},
+		{"mail-batch-seconds", 1, NULL},
 		{"metrics-allow", 1, NULL},
 		{"ldap-url", 1, NULL},   {"ldap-starttls", 0, NULL}, {"ldap-ca", 1, NULL},
 		{"ldap-base", 1, NULL},  {"ldap-filter", 1, NULL},   {"ldap-bind-dn", 1, NULL},
@@ -149,7 +233,12 @@ cli_serve(int argc, char **argv)
 			    "[--event-loop libev|poll] [--demo [--demo-lang en|nb|sv|da]] "
 			    "[--ldap-url URL [--ldap-starttls] [--ldap-ca FILE] --ldap-base DN "
 			    "[--ldap-filter FILTER] [--ldap-bind-dn DN --ldap-bind-password-file FILE] "
-			    "[--ldap-role ROLE=GROUP_DN]... [--ldap-org TEXT] [--ldap-timeout SECONDS]]";
+			    "[--ldap-role ROLE=GROUP_DN]... [--ldap-org TEXT] [--ldap-timeout SECONDS]] "
+			    "[--smtp-url URL --mail-from ADDR --public-url URL [--smtp-user NAME "
+			    "--smtp-password-file FILE] [--smtp-insecure] [--digest-hour H] "
+			    "[--mail-batch-seconds N]]";
+	struct mailer_opts mo = {0};
+	char password[1024];
 	struct proxy_list proxies = {0}, metrics_peers = {0};
 	struct directory *dir = NULL;
 	struct server_opts o;
@@ -238,6 +327,8 @@ cli_serve(int argc, char **argv)
 			return 2;
 		}
 	}
+	if ((rc = mail_options(opts, usage, &o, &mo, password, sizeof password)))
+		return rc;
 	o.web_dir = cli_get(opts, "web");
 	if (!o.web_dir)
 		o.web_dir = has_index(OPENSTRAT_INSTALL_WEB) ? OPENSTRAT_INSTALL_WEB

@@ -13,7 +13,8 @@
 #include "dispatch/render.h"
 #include "store/db.h"
 
-static const struct op *const tables[] = {ops_session, ops_forum, ops_people, ops_lead};
+static const struct op *const tables[] = {ops_session, ops_forum, ops_people, ops_lead,
+					  ops_notify};
 
 #define NTABLES (sizeof tables / sizeof tables[0])
 

@@ -56,5 +56,6 @@ extern const struct op ops_session[];
 extern const struct op ops_forum[];
 extern const struct op ops_people[];
 extern const struct op ops_lead[];
+extern const struct op ops_notify[];
 
 #endif

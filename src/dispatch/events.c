@@ -14,6 +14,7 @@ static const char *const names[EV_TYPE_COUNT] = {
 	[EV_CHAT_MESSAGE] = "chat.message",
 	[EV_CHAT_UPDATED] = "chat.updated",
 	[EV_PRIORITY_UPDATED] = "priority.updated",
+	[EV_NOTIFICATION] = "notification",
 	[EV_USER_UPDATED] = "user.updated",
 };
 
@@ -67,6 +68,9 @@ dispatch_render_event(const struct os_event *ev, size_t *len)
 		break;
 	case EV_PRIORITY_UPDATED:
 		bad |= render_put(o, "priority", render_priority(ev->priority));
+		break;
+	case EV_NOTIFICATION:
+		bad |= render_put(o, "notification", render_notification(ev->notification));
 		break;
 	case EV_USER_UPDATED:
 		bad |= render_put(o, "user", render_user_self(ev->user));

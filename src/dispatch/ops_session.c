@@ -4,7 +4,9 @@
 #include "base/model.h"
 #include "dispatch/dispatch_int.h"
 #include "dispatch/render.h"
+#include "forum/notify.h"
 #include "forum/users.h"
+#include "store/notifications.h"
 
 static int
 op_hello(struct req *r)
@@ -28,17 +30,24 @@ bad_display_name(struct req *r)
 			"control characters", OS_DISPLAY_MAX);
 }
 
-/* user.settings {lang?, display_name?}: lang null clears the choice. Both
- * are checked before either is written. */
+/* user.settings {lang?, display_name?, notify?}: lang null clears the
+ * choice. All are checked before any is written. The reply has the user
+ * and the mail setting (notify). */
 static int
 op_user_settings(struct req *r)
 {
 	const cJSON *lang = cJSON_GetObjectItemCaseSensitive(r->in, "lang");
 	const cJSON *name = cJSON_GetObjectItemCaseSensitive(r->in, "display_name");
+	const char *notify = NULL;
 	struct user_settings s = {0};
 	struct user u;
 	enum os_lang l;
-	int rc;
+	int rc, mode = -1;
+
+	if ((rc = req_str(r, "notify", 0, &notify)))
+		return rc;
+	if (notify && (mode = os_notify_mode_parse(notify)) < 0)
+		return req_fail(r, OS_EBADREQ, "'notify' must be \"instant\", \"daily\" or \"off\"");
 
 	if (lang) {
 		s.set_lang = 1;
@@ -58,12 +67,21 @@ op_user_settings(struct req *r)
 			return rc == OS_EBADREQ ? bad_display_name(r) : rc;
 		s.display_name = name->valuestring;
 	}
+	/* Everything that can fail comes before the settings, whose change
+	 * is announced to the user's connections. */
+	if (mode >= 0 && (rc = notify_set_mode(r->d->forum, r->caller, mode)))
+		return rc;
+	if (mode < 0 &&
+	    (rc = store_user_notify_get(forum_store(r->d->forum), r->caller->id, &mode)))
+		return rc;
 	rc = users_update_settings(r->d->forum, r->caller, &s, &u);
 	if (rc == OS_EBADREQ)
 		return bad_display_name(r);
 	if (rc)
 		return rc;
-	return req_put(r, "user", render_user_self(&u));
+	if ((rc = req_put(r, "user", render_user_self(&u))))
+		return rc;
+	return req_put(r, "notify", cJSON_CreateString(os_notify_mode_name(mode)));
 }
 
 const struct op ops_session[] = {

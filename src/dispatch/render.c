@@ -215,6 +215,27 @@ render_chat(const struct chat *c)
 }
 
 cJSON *
+render_notification(const struct notification *n)
+{
+	cJSON *o = cJSON_CreateObject();
+	int bad = 0;
+
+	if (!o)
+		return NULL;
+	bad |= put_num(o, "id", (double)n->id);
+	bad |= put_str(o, "kind", os_notify_kind_name(n->kind));
+	bad |= put_num(o, "round", (double)n->round);
+	if (n->post)
+		bad |= put_num(o, "post", (double)n->post);
+	if (n->comment)
+		bad |= put_num(o, "comment", (double)n->comment);
+	bad |= render_put(o, "actor", render_user(&n->actor));
+	bad |= render_time(o, "created_at", n->created_at, 0);
+	bad |= render_put(o, "read", cJSON_CreateBool(n->read));
+	return done(o, bad);
+}
+
+cJSON *
 render_priority(const struct priority *p)
 {
 	cJSON *o = cJSON_CreateObject(), *posts;

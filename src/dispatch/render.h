@@ -23,6 +23,8 @@ cJSON *render_post(const struct post *p);
 cJSON *render_comment(const struct comment *c);
 cJSON *render_chat(const struct chat *c);
 cJSON *render_priority(const struct priority *p);
+/* NOTIFICATION: post and comment only when the notice has them. */
+cJSON *render_notification(const struct notification *n);
 
 /* Adds an RFC 3339 time, or null for 0 when nullable. 0, or -1 when out of
  * memory. */

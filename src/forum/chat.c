@@ -5,6 +5,7 @@
 #include "base/err.h"
 #include "base/util.h"
 #include "forum/forum_int.h"
+#include "forum/notify.h"
 #include "store/chat.h"
 
 int
@@ -12,6 +13,8 @@ chat_send(struct forum *f, const struct user *caller, int64_t round, const char 
 	  struct chat *out)
 {
 	struct os_event ev = {.type = EV_CHAT_MESSAGE};
+	struct notify_batch nb = {0};
+	struct mention_set ms;
 	struct chat c = {0};
 	struct round r;
 	int rc;
@@ -21,11 +24,14 @@ chat_send(struct forum *f, const struct user *caller, int64_t round, const char 
 		return rc;
 	if (!(rc = forum_phase_allows(caller, &r, W_TALK)) &&
 	    !(rc = forum_text(body, OS_CHAT_MAX, 0, &c.body)) &&
+	    !(rc = mentions_resolve(f, &r, c.body, &ms)) &&
 	    !(rc = forum_rate_take(f, caller))) {
 		c.round = round;
 		c.author = *caller;
 		c.created_at = os_now_ms();
 		rc = store_chat_insert(f->st, &c);
+		if (!rc)
+			rc = notify_mentions(f, &nb, caller, &ms, &r, 0, 0, c.id);
 		if (!rc)
 			rc = store_chat_get(f->st, c.id, out);
 		if (!rc) {
@@ -34,6 +40,7 @@ chat_send(struct forum *f, const struct user *caller, int64_t round, const char 
 			forum_emit(f, &ev);
 		}
 	}
+	notify_batch_done(f, &nb, rc);
 	chat_clear(&c);
 	round_clear(&r);
 	return rc;

@@ -24,6 +24,7 @@ enum os_event_type {
 	EV_PRIORITY_UPDATED, /* priority */
 	EV_ACCESS_REVOKED,   /* user_id lost access to round */
 	EV_USER_DISABLED,    /* user_id may no longer sign in: close their sockets */
+	EV_NOTIFICATION,     /* notification, for user_id (its recipient) only */
 	EV_USER_UPDATED,     /* user (user_id) changed their own settings */
 	EV_TYPE_COUNT
 };
@@ -36,6 +37,7 @@ struct os_event {
 	const struct comment *comment;
 	const struct chat *chat;
 	const struct priority *priority;
+	const struct notification *notification;
 	int64_t user_id;
 	const struct user *user;
 };

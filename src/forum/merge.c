@@ -5,6 +5,7 @@
 
 #include "base/err.h"
 #include "forum/forum_int.h"
+#include "forum/notify.h"
 #include "store/audit.h"
 #include "store/posts.h"
 
@@ -13,6 +14,7 @@ posts_merge(struct forum *f, const struct user *caller, int64_t post, int64_t in
 	    struct post *out)
 {
 	struct os_event ev = {0};
+	struct notify_batch nb = {0};
 	struct post p = {0}, t = {0};
 	struct round r = {0};
 	char detail[64];
@@ -44,6 +46,9 @@ posts_merge(struct forum *f, const struct user *caller, int64_t post, int64_t in
 	snprintf(detail, sizeof detail, "into %lld", (long long)into);
 	if ((rc = store_audit(f->st, caller->id, "post.merge", "post", post, r.id, detail)))
 		goto out;
+	if ((rc = notify_add(f, &nb, caller, p.author.id, NK_MERGED, &r, post, 0, 0,
+			     p.hidden || t.hidden)))
+		goto out;
 	post_clear(&t);
 	if ((rc = store_post_get(f->st, into, 0, &t)) ||
 	    (rc = store_post_get(f->st, post, caller->id, out)))
@@ -59,6 +64,7 @@ posts_merge(struct forum *f, const struct user *caller, int64_t post, int64_t in
 	ev.post = &t;
 	forum_emit(f, &ev);
 out:
+	notify_batch_done(f, &nb, rc);
 	post_clear(&p);
 	post_clear(&t);
 	round_clear(&r);

@@ -6,6 +6,7 @@
 #include "base/err.h"
 #include "base/util.h"
 #include "forum/forum_int.h"
+#include "forum/notify.h"
 #include "store/comments.h"
 #include "store/posts.h"
 
@@ -14,6 +15,8 @@ posts_create(struct forum *f, const struct user *caller, int64_t round, int kind
 	     const char *title, const char *body, struct post *out)
 {
 	struct os_event ev = {.type = EV_POST_CREATED};
+	struct notify_batch nb = {0};
+	struct mention_set ms;
 	struct post p = {0};
 	struct round r;
 	int rc;
@@ -33,7 +36,9 @@ posts_create(struct forum *f, const struct user *caller, int64_t round, int kind
 		rc = forum_text(body, kind == KIND_PLAN ? OS_PLAN_MAX : OS_IDEA_MAX, 0,
 				&p.body);
 	if (!rc)
-		rc = forum_markdown(p.body, &p.body_html);
+		rc = mentions_resolve(f, &r, p.body, &ms);
+	if (!rc)
+		rc = forum_markdown_mentions(p.body, &ms, &p.body_html);
 	if (!rc)
 		rc = forum_rate_take(f, caller);
 	if (rc)
@@ -44,6 +49,8 @@ posts_create(struct forum *f, const struct user *caller, int64_t round, int kind
 	p.created_at = os_now_ms();
 	if ((rc = store_post_insert(f->st, &p)))
 		goto out;
+	if ((rc = notify_mentions(f, &nb, caller, &ms, &r, p.id, 0, 0)))
+		goto out;
 	if ((rc = store_post_get(f->st, p.id, caller->id, out)))
 		goto out;
 	ev.round = round;
@@ -52,6 +59,7 @@ posts_create(struct forum *f, const struct user *caller, int64_t round, int kind
 	forum_emit(f, &ev);
 	out->has_my_vote = 1;
 out:
+	notify_batch_done(f, &nb, rc);
 	post_clear(&p);
 	round_clear(&r);
 	return rc;
@@ -79,6 +87,8 @@ comments_create(struct forum *f, const struct user *caller, int64_t post,
 		int64_t parent, const char *body, struct comment *out)
 {
 	struct os_event ev = {.type = EV_COMMENT_CREATED};
+	struct notify_batch nb = {0};
+	struct mention_set ms;
 	struct comment c = {0}, par = {0};
 	struct round r = {0};
 	struct post p;
@@ -108,7 +118,8 @@ comments_create(struct forum *f, const struct user *caller, int64_t post,
 	}
 	if ((rc = forum_text(body, OS_COMMENT_MAX, 0, &c.body)))
 		goto out;
-	if ((rc = forum_markdown(c.body, &c.body_html)))
+	if ((rc = mentions_resolve(f, &r, c.body, &ms)) ||
+	    (rc = forum_markdown_mentions(c.body, &ms, &c.body_html)))
 		goto out;
 	if ((rc = forum_rate_take(f, caller)))
 		goto out;
@@ -118,12 +129,21 @@ comments_create(struct forum *f, const struct user *caller, int64_t post,
 	c.created_at = os_now_ms();
 	if ((rc = store_comment_insert(f->st, &c)))
 		goto out;
+	/* A reply tells the author of the comment it answers, and the
+	 * author of the post; a mention tells whoever it names. Each is told
+	 * once, the first reason winning. */
+	if ((parent && (rc = notify_add(f, &nb, caller, par.author.id, NK_REPLY, &r, post,
+					c.id, 0, 0))) ||
+	    (rc = notify_add(f, &nb, caller, p.author.id, NK_REPLY, &r, post, c.id, 0, 0)) ||
+	    (rc = notify_mentions(f, &nb, caller, &ms, &r, post, c.id, 0)))
+		goto out;
 	if ((rc = store_comment_get(f->st, c.id, out)))
 		goto out;
 	ev.round = r.id;
 	ev.comment = out;
 	forum_emit(f, &ev);
 out:
+	notify_batch_done(f, &nb, rc);
 	comment_clear(&c);
 	comment_clear(&par);
 	post_clear(&p);

@@ -6,6 +6,7 @@
 
 #include "base/err.h"
 #include "forum/forum_int.h"
+#include "forum/notify.h"
 #include "store/audit.h"
 #include "store/posts.h"
 #include "store/priorities.h"
@@ -150,7 +151,8 @@ link_common(struct forum *f, const struct user *caller, int64_t id, int64_t post
 	    int link, struct priority *out)
 {
 	struct priority cur, old = {0};
-	struct round r;
+	struct notify_batch nb = {0};
+	struct round r = {0};
 	struct post p = {0};
 	int64_t previous = 0;
 	char detail[48];
@@ -161,10 +163,14 @@ link_common(struct forum *f, const struct user *caller, int64_t id, int64_t post
 		return rc;
 	if ((rc = manageable(f, caller, cur.round, &r)))
 		goto out;
-	round_clear(&r);
 	if ((rc = forum_post_for(f, caller, post, &p, NULL)))
 		goto out;
 	rc = p.round == cur.round ? OS_OK : OS_EBADREQ;
+	/* The author hears of a link, not of an unlink, nor of a link that
+	 * was there already. */
+	if (!rc && link && p.priority != id)
+		rc = notify_add(f, &nb, caller, p.author.id, NK_LINKED, &r, post, 0, 0,
+				p.hidden);
 	post_clear(&p);
 	if (rc)
 		goto out;
@@ -189,6 +195,8 @@ link_common(struct forum *f, const struct user *caller, int64_t id, int64_t post
 	emit_priority(f, out);
 	emit_post(f, &p);
 out:
+	notify_batch_done(f, &nb, rc);
+	round_clear(&r);
 	priority_clear(&old);
 	post_clear(&p);
 	priority_clear(&cur);

@@ -6,6 +6,7 @@
 #include "base/err.h"
 #include "base/util.h"
 #include "forum/forum_int.h"
+#include "forum/notify.h"
 #include "store/posts.h"
 #include "store/priorities.h"
 #include "store/rounds.h"
@@ -88,7 +89,9 @@ rounds_update(struct forum *f, const struct user *caller, int64_t id,
 	      const struct round_changes *ch, struct round *out)
 {
 	struct os_event ev = {.type = EV_ROUND_UPDATED};
+	struct notify_batch nb = {0};
 	char *title = NULL, *desc = NULL;
+	int old_phase;
 	struct round r;
 	int rc;
 
@@ -127,11 +130,14 @@ rounds_update(struct forum *f, const struct user *caller, int64_t id,
 		r.description = desc;
 		desc = NULL;
 	}
+	old_phase = r.phase;
 	if (ch->has_phase)
 		r.phase = ch->phase;
 	if (ch->has_closes_at)
 		r.closes_at = ch->closes_at;
 	if ((rc = store_round_update(f->st, &r)))
+		goto out;
+	if (r.phase != old_phase && (rc = notify_round_phase(f, &nb, caller, &r)))
 		goto out;
 	ev.round = r.id;
 	ev.round_obj = &r;
@@ -139,6 +145,7 @@ rounds_update(struct forum *f, const struct user *caller, int64_t id,
 	*out = r;
 	memset(&r, 0, sizeof r);
 out:
+	notify_batch_done(f, &nb, rc);
 	free(title);
 	free(desc);
 	round_clear(&r);

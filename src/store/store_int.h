@@ -68,4 +68,26 @@ void store_read_user(sqlite3_stmt *s, int col, struct user *u);
 #define STORE_USER_COLS(a) a ".id, " a ".username, " a ".display_name, " \
 	a ".role, " a ".org, " a ".disabled"
 
+/*
+ * The notices recipient ?1 may still see: nothing hidden, and only in
+ * rounds forum_round_access() would show them (moderators every round,
+ * employees every round out of draft, customers the invited rounds they
+ * are active members of). Keep the two in step.
+ */
+#define STORE_NOTIF_VISIBLE                                                            \
+	" JOIN rounds r ON r.id = n.round_id"                                    \
+	" JOIN users me ON me.id = n.recipient_id"                               \
+	" JOIN users a ON a.id = n.actor_id"                                     \
+	" LEFT JOIN posts p ON p.id = n.post_id"                                 \
+	" LEFT JOIN comments c ON c.id = n.comment_id"                           \
+	" LEFT JOIN chat_messages m ON m.id = n.chat_id"                         \
+	" WHERE n.recipient_id = ?1"                                             \
+	" AND coalesce(p.hidden, 0) = 0 AND coalesce(c.hidden, 0) = 0"           \
+	" AND coalesce(m.hidden, 0) = 0 AND me.disabled = 0"                     \
+	" AND (me.role IN ('admin', 'manager') OR (r.phase <> 'draft' AND"       \
+	"      (me.role = 'employee' OR (me.role = 'customer'"                   \
+	"       AND r.audience = 'invited' AND EXISTS (SELECT 1 FROM"            \
+	"       round_members rm WHERE rm.round_id = r.id AND rm.user_id = me.id" \
+	"       AND rm.revoked_at IS NULL)))))"
+
 #endif

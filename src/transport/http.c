@@ -24,13 +24,15 @@
 #include "dispatch/render.h"
 #include "export/export.h"
 #include "forum/invites.h"
+#include "forum/notify.h"
 #include "store/rounds.h"
 #include "transport/http_body.h"
 #include "transport/metrics_allow.h"
 #include "transport/proxy.h"
 
 enum route { R_NONE, R_LOGIN, R_LOGOUT, R_HEALTH, R_STATIC, R_NOT_FOUND,
-	     R_METHOD, R_INVITE_INFO, R_INVITE_ACCEPT, R_EXPORT, R_METRICS, R_COUNT };
+	     R_METHOD, R_INVITE_INFO, R_INVITE_ACCEPT, R_EXPORT, R_METRICS, R_UNSUBSCRIBE,
+	     R_COUNT };
 
 _Static_assert(R_COUNT <= METRICS_HTTP_ROUTES, "raise METRICS_HTTP_ROUTES");
 
@@ -42,7 +44,8 @@ http_route_name(int route)
 		[R_HEALTH] = "healthz",       [R_STATIC] = "static",
 		[R_NOT_FOUND] = "unknown",    [R_METHOD] = "wrong_method",
 		[R_INVITE_INFO] = "invite",   [R_INVITE_ACCEPT] = "invite_accept",
-		[R_EXPORT] = "export",        [R_METRICS] = "metrics"};
+		[R_EXPORT] = "export",        [R_METRICS] = "metrics",
+		[R_UNSUBSCRIBE] = "unsubscribe"};
 
 	return route >= 0 && route < R_COUNT ? names[route] : NULL;
 }
@@ -72,6 +75,7 @@ struct http_pss {
 	struct login_attempt login;
 	struct invite_claim claim;
 	struct user signed_in;     /* the account signed_in_reply() opens */
+	char unsub_token[OS_TOKEN_STR_LEN]; /* POST /api/unsubscribe's, "" if malformed */
 };
 
 size_t
@@ -657,6 +661,85 @@ handle_logout(struct http_pss *p)
 	respond(p, 204, NULL, NULL, 0);
 }
 
+/* The token of /api/unsubscribe?token=T into p->unsub_token when it has the
+ * shape of one (base64url, 43 characters); "" otherwise. */
+static void
+read_unsub_token(struct http_pss *p)
+{
+	char arg[OS_TOKEN_STR_LEN + 16];
+	const char *t = lws_get_urlarg_by_name(p->wsi, "token=", arg, (int)sizeof arg);
+
+	p->unsub_token[0] = '\0';
+	if (!t || strlen(t) != OS_TOKEN_STR_LEN - 1 ||
+	    strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") !=
+		    OS_TOKEN_STR_LEN - 1)
+		return;
+	memcpy(p->unsub_token, t, OS_TOKEN_STR_LEN);
+}
+
+/*
+ * One-click unsubscribe (RFC 8058): POST /api/unsubscribe?token=T sets the
+ * token's user's notify to off, without a session; the token can do
+ * nothing else. GET only shows a page whose button makes that POST, so
+ * that a mail scanner following links unsubscribes nobody.
+ */
+static void
+handle_unsubscribe(struct http_pss *p)
+{
+	struct server *s = p->srv;
+	int rc;
+
+	if (!p->unsub_token[0]) {
+		respond_error(p, OS_ENOTFOUND, "unknown unsubscribe link");
+		return;
+	}
+	rc = store_op_begin(s->st);
+	if (rc == OS_OK) {
+		rc = notify_unsubscribe(s->forum, p->unsub_token);
+		store_op_end(s->st, rc == OS_OK);
+	}
+	if (rc == OS_OK && store_commit(s->st) != OS_OK)
+		rc = OS_EINTERNAL;
+	server_flush(s);
+	if (rc == OS_ENOTFOUND) {
+		respond_error(p, rc, "unknown unsubscribe link");
+		return;
+	}
+	if (rc) {
+		respond_error(p, OS_EINTERNAL, NULL);
+		return;
+	}
+	os_info("unsubscribe: a user turned mail off by the link");
+	{
+		char *ok = strdup("{\"ok\":true,\"notify\":\"off\"}");
+
+		respond(p, 200, "application/json", ok, ok ? strlen(ok) : 0);
+	}
+}
+
+static void
+unsubscribe_page(struct http_pss *p)
+{
+	char *page;
+
+	if (!p->unsub_token[0]) {
+		respond_error(p, OS_ENOTFOUND, "unknown unsubscribe link");
+		return;
+	}
+	/* The token is base64url: nothing in it needs escaping. */
+	page = malloc(1024);
+	if (page)
+		snprintf(page, 1024,
+			 "<!DOCTYPE html><html><head><meta charset=\"utf-8\">"
+			 "<title>openstrat</title></head><body>"
+			 "<form method=\"post\" action=\"/api/unsubscribe?token=%s\">"
+			 "<p>Stop the mails from openstrat? / Stoppe e-postene? / "
+			 "Sluta skicka mejlen? / Stop mails?</p>"
+			 "<button type=\"submit\">Unsubscribe</button></form></body></html>",
+			 p->unsub_token);
+	respond(p, 200, "text/html; charset=utf-8", page, page ? strlen(page) : 0);
+}
+
 /* GET /api/invite?token=T: what the invite page shows before the form. */
 static void
 handle_invite_info(struct http_pss *p)
@@ -839,6 +922,9 @@ run_post(struct http_pss *p)
 	case R_INVITE_ACCEPT:
 		handle_invite_accept(p);
 		break;
+	case R_UNSUBSCRIBE:
+		handle_unsubscribe(p);
+		break;
 	default:
 		respond_error(p, OS_ENOTFOUND, "no such endpoint");
 		break;
@@ -885,6 +971,8 @@ route_of(const char *path, int is_post)
 		return is_post ? R_INVITE_ACCEPT : R_METHOD;
 	if (!strcmp(path, "/api/invite"))
 		return is_post ? R_METHOD : R_INVITE_INFO;
+	if (!strcmp(path, "/api/unsubscribe"))
+		return R_UNSUBSCRIBE;
 	if (!strcmp(path, "/api/export"))
 		return is_post ? R_METHOD : R_EXPORT;
 	if (!strcmp(path, "/metrics"))
@@ -949,6 +1037,11 @@ http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			return 0;
 		case R_EXPORT:
 			handle_export(p);
+			return 0;
+		case R_UNSUBSCRIBE:
+			read_unsub_token(p);
+			if (!p->is_post)
+				unsubscribe_page(p);
 			return 0;
 		case R_METRICS:
 			handle_metrics(p);

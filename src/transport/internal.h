@@ -157,6 +157,7 @@ struct server {
 	struct dispatch *disp;
 	struct pwpool *pw;
 	struct pwpool *dirpool;  /* directory sign-ins; NULL without a directory */
+	struct mailer *mailer;   /* NULL without --smtp-url */
 	struct throttle *throttle;
 	struct session_policy policy;
 	char origin[256];        /* from --public-url; "" to use Host */

@@ -353,6 +353,20 @@ metrics_render(struct server *s, size_t *len)
 	       "Failed fsyncs of the write-ahead log (their writes were answered internal)",
 	       sync_failures);
 	database_files(&b, s->opts.db_path);
+	if (s->mailer) {
+		struct mailer_stats ms;
+
+		mailer_stats(s->mailer, &ms);
+		single(&b, "openstrat_mail_outbox_pending", "gauge",
+		       "Mails in the outbox waiting to be sent", (uint64_t)ms.pending);
+		single(&b, "openstrat_mail_outbox_failed", "gauge",
+		       "Mails given up on after 24 hours of retries", (uint64_t)ms.failed);
+		single(&b, "openstrat_mail_sent_total", "counter",
+		       "Mails the SMTP server accepted since start", ms.sent);
+		single(&b, "openstrat_mail_attempts_failed_total", "counter",
+		       "SMTP attempts that failed since start (each is retried)",
+		       ms.attempts_failed);
+	}
 
 	signins(&b, m);
 	single(&b, "openstrat_password_jobs", "gauge",

@@ -520,6 +520,22 @@ emit_event(void *arg, const struct os_event *ev)
 			}
 		return;
 	}
+	if (ev->type == EV_NOTIFICATION) {
+		/* To the recipient's every connection, whatever it follows,
+		 * once the write that made the notice is committed. */
+		struct msg *m;
+
+		json = dispatch_render_event(ev, &len);
+		m = json ? msg_new(json, len) : NULL;
+		free(json);
+		if (!m)
+			return;
+		for (struct conn *c = s->conns; c; c = c->next)
+			if (c->user.id == ev->user_id && !c->closing)
+				server_notice(s, c, m);
+		msg_unref(m);
+		return;
+	}
 	if (event_hides(ev)) {
 		/* Moderators see what was hidden; nobody else receives its
 		 * text again, only that it is gone. */
@@ -924,6 +940,13 @@ server_run(const struct server_opts *o)
 		s->flush_prep.data = s;
 		lws_sul_schedule(s->ctx, 0, &s->tick_sul, tick_cb, TICK_US);
 	}
+	if (o->mail) {
+		o->mail->db_path = o->db_path;
+		if (mailer_start(o->mail, &s->mailer)) {
+			fprintf(stderr, "openstrat: cannot start the mailer\n");
+			goto out;
+		}
+	}
 	printf("openstrat: listening on http://%s:%d\n", o->listen,
 	       lws_get_vhost_listen_port(s->vh));
 	fflush(stdout);
@@ -938,6 +961,8 @@ server_run(const struct server_opts *o)
 	drain_before_exit(s);
 	status = 0;
 out:
+	mailer_stop(s->mailer);
+	s->mailer = NULL;
 	if (s->pw)
 		pwpool_free(s->pw);
 	s->pw = NULL;

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "base/lang.h"
+#include "mail/mailer.h"
 
 struct directory;
 struct proxy_list;
@@ -31,6 +32,7 @@ struct server_opts {
 	int hash_threads;        /* password hashing workers */
 	int poll_loop;           /* libwebsockets' poll() loop instead of libev */
 	const struct proxy_list *trusted_proxies; /* believe X-Forwarded-For from these; NULL: none */
+	struct mailer_opts *mail; /* NULL: nothing is mailed */
 	const struct proxy_list *metrics_allow;   /* may read /metrics besides loopback; NULL: none */
 	const struct directory *directory; /* sign-in through LDAP; NULL: none (not owned) */
 };

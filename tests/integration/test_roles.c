@@ -97,6 +97,15 @@ static const struct row {
 	{"{\"op\":\"priority.unlink\",\"priority\":$Y,\"post\":$P}", {OK, OK, FB, FB, NF}},
 	/* The admin merges first; the manager then finds it merged. */
 	{"{\"op\":\"post.merge\",\"post\":$E,\"into\":$F}", {OK, "conflict", FB, FB, NF}},
+	/* Every account has its own notices and settings. */
+	{"{\"op\":\"notifications.list\"}", {OK, OK, OK, OK, OK}},
+	{"{\"op\":\"notifications.list\",\"limit\":101}", {"bad_request", "bad_request", "bad_request", "bad_request", "bad_request"}},
+	{"{\"op\":\"notifications.read\",\"all\":true}", {OK, OK, OK, OK, OK}},
+	{"{\"op\":\"notifications.read\",\"ids\":[1,2]}", {OK, OK, OK, OK, OK}},
+	{"{\"op\":\"notifications.read\"}", {"bad_request", "bad_request", "bad_request", "bad_request", "bad_request"}},
+	{"{\"op\":\"user.settings\"}", {OK, OK, OK, OK, OK}},
+	{"{\"op\":\"user.settings\",\"notify\":\"instant\"}", {OK, OK, OK, OK, OK}},
+	{"{\"op\":\"user.settings\",\"notify\":\"hourly\"}", {"bad_request", "bad_request", "bad_request", "bad_request", "bad_request"}},
 	/* Everyone signed in may change their own settings. */
 	{"{\"op\":\"user.settings\",\"lang\":\"nb\",\"display_name\":\"Name $N\"}",
 	 {OK, OK, OK, OK, OK}},

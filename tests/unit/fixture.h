@@ -43,12 +43,21 @@ struct fx_event {
 	int has_my_vote;     /* post events: whether the post carried my_vote */
 };
 
+/* A notification event, kept apart from the others: tests of other rules
+ * count their events without them. */
+struct fx_note {
+	int64_t id, recipient, round, post, comment, chat, actor;
+	int kind;
+};
+
 struct fx {
 	struct store *st;
 	struct forum *f;
 	struct fx_event ev[FX_MAX_EVENTS];
 	size_t nev;
 	size_t overflow;
+	struct fx_note notes[FX_MAX_EVENTS];
+	size_t nnotes;
 	struct user admin, mgr, emp, emp2, cust, cust2;
 };
 
@@ -58,6 +67,16 @@ fx_record(void *arg, const struct os_event *ev)
 	struct fx *x = arg;
 	struct fx_event *e;
 
+	if (ev->type == EV_NOTIFICATION) {
+		const struct notification *n = ev->notification;
+
+		/* The recipient as the transport routes it: by user_id. */
+		if (x->nnotes < FX_MAX_EVENTS)
+			x->notes[x->nnotes++] = (struct fx_note){
+				n->id, ev->user_id, n->round, n->post, n->comment,
+				n->chat, n->actor.id, n->kind};
+		return;
+	}
 	if (x->nev == FX_MAX_EVENTS) {
 		x->overflow++;
 		return;
@@ -105,6 +124,7 @@ fx_clear_events(struct fx *x)
 {
 	x->nev = 0;
 	x->overflow = 0;
+	x->nnotes = 0;
 }
 
 /* Asserts that exactly one event was emitted since the last clear, of this

@@ -72,7 +72,7 @@
 
 /* No operation here makes anywhere near this many allocations; a loop that
  * gets here never met a run without failures. */
-#define MAX_RUNS 20000
+#define MAX_RUNS 40000
 
 static int verbose;
 
@@ -165,7 +165,7 @@ enum { ADMIN, MGR, EMP, EMP2, CUST, CUST2, NUSERS };
 static const char *const tables[] = {
 	"users", "rounds", "sessions", "round_members", "invites", "posts", "priorities",
 	"chat_messages", "comments", "votes", "post_tallies", "audit_log", "flags",
-	"priority_posts",
+	"priority_posts", "notifications", "unsubscribe_tokens", "mail_outbox",
 };
 #define NTABLES (sizeof tables / sizeof tables[0])
 #define NRESTORE (2 * NTABLES - 1 + 7)

@@ -62,6 +62,15 @@ function cleanNode(node, opts, depth) {
 		const level = Math.min(6, Number(tag[1]) + opts.headingOffset);
 		name = `H${level}`;
 	}
+	if (tag === 'A' && /^\/u\/[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/.test(node.getAttribute('href') || '')) {
+		// A mention (the server links it to /u/USERNAME): there is no page
+		// for a person, so it shows as a marked name.
+		const span = document.createElement('span');
+		span.className = 'mention';
+		span.dataset.username = node.getAttribute('href').slice(3);
+		copyChildren(node, span, opts, depth);
+		return span;
+	}
 	const el = document.createElement(name.toLowerCase());
 	if (tag === 'A') {
 		const href = safeHref(node.getAttribute('href'));

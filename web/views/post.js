@@ -1,5 +1,6 @@
 // One post: its rendered body, votes by role, and the threaded comments with
 // a reply form under any comment.
+import { highlightTarget } from './bell.js';
 import { t, formatNumber } from '../i18n/index.js';
 import { h, newId, replaceChildren } from '../lib/dom.js';
 import { confirmDialog } from '../lib/confirm.js';
@@ -48,10 +49,7 @@ export class PostDetail {
 			this.comments = new Map();
 			for (const c of comments) this.comments.set(c.id, c);
 			this.render();
-			if (location.hash && /^#comment-\d+$/.test(location.hash)) {
-				const target = document.getElementById(location.hash.slice(1));
-				if (target) setTimeout(() => target.scrollIntoView({ block: 'center' }), 0);
-			}
+			if (location.hash && /^#comment-\d+$/.test(location.hash)) setTimeout(highlightTarget, 0);
 			return true;
 		} catch (e) {
 			replaceChildren(this.el,

@@ -57,6 +57,7 @@ function draw(app, header) {
 		brand,
 		h('nav', { class: 'site-nav', 'aria-label': t('nav.label') }, links),
 		h('div', { class: 'who' },
+			app.bell ? app.bell.el : null,
 			h('span', { class: 'who-name' }, authorName(user),
 				h('span', { class: 'who-role' }, roleName(user.role))),
 			lang, signOut, errorEl)));
