@@ -232,6 +232,27 @@ START_TEST(cli_usage_and_runtime_errors)
 }
 END_TEST
 
+/* A mistyped --db path is refused: serve creates no database (only init,
+ * demo and serve --demo do), so it cannot silently serve an empty one. */
+START_TEST(cli_serve_refuses_missing_db)
+{
+	struct osx_cli_result r;
+	struct stat sb;
+	char path[sizeof S.dir + 32];
+	int rc;
+
+	ck_assert_int_eq(osx_server_init(&S), 0);
+	snprintf(path, sizeof path, "%s/mistyped.db", S.dir);
+	rc = osx_cli(&r, NULL, NULL, "serve", "--db", path, "--port", "0", (char *)NULL);
+	ck_assert_msg(rc == 1, "serve on a missing database: exit %d (want 1)", rc);
+	ck_assert_msg(strstr(r.err, "run openstrat init first") != NULL,
+		      "no reason on stderr: %s", r.err);
+	ck_assert_msg(strstr(r.out, "listening") == NULL, "it said it listens: %s", r.out);
+	osx_cli_free(&r);
+	ck_assert_msg(stat(path, &sb) != 0, "serve created %s", path);
+}
+END_TEST
+
 START_TEST(cli_user_add_short_password)
 {
 	struct osx_cli_result r;
@@ -1555,7 +1576,7 @@ foundation_suite(void)
 		{"cli", {cli_init_creates_and_is_idempotent, cli_usage_and_runtime_errors,
 			 cli_user_add_short_password, cli_user_add_bad_role,
 			 cli_user_add_duplicate, cli_user_add_username_rules,
-			 cli_user_add_password_on_stdin}},
+			 cli_user_add_password_on_stdin, cli_serve_refuses_missing_db}},
 		{"http", {serve_prints_one_line, serve_demo_prints_one_line, serve_demo_in_norwegian,
 			  healthz, index_security_headers, security_headers_everywhere,
 			  http_api_errors, path_traversal}},
