@@ -6,10 +6,14 @@
 #include "base/err.h"
 #include "store/store_int.h"
 
-/* viewer's vote: value in updown rounds, dots in dots rounds. */
+/* viewer's vote: value in updown rounds, dots in dots rounds. A post's
+ * comment count includes the comments of the posts merged into it, which
+ * show on its page. */
 #define POST_SELECT                                                           \
 	"SELECT p.id, p.round_id, p.kind, p.title, p.body, p.body_html, "     \
-	"p.created_at, p.status, p.hidden, p.merged_into, p.comment_count, "  \
+	"p.created_at, p.status, p.hidden, p.merged_into, p.comment_count + " \
+	"(SELECT ifnull(sum(m.comment_count), 0) FROM posts m "             \
+	"WHERE m.merged_into = p.id), "                                       \
 	"r.vote_mode, (SELECT priority_id FROM priority_posts pp "            \
 	"WHERE pp.post_id = p.id), "                                          \
 	"(SELECT CASE r.vote_mode WHEN 'dots' THEN v.dots ELSE v.value END "  \

@@ -750,6 +750,77 @@ START_TEST(merged_and_hidden_posts)
 }
 END_TEST
 
+static int have_unzip(void);
+static char *run(const char *cmd);
+
+/* The comments of a merged post show on its target, so every format counts
+ * them there: the same number as the target's page. */
+START_TEST(merged_comments_count_on_the_target_in_every_format)
+{
+	int64_t round = mk_round(VOTE_UPDOWN, 0, AUD_INTERNAL);
+	int64_t target = mk_post(&emp[0], round, KIND_IDEA, "One login for everything");
+	int64_t dup = mk_post(&emp[1], round, KIND_IDEA, "Single sign-on");
+	struct comment c;
+	struct post out;
+	struct csv csv;
+	cJSON *j, *p;
+	char *s;
+	size_t len;
+
+	ck_assert_int_eq(W(comments_create(F, &emp[2], target, 0, "Yes", &c)), OS_OK);
+	comment_clear(&c);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(W(comments_create(F, &emp[3 + i], dup, 0, "Agreed", &c)), OS_OK);
+		comment_clear(&c);
+	}
+	votes(target, 0, 2, 0);
+	ck_assert_int_eq(W(posts_merge(F, &mgr, dup, target, &out)), OS_OK);
+	post_clear(&out);
+
+	csv = csv_of(round);
+	ck_assert_str_eq(cell(&csv, row_of(&csv, target), 12), "4");
+	csv_free(&csv);
+
+	s = ex(round, EXPORT_JSON, &len);
+	j = cJSON_Parse(s);
+	ck_assert_ptr_nonnull(j);
+	p = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "posts"), 0);
+	ck_assert_int_eq((int)cJSON_GetObjectItem(p, "id")->valuedouble, (int)target);
+	ck_assert_int_eq((int)cJSON_GetObjectItem(p, "comment_count")->valuedouble, 4);
+	cJSON_Delete(j);
+	free(s);
+
+	s = ex(round, EXPORT_MD, &len);
+	ck_assert_msg(strstr(s, "| One login for everything | idea | Employee 0 | employee | "),
+		      "%s", s);
+	ck_assert_msg(strstr(strstr(s, "| One login for everything | idea |"), " | 2 / 0 | 4 | "),
+		      "%s", s);
+	free(s);
+
+	if (have_unzip()) {
+		char path[] = "/tmp/test-export-XXXXXX", cmd[256], *x, *m2;
+		FILE *f;
+		int fd = mkstemp(path);
+
+		ck_assert_int_ge(fd, 0);
+		s = ex(round, EXPORT_XLSX, &len);
+		f = fdopen(fd, "wb");
+		ck_assert_ptr_nonnull(f);
+		ck_assert_uint_eq(fwrite(s, 1, len, f), len);
+		ck_assert_int_eq(fclose(f), 0);
+		free(s);
+		snprintf(cmd, sizeof cmd, "unzip -p %s xl/worksheets/sheet1.xml", path);
+		x = run(cmd);
+		unlink(path);
+		/* Column M is comments; row 2 the first ranked post, the target. */
+		m2 = strstr(x, "r=\"M2\"");
+		ck_assert_msg(m2 != NULL, "%s", x);
+		ck_assert_msg(!strncmp(strstr(m2, "<v>"), "<v>4</v>", 8), "%.80s", m2);
+		free(x);
+	}
+}
+END_TEST
+
 START_TEST(linked_priority_title)
 {
 	int64_t round = mk_round(VOTE_UPDOWN, 0, AUD_INTERNAL);
@@ -1825,6 +1896,7 @@ main(void)
 	tcase_add_test(tc, csv_reads_back_cell_by_cell);
 	tcase_add_test(tc, csv_per_role_columns);
 	tcase_add_test(tc, merged_and_hidden_posts);
+	tcase_add_test(tc, merged_comments_count_on_the_target_in_every_format);
 	tcase_add_test(tc, linked_priority_title);
 	tcase_add_test(tc, json_is_the_ranked_list);
 	tcase_add_test(tc, json_rounds_support_to_three_decimals);

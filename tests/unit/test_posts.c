@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "fixture.h"
+#include "forum/merge.h"
 #include "forum/posts.h"
 #include "store/comments.h"
 #include "store/posts.h"
@@ -608,6 +609,42 @@ START_TEST(comments_on_missing_or_merged_posts)
 }
 END_TEST
 
+/* After a merge the target's comment count is the number of comments its
+ * page shows: its own and those of the posts merged into it, in post.get
+ * and in the round's list alike. */
+START_TEST(merged_comments_count_on_the_target)
+{
+	int64_t round = fx_open_round(&X);
+	int64_t a = idea(&X.emp, round), b = idea(&X.emp2, round);
+	struct post p, out, *ps;
+	struct comment *cs;
+	size_t n, np;
+
+	ck_assert_int_eq(comment(&X.emp, a, 0, "on the target", NULL), OS_OK);
+	ck_assert_int_eq(comment(&X.emp2, b, 0, "on the duplicate", NULL), OS_OK);
+	ck_assert_int_eq(comment(&X.mgr, b, 0, "also on the duplicate", NULL), OS_OK);
+	ck_assert_int_eq(FX_W(&X, posts_merge(X.f, &X.mgr, b, a, &out)), OS_OK);
+	post_clear(&out);
+
+	ck_assert_int_eq(posts_get(X.f, &X.emp, a, &p, &cs, &n), OS_OK);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_int_eq(p.comment_count, 3);
+	post_clear(&p);
+	for (size_t i = 0; i < n; i++)
+		comment_clear(&cs[i]);
+	free(cs);
+
+	ck_assert_int_eq(store_posts_by_round(X.st, round, X.emp.id, 0, &ps, &np), OS_OK);
+	ck_assert_uint_eq(np, 2);
+	for (size_t i = 0; i < np; i++) {
+		if (ps[i].id == a)
+			ck_assert_int_eq(ps[i].comment_count, 3);
+		post_clear(&ps[i]);
+	}
+	free(ps);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -638,6 +675,7 @@ main(void)
 	tcase_add_test(tc, comment_limits);
 	tcase_add_test(tc, comment_markdown_is_safe);
 	tcase_add_test(tc, comments_on_missing_or_merged_posts);
+	tcase_add_test(tc, merged_comments_count_on_the_target);
 	suite_add_tcase(s, tc);
 	return fx_run(s);
 }
