@@ -88,6 +88,7 @@ static const struct row {
 	{"{\"op\":\"mod.queue\",\"round\":$R}", {OK, OK, FB, FB, FB}},
 	{"{\"op\":\"audit.list\"}", {OK, FB, FB, FB, FB}},
 	{"{\"op\":\"search\",\"q\":\"idea\"}", {OK, OK, OK, OK, OK}},
+	{"{\"op\":\"markdown.preview\",\"text\":\"<b> $N\"}", {OK, OK, OK, OK, OK}},
 	{"{\"op\":\"post.similar\",\"round\":$R,\"q\":\"idea\"}", {OK, OK, OK, OK, NF}},
 	{"{\"op\":\"post.similar\",\"round\":$I,\"q\":\"idea\"}", {OK, OK, OK, NF, NF}},
 	{"{\"op\":\"round.insights\",\"round\":$R}", {OK, OK, FB, FB, NF}},
