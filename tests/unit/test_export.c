@@ -222,6 +222,9 @@ ex(int64_t round, int format, size_t *len)
 	return exl(round, format, OS_LANG_EN, len);
 }
 
+/* The UTF-8 byte order mark every CSV export starts with. */
+#define BOM "\xef\xbb\xbf"
+
 /* ---- a strict RFC 4180 reader ----------------------------------------- */
 
 struct csv_row {
@@ -329,7 +332,8 @@ csv_of(int64_t round)
 	size_t len;
 	char *s = ex(round, EXPORT_CSV, &len);
 
-	ck_assert_msg(csv_parse(s, len, &c) == 0, "not RFC 4180:\n%s", s);
+	ck_assert_msg(len >= 3 && !memcmp(s, BOM, 3), "no byte order mark: %s", s);
+	ck_assert_msg(csv_parse(s + 3, len - 3, &c) == 0, "not RFC 4180:\n%s", s);
 	free(s);
 	return c;
 }
@@ -481,11 +485,12 @@ START_TEST(csv_header_is_exact)
 	mk_post(&emp[0], round, KIND_IDEA, "An idea");
 	s = ex(round, EXPORT_CSV, &len);
 	ck_assert_uint_eq(strlen(s), len);
-	ck_assert_msg(!strncmp(s, HEADER "\r\n", strlen(HEADER) + 2), "header: %s", s);
-	/* UTF-8 without a byte order mark, one row, CRLF line ends. */
-	ck_assert_int_ne((unsigned char)s[0], 0xef);
+	/* UTF-8 with a byte order mark, so that spreadsheet programs read
+	 * æøå as UTF-8; then the header, one row, CRLF line ends. */
+	ck_assert_int_eq(memcmp(s, BOM, 3), 0);
+	ck_assert_msg(!strncmp(s + 3, HEADER "\r\n", strlen(HEADER) + 2), "header: %s", s);
 	ck_assert_str_eq(s + len - 2, "\r\n");
-	ck_assert_ptr_eq(strchr(s + strlen(HEADER) + 2, '\r'), s + len - 2);
+	ck_assert_ptr_eq(strchr(s + 3 + strlen(HEADER) + 2, '\r'), s + len - 2);
 	free(s);
 }
 END_TEST
@@ -1853,8 +1858,8 @@ START_TEST(empty_round_in_every_format)
 	char *s;
 
 	ck_assert_int_eq(export_round(F, &admin, round, EXPORT_CSV, OS_LANG_EN, &s, &len), OS_OK);
-	ck_assert_uint_eq(len, strlen(HEADER "\r\n"));
-	ck_assert_str_eq(s, HEADER "\r\n");
+	ck_assert_uint_eq(len, strlen(BOM HEADER "\r\n"));
+	ck_assert_str_eq(s, BOM HEADER "\r\n");
 	free(s);
 	s = ex(round, EXPORT_JSON, &len);
 	root = cJSON_Parse(s);
