@@ -96,8 +96,12 @@ static const struct row {
 	{"{\"op\":\"priority.update\",\"priority\":$Y,\"description\":\"d $N\"}", {OK, OK, FB, FB, NF}},
 	{"{\"op\":\"priority.link\",\"priority\":$Y,\"post\":$P}", {OK, OK, FB, FB, NF}},
 	{"{\"op\":\"priority.unlink\",\"priority\":$Y,\"post\":$P}", {OK, OK, FB, FB, NF}},
-	/* The admin merges first; the manager then finds it merged. */
-	{"{\"op\":\"post.merge\",\"post\":$E,\"into\":$F}", {OK, "conflict", FB, FB, NF}},
+	/* Each role runs the rows in turn: the admin merges and unmerges,
+	 * then the manager does the same. */
+	{"{\"op\":\"post.merge\",\"post\":$E,\"into\":$F}", {OK, OK, FB, FB, NF}},
+	{"{\"op\":\"post.unmerge\",\"post\":$E}", {OK, OK, FB, FB, NF}},
+	/* Unmerged now: nothing to undo. */
+	{"{\"op\":\"post.unmerge\",\"post\":$E}", {"conflict", "conflict", FB, FB, NF}},
 	/* Everyone signed in may change their own settings. */
 	{"{\"op\":\"user.settings\",\"lang\":\"nb\",\"display_name\":\"Name $N\"}",
 	 {OK, OK, OK, OK, OK}},

@@ -10,6 +10,7 @@
 #include "fixture.h"
 #include "forum/merge.h"
 #include "forum/posts.h"
+#include "forum/votes.h"
 #include "store/comments.h"
 #include "store/posts.h"
 
@@ -682,6 +683,102 @@ START_TEST(merged_comments_count_on_the_target)
 }
 END_TEST
 
+static int
+up_votes(int64_t id)
+{
+	struct post p;
+	struct comment *cs;
+	size_t n;
+	int up = 0;
+
+	ck_assert_int_eq(posts_get(X.f, &X.admin, id, &p, &cs, &n), OS_OK);
+	ck_assert_int_eq(store_post_tally(X.st, id, &p.tally), OS_OK);
+	for (int r = 0; r < ROLE_COUNT; r++)
+		up += (int)p.tally.up[r];
+	for (size_t i = 0; i < n; i++)
+		comment_clear(&cs[i]);
+	free(cs);
+	post_clear(&p);
+	return up;
+}
+
+static void
+up(const struct user *u, int64_t id)
+{
+	struct post p;
+
+	ck_assert_int_eq(FX_W(&X, votes_cast(X.f, u, id, 1, 1, 0, 0, &p)), OS_OK);
+	post_clear(&p);
+}
+
+/* post.unmerge undoes a merge: the votes that moved go back, the comments
+ * show on their own post again, both posts are announced, it is audited;
+ * only managers and admins, only of a merged post. */
+START_TEST(unmerge_undoes_a_merge)
+{
+	int64_t round = fx_open_round(&X);
+	int64_t a = idea(&X.emp, round), b = idea(&X.emp2, round);
+	struct post out, p;
+	struct comment *cs;
+	size_t n;
+	uint64_t before;
+
+	up(&X.emp, a);
+	up(&X.emp2, b);
+	up(&X.mgr, b);
+	up(&X.emp, b); /* voted on both: keeps the one on a */
+	ck_assert_int_eq(comment(&X.emp2, b, 0, "on b", NULL), OS_OK);
+	ck_assert_int_eq(FX_W(&X, posts_merge(X.f, &X.mgr, b, a, &out)), OS_OK);
+	post_clear(&out);
+	ck_assert_int_eq(up_votes(a), 3);
+	ck_assert_int_eq(up_votes(b), 0);
+
+	before = fx_fingerprint(&X);
+	fx_clear_events(&X);
+	ck_assert_int_eq(FX_W(&X, posts_unmerge(X.f, &X.emp, b, &out)), OS_EFORBIDDEN);
+	ck_assert_int_eq(FX_W(&X, posts_unmerge(X.f, &X.mgr, a, &out)), OS_ECONFLICT);
+	ck_assert_int_eq(FX_W(&X, posts_unmerge(X.f, &X.mgr, 999999, &out)), OS_ENOTFOUND);
+	ck_assert(fx_fingerprint(&X) == before);
+	fx_assert_no_event(&X);
+
+	ck_assert_int_eq(FX_W(&X, posts_unmerge(X.f, &X.mgr, b, &out)), OS_OK);
+	ck_assert_int_eq(out.id, b);
+	ck_assert_int_eq(out.status, STATUS_OPEN);
+	ck_assert_int_eq(out.merged_into, 0);
+	post_clear(&out);
+	ck_assert_int_eq(X.nev, 2);
+	ck_assert_int_eq(X.ev[0].type, EV_POST_UPDATED);
+	ck_assert_int_eq(X.ev[1].type, EV_POST_UPDATED);
+	ck_assert(X.ev[0].id == b || X.ev[1].id == b);
+	ck_assert(X.ev[0].id == a || X.ev[1].id == a);
+	/* The moved votes are back; the vote dropped at the merge stays
+	 * dropped (its voter kept the one on a). */
+	ck_assert_int_eq(up_votes(a), 1);
+	ck_assert_int_eq(up_votes(b), 2);
+	ck_assert_int_eq(posts_get(X.f, &X.emp, a, &p, &cs, &n), OS_OK);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(p.comment_count, 0);
+	post_clear(&p);
+	free(cs);
+	ck_assert_int_eq(posts_get(X.f, &X.emp, b, &p, &cs, &n), OS_OK);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(p.comment_count, 1);
+	comment_clear(&cs[0]);
+	free(cs);
+	post_clear(&p);
+	ck_assert_int_eq(fx_count(&X, "audit_log WHERE action = 'post.unmerge'"), 1);
+	/* It can be merged again, and voted on meanwhile. */
+	ck_assert_int_eq(comment(&X.emp, b, 0, "again", NULL), OS_OK);
+	ck_assert_int_eq(FX_W(&X, posts_unmerge(X.f, &X.admin, b, &out)), OS_ECONFLICT);
+	ck_assert_int_eq(FX_W(&X, posts_merge(X.f, &X.admin, b, a, &out)), OS_OK);
+	post_clear(&out);
+	ck_assert_int_eq(up_votes(a), 3);
+	ck_assert_int_eq(FX_W(&X, posts_unmerge(X.f, &X.admin, b, &out)), OS_OK);
+	post_clear(&out);
+	ck_assert_int_eq(up_votes(b), 2);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -714,6 +811,7 @@ main(void)
 	tcase_add_test(tc, comment_markdown_is_safe);
 	tcase_add_test(tc, comments_on_missing_or_merged_posts);
 	tcase_add_test(tc, merged_comments_count_on_the_target);
+	tcase_add_test(tc, unmerge_undoes_a_merge);
 	suite_add_tcase(s, tc);
 	return fx_run(s);
 }
