@@ -24,7 +24,8 @@ static const struct {
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: openstrat COMMAND [OPTIONS]\n\ncommands:\n");
+	fprintf(f, "usage: openstrat COMMAND [OPTIONS]\n"
+		   "       openstrat COMMAND --help\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].what);
 }
@@ -50,8 +51,11 @@ main(int argc, char **argv)
 		return 1;
 	}
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].run(argc - 2, argv + 2);
+		if (!strcmp(argv[1], commands[i].name)) {
+			int rc = commands[i].run(argc - 2, argv + 2);
+
+			return rc == CLI_HELP ? 0 : rc;
+		}
 	fprintf(stderr, "openstrat: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;

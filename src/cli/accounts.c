@@ -209,9 +209,11 @@ cli_user(int argc, char **argv)
 		return user_disable(argc - 1, argv + 1, 1);
 	if (argc >= 1 && !strcmp(argv[0], "enable"))
 		return user_disable(argc - 1, argv + 1, 0);
-	fprintf(stderr, "openstrat: unknown user command\nusage: openstrat user add "
-			"--db PATH --username NAME --role ROLE [--display-name TEXT] "
-			"[--org TEXT]\n       openstrat user disable|enable --db PATH "
-			"--username NAME\n");
-	return 2;
+	int help = argc >= 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"));
+
+	fprintf(help ? stdout : stderr, "%susage: openstrat user add "
+		"--db PATH --username NAME --role ROLE [--display-name TEXT] "
+		"[--org TEXT]\n       openstrat user disable|enable --db PATH "
+		"--username NAME\n", help ? "" : "openstrat: unknown user command\n");
+	return help ? CLI_HELP : 2;
 }

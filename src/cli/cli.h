@@ -24,8 +24,13 @@ struct cli_opt {
 	const char *value;  /* set when given; "" for bare flags */
 };
 
-/* Parses argv against opts. Returns 0, or 2 after printing the usage line
- * to stderr. */
+/* What a command returns after printing its usage for --help; main()
+ * exits 0 for it. */
+#define CLI_HELP 64
+
+/* Parses argv against opts. Returns 0; 2 after printing the usage line to
+ * stderr; CLI_HELP after printing it to stdout for --help or -h (which
+ * stand for themselves as options, not as another option's value). */
 int cli_parse(int argc, char **argv, struct cli_opt *opts, const char *usage);
 
 /* The value of an option, or NULL when not given. */

@@ -89,7 +89,10 @@ cli_invite(int argc, char **argv)
 {
 	if (argc >= 1 && !strcmp(argv[0], "create"))
 		return invite_create(argc - 1, argv + 1);
-	fprintf(stderr, "openstrat: unknown invite command\nusage: openstrat invite create "
-			"--db PATH --role customer|employee [--round ID] [--expires-hours N]\n");
-	return 2;
+	int help = argc >= 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"));
+
+	fprintf(help ? stdout : stderr, "%susage: openstrat invite create "
+		"--db PATH --role customer|employee [--round ID] [--expires-hours N]\n",
+		help ? "" : "openstrat: unknown invite command\n");
+	return help ? CLI_HELP : 2;
 }

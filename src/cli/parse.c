@@ -11,6 +11,10 @@ cli_parse(int argc, char **argv, struct cli_opt *opts, const char *usage)
 		struct cli_opt *o = NULL;
 		size_t n;
 
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			printf("usage: %s\n", usage);
+			return CLI_HELP;
+		}
 		if (strncmp(a, "--", 2)) {
 			fprintf(stderr, "openstrat: unexpected argument '%s'\nusage: %s\n",
 				a, usage);

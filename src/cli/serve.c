@@ -1,6 +1,7 @@
 /* openstrat serve. */
 #include "cli/cli.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -242,6 +243,7 @@ cli_serve(int argc, char **argv)
 	struct proxy_list proxies = {0}, metrics_peers = {0};
 	struct directory *dir = NULL;
 	struct server_opts o;
+	struct stat sb;
 	long long v;
 	int rc = cli_parse(argc, argv, opts, usage);
 
@@ -326,6 +328,13 @@ cli_serve(int argc, char **argv)
 					"not '%s'\nusage: %s\n", cli_get(opts, "demo-lang"), usage);
 			return 2;
 		}
+	}
+	/* A mistyped path must not become a new, empty forum: only init, demo
+	 * and serve --demo create a database. */
+	if (!o.demo && stat(o.db_path, &sb) != 0) {
+		fprintf(stderr, "openstrat: %s: %s; run openstrat init first\n", o.db_path,
+			errno == ENOENT ? "no such database" : strerror(errno));
+		return 1;
 	}
 	if ((rc = mail_options(opts, usage, &o, &mo, password, sizeof password)))
 		return rc;

@@ -280,6 +280,29 @@ op_comment_create(struct req *r)
 	return rc;
 }
 
+/* markdown.preview: a draft as the server would render it, so that the
+ * composer's preview shows what the post will. */
+static int
+op_markdown_preview(struct req *r)
+{
+	const char *text = NULL;
+	char *html = NULL;
+	int rc;
+
+	if ((rc = req_str(r, "text", 1, &text)))
+		return rc;
+	rc = posts_preview(text, &html);
+	if (rc == OS_ETOOLARGE)
+		return req_fail(r, OS_EBADREQ, "'text' is over its limit");
+	if (rc == OS_EBADREQ)
+		return req_fail(r, rc, "'text' is not valid UTF-8");
+	if (rc)
+		return rc;
+	rc = req_put(r, "html", cJSON_CreateString(html));
+	free(html);
+	return rc;
+}
+
 static int
 op_vote_cast(struct req *r)
 {
@@ -362,6 +385,7 @@ const struct op ops_forum[] = {
 	{"post.create", op_post_create, 1},
 	{"post.get", op_post_get, 0},
 	{"comment.create", op_comment_create, 1},
+	{"markdown.preview", op_markdown_preview, 0},
 	{"vote.cast", op_vote_cast, 1},
 	{"chat.send", op_chat_send, 1},
 	{"chat.history", op_chat_history, 0},

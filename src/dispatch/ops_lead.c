@@ -34,6 +34,25 @@ op_post_merge(struct req *r)
 }
 
 static int
+op_post_unmerge(struct req *r)
+{
+	int64_t post;
+	struct post p;
+	int rc;
+
+	if ((rc = req_id(r, "post", 1, &post)))
+		return rc;
+	rc = posts_unmerge(r->d->forum, r->caller, post, &p);
+	if (rc == OS_ECONFLICT)
+		return req_fail(r, rc, "the post is not merged");
+	if (rc)
+		return rc;
+	rc = req_put(r, "post", render_post(&p));
+	post_clear(&p);
+	return rc;
+}
+
+static int
 priority_reply(struct req *r, int rc, struct priority *p)
 {
 	if (rc == OS_EBADREQ && !r->msg[0])
@@ -245,6 +264,7 @@ op_round_insights(struct req *r)
 
 const struct op ops_lead[] = {
 	{"post.merge", op_post_merge, 1},
+	{"post.unmerge", op_post_unmerge, 1},
 	{"priority.create", op_priority_create, 1},
 	{"priority.update", op_priority_update, 1},
 	{"priority.link", op_priority_link, 1},

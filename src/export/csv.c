@@ -96,6 +96,9 @@ export_csv(const struct ranking *r, char **out, size_t *len)
 	char name[32];
 
 	os_buf_init(&b);
+	/* A UTF-8 byte order mark: without it spreadsheet programs read the
+	 * file in the machine's legacy code page and mangle æøå. */
+	os_buf_add(&b, "\xef\xbb\xbf", 3);
 	for (int c = 0; c < EXPORT_NCOLS; c++) {
 		if (c)
 			os_buf_add(&b, ",", 1);

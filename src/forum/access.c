@@ -108,18 +108,126 @@ forum_text(const char *in, size_t max, int may_be_empty, char **out)
 #define CMARK_OPT_SAFE 0 /* safe is the default from cmark 0.29 on */
 #endif
 
+/* A paragraph that shows a raw HTML block's lines as text, line by line. */
+static cmark_node *
+block_as_text(const char *lit)
+{
+	cmark_node *para = cmark_node_new(CMARK_NODE_PARAGRAPH);
+	size_t n = strlen(lit);
+
+	if (!para)
+		return NULL;
+	/* The block's last line ends in a newline that is no part of it. */
+	while (n && (lit[n - 1] == '\n' || lit[n - 1] == '\r'))
+		n--;
+	for (size_t i = 0; i < n;) {
+		const char *nl = memchr(lit + i, '\n', n - i);
+		size_t len = nl ? (size_t)(nl - (lit + i)) : n - i;
+		cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+		char *line = malloc(len + 1);
+
+		if (!t || !line || (memcpy(line, lit + i, len), line[len] = '\0',
+				    !cmark_node_set_literal(t, line)) ||
+		    !cmark_node_append_child(para, t)) {
+			free(line);
+			cmark_node_free(t);
+			cmark_node_free(para);
+			return NULL;
+		}
+		free(line);
+		i += len;
+		if (nl) {
+			cmark_node *br = cmark_node_new(CMARK_NODE_LINEBREAK);
+
+			if (!br || !cmark_node_append_child(para, br)) {
+				cmark_node_free(br);
+				cmark_node_free(para);
+				return NULL;
+			}
+			i++;
+		}
+	}
+	return para;
+}
+
+/* Turns every raw HTML node into text with the same characters, so that
+ * what a writer put in angle brackets shows as they wrote it. Nodes are
+ * collected first: an iterator must not see the tree change under it. */
+static int
+html_to_text(cmark_node *doc)
+{
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_node **found = NULL, **grown;
+	size_t n = 0, cap = 0;
+	cmark_event_type ev;
+	int rc = OS_OK;
+
+	if (!it)
+		return OS_ENOMEM;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(it);
+		cmark_node_type type = cmark_node_get_type(node);
+
+		if (ev != CMARK_EVENT_ENTER ||
+		    (type != CMARK_NODE_HTML_INLINE && type != CMARK_NODE_HTML_BLOCK))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			if (!(grown = realloc(found, cap * sizeof *found))) {
+				rc = OS_ENOMEM;
+				break;
+			}
+			found = grown;
+		}
+		found[n++] = node;
+	}
+	cmark_iter_free(it);
+	for (size_t i = 0; i < n && rc == OS_OK; i++) {
+		const char *lit = cmark_node_get_literal(found[i]);
+		cmark_node *text;
+
+		if (!lit)
+			lit = "";
+		if (cmark_node_get_type(found[i]) == CMARK_NODE_HTML_BLOCK) {
+			text = block_as_text(lit);
+		} else if ((text = cmark_node_new(CMARK_NODE_TEXT)) &&
+			   !cmark_node_set_literal(text, lit)) {
+			cmark_node_free(text);
+			text = NULL;
+		}
+		if (!text || !cmark_node_replace(found[i], text)) {
+			cmark_node_free(text);
+			rc = OS_ENOMEM;
+			break;
+		}
+		cmark_node_free(found[i]);
+	}
+	free(found);
+	return rc;
+}
+
 int
 forum_markdown(const char *src, char **html)
 {
-	/* CMARK_OPT_SAFE drops raw HTML and javascript:, vbscript:, file:
-	 * and non-image data: links. */
-	char *r = cmark_markdown_to_html(src, strlen(src),
-					 CMARK_OPT_DEFAULT | CMARK_OPT_SAFE |
-						 CMARK_OPT_VALIDATE_UTF8);
+	cmark_node *doc = cmark_parse_document(src, strlen(src),
+					       CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8);
+	char *r = NULL;
+	int rc;
 
 	*html = NULL;
-	if (!r)
+	if (!doc)
 		return OS_ENOMEM;
+	/* Raw HTML is the writer's text, shown escaped; CMARK_OPT_SAFE then
+	 * still blanks javascript:, vbscript:, file: and non-image data:
+	 * links, and would drop any raw HTML that were left. */
+	rc = html_to_text(doc);
+	if (!rc)
+		r = cmark_render_html(doc, CMARK_OPT_DEFAULT | CMARK_OPT_SAFE);
+	cmark_node_free(doc);
+	if (rc || !r) {
+		free(r);
+		return rc ? rc : OS_ENOMEM;
+	}
 	/* cmark 0.30 writes &#xFFFE; and &#xFFFF; as single bytes that are
 	 * not UTF-8; nothing that is not UTF-8 may reach a client. */
 	*html = os_utf8_repair(r, strlen(r));

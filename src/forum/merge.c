@@ -70,3 +70,53 @@ out:
 	round_clear(&r);
 	return rc;
 }
+
+int
+posts_unmerge(struct forum *f, const struct user *caller, int64_t post, struct post *out)
+{
+	struct os_event ev = {0};
+	struct post p = {0}, t = {0};
+	struct round r = {0};
+	char detail[64];
+	int64_t target;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = forum_post_for(f, caller, post, &p, &r)))
+		return rc;
+	if (!forum_is_moderator(caller)) {
+		rc = OS_EFORBIDDEN;
+		goto out;
+	}
+	if ((rc = forum_phase_allows(caller, &r, W_MANAGE)))
+		goto out;
+	if (p.status != STATUS_MERGED || !p.merged_into) {
+		rc = OS_ECONFLICT;
+		goto out;
+	}
+	target = p.merged_into;
+	if ((rc = store_post_unmerge(f->st, post, target)))
+		goto out;
+	snprintf(detail, sizeof detail, "from %lld", (long long)target);
+	if ((rc = store_audit(f->st, caller->id, "post.unmerge", "post", post, r.id, detail)))
+		goto out;
+	if ((rc = store_post_get(f->st, target, 0, &t)) ||
+	    (rc = store_post_get(f->st, post, caller->id, out)))
+		goto out;
+	ev.round = r.id;
+	ev.type = EV_POST_UPDATED;
+	ev.post = out;
+	out->has_my_vote = 0;
+	forum_emit(f, &ev);
+	out->has_my_vote = 1;
+	t.has_my_vote = 0;
+	ev.post = &t;
+	forum_emit(f, &ev);
+out:
+	if (rc)
+		post_clear(out);
+	post_clear(&p);
+	post_clear(&t);
+	round_clear(&r);
+	return rc;
+}

@@ -17,4 +17,14 @@
 int posts_merge(struct forum *f, const struct user *caller, int64_t post,
 		int64_t into, struct post *out);
 
+/*
+ * Undoes a merge (managers, admins; OS_ECONFLICT unless post is merged):
+ * the votes the merge moved go back from the target (as they are now; a
+ * vote dropped by the merge because its voter had voted on the target too
+ * stays dropped), the post is open again and its comments show on it
+ * alone. Audited; emits post.updated for both posts. *out gets the post.
+ */
+int posts_unmerge(struct forum *f, const struct user *caller, int64_t post,
+		  struct post *out);
+
 #endif

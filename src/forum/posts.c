@@ -66,6 +66,20 @@ out:
 }
 
 int
+posts_preview(const char *text, char **html)
+{
+	char *trimmed = NULL;
+	int rc;
+
+	*html = NULL;
+	if ((rc = forum_text(text, OS_PLAN_MAX, 1, &trimmed)))
+		return rc;
+	rc = forum_markdown(trimmed, html);
+	free(trimmed);
+	return rc;
+}
+
+int
 posts_get(struct forum *f, const struct user *caller, int64_t id, struct post *p,
 	  struct comment **comments, size_t *ncomments)
 {

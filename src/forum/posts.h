@@ -22,4 +22,10 @@ int posts_get(struct forum *f, const struct user *caller, int64_t id,
 int comments_create(struct forum *f, const struct user *caller, int64_t post,
 		    int64_t parent, const char *body, struct comment *out);
 
+/* The body_html that a post or comment with body text would get: the same
+ * trimming and rendering, nothing stored. text may be empty; it must be
+ * UTF-8 of at most OS_PLAN_MAX characters (OS_EBADREQ, OS_ETOOLARGE).
+ * Caller frees *html. */
+int posts_preview(const char *text, char **html);
+
 #endif

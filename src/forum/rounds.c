@@ -1,5 +1,6 @@
 #include "forum/rounds.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,6 +8,7 @@
 #include "base/util.h"
 #include "forum/forum_int.h"
 #include "forum/notify.h"
+#include "store/audit.h"
 #include "store/posts.h"
 #include "store/priorities.h"
 #include "store/rounds.h"
@@ -90,10 +92,9 @@ rounds_update(struct forum *f, const struct user *caller, int64_t id,
 {
 	struct os_event ev = {.type = EV_ROUND_UPDATED};
 	struct notify_batch nb = {0};
-	char *title = NULL, *desc = NULL;
-	int old_phase;
+	char *title = NULL, *desc = NULL, detail[48];
 	struct round r;
-	int rc;
+	int rc, reopen, from;
 
 	memset(out, 0, sizeof *out);
 	rc = forum_round_for(f, caller, id, &r);
@@ -103,7 +104,10 @@ rounds_update(struct forum *f, const struct user *caller, int64_t id,
 		rc = OS_EFORBIDDEN;
 		goto out;
 	}
-	if ((rc = forum_phase_allows(caller, &r, W_MANAGE)))
+	/* A closed round takes writes from admins only, but its managers may
+	 * take it back to voting or open (a round closed by mistake). */
+	reopen = ch->has_phase && (ch->phase == PHASE_OPEN || ch->phase == PHASE_VOTING);
+	if (!reopen && (rc = forum_phase_allows(caller, &r, W_MANAGE)))
 		goto out;
 	if (ch->title && (rc = forum_text(ch->title, OS_TITLE_MAX, 0, &title)))
 		goto out;
@@ -130,14 +134,21 @@ rounds_update(struct forum *f, const struct user *caller, int64_t id,
 		r.description = desc;
 		desc = NULL;
 	}
-	old_phase = r.phase;
+	from = r.phase;
 	if (ch->has_phase)
 		r.phase = ch->phase;
 	if (ch->has_closes_at)
 		r.closes_at = ch->closes_at;
 	if ((rc = store_round_update(f->st, &r)))
 		goto out;
-	if (r.phase != old_phase && (rc = notify_round_phase(f, &nb, caller, &r)))
+	if (r.phase != from) {
+		snprintf(detail, sizeof detail, "%s -> %s", os_phase_name(from),
+			 os_phase_name(r.phase));
+		if ((rc = store_audit(f->st, caller->id, "round.phase", "round", r.id, r.id,
+				      detail)))
+			goto out;
+	}
+	if (r.phase != from && (rc = notify_round_phase(f, &nb, caller, &r)))
 		goto out;
 	ev.round = r.id;
 	ev.round_obj = &r;

@@ -6,10 +6,14 @@
 #include "base/err.h"
 #include "store/store_int.h"
 
-/* viewer's vote: value in updown rounds, dots in dots rounds. */
+/* viewer's vote: value in updown rounds, dots in dots rounds. A post's
+ * comment count includes the comments of the posts merged into it, which
+ * show on its page. */
 #define POST_SELECT                                                           \
 	"SELECT p.id, p.round_id, p.kind, p.title, p.body, p.body_html, "     \
-	"p.created_at, p.status, p.hidden, p.merged_into, p.comment_count, "  \
+	"p.created_at, p.status, p.hidden, p.merged_into, p.comment_count + " \
+	"(SELECT ifnull(sum(m.comment_count), 0) FROM posts m "             \
+	"WHERE m.merged_into = p.id), "                                       \
 	"r.vote_mode, (SELECT priority_id FROM priority_posts pp "            \
 	"WHERE pp.post_id = p.id), "                                          \
 	"(SELECT CASE r.vote_mode WHEN 'dots' THEN v.dots ELSE v.value END "  \
@@ -186,14 +190,25 @@ store_post_set_merged(struct store *st, int64_t post, int64_t target)
 int
 store_post_move_votes(struct store *st, int64_t from, int64_t into)
 {
+	sqlite3_stmt *rec = store_stmt(st,
+		"INSERT OR IGNORE INTO merge_moved_votes (post_id, user_id) "
+		"SELECT ?1, user_id FROM votes WHERE post_id = ?1 AND user_id NOT IN "
+		"(SELECT user_id FROM votes WHERE post_id = ?2)");
 	sqlite3_stmt *mv = store_stmt(st,
 		"UPDATE votes SET post_id = ?2 WHERE post_id = ?1 AND user_id NOT IN "
 		"(SELECT user_id FROM votes WHERE post_id = ?2)");
 	sqlite3_stmt *rm = store_stmt(st, "DELETE FROM votes WHERE post_id = ?1");
 	int rc;
 
-	if (!mv || !rm)
+	if (!rec || !mv || !rm)
 		return OS_EINTERNAL;
+	/* Which votes move, for post.unmerge. */
+	sqlite3_bind_int64(rec, 1, from);
+	sqlite3_bind_int64(rec, 2, into);
+	rc = sqlite3_step(rec);
+	store_done(rec);
+	if (rc != SQLITE_DONE)
+		return store_rc(st, rc, "record moved votes");
 	sqlite3_bind_int64(mv, 1, from);
 	sqlite3_bind_int64(mv, 2, into);
 	rc = sqlite3_step(mv);
@@ -204,4 +219,35 @@ store_post_move_votes(struct store *st, int64_t from, int64_t into)
 	rc = sqlite3_step(rm);
 	store_done(rm);
 	return store_rc(st, rc, "drop votes");
+}
+
+int
+store_post_unmerge(struct store *st, int64_t post, int64_t target)
+{
+	sqlite3_stmt *mv = store_stmt(st,
+		"UPDATE votes SET post_id = ?1 WHERE post_id = ?2 AND user_id IN "
+		"(SELECT user_id FROM merge_moved_votes WHERE post_id = ?1)");
+	sqlite3_stmt *forget = store_stmt(st,
+		"DELETE FROM merge_moved_votes WHERE post_id = ?1");
+	sqlite3_stmt *reopen = store_stmt(st,
+		"UPDATE posts SET status = 'open', merged_into = NULL WHERE id = ?1");
+	int rc;
+
+	if (!mv || !forget || !reopen)
+		return OS_EINTERNAL;
+	sqlite3_bind_int64(mv, 1, post);
+	sqlite3_bind_int64(mv, 2, target);
+	rc = sqlite3_step(mv);
+	store_done(mv);
+	if (rc != SQLITE_DONE)
+		return store_rc(st, rc, "move votes back");
+	sqlite3_bind_int64(forget, 1, post);
+	rc = sqlite3_step(forget);
+	store_done(forget);
+	if (rc != SQLITE_DONE)
+		return store_rc(st, rc, "forget moved votes");
+	sqlite3_bind_int64(reopen, 1, post);
+	rc = sqlite3_step(reopen);
+	store_done(reopen);
+	return store_rc(st, rc, "post unmerge");
 }

@@ -33,4 +33,9 @@ int store_post_set_merged(struct store *st, int64_t post, int64_t target);
  * follow. */
 int store_post_move_votes(struct store *st, int64_t from, int64_t into);
 
+/* Undoes a merge of post into target: the votes the merge moved (as
+ * recorded by store_post_move_votes) and still on target go back to post,
+ * and post is open again with no link. */
+int store_post_unmerge(struct store *st, int64_t post, int64_t target);
+
 #endif

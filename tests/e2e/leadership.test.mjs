@@ -204,7 +204,9 @@ test('export buttons give files: CSV with its header, JSON, Markdown, XLSX', { t
 	};
 	const csv = await download('CSV');
 	assert.equal(csv.name, `openstrat-round-${roundId}.csv`);
-	const header = csv.bytes.toString('utf8').split('\r\n')[0];
+	// A UTF-8 byte order mark first, for spreadsheet programs.
+	assert.equal(csv.bytes.subarray(0, 3).toString('hex'), 'efbbbf');
+	const header = csv.bytes.subarray(3).toString('utf8').split('\r\n')[0];
 	assert.ok(header.startsWith('rank,id,kind,title,author,role,org,status,score,up,down,dots,comments,priority,merged_into'), header);
 	assert.ok(csv.bytes.toString('utf8').includes(C));
 	const xlsx = await download('XLSX');

@@ -232,6 +232,82 @@ START_TEST(cli_usage_and_runtime_errors)
 }
 END_TEST
 
+/* A mistyped --db path is refused: serve creates no database (only init,
+ * demo and serve --demo do), so it cannot silently serve an empty one. */
+START_TEST(cli_serve_refuses_missing_db)
+{
+	struct osx_cli_result r;
+	struct stat sb;
+	char path[sizeof S.dir + 32];
+	int rc;
+
+	ck_assert_int_eq(osx_server_init(&S), 0);
+	snprintf(path, sizeof path, "%s/mistyped.db", S.dir);
+	rc = osx_cli(&r, NULL, NULL, "serve", "--db", path, "--port", "0", (char *)NULL);
+	ck_assert_msg(rc == 1, "serve on a missing database: exit %d (want 1)", rc);
+	ck_assert_msg(strstr(r.err, "run openstrat init first") != NULL,
+		      "no reason on stderr: %s", r.err);
+	ck_assert_msg(strstr(r.out, "listening") == NULL, "it said it listens: %s", r.out);
+	osx_cli_free(&r);
+	ck_assert_msg(stat(path, &sb) != 0, "serve created %s", path);
+}
+END_TEST
+
+/* Every command explains itself: COMMAND --help (or -h) prints its usage
+ * on stdout and exits 0 without touching anything; openstrat --help lists
+ * the commands. */
+START_TEST(cli_help_for_every_command)
+{
+	static const struct {
+		const char *args[5];
+		const char *usage; /* how stdout starts */
+	} cases[] = {
+		{{"serve", "--help"}, "usage: openstrat serve --db PATH"},
+		{{"serve", "-h"}, "usage: openstrat serve --db PATH"},
+		{{"init", "--help"}, "usage: openstrat init --db PATH"},
+		{{"user", "--help"}, "usage: openstrat user add --db PATH"},
+		{{"user", "add", "--help"}, "usage: openstrat user add --db PATH"},
+		{{"user", "disable", "--help"}, "usage: openstrat user disable --db PATH"},
+		{{"user", "enable", "--help"}, "usage: openstrat user enable --db PATH"},
+		{{"invite", "--help"}, "usage: openstrat invite create --db PATH"},
+		{{"invite", "create", "--help"}, "usage: openstrat invite create --db PATH"},
+		{{"export", "--help"}, "usage: openstrat export --db PATH"},
+		{{"backup", "--help"}, "usage: openstrat backup --db PATH"},
+		{{"demo", "--help"}, "usage: openstrat demo --db PATH"},
+		{{"check", "--help"}, "usage: openstrat check --db PATH"},
+		/* --help wins over the missing required options around it. */
+		{{"export", "--round", "1", "--help"}, "usage: openstrat export --db PATH"},
+	};
+	static const char *const commands[] = {"serve", "init", "user", "invite", "demo",
+					       "export", "backup", "check"};
+	struct osx_cli_result r;
+	int rc;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		rc = osx_cliv(&r, NULL, NULL, cases[i].args);
+		ck_assert_msg(rc == 0, "%s %s: exit %d (want 0): %s", cases[i].args[0],
+			      cases[i].args[1], rc, r.err);
+		ck_assert_msg(!strncmp(r.out, cases[i].usage, strlen(cases[i].usage)),
+			      "%s %s printed \"%s\", want \"%s...\"", cases[i].args[0],
+			      cases[i].args[1], r.out, cases[i].usage);
+		ck_assert_msg(r.err[0] == '\0', "%s %s wrote to stderr: %s", cases[i].args[0],
+			      cases[i].args[1], r.err);
+		osx_cli_free(&r);
+	}
+
+	rc = osx_cli(&r, NULL, NULL, "--help", (char *)NULL);
+	ck_assert_int_eq(rc, 0);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		char line[32];
+
+		snprintf(line, sizeof line, "\n  %s ", commands[i]);
+		ck_assert_msg(strstr(r.out, line) != NULL, "--help does not list %s: %s",
+			      commands[i], r.out);
+	}
+	osx_cli_free(&r);
+}
+END_TEST
+
 START_TEST(cli_user_add_short_password)
 {
 	struct osx_cli_result r;
@@ -1555,7 +1631,8 @@ foundation_suite(void)
 		{"cli", {cli_init_creates_and_is_idempotent, cli_usage_and_runtime_errors,
 			 cli_user_add_short_password, cli_user_add_bad_role,
 			 cli_user_add_duplicate, cli_user_add_username_rules,
-			 cli_user_add_password_on_stdin}},
+			 cli_user_add_password_on_stdin, cli_serve_refuses_missing_db,
+			 cli_help_for_every_command}},
 		{"http", {serve_prints_one_line, serve_demo_prints_one_line, serve_demo_in_norwegian,
 			  healthz, index_security_headers, security_headers_everywhere,
 			  http_api_errors, path_traversal}},

@@ -88,6 +88,7 @@ static const struct row {
 	{"{\"op\":\"mod.queue\",\"round\":$R}", {OK, OK, FB, FB, FB}},
 	{"{\"op\":\"audit.list\"}", {OK, FB, FB, FB, FB}},
 	{"{\"op\":\"search\",\"q\":\"idea\"}", {OK, OK, OK, OK, OK}},
+	{"{\"op\":\"markdown.preview\",\"text\":\"<b> $N\"}", {OK, OK, OK, OK, OK}},
 	{"{\"op\":\"post.similar\",\"round\":$R,\"q\":\"idea\"}", {OK, OK, OK, OK, NF}},
 	{"{\"op\":\"post.similar\",\"round\":$I,\"q\":\"idea\"}", {OK, OK, OK, NF, NF}},
 	{"{\"op\":\"round.insights\",\"round\":$R}", {OK, OK, FB, FB, NF}},
@@ -95,8 +96,12 @@ static const struct row {
 	{"{\"op\":\"priority.update\",\"priority\":$Y,\"description\":\"d $N\"}", {OK, OK, FB, FB, NF}},
 	{"{\"op\":\"priority.link\",\"priority\":$Y,\"post\":$P}", {OK, OK, FB, FB, NF}},
 	{"{\"op\":\"priority.unlink\",\"priority\":$Y,\"post\":$P}", {OK, OK, FB, FB, NF}},
-	/* The admin merges first; the manager then finds it merged. */
-	{"{\"op\":\"post.merge\",\"post\":$E,\"into\":$F}", {OK, "conflict", FB, FB, NF}},
+	/* Each role runs the rows in turn: the admin merges and unmerges,
+	 * then the manager does the same. */
+	{"{\"op\":\"post.merge\",\"post\":$E,\"into\":$F}", {OK, OK, FB, FB, NF}},
+	{"{\"op\":\"post.unmerge\",\"post\":$E}", {OK, OK, FB, FB, NF}},
+	/* Unmerged now: nothing to undo. */
+	{"{\"op\":\"post.unmerge\",\"post\":$E}", {"conflict", "conflict", FB, FB, NF}},
 	/* Every account has its own notices and settings. */
 	{"{\"op\":\"notifications.list\"}", {OK, OK, OK, OK, OK}},
 	{"{\"op\":\"notifications.list\",\"limit\":101}", {"bad_request", "bad_request", "bad_request", "bad_request", "bad_request"}},

@@ -793,6 +793,67 @@ START_TEST(huge_strings_do_not_crash)
 }
 END_TEST
 
+/* markdown.preview renders a draft as post.create would store it, for
+ * anyone signed in, and writes nothing. */
+START_TEST(markdown_preview_is_the_stored_rendering)
+{
+	static const char *const drafts[] = {
+		"use <b> tags and <script>alert(1)</script>",
+		"# Goal\n\n**bold** `<code>` [x](javascript:alert(1))",
+	};
+	int64_t round = open_round();
+	uint64_t before;
+	char *big, *msg, *reply;
+	size_t cap;
+	int n, w;
+
+	for (size_t i = 0; i < sizeof drafts / sizeof drafts[0]; i++) {
+		cJSON *body = cJSON_CreateString(drafts[i]);
+		char *quoted = cJSON_PrintUnformatted(body);
+		cJSON *made = call_as(&X.emp, "{\"op\":\"post.create\",\"round\":%lld,"
+					      "\"kind\":\"idea\",\"title\":\"T\",\"body\":%s}",
+				      (long long)round, quoted);
+		const cJSON *stored = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(made, "post"), "body_html");
+		cJSON *prev = call_as(&X.cust, "{\"op\":\"markdown.preview\",\"text\":%s}",
+				      quoted);
+		const cJSON *html = cJSON_GetObjectItemCaseSensitive(prev, "html");
+
+		ck_assert(is_ok(made));
+		ck_assert_msg(is_ok(prev), "preview refused: %s", cJSON_PrintUnformatted(prev));
+		ck_assert(cJSON_IsString(stored) && cJSON_IsString(html));
+		ck_assert_str_eq(html->valuestring, stored->valuestring);
+		ck_assert_ptr_nonnull(strstr(html->valuestring, "&lt;"));
+		cJSON_Delete(made);
+		cJSON_Delete(prev);
+		cJSON_Delete(body);
+		free(quoted);
+	}
+
+	fx_clear_events(&X);
+	before = fx_fingerprint(&X);
+	expect_error(&X.emp, "bad_request", "text", "{\"op\":\"markdown.preview\"}");
+	expect_error(&X.emp, "bad_request", "text", "{\"op\":\"markdown.preview\",\"text\":7}");
+	big = fx_repeat("a", OS_PLAN_MAX + 1);
+	cap = OS_PLAN_MAX + 128;
+	msg = malloc(cap);
+	ck_assert_ptr_nonnull(msg);
+	snprintf(msg, cap, "{\"op\":\"markdown.preview\",\"text\":\"%s\"}", big);
+	expect_error(&X.emp, "bad_request", "text", msg);
+	/* Exactly at the limit is fine. */
+	big[OS_PLAN_MAX] = '\0';
+	n = snprintf(msg, cap, "{\"op\":\"markdown.preview\",\"text\":\"%s\"}", big);
+	reply = send_raw(&X.emp, msg, (size_t)n, &w);
+	ck_assert_msg(strstr(reply, "\"ok\":true") != NULL, "%.200s", reply);
+	ck_assert_int_eq(w, 0);
+	free(reply);
+	free(msg);
+	free(big);
+	ck_assert(fx_fingerprint(&X) == before);
+	fx_assert_no_event(&X);
+}
+END_TEST
+
 START_TEST(bad_requests_never_change_data)
 {
 	int64_t round = open_round(), pid = new_post(round);
@@ -1046,6 +1107,7 @@ main(void)
 	tcase_add_test(tc, subscribe_uses_the_hub_only_for_members);
 	tcase_add_test(tc, reply_to_error_keeps_the_rid);
 	tcase_add_test(tc, requests_are_counted_by_op_and_outcome);
+	tcase_add_test(tc, markdown_preview_is_the_stored_rendering);
 	suite_add_tcase(s, tc);
 	return fx_run(s);
 }

@@ -222,6 +222,9 @@ ex(int64_t round, int format, size_t *len)
 	return exl(round, format, OS_LANG_EN, len);
 }
 
+/* The UTF-8 byte order mark every CSV export starts with. */
+#define BOM "\xef\xbb\xbf"
+
 /* ---- a strict RFC 4180 reader ----------------------------------------- */
 
 struct csv_row {
@@ -329,7 +332,8 @@ csv_of(int64_t round)
 	size_t len;
 	char *s = ex(round, EXPORT_CSV, &len);
 
-	ck_assert_msg(csv_parse(s, len, &c) == 0, "not RFC 4180:\n%s", s);
+	ck_assert_msg(len >= 3 && !memcmp(s, BOM, 3), "no byte order mark: %s", s);
+	ck_assert_msg(csv_parse(s + 3, len - 3, &c) == 0, "not RFC 4180:\n%s", s);
 	free(s);
 	return c;
 }
@@ -481,11 +485,12 @@ START_TEST(csv_header_is_exact)
 	mk_post(&emp[0], round, KIND_IDEA, "An idea");
 	s = ex(round, EXPORT_CSV, &len);
 	ck_assert_uint_eq(strlen(s), len);
-	ck_assert_msg(!strncmp(s, HEADER "\r\n", strlen(HEADER) + 2), "header: %s", s);
-	/* UTF-8 without a byte order mark, one row, CRLF line ends. */
-	ck_assert_int_ne((unsigned char)s[0], 0xef);
+	/* UTF-8 with a byte order mark, so that spreadsheet programs read
+	 * æøå as UTF-8; then the header, one row, CRLF line ends. */
+	ck_assert_int_eq(memcmp(s, BOM, 3), 0);
+	ck_assert_msg(!strncmp(s + 3, HEADER "\r\n", strlen(HEADER) + 2), "header: %s", s);
 	ck_assert_str_eq(s + len - 2, "\r\n");
-	ck_assert_ptr_eq(strchr(s + strlen(HEADER) + 2, '\r'), s + len - 2);
+	ck_assert_ptr_eq(strchr(s + 3 + strlen(HEADER) + 2, '\r'), s + len - 2);
 	free(s);
 }
 END_TEST
@@ -747,6 +752,77 @@ START_TEST(merged_and_hidden_posts)
 				"0 | merged into rank 1 |"),
 		      "%s", s);
 	free(s);
+}
+END_TEST
+
+static int have_unzip(void);
+static char *run(const char *cmd);
+
+/* The comments of a merged post show on its target, so every format counts
+ * them there: the same number as the target's page. */
+START_TEST(merged_comments_count_on_the_target_in_every_format)
+{
+	int64_t round = mk_round(VOTE_UPDOWN, 0, AUD_INTERNAL);
+	int64_t target = mk_post(&emp[0], round, KIND_IDEA, "One login for everything");
+	int64_t dup = mk_post(&emp[1], round, KIND_IDEA, "Single sign-on");
+	struct comment c;
+	struct post out;
+	struct csv csv;
+	cJSON *j, *p;
+	char *s;
+	size_t len;
+
+	ck_assert_int_eq(W(comments_create(F, &emp[2], target, 0, "Yes", &c)), OS_OK);
+	comment_clear(&c);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(W(comments_create(F, &emp[3 + i], dup, 0, "Agreed", &c)), OS_OK);
+		comment_clear(&c);
+	}
+	votes(target, 0, 2, 0);
+	ck_assert_int_eq(W(posts_merge(F, &mgr, dup, target, &out)), OS_OK);
+	post_clear(&out);
+
+	csv = csv_of(round);
+	ck_assert_str_eq(cell(&csv, row_of(&csv, target), 12), "4");
+	csv_free(&csv);
+
+	s = ex(round, EXPORT_JSON, &len);
+	j = cJSON_Parse(s);
+	ck_assert_ptr_nonnull(j);
+	p = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "posts"), 0);
+	ck_assert_int_eq((int)cJSON_GetObjectItem(p, "id")->valuedouble, (int)target);
+	ck_assert_int_eq((int)cJSON_GetObjectItem(p, "comment_count")->valuedouble, 4);
+	cJSON_Delete(j);
+	free(s);
+
+	s = ex(round, EXPORT_MD, &len);
+	ck_assert_msg(strstr(s, "| One login for everything | idea | Employee 0 | employee | "),
+		      "%s", s);
+	ck_assert_msg(strstr(strstr(s, "| One login for everything | idea |"), " | 2 / 0 | 4 | "),
+		      "%s", s);
+	free(s);
+
+	if (have_unzip()) {
+		char path[] = "/tmp/test-export-XXXXXX", cmd[256], *x, *m2;
+		FILE *f;
+		int fd = mkstemp(path);
+
+		ck_assert_int_ge(fd, 0);
+		s = ex(round, EXPORT_XLSX, &len);
+		f = fdopen(fd, "wb");
+		ck_assert_ptr_nonnull(f);
+		ck_assert_uint_eq(fwrite(s, 1, len, f), len);
+		ck_assert_int_eq(fclose(f), 0);
+		free(s);
+		snprintf(cmd, sizeof cmd, "unzip -p %s xl/worksheets/sheet1.xml", path);
+		x = run(cmd);
+		unlink(path);
+		/* Column M is comments; row 2 the first ranked post, the target. */
+		m2 = strstr(x, "r=\"M2\"");
+		ck_assert_msg(m2 != NULL, "%s", x);
+		ck_assert_msg(!strncmp(strstr(m2, "<v>"), "<v>4</v>", 8), "%.80s", m2);
+		free(x);
+	}
 }
 END_TEST
 
@@ -1782,8 +1858,8 @@ START_TEST(empty_round_in_every_format)
 	char *s;
 
 	ck_assert_int_eq(export_round(F, &admin, round, EXPORT_CSV, OS_LANG_EN, &s, &len), OS_OK);
-	ck_assert_uint_eq(len, strlen(HEADER "\r\n"));
-	ck_assert_str_eq(s, HEADER "\r\n");
+	ck_assert_uint_eq(len, strlen(BOM HEADER "\r\n"));
+	ck_assert_str_eq(s, BOM HEADER "\r\n");
 	free(s);
 	s = ex(round, EXPORT_JSON, &len);
 	root = cJSON_Parse(s);
@@ -1825,6 +1901,7 @@ main(void)
 	tcase_add_test(tc, csv_reads_back_cell_by_cell);
 	tcase_add_test(tc, csv_per_role_columns);
 	tcase_add_test(tc, merged_and_hidden_posts);
+	tcase_add_test(tc, merged_comments_count_on_the_target_in_every_format);
 	tcase_add_test(tc, linked_priority_title);
 	tcase_add_test(tc, json_is_the_ranked_list);
 	tcase_add_test(tc, json_rounds_support_to_three_decimals);

@@ -124,6 +124,7 @@ static const char *const fp_tables[] = {
 	"SELECT id, target_kind, target_id, round_id, user_id, reason, resolved_at IS NULL "
 	"FROM flags",
 	"SELECT id, actor_id, action, target_kind, target_id, round_id, detail FROM audit_log",
+	"SELECT post_id, user_id FROM merge_moved_votes",
 };
 #define NFP (sizeof fp_tables / sizeof fp_tables[0])
 
@@ -166,6 +167,7 @@ static const char *const tables[] = {
 	"users", "rounds", "sessions", "round_members", "invites", "posts", "priorities",
 	"chat_messages", "comments", "votes", "post_tallies", "audit_log", "flags",
 	"priority_posts", "notifications", "unsubscribe_tokens", "mail_outbox",
+	"merge_moved_votes",
 };
 #define NTABLES (sizeof tables / sizeof tables[0])
 #define NRESTORE (2 * NTABLES - 1 + 7)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fixture.h"
+#include "store/audit.h"
 #include "forum/chat.h"
 #include "forum/forum_int.h"
 #include "forum/posts.h"
@@ -445,7 +446,9 @@ START_TEST(only_admins_write_to_closed_rounds)
 	uint64_t before = fx_fingerprint(&X);
 
 	ck_assert_int_eq(update(&X.mgr, id, &ch), OS_EPHASE);
-	ck_assert_int_eq(set_phase(&X.mgr, id, PHASE_OPEN), OS_EPHASE);
+	ck_assert_int_eq(set_phase(&X.mgr, id, PHASE_CLOSED), OS_EPHASE);
+	ck_assert_int_eq(set_phase(&X.emp, id, PHASE_OPEN), OS_EFORBIDDEN);
+	ck_assert_int_eq(set_phase(&X.cust, id, PHASE_OPEN), OS_ENOTFOUND);
 	ck_assert(fx_fingerprint(&X) == before);
 	fx_assert_no_event(&X);
 	ck_assert_int_eq(update(&X.admin, id, &ch), OS_OK);
@@ -454,6 +457,71 @@ START_TEST(only_admins_write_to_closed_rounds)
 	ck_assert_int_eq(stored_phase(id), PHASE_OPEN);
 	/* Reopened, the manager may write again. */
 	ck_assert_int_eq(update(&X.mgr, id, &ch), OS_OK);
+}
+END_TEST
+
+/* A manager may take a closed round back to voting or open (a round closed
+ * by mistake), though nothing else in it. */
+START_TEST(managers_reopen_closed_rounds)
+{
+	int64_t id = fx_round(&X, VOTE_UPDOWN, 0, AUD_INTERNAL, PHASE_CLOSED);
+	int64_t other = fx_round(&X, VOTE_UPDOWN, 0, AUD_INTERNAL, PHASE_CLOSED);
+
+	ck_assert_int_eq(set_phase(&X.mgr, id, PHASE_VOTING), OS_OK);
+	ck_assert_int_eq(stored_phase(id), PHASE_VOTING);
+	fx_assert_one_event(&X, EV_ROUND_UPDATED, id, id);
+	fx_clear_events(&X);
+	ck_assert_int_eq(set_phase(&X.mgr, other, PHASE_OPEN), OS_OK);
+	ck_assert_int_eq(stored_phase(other), PHASE_OPEN);
+	ck_assert_int_eq(set_phase(&X.mgr, other, PHASE_DRAFT), OS_ECONFLICT);
+}
+END_TEST
+
+/* The audit entries with this action, newest first, as "detail" lines. */
+static int
+audit_count(const char *action, int64_t round, const char *detail)
+{
+	struct audit_entry *e;
+	size_t n;
+	int found = 0;
+
+	ck_assert_int_eq(store_audit_list(X.st, 0, 500, &e, &n), OS_OK);
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(e[i].action, action) && e[i].round == round &&
+		    (!detail || (e[i].detail && !strcmp(e[i].detail, detail))))
+			found++;
+		free(e[i].detail);
+	}
+	free(e);
+	return found;
+}
+
+/* Every phase change is in the audit log, from and to, whoever made it;
+ * an update that leaves the phase as it was adds no entry. */
+START_TEST(phase_changes_are_audited)
+{
+	int64_t id = fx_round(&X, VOTE_UPDOWN, 0, AUD_INTERNAL, PHASE_DRAFT);
+	struct round_changes ch = {.title = "Renamed"};
+
+	ck_assert_int_eq(audit_count("round.phase", id, NULL), 0);
+	ck_assert_int_eq(set_phase(&X.mgr, id, PHASE_OPEN), OS_OK);
+	ck_assert_int_eq(audit_count("round.phase", id, "draft -> open"), 1);
+	ck_assert_int_eq(set_phase(&X.mgr, id, PHASE_OPEN), OS_OK);
+	ck_assert_int_eq(update(&X.mgr, id, &ch), OS_OK);
+	ck_assert_int_eq(audit_count("round.phase", id, NULL), 1);
+	ck_assert_int_eq(set_phase(&X.mgr, id, PHASE_VOTING), OS_OK);
+	ck_assert_int_eq(set_phase(&X.mgr, id, PHASE_CLOSED), OS_OK);
+	ck_assert_int_eq(set_phase(&X.mgr, id, PHASE_OPEN), OS_OK);
+	ck_assert_int_eq(set_phase(&X.admin, id, PHASE_CLOSED), OS_OK);
+	ck_assert_int_eq(audit_count("round.phase", id, "open -> voting"), 1);
+	ck_assert_int_eq(audit_count("round.phase", id, "voting -> closed"), 1);
+	ck_assert_int_eq(audit_count("round.phase", id, "closed -> open"), 1);
+	ck_assert_int_eq(audit_count("round.phase", id, "open -> closed"), 1);
+	ck_assert_int_eq(audit_count("round.phase", id, NULL), 5);
+	/* Refused changes leave no entry. */
+	ck_assert_int_eq(set_phase(&X.emp, id, PHASE_OPEN), OS_EFORBIDDEN);
+	ck_assert_int_eq(set_phase(&X.admin, id, PHASE_DRAFT), OS_ECONFLICT);
+	ck_assert_int_eq(audit_count("round.phase", id, NULL), 5);
 }
 END_TEST
 
@@ -546,6 +614,8 @@ main(void)
 	tcase_add_test(tc, employees_and_customers_cannot_update);
 	tcase_add_test(tc, no_return_to_draft);
 	tcase_add_test(tc, only_admins_write_to_closed_rounds);
+	tcase_add_test(tc, managers_reopen_closed_rounds);
+	tcase_add_test(tc, phase_changes_are_audited);
 	tcase_add_test(tc, a_passed_closes_at_closes_the_round);
 	tcase_add_test(tc, update_validates_its_fields);
 	tcase_add_test(tc, snapshot_shows_hidden_posts_to_moderators_only);
