@@ -105,6 +105,7 @@ op_round_members(struct req *r)
 		return rc;
 	if ((rc = members_list(r->d->forum, r->caller, round, &users, &n)))
 		return rc;
+	req_view_round(r, round);
 	arr = cJSON_CreateArray();
 	bad = render_put(r->out, "members", arr);
 	for (size_t i = 0; !bad && i < n; i++)

@@ -131,6 +131,8 @@ rounds_update(struct forum *f, const struct user *caller, int64_t id,
 		r.phase = ch->phase;
 	if (ch->has_closes_at)
 		r.closes_at = ch->closes_at;
+	if (ch->has_customers_see_each_other)
+		r.customers_see_each_other = ch->customers_see_each_other != 0;
 	if ((rc = store_round_update(f->st, &r)))
 		goto out;
 	ev.round = r.id;
@@ -175,4 +177,17 @@ rounds_snapshot_clear(struct round_snapshot *s)
 		priority_clear(&s->priorities[i]);
 	free(s->priorities);
 	memset(s, 0, sizeof *s);
+}
+
+int
+rounds_customers_see_each_other(struct forum *f, int64_t round)
+{
+	struct round r;
+	int v;
+
+	if (store_round_get(f->st, round, &r))
+		return 0;
+	v = r.customers_see_each_other;
+	round_clear(&r);
+	return v;
 }

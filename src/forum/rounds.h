@@ -25,6 +25,8 @@ struct round_changes {
 	int phase;
 	int has_closes_at;
 	int64_t closes_at; /* 0 clears */
+	int has_customers_see_each_other;
+	int customers_see_each_other;
 };
 
 /* Applies changes (managers and admins) and emits round.updated. *out gets
@@ -45,5 +47,9 @@ struct round_snapshot {
 int rounds_snapshot(struct forum *f, const struct user *caller, int64_t id,
 		    struct round_snapshot *out);
 void rounds_snapshot_clear(struct round_snapshot *s);
+
+/* The round's customers_see_each_other setting; 0 when it cannot be read
+ * (the private answer). No access check: it says nothing about content. */
+int rounds_customers_see_each_other(struct forum *f, int64_t round);
 
 #endif
