@@ -243,6 +243,118 @@ START_TEST(customers_of_two_orgs_stay_apart)
 }
 END_TEST
 
+
+/* POST /api/invite/accept with org (NULL: without the field); the HTTP
+ * status, and the reply in *j (caller frees). */
+static int
+accept_with_org(const char *token, const char *user, const char *org, cJSON **j)
+{
+	struct osx_http_resp resp;
+	char body[700], orgf[200] = "";
+	int st;
+
+	if (org)
+		snprintf(orgf, sizeof orgf, ",\"org\":\"%s\"", org);
+	snprintf(body, sizeof body,
+		 "{\"token\":\"%s\",\"username\":\"%s\",\"password\":\"customer-pass-1\","
+		 "\"display_name\":\"Some One\"%s}", token, user, orgf);
+	st = osx_http(srv.port, "POST", "/api/invite/accept",
+		      "Content-Type: application/json\r\n", body, &resp);
+	*j = osx_http_json(&resp);
+	osx_http_free(&resp);
+	return st;
+}
+
+/* GET /api/invite?token=T. */
+static cJSON *
+invite_info(const char *token)
+{
+	struct osx_http_resp resp;
+	char path[200];
+	cJSON *j;
+
+	snprintf(path, sizeof path, "/api/invite?token=%s", token);
+	ck_assert_int_eq(osx_http(srv.port, "GET", path, NULL, NULL, &resp), 200);
+	j = osx_http_json(&resp);
+	osx_http_free(&resp);
+	return j;
+}
+
+START_TEST(the_invite_fixes_the_organisation)
+{
+	struct osx_ws *m = osx_ws_open(srv.port, tok_mgr);
+	struct osx_cli_result res;
+	char token[128], free_token[128], cli_token[128], roundarg[32], long_org[100];
+	long long round;
+	cJSON *r, *j;
+
+	ck_assert_ptr_nonnull(m);
+	r = ok(osx_ws_call(m, 0, "{\"op\":\"round.create\",\"title\":\"Pilot\","
+				 "\"audience\":\"invited\",\"vote_mode\":\"updown\"}"), "round.create");
+	round = osx_jint(r, "round.id", 0);
+	cJSON_Delete(r);
+	/* An org that is empty or too long is refused. */
+	r = osx_ws_call(m, 0, "{\"op\":\"invite.create\",\"role\":\"customer\",\"round\":%lld,"
+			      "\"org\":\"  \"}", round);
+	ck_assert_str_eq(osx_errcode(r), "bad_request");
+	ck_assert_ptr_nonnull(strstr(osx_jstr(r, "error.message"), "'org'"));
+	cJSON_Delete(r);
+	memset(long_org, 'x', 81);
+	long_org[81] = 0;
+	r = osx_ws_call(m, 0, "{\"op\":\"invite.create\",\"role\":\"customer\",\"round\":%lld,"
+			      "\"org\":\"%s\"}", round, long_org);
+	ck_assert_str_eq(osx_errcode(r), "bad_request");
+	cJSON_Delete(r);
+	r = ok(osx_ws_call(m, 0, "{\"op\":\"invite.create\",\"role\":\"customer\",\"round\":%lld,"
+				 "\"org\":\" Nordbank \"}", round), "invite with org");
+	snprintf(token, sizeof token, "%s", osx_jstr(r, "token"));
+	cJSON_Delete(r);
+	r = ok(osx_ws_call(m, 0, "{\"op\":\"invite.create\",\"role\":\"customer\","
+				 "\"round\":%lld}", round), "invite without org");
+	snprintf(free_token, sizeof free_token, "%s", osx_jstr(r, "token"));
+	cJSON_Delete(r);
+
+	/* The invite page learns the organisation. */
+	j = invite_info(token);
+	ck_assert_str_eq(osx_jstr(j, "org"), "Nordbank");
+	cJSON_Delete(j);
+	j = invite_info(free_token);
+	ck_assert(cJSON_IsNull(osx_jget(j, "org")));
+	cJSON_Delete(j);
+
+	/* Another organisation is refused, and the invite stays usable. */
+	ck_assert_int_eq(accept_with_org(token, "nils", "Sparebank", &j), 400);
+	ck_assert_str_eq(osx_errcode(j), "bad_request");
+	ck_assert_ptr_nonnull(strstr(osx_jstr(j, "error.message"), "'org'"));
+	cJSON_Delete(j);
+	/* Without org (or with the same) the invite's is taken. */
+	ck_assert_int_eq(accept_with_org(token, "nils", NULL, &j), 200);
+	ck_assert_str_eq(osx_jstr(j, "user.org"), "Nordbank");
+	cJSON_Delete(j);
+	/* An invite without one lets the customer say. */
+	ck_assert_int_eq(accept_with_org(free_token, "free", "Own AS", &j), 200);
+	ck_assert_str_eq(osx_jstr(j, "user.org"), "Own AS");
+	cJSON_Delete(j);
+
+	/* The command line. */
+	snprintf(roundarg, sizeof roundarg, "%lld", round);
+	ck_assert_int_eq(osx_cli(&res, NULL, NULL, "invite", "create", "--db", srv.db, "--role",
+				 "customer", "--round", roundarg, "--org", "Fjordkraft",
+				 (char *)NULL), 0);
+	snprintf(cli_token, sizeof cli_token, "%.43s", res.out);
+	osx_cli_free(&res);
+	j = invite_info(cli_token);
+	ck_assert_str_eq(osx_jstr(j, "org"), "Fjordkraft");
+	cJSON_Delete(j);
+	ck_assert_int_eq(accept_with_org(cli_token, "frida", "Fjordkraft", &j), 200);
+	ck_assert_str_eq(osx_jstr(j, "user.org"), "Fjordkraft");
+	cJSON_Delete(j);
+	ck_assert_int_eq(osx_cli(NULL, NULL, NULL, "invite", "create", "--db", srv.db, "--role",
+				 "customer", "--round", roundarg, "--org", " ", (char *)NULL), 2);
+	osx_ws_close(m);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -254,6 +366,7 @@ main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, customers_of_two_orgs_stay_apart);
+	tcase_add_test(tc, the_invite_fixes_the_organisation);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

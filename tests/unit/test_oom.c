@@ -390,7 +390,7 @@ world_open(struct world *w)
 							      now + 86400000, &id)),
 				 OS_OK);
 		ck_assert_int_eq(FX_W(x, store_invite_insert(x->st, invite_hash, ROLE_CUSTOMER, w->rb,
-							     x->mgr.id, now + 86400000, &w->invite)),
+							     x->mgr.id, now + 86400000, NULL, &w->invite)),
 				 OS_OK);
 		ck_assert_int_eq(FX_W(x, session_create(x->st, &session_default_policy, x->mgr.id,
 							w->token)),
