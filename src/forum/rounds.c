@@ -77,6 +77,12 @@ rounds_create(struct forum *f, const struct user *caller, struct round *r)
 	r->title = r->description = NULL;
 	if (!rc)
 		rc = store_round_get(f->st, r->id, r);
+	if (!rc) {
+		/* Last: a write that fails emits nothing. */
+		struct os_event ev = {.type = EV_ROUND_UPDATED, .round = r->id, .round_obj = r};
+
+		forum_emit(f, &ev);
+	}
 out:
 	free(title);
 	free(desc);
@@ -190,4 +196,10 @@ rounds_customers_see_each_other(struct forum *f, int64_t round)
 	v = r.customers_see_each_other;
 	round_clear(&r);
 	return v;
+}
+
+int
+rounds_visible(struct forum *f, const struct user *u, const struct round *r)
+{
+	return forum_round_access(f, u, r) == OS_OK;
 }

@@ -573,6 +573,25 @@ emit_event(void *arg, const struct os_event *ev)
 		server_event_to(s, ev->round, json, len, AUD_OTHERS);
 		return;
 	}
+	if (ev->type == EV_ROUND_UPDATED && ev->round_obj) {
+		/* Round lists change for everyone who may see the round,
+		 * subscribed to it or not: each such connection is told. */
+		struct msg *m;
+
+		json = dispatch_render_event(ev, &len);
+		m = json ? msg_new(json, len) : NULL;
+		free(json);
+		if (!m) {
+			lost(s, NULL, ev->round);
+			return;
+		}
+		for (struct conn *c = s->conns; c; c = c->next)
+			if (!c->closing && c->user.id &&
+			    rounds_visible(s->forum, &c->user, ev->round_obj))
+				server_notice(s, c, m);
+		msg_unref(m);
+		return;
+	}
 	json = dispatch_render_event(ev, &len);
 	server_event(s, ev->round, json, len, ev->type == EV_VOTE_TALLY ? ev->post->id : 0);
 }

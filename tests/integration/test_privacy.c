@@ -355,6 +355,72 @@ START_TEST(the_invite_fixes_the_organisation)
 }
 END_TEST
 
+static int
+is_round(const cJSON *ev, void *arg)
+{
+	return osx_jint(ev, "round.id", 0) == *(long long *)arg;
+}
+
+/* Round lists are live: whoever may see a round hears of its creation and
+ * phase changes without subscribing to it; nobody else does. */
+START_TEST(round_changes_reach_everyone_who_may_see_the_round)
+{
+	char tok_mgr2[OSX_TOKEN_MAX], tok_emp[OSX_TOKEN_MAX];
+	struct osx_ws *m, *m2, *e, *cu;
+	long long internal, invited;
+	cJSON *r, *ev;
+
+	ck_assert_int_eq(osx_user_new(&srv, "mgr2", "manager", tok_mgr2, sizeof tok_mgr2), 0);
+	ck_assert_int_eq(osx_user_new(&srv, "emp", "employee", tok_emp, sizeof tok_emp), 0);
+	m = osx_ws_open(srv.port, tok_mgr);
+	m2 = osx_ws_open(srv.port, tok_mgr2);
+	e = osx_ws_open(srv.port, tok_emp);
+	ck_assert(m && m2 && e);
+	r = ok(osx_ws_call(m, 0, "{\"op\":\"round.create\",\"title\":\"Guests\","
+				 "\"audience\":\"invited\",\"vote_mode\":\"updown\"}"), "invited");
+	invited = osx_jint(r, "round.id", 0);
+	cJSON_Delete(r);
+	cu = customer(m, invited, "cust_u", "Cust", "Kunde AS");
+	r = ok(osx_ws_call(e, 0, "{\"op\":\"hello\"}"), "hello");
+	cJSON_Delete(r);
+	r = ok(osx_ws_call(cu, 0, "{\"op\":\"hello\"}"), "hello");
+	cJSON_Delete(r);
+	osx_ws_clear(m2);
+	osx_ws_clear(e);
+
+	/* A draft: the other manager hears of it, the employee does not. */
+	r = ok(osx_ws_call(m, 0, "{\"op\":\"round.create\",\"title\":\"Next year\","
+				 "\"audience\":\"internal\",\"vote_mode\":\"updown\"}"), "internal");
+	internal = osx_jint(r, "round.id", 0);
+	cJSON_Delete(r);
+	ev = osx_ws_wait_event_if(m2, "round.updated", is_round, &internal, 3000);
+	ck_assert_msg(ev != NULL, "the other manager did not hear of the new draft");
+	ck_assert_str_eq(osx_jstr(ev, "round.phase"), "draft");
+	ck_assert_str_eq(osx_jstr(ev, "round.title"), "Next year");
+	cJSON_Delete(ev);
+	ck_assert(osx_ws_no_event(e, "round.updated", 300));
+	/* Opened: the employee hears of it, without subscribing. */
+	cJSON_Delete(ok(osx_ws_call(m, 0, "{\"op\":\"round.update\",\"round\":%lld,"
+					  "\"phase\":\"open\"}", internal), "open"));
+	ev = osx_ws_wait_event_if(e, "round.updated", is_round, &internal, 3000);
+	ck_assert_msg(ev != NULL, "the employee did not hear the round open");
+	ck_assert_str_eq(osx_jstr(ev, "round.phase"), "open");
+	cJSON_Delete(ev);
+	/* The customer is not in that round: nothing. In theirs: told. */
+	ck_assert(osx_ws_no_event(cu, "round.updated", 300));
+	cJSON_Delete(ok(osx_ws_call(m, 0, "{\"op\":\"round.update\",\"round\":%lld,"
+					  "\"phase\":\"open\"}", invited), "open invited"));
+	ev = osx_ws_wait_event_if(cu, "round.updated", is_round, &invited, 3000);
+	ck_assert_msg(ev != NULL, "the invited customer did not hear the round open");
+	cJSON_Delete(ev);
+	ck_assert(osx_ws_no_event(cu, "round.updated", 300));
+	osx_ws_close(cu);
+	osx_ws_close(e);
+	osx_ws_close(m2);
+	osx_ws_close(m);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -367,6 +433,7 @@ main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, customers_of_two_orgs_stay_apart);
 	tcase_add_test(tc, the_invite_fixes_the_organisation);
+	tcase_add_test(tc, round_changes_reach_everyone_who_may_see_the_round);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
