@@ -109,6 +109,9 @@ struct round {
 	int64_t closes_at;  /* ms since the epoch; 0: none */
 	int64_t created_by;
 	int64_t created_at;
+	/* 1: its customers see each other by name and organisation; 0: a
+	 * customer sees other organisations' customers anonymously. */
+	int customers_see_each_other;
 };
 
 struct post {

@@ -13,9 +13,9 @@ static int
 invite_create(int argc, char **argv)
 {
 	struct cli_opt opts[] = {{"db", 1, NULL}, {"role", 1, NULL}, {"round", 1, NULL},
-				 {"expires-hours", 1, NULL}, {NULL, 0, NULL}};
+				 {"expires-hours", 1, NULL}, {"org", 1, NULL}, {NULL, 0, NULL}};
 	const char *usage = "openstrat invite create --db PATH --role customer|employee "
-			    "[--round ID] [--expires-hours N]";
+			    "[--round ID] [--expires-hours N] [--org TEXT]";
 	char token[OS_TOKEN_STR_LEN];
 	long long round = 0, hours = 0;
 	struct forum_opts fo = {0};
@@ -54,13 +54,18 @@ invite_create(int argc, char **argv)
 		fprintf(stderr, "openstrat: employee invites take no --round\nusage: %s\n", usage);
 		return 2;
 	}
+	if (cli_get(opts, "org") && invites_org_invalid(cli_get(opts, "org"))) {
+		fprintf(stderr, "openstrat: --org is 1 to 80 characters\nusage: %s\n", usage);
+		return 2;
+	}
 	if (store_open(cli_get(opts, "db"), STORE_SYNC_FULL, &st)) {
 		fprintf(stderr, "openstrat: cannot open %s\n", cli_get(opts, "db"));
 		return 1;
 	}
 	rc = forum_new(st, NULL, &fo, &f);
 	if (!rc && !(rc = store_op_begin(st))) {
-		rc = invites_create(f, NULL, role, round, (int)hours, token, &expires);
+		rc = invites_create(f, NULL, role, round, (int)hours, cli_get(opts, "org"), token,
+				    &expires);
 		store_op_end(st, rc == OS_OK);
 		if (!rc)
 			rc = store_commit(st);

@@ -11,6 +11,7 @@
 #include "base/log.h"
 #include "base/util.h"
 #include "dispatch/render.h"
+#include "forum/rounds.h"
 #include "store/db.h"
 
 static const struct op *const tables[] = {ops_session, ops_forum, ops_people, ops_lead,
@@ -181,6 +182,13 @@ req_str(struct req *r, const char *name, int required, const char **out)
 	return OS_OK;
 }
 
+void
+req_view_round(struct req *r, int64_t round)
+{
+	if (r->caller && r->caller->role == ROLE_CUSTOMER)
+		render_set_view(r->caller, rounds_customers_see_each_other(r->d->forum, round));
+}
+
 int
 req_bool(struct req *r, const char *name, int required, int *out)
 {
@@ -346,6 +354,9 @@ dispatch_request(struct dispatch *d, const struct user *caller, void *conn,
 		goto fail;
 	}
 	r.out = reply;
+	/* A customer sees other organisations' customers anonymously unless
+	 * the round at hand lets them (req_view_round()). */
+	render_set_view(caller, 0);
 	if (op->write) {
 		struct store *st = forum_store(d->forum);
 		int keep;
@@ -386,6 +397,7 @@ fail:
 		cJSON_Delete(o);
 	}
 out:
+	render_set_view(NULL, 1);
 	d->requests[num][err >= 0 && err < OS_ERR_COUNT ? err : OS_EINTERNAL]++;
 	cJSON_Delete(reply);
 	cJSON_Delete(in);

@@ -48,19 +48,31 @@ void dispatch_free(struct dispatch *d);
 char *dispatch_request(struct dispatch *d, const struct user *caller, void *conn,
 		       const char *msg, size_t len, size_t *out_len, int *is_write);
 
-/* Renders an event as protocol JSON (malloc'd, caller frees). NULL when the
- * event is not for the wire or memory ran out. */
+/* Renders an event as protocol JSON (malloc'd, caller frees), as staff see
+ * it. NULL when the event is not for the wire or memory ran out. */
 char *dispatch_render_event(const struct os_event *ev, size_t *len);
+
+/* The same, as viewer (a customer) sees it under the round's
+ * customers_see_each_other setting (ev->customers_see_each_other), redacted
+ * like dispatch_render_event_redacted() when redacted is set. */
+char *dispatch_render_event_for(const struct os_event *ev, const struct user *viewer,
+				int redacted, size_t *len);
+
+/* 1 when the event carries USER objects (authors, owners): rendered per
+ * viewer when its round keeps customers apart. */
+int dispatch_event_has_users(const struct os_event *ev);
 
 /* The same event with the text of its post, comment or chat message
  * blanked (title, body, body_html ""), for those who may not read a hidden
  * item. */
 char *dispatch_render_event_redacted(const struct os_event *ev, size_t *len);
 
-/* Renders a presence event for a round. total may exceed n when the list
- * was capped. */
+/* Renders a presence event for a round, as viewer sees it (NULL: staff)
+ * under the round's customers_see_each_other setting see_all. total may
+ * exceed n when the list was capped. */
 char *dispatch_render_presence(int64_t round, const struct user *users, size_t n,
-			       size_t total, size_t *len);
+			       size_t total, const struct user *viewer, int see_all,
+			       size_t *len);
 
 /* An error reply for rid (or without rid when has_rid is 0). */
 char *dispatch_error_reply(int has_rid, double rid, int err, const char *message,

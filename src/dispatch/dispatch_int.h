@@ -41,6 +41,9 @@ int req_int(struct req *r, const char *name, int required, int64_t min,
 	    int64_t max, int64_t *out);
 int req_str(struct req *r, const char *name, int required, const char **out);
 int req_bool(struct req *r, const char *name, int required, int *out);
+/* USER objects from here on are rendered as round's customers_see_each_other
+ * setting lets the caller see them (see render_set_view()). */
+void req_view_round(struct req *r, int64_t round);
 /* Adds item to the reply under name, taking it (see render_put()). OS_OK,
  * or OS_ENOMEM with the reply marked incomplete. */
 int req_put(struct req *r, const char *name, cJSON *item);

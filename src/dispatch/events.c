@@ -30,8 +30,8 @@ print_delete(cJSON *o, size_t *len)
 	return s;
 }
 
-char *
-dispatch_render_event(const struct os_event *ev, size_t *len)
+static char *
+render_event(const struct os_event *ev, size_t *len)
 {
 	cJSON *o;
 	int bad = 0;
@@ -83,8 +83,8 @@ dispatch_render_event(const struct os_event *ev, size_t *len)
 	return print_delete(o, len);
 }
 
-char *
-dispatch_render_event_redacted(const struct os_event *ev, size_t *len)
+static char *
+render_redacted(const struct os_event *ev, size_t *len)
 {
 	struct os_event e = *ev;
 	struct post p;
@@ -107,18 +107,65 @@ dispatch_render_event_redacted(const struct os_event *ev, size_t *len)
 		m.body = empty;
 		e.chat = &m;
 	}
-	return dispatch_render_event(&e, len);
+	return render_event(&e, len);
+}
+
+int
+dispatch_event_has_users(const struct os_event *ev)
+{
+	switch (ev->type) {
+	case EV_POST_CREATED:
+	case EV_POST_UPDATED:
+	case EV_COMMENT_CREATED:
+	case EV_COMMENT_UPDATED:
+	case EV_CHAT_MESSAGE:
+	case EV_CHAT_UPDATED:
+	case EV_PRIORITY_UPDATED:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Events are rendered while a request's view may be set: each sets its own
+ * and puts the request's back. */
+char *
+dispatch_render_event_for(const struct os_event *ev, const struct user *viewer,
+			  int redacted, size_t *len)
+{
+	struct render_view saved = render_view_get();
+	char *s;
+
+	render_set_view(viewer, viewer ? ev->customers_see_each_other : 1);
+	s = redacted ? render_redacted(ev, len) : render_event(ev, len);
+	render_view_restore(&saved);
+	return s;
+}
+
+char *
+dispatch_render_event(const struct os_event *ev, size_t *len)
+{
+	return dispatch_render_event_for(ev, NULL, 0, len);
+}
+
+char *
+dispatch_render_event_redacted(const struct os_event *ev, size_t *len)
+{
+	return dispatch_render_event_for(ev, NULL, 1, len);
 }
 
 char *
 dispatch_render_presence(int64_t round, const struct user *users, size_t n,
-			 size_t total, size_t *len)
+			 size_t total, const struct user *viewer, int see_all, size_t *len)
 {
+	struct render_view saved = render_view_get();
 	cJSON *o = cJSON_CreateObject(), *list;
+	char *s;
 	int bad = 0;
 
 	if (!o)
 		return NULL;
+	render_set_view(viewer, see_all);
 	bad |= render_put(o, "ev", cJSON_CreateString("presence"));
 	bad |= render_put(o, "round", cJSON_CreateNumber((double)round));
 	list = cJSON_CreateArray();
@@ -126,9 +173,11 @@ dispatch_render_presence(int64_t round, const struct user *users, size_t n,
 	for (size_t i = 0; !bad && i < n; i++)
 		bad |= render_put(list, NULL, render_user(&users[i]));
 	bad |= render_put(o, "online_count", cJSON_CreateNumber((double)total));
+	render_view_restore(&saved);
 	if (bad) {
 		cJSON_Delete(o);
 		return NULL;
 	}
-	return print_delete(o, len);
+	s = print_delete(o, len);
+	return s;
 }

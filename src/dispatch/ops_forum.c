@@ -94,7 +94,8 @@ op_round_create(struct req *r)
 	    (rc = parse_enum(r, "vote_mode", 1, os_vote_mode_parse, "updown, dots",
 			     &rd.vote_mode)) ||
 	    (rc = req_int(r, "dots_per_member", 0, 0, 1000, &dots)) ||
-	    (rc = parse_time(r, "closes_at", &has_close, &rd.closes_at)))
+	    (rc = parse_time(r, "closes_at", &has_close, &rd.closes_at)) ||
+	    (rc = req_bool(r, "customers_see_each_other", 0, &rd.customers_see_each_other)))
 		return rc;
 	if (rd.vote_mode == VOTE_DOTS && dots < 1)
 		return req_fail(r, OS_EBADREQ,
@@ -132,6 +133,10 @@ op_round_update(struct req *r)
 	ch.has_phase = ch.phase >= 0;
 	if ((rc = parse_time(r, "closes_at", &ch.has_closes_at, &ch.closes_at)))
 		return rc;
+	ch.customers_see_each_other = -1;
+	if ((rc = req_bool(r, "customers_see_each_other", 0, &ch.customers_see_each_other)))
+		return rc;
+	ch.has_customers_see_each_other = ch.customers_see_each_other >= 0;
 	rc = rounds_update(r->d->forum, r->caller, id, &ch, &rd);
 	if (rc == OS_ECONFLICT)
 		return req_fail(r, rc, "a round that has left draft cannot return to it");
@@ -163,6 +168,7 @@ op_round_subscribe(struct req *r)
 		rounds_snapshot_clear(&snap);
 		return rc;
 	}
+	req_view_round(r, id);
 	bad |= render_put(r->out, "round", render_round(&snap.round));
 	arr = cJSON_CreateArray();
 	bad |= render_put(r->out, "posts", arr);
@@ -244,6 +250,7 @@ op_post_get(struct req *r)
 		return rc;
 	if ((rc = posts_get(r->d->forum, r->caller, id, &p, &cs, &n)))
 		return rc;
+	req_view_round(r, p.round);
 	bad |= render_put(r->out, "post", render_post(&p));
 	arr = cJSON_CreateArray();
 	bad |= render_put(r->out, "comments", arr);
@@ -365,6 +372,7 @@ op_chat_history(struct req *r)
 		return rc;
 	if ((rc = chat_history(r->d->forum, r->caller, round, before, (int)limit, &msgs, &n)))
 		return rc;
+	req_view_round(r, round);
 	arr = cJSON_CreateArray();
 	bad = render_put(r->out, "messages", arr);
 	for (size_t i = 0; i < n; i++) {

@@ -16,13 +16,16 @@ static int
 op_invite_create(struct req *r)
 {
 	char token[OS_TOKEN_STR_LEN], url[512];
-	const char *role_s = NULL, *base = "";
+	const char *role_s = NULL, *base = "", *org = NULL;
 	int64_t round = 0, hours = 0, expires;
 	int role, rc;
 
 	if ((rc = req_str(r, "role", 1, &role_s)) || (rc = req_id(r, "round", 0, &round)) ||
-	    (rc = req_int(r, "expires_hours", 0, 1, INVITE_HOURS_MAX, &hours)))
+	    (rc = req_int(r, "expires_hours", 0, 1, INVITE_HOURS_MAX, &hours)) ||
+	    (rc = req_str(r, "org", 0, &org)))
 		return rc;
+	if (org && invites_org_invalid(org))
+		return req_fail(r, OS_EBADREQ, "'org' is 1 to 80 characters");
 	role = os_role_parse(role_s);
 	if (role != ROLE_CUSTOMER && role != ROLE_EMPLOYEE)
 		return req_fail(r, OS_EBADREQ, "'role' must be customer or employee");
@@ -30,7 +33,8 @@ op_invite_create(struct req *r)
 		return req_fail(r, OS_EBADREQ, "customer invites name a 'round'");
 	if (role == ROLE_EMPLOYEE && round)
 		return req_fail(r, OS_EBADREQ, "employee invites name no round");
-	rc = invites_create(r->d->forum, r->caller, role, round, (int)hours, token, &expires);
+	rc = invites_create(r->d->forum, r->caller, role, round, (int)hours, org, token,
+			    &expires);
 	if (rc == OS_ECONFLICT)
 		return req_fail(r, rc, "customers can only be invited to rounds whose "
 				       "audience is 'invited'");
@@ -105,6 +109,7 @@ op_round_members(struct req *r)
 		return rc;
 	if ((rc = members_list(r->d->forum, r->caller, round, &users, &n)))
 		return rc;
+	req_view_round(r, round);
 	arr = cJSON_CreateArray();
 	bad = render_put(r->out, "members", arr);
 	for (size_t i = 0; !bad && i < n; i++)

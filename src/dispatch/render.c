@@ -1,6 +1,8 @@
 #include "dispatch/render.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "base/lang.h"
 #include "base/util.h"
@@ -62,6 +64,39 @@ done(cJSON *o, int bad)
 	return o;
 }
 
+/* Whom USER objects are being rendered for (render_set_view()); one per
+ * thread, so that an export on another thread is not affected. */
+static _Thread_local struct render_view view;
+
+struct render_view
+render_view_get(void)
+{
+	return view;
+}
+
+void
+render_view_restore(const struct render_view *v)
+{
+	view = *v;
+}
+
+void
+render_set_view(const struct user *viewer, int see_all)
+{
+	view.set = viewer && viewer->role == ROLE_CUSTOMER && !see_all;
+	view.id = viewer ? viewer->id : 0;
+	snprintf(view.org, sizeof view.org, "%s", viewer ? viewer->org : "");
+}
+
+int
+render_user_anonymous(const struct user *u)
+{
+	if (!view.set || u->role != ROLE_CUSTOMER || u->id == view.id)
+		return 0;
+	/* No organisation is nobody's organisation. */
+	return !view.org[0] || strcmp(view.org, u->org) != 0;
+}
+
 cJSON *
 render_user(const struct user *u)
 {
@@ -70,6 +105,15 @@ render_user(const struct user *u)
 
 	if (!o)
 		return NULL;
+	if (render_user_anonymous(u)) {
+		bad |= put_num(o, "id", (double)u->id);
+		bad |= put_str(o, "username", "");
+		bad |= put_str(o, "display_name", "");
+		bad |= put_str(o, "role", os_role_name(ROLE_CUSTOMER));
+		bad |= put_str(o, "org", "");
+		bad |= render_put(o, "anonymous", cJSON_CreateTrue());
+		return done(o, bad);
+	}
 	bad |= put_num(o, "id", (double)u->id);
 	bad |= put_str(o, "username", u->username);
 	bad |= put_str(o, "display_name", u->display_name);
@@ -110,6 +154,8 @@ render_round(const struct round *r)
 	bad |= render_time(o, "closes_at", r->closes_at, 1);
 	bad |= put_num(o, "created_by", (double)r->created_by);
 	bad |= render_time(o, "created_at", r->created_at, 1);
+	bad |= render_put(o, "customers_see_each_other",
+			  cJSON_CreateBool(r->customers_see_each_other));
 	return done(o, bad);
 }
 

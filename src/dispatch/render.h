@@ -12,6 +12,27 @@
 
 #include "base/model.h"
 
+/*
+ * Customers' privacy. render_set_view() says whom what follows on this
+ * thread is rendered for: viewer (NULL: someone who sees everyone), and
+ * see_all when the round at hand lets its customers see each other. A
+ * customer viewer sees staff, themself and customers of their own
+ * (non-empty) organisation as they are; other customers are rendered
+ * anonymously: their id, role "customer", empty username, display_name
+ * and org, and "anonymous": true. Reset with render_set_view(NULL, 1).
+ */
+void render_set_view(const struct user *viewer, int see_all);
+/* The current view, to put back what an inner rendering changed. */
+struct render_view {
+	int set;           /* a customer who does not see all */
+	int64_t id;
+	char org[OS_ORG_SZ];
+};
+struct render_view render_view_get(void);
+void render_view_restore(const struct render_view *v);
+/* 1 when u is rendered anonymously for the current view. */
+int render_user_anonymous(const struct user *u);
+
 cJSON *render_user(const struct user *u);
 /* USER as sent to that user themself: also "lang" (their choice, or null).
  * Other people's USER objects never carry it. */

@@ -40,6 +40,11 @@ struct os_event {
 	const struct notification *notification;
 	int64_t user_id;
 	const struct user *user;
+	/* The round's setting: 0 means each customer sees other
+	 * organisations' customers anonymously, so events with USERs are
+	 * rendered per viewer. The forum fills it in from round_obj; the
+	 * transport knows it for the rounds people subscribe to. */
+	int customers_see_each_other;
 };
 
 struct forum_events {

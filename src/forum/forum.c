@@ -42,8 +42,13 @@ forum_store(struct forum *f)
 void
 forum_emit(struct forum *f, const struct os_event *ev)
 {
-	if (f->events.emit)
-		f->events.emit(f->events.arg, ev);
+	struct os_event e = *ev;
+
+	if (!f->events.emit)
+		return;
+	if (e.round_obj)
+		e.customers_see_each_other = e.round_obj->customers_see_each_other;
+	f->events.emit(f->events.arg, &e);
 }
 
 static size_t

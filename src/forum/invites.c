@@ -14,8 +14,10 @@
 
 int
 invites_create(struct forum *f, const struct user *caller, int role, int64_t round,
-	       int expires_hours, char token[OS_TOKEN_STR_LEN], int64_t *expires_at)
+	       int expires_hours, const char *org, char token[OS_TOKEN_STR_LEN],
+	       int64_t *expires_at)
 {
+	char *organisation = NULL;
 	unsigned char hash[32];
 	struct round r = {0};
 	int64_t id;
@@ -43,13 +45,18 @@ invites_create(struct forum *f, const struct user *caller, int role, int64_t rou
 		if (rc)
 			return rc;
 	}
+	if (org && invites_org_invalid(org))
+		return OS_EBADREQ;
 	if (caller && (rc = forum_rate_take(f, caller)))
+		return rc;
+	if (org && (rc = forum_text(org, OS_ORG_MAX, 0, &organisation)))
 		return rc;
 	session_token_new(token);
 	session_token_hash(token, hash);
 	*expires_at = os_now_ms() + (int64_t)expires_hours * 3600 * 1000;
 	rc = store_invite_insert(f->st, hash, role, round, caller ? caller->id : 0,
-				 *expires_at, &id);
+				 *expires_at, organisation, &id);
+	free(organisation);
 	if (!rc)
 		rc = store_audit(f->st, caller ? caller->id : 0, "invite.create", "invite",
 				 id, round, os_role_name(role));
@@ -87,6 +94,28 @@ invites_validate_fields(const char *username, const char *display_name, const ch
 }
 
 int
+invites_org_invalid(const char *org)
+{
+	return forum_text_error(org, OS_ORG_MAX, 0) != 0;
+}
+
+int
+invites_org_differs(const struct invite *inv, const char *org)
+{
+	char *trimmed = NULL;
+	int differs;
+
+	if (!inv->has_org || !org)
+		return 0;
+	/* Not valid text: not the invite's either. */
+	if (forum_text(org, OS_ORG_MAX, 1, &trimmed))
+		return 1;
+	differs = trimmed[0] && strcmp(trimmed, inv->org) != 0;
+	free(trimmed);
+	return differs;
+}
+
+int
 invites_accept(struct forum *f, const char *token, const char *username,
 	       const char *display_name, const char *org, const char *pw_hash,
 	       struct user *out)
@@ -100,6 +129,10 @@ invites_accept(struct forum *f, const char *token, const char *username,
 		return rc;
 	if ((rc = invites_validate_fields(username, display_name, org)))
 		return rc;
+	if (invites_org_differs(&inv, org))
+		return OS_EBADREQ;
+	if (inv.has_org)
+		org = inv.org;
 	if ((rc = forum_text(display_name, OS_DISPLAY_MAX, 0, &display)) ||
 	    (rc = forum_text(org ? org : "", OS_ORG_MAX, 1, &organisation)))
 		goto out;

@@ -80,6 +80,12 @@ rounds_create(struct forum *f, const struct user *caller, struct round *r)
 	r->title = r->description = NULL;
 	if (!rc)
 		rc = store_round_get(f->st, r->id, r);
+	if (!rc) {
+		/* Last: a write that fails emits nothing. */
+		struct os_event ev = {.type = EV_ROUND_UPDATED, .round = r->id, .round_obj = r};
+
+		forum_emit(f, &ev);
+	}
 out:
 	free(title);
 	free(desc);
@@ -139,6 +145,8 @@ rounds_update(struct forum *f, const struct user *caller, int64_t id,
 		r.phase = ch->phase;
 	if (ch->has_closes_at)
 		r.closes_at = ch->closes_at;
+	if (ch->has_customers_see_each_other)
+		r.customers_see_each_other = ch->customers_see_each_other != 0;
 	if ((rc = store_round_update(f->st, &r)))
 		goto out;
 	if (r.phase != from) {
@@ -193,4 +201,23 @@ rounds_snapshot_clear(struct round_snapshot *s)
 		priority_clear(&s->priorities[i]);
 	free(s->priorities);
 	memset(s, 0, sizeof *s);
+}
+
+int
+rounds_customers_see_each_other(struct forum *f, int64_t round)
+{
+	struct round r;
+	int v;
+
+	if (store_round_get(f->st, round, &r))
+		return 0;
+	v = r.customers_see_each_other;
+	round_clear(&r);
+	return v;
+}
+
+int
+rounds_visible(struct forum *f, const struct user *u, const struct round *r)
+{
+	return forum_round_access(f, u, r) == OS_OK;
 }

@@ -14,7 +14,8 @@ int rounds_list(struct forum *f, const struct user *caller, struct round **out,
 
 /* Creates a round in phase draft from r's title, description, audience,
  * vote_mode, dots_per_member and closes_at (managers and admins). On
- * success *r holds the stored round. */
+ * success *r holds the stored round. Emits round.updated (which only
+ * managers and admins receive while the round is a draft). */
 int rounds_create(struct forum *f, const struct user *caller, struct round *r);
 
 /* The fields a round.update may change; NULL or has_ = 0 leaves one as is. */
@@ -25,6 +26,8 @@ struct round_changes {
 	int phase;
 	int has_closes_at;
 	int64_t closes_at; /* 0 clears */
+	int has_customers_see_each_other;
+	int customers_see_each_other;
 };
 
 /* Applies changes (managers and admins) and emits round.updated. *out gets
@@ -45,5 +48,12 @@ struct round_snapshot {
 int rounds_snapshot(struct forum *f, const struct user *caller, int64_t id,
 		    struct round_snapshot *out);
 void rounds_snapshot_clear(struct round_snapshot *s);
+
+/* The round's customers_see_each_other setting; 0 when it cannot be read
+ * (the private answer). No access check: it says nothing about content. */
+int rounds_customers_see_each_other(struct forum *f, int64_t round);
+
+/* 1 when u may see round r (as rounds.list shows it), else 0. */
+int rounds_visible(struct forum *f, const struct user *u, const struct round *r);
 
 #endif

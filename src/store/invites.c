@@ -9,11 +9,12 @@
 
 int
 store_invite_insert(struct store *st, const unsigned char hash[32], int role,
-		    int64_t round, int64_t created_by, int64_t expires_at, int64_t *id)
+		    int64_t round, int64_t created_by, int64_t expires_at, const char *org,
+		    int64_t *id)
 {
 	sqlite3_stmt *s = store_stmt(st,
 		"INSERT INTO invites (token_hash, role, round_id, created_by, created_at, "
-		"expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+		"expires_at, org) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
 	int rc;
 
 	if (!s)
@@ -26,6 +27,8 @@ store_invite_insert(struct store *st, const unsigned char hash[32], int role,
 		sqlite3_bind_int64(s, 4, created_by);
 	sqlite3_bind_int64(s, 5, os_now_ms());
 	sqlite3_bind_int64(s, 6, expires_at);
+	if (org)
+		sqlite3_bind_text(s, 7, org, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	store_done(s);
 	if (rc == SQLITE_DONE && id)
@@ -37,7 +40,7 @@ int
 store_invite_by_hash(struct store *st, const unsigned char hash[32], struct invite *inv)
 {
 	sqlite3_stmt *s = store_stmt(st,
-		"SELECT id, role, round_id, created_by, expires_at, used_at FROM invites "
+		"SELECT id, role, round_id, created_by, expires_at, used_at, org FROM invites "
 		"WHERE token_hash = ?1");
 	int rc;
 
@@ -53,6 +56,9 @@ store_invite_by_hash(struct store *st, const unsigned char hash[32], struct invi
 		inv->created_by = sqlite3_column_int64(s, 3);
 		inv->expires_at = sqlite3_column_int64(s, 4);
 		inv->used_at = sqlite3_column_int64(s, 5);
+		inv->has_org = sqlite3_column_type(s, 6) != SQLITE_NULL;
+		if (inv->has_org)
+			store_col_text(s, 6, inv->org, sizeof inv->org);
 		rc = OS_OK;
 	} else {
 		rc = rc == SQLITE_DONE ? OS_ENOTFOUND : store_rc(st, rc, "invite get");

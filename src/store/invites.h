@@ -3,6 +3,7 @@
 
 #include <stdint.h>
 
+#include "base/model.h"
 #include "store/db.h"
 
 struct invite {
@@ -12,11 +13,14 @@ struct invite {
 	int64_t created_by; /* 0: the command line */
 	int64_t expires_at;
 	int64_t used_at;    /* 0: unused */
+	int has_org;        /* the invite fixes the organisation: org */
+	char org[OS_ORG_SZ];
 };
 
+/* org NULL: the person accepting gives their own. */
 int store_invite_insert(struct store *st, const unsigned char hash[32], int role,
 			int64_t round, int64_t created_by, int64_t expires_at,
-			int64_t *id);
+			const char *org, int64_t *id);
 
 /* The invite with this token hash; OS_ENOTFOUND when there is none. */
 int store_invite_by_hash(struct store *st, const unsigned char hash[32],

@@ -8,7 +8,7 @@
 #include "store/store_int.h"
 
 #define ROUND_COLS "id, title, description, phase, audience, vote_mode, " \
-	"dots_per_member, closes_at, created_by, created_at"
+	"dots_per_member, closes_at, created_by, created_at, customers_see_each_other"
 
 static int
 read_round(sqlite3_stmt *s, struct round *r)
@@ -29,6 +29,7 @@ read_round(sqlite3_stmt *s, struct round *r)
 	r->closes_at = sqlite3_column_int64(s, 7);
 	r->created_by = sqlite3_column_int64(s, 8);
 	r->created_at = sqlite3_column_int64(s, 9);
+	r->customers_see_each_other = sqlite3_column_int(s, 10) != 0;
 	if (!r->title || !r->description) {
 		round_clear(r);
 		return OS_ENOMEM;
@@ -41,8 +42,9 @@ store_round_insert(struct store *st, struct round *r)
 {
 	sqlite3_stmt *s = store_stmt(st,
 		"INSERT INTO rounds (title, description, phase, audience, vote_mode, "
-		"dots_per_member, closes_at, created_by, created_at, updated_at) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)");
+		"dots_per_member, closes_at, created_by, created_at, updated_at, "
+		"customers_see_each_other) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)");
 	int rc;
 
 	if (!s)
@@ -57,6 +59,7 @@ store_round_insert(struct store *st, struct round *r)
 		sqlite3_bind_int64(s, 7, r->closes_at);
 	sqlite3_bind_int64(s, 8, r->created_by);
 	sqlite3_bind_int64(s, 9, r->created_at);
+	sqlite3_bind_int(s, 10, r->customers_see_each_other ? 1 : 0);
 	rc = sqlite3_step(s);
 	store_done(s);
 	if (rc == SQLITE_DONE)
@@ -87,7 +90,7 @@ store_round_update(struct store *st, const struct round *r)
 {
 	sqlite3_stmt *s = store_stmt(st,
 		"UPDATE rounds SET title = ?2, description = ?3, phase = ?4, "
-		"closes_at = ?5, updated_at = ?6 WHERE id = ?1");
+		"closes_at = ?5, updated_at = ?6, customers_see_each_other = ?7 WHERE id = ?1");
 	int rc;
 
 	if (!s)
@@ -99,6 +102,7 @@ store_round_update(struct store *st, const struct round *r)
 	if (r->closes_at)
 		sqlite3_bind_int64(s, 5, r->closes_at);
 	sqlite3_bind_int64(s, 6, os_now_ms());
+	sqlite3_bind_int(s, 7, r->customers_see_each_other ? 1 : 0);
 	rc = sqlite3_step(s);
 	store_done(s);
 	return store_rc(st, rc, "round update");

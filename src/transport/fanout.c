@@ -57,15 +57,40 @@ presence_send(struct server *s, struct room *r)
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		users[i] = r->online[i].user;
-	json = dispatch_render_presence(r->id, users, n, r->nonline, &len);
-	free(users);
+	json = dispatch_render_presence(r->id, users, n, r->nonline, NULL, 1, &len);
 	if (json)
 		m = msg_new(json, len);
 	free(json);
-	if (!m)
+	if (!m) {
+		free(users);
 		return -1;
-	fanout_publish(s, r->id, m);
+	}
+	if (r->customers_see_all) {
+		fanout_publish(s, r->id, m);
+		msg_unref(m);
+		free(users);
+		return 0;
+	}
+	/* Each customer sees other organisations' customers anonymously:
+	 * their list is rendered for them. */
+	fanout_publish_to(s, r->id, m, AUD_STAFF);
 	msg_unref(m);
+	for (size_t i = 0; i < r->nmembers; i++) {
+		struct conn *c = r->members[i].conn;
+
+		if (c->user.role != ROLE_CUSTOMER || c->closing)
+			continue;
+		json = dispatch_render_presence(r->id, users, n, r->nonline, &c->user, 0, &len);
+		m = json ? msg_new(json, len) : NULL;
+		free(json);
+		if (!m) {
+			free(users);
+			return -1;
+		}
+		conn_send(c, m);
+		msg_unref(m);
+	}
+	free(users);
 	return 0;
 }
 
@@ -368,11 +393,50 @@ fanout_publish_to(struct server *s, int64_t round, struct msg *m, int audience)
 		return;
 	for (size_t i = 0; i < r->nmembers; i++) {
 		struct conn *c = r->members[i].conn;
-		int mod = c->user.role == ROLE_ADMIN || c->user.role == ROLE_MANAGER;
+		int role = c->user.role, mod = role == ROLE_ADMIN || role == ROLE_MANAGER;
+		int in;
 
-		if (audience == AUD_ALL || (audience == AUD_MODERATORS) == mod)
+		switch (audience) {
+		case AUD_MODERATORS: in = mod; break;
+		case AUD_OTHERS: in = !mod; break;
+		case AUD_STAFF: in = role != ROLE_CUSTOMER; break;
+		case AUD_EMPLOYEES: in = role == ROLE_EMPLOYEE; break;
+		default: in = 1; break;
+		}
+		if (in)
 			conn_send(c, m);
 	}
+}
+
+void
+fanout_each_customer(struct server *s, int64_t round,
+		     void (*fn)(void *arg, struct conn *c), void *arg)
+{
+	struct room *r = room_find(s, round, 0);
+
+	for (size_t i = 0; r && i < r->nmembers; i++)
+		if (r->members[i].conn->user.role == ROLE_CUSTOMER &&
+		    !r->members[i].conn->closing)
+			fn(arg, r->members[i].conn);
+}
+
+void
+fanout_set_privacy(struct server *s, int64_t round, int customers_see_all)
+{
+	struct room *r = room_find(s, round, 0);
+
+	if (r && r->customers_see_all != customers_see_all) {
+		r->customers_see_all = customers_see_all;
+		presence_changed(s, r);
+	}
+}
+
+int
+fanout_privacy(struct server *s, int64_t round)
+{
+	struct room *r = room_find(s, round, 0);
+
+	return r && r->customers_see_all;
 }
 
 size_t

@@ -767,6 +767,10 @@ handle_invite_info(struct http_pss *p)
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "role", os_role_name(inv.role));
 	render_time(o, "expires_at", inv.expires_at, 0);
+	if (inv.has_org)
+		cJSON_AddStringToObject(o, "org", inv.org);
+	else
+		cJSON_AddNullToObject(o, "org");
 	if (inv.round) {
 		struct round r;
 

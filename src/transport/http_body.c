@@ -270,6 +270,12 @@ http_body_invite(struct forum *f, struct store *st, char *body, size_t len,
 		rc = OS_EBADREQ;
 		goto out;
 	}
+	if (invites_org_differs(&inv, cJSON_IsString(org) ? org->valuestring : NULL)) {
+		http_answer_error(a, OS_EBADREQ,
+				  "'org' is set by the invite; leave it out or send the same");
+		rc = OS_EBADREQ;
+		goto out;
+	}
 	if (os_utf8_len(pw->valuestring) < OS_PASSWORD_MIN ||
 	    strlen(pw->valuestring) > OS_PASSWORD_MAX) {
 		http_answer_error(a, OS_EBADREQ, "the password must be at least 8 characters");

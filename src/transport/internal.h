@@ -107,6 +107,7 @@ struct room {
 	size_t idx_cap;            /* a power of two, or 0 */
 	int presence_dirty;
 	struct room *dirty_next;
+	int customers_see_all;     /* the round's customers_see_each_other */
 };
 
 #define ROOM_BUCKETS 1024
@@ -144,8 +145,9 @@ struct syncer {
 
 struct http_pss;
 
-/* Who an event goes to among a round's subscribers. */
-enum { AUD_ALL, AUD_MODERATORS, AUD_OTHERS };
+/* Who an event goes to among a round's subscribers: everyone, managers
+ * and admins, everyone else, everyone but customers, or employees. */
+enum { AUD_ALL, AUD_MODERATORS, AUD_OTHERS, AUD_STAFF, AUD_EMPLOYEES };
 
 struct server {
 	struct server_opts opts;
@@ -249,6 +251,13 @@ void fanout_publish(struct server *s, int64_t round, struct msg *m);
 void fanout_close_room(struct server *s, int64_t round, int code, const char *reason);
 /* The same, to managers and admins only or to everyone else only. */
 void fanout_publish_to(struct server *s, int64_t round, struct msg *m, int audience);
+/* Calls fn for each subscriber of round who is a customer. */
+void fanout_each_customer(struct server *s, int64_t round,
+			  void (*fn)(void *arg, struct conn *c), void *arg);
+/* Records the round's customers_see_each_other setting (presence). */
+void fanout_set_privacy(struct server *s, int64_t round, int customers_see_all);
+/* That setting, as last recorded (0 for a room nobody subscribed to). */
+int fanout_privacy(struct server *s, int64_t round);
 size_t fanout_online(struct server *s, int64_t round, struct user *out,
 		     size_t max, size_t *total);
 /* c->user changed (a new display name): shows it in the rooms c is in. */

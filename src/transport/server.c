@@ -15,6 +15,7 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "cli/demo.h"
+#include "forum/rounds.h"
 #include "store/rounds.h"
 
 struct server *the_server;
@@ -460,6 +461,30 @@ event_hides(const struct os_event *ev)
 	}
 }
 
+struct customer_event {
+	struct server *s;
+	const struct os_event *ev;
+	int hides;
+};
+
+/* An event rendered for one customer, sent after the commit. */
+static void
+customer_event(void *arg, struct conn *c)
+{
+	struct customer_event *ce = arg;
+	size_t len;
+	char *json = dispatch_render_event_for(ce->ev, &c->user, ce->hides, &len);
+	struct msg *m = json ? msg_new(json, len) : NULL;
+
+	free(json);
+	if (!m) {
+		lost(ce->s, c, 0);
+		return;
+	}
+	server_notice(ce->s, c, m);
+	msg_unref(m);
+}
+
 static void
 emit_event(void *arg, const struct os_event *ev)
 {
@@ -536,6 +561,25 @@ emit_event(void *arg, const struct os_event *ev)
 		msg_unref(m);
 		return;
 	}
+	if (ev->round_obj)
+		fanout_set_privacy(s, ev->round, ev->round_obj->customers_see_each_other);
+	if (ev->round && !fanout_privacy(s, ev->round) && dispatch_event_has_users(ev)) {
+		/* Customers see other organisations' customers anonymously:
+		 * staff get one rendering, each customer their own. */
+		struct customer_event ce = {s, ev, event_hides(ev)};
+
+		if (ce.hides) {
+			json = dispatch_render_event(ev, &len);
+			server_event_to(s, ev->round, json, len, AUD_MODERATORS);
+			json = dispatch_render_event_redacted(ev, &len);
+			server_event_to(s, ev->round, json, len, AUD_EMPLOYEES);
+		} else {
+			json = dispatch_render_event(ev, &len);
+			server_event_to(s, ev->round, json, len, AUD_STAFF);
+		}
+		fanout_each_customer(s, ev->round, customer_event, &ce);
+		return;
+	}
 	if (event_hides(ev)) {
 		/* Moderators see what was hidden; nobody else receives its
 		 * text again, only that it is gone. */
@@ -545,6 +589,25 @@ emit_event(void *arg, const struct os_event *ev)
 		server_event_to(s, ev->round, json, len, AUD_OTHERS);
 		return;
 	}
+	if (ev->type == EV_ROUND_UPDATED && ev->round_obj) {
+		/* Round lists change for everyone who may see the round,
+		 * subscribed to it or not: each such connection is told. */
+		struct msg *m;
+
+		json = dispatch_render_event(ev, &len);
+		m = json ? msg_new(json, len) : NULL;
+		free(json);
+		if (!m) {
+			lost(s, NULL, ev->round);
+			return;
+		}
+		for (struct conn *c = s->conns; c; c = c->next)
+			if (!c->closing && c->user.id &&
+			    rounds_visible(s->forum, &c->user, ev->round_obj))
+				server_notice(s, c, m);
+		msg_unref(m);
+		return;
+	}
 	json = dispatch_render_event(ev, &len);
 	server_event(s, ev->round, json, len, ev->type == EV_VOTE_TALLY ? ev->post->id : 0);
 }
@@ -552,7 +615,12 @@ emit_event(void *arg, const struct os_event *ev)
 static int
 hub_subscribe(void *arg, void *conn, int64_t round, const struct user *u)
 {
-	return fanout_subscribe(arg, conn, round);
+	struct server *s = arg;
+	int rc = fanout_subscribe(s, conn, round);
+
+	if (!rc)
+		fanout_set_privacy(s, round, rounds_customers_see_each_other(s->forum, round));
+	return rc;
 }
 
 static void

@@ -320,7 +320,7 @@ fuzz_invite(struct forum *f, int role, int64_t round, char token[OS_TOKEN_STR_LE
 {
 	int64_t exp;
 
-	FUZZ_MUST(invites_create(f, NULL, role, round, 0, token, &exp));
+	FUZZ_MUST(invites_create(f, NULL, role, round, 0, NULL, token, &exp));
 }
 
 /*

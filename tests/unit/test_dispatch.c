@@ -13,6 +13,7 @@
 
 #include "base/lang.h"
 #include "dispatch/dispatch.h"
+#include "dispatch/render.h"
 #include "fixture.h"
 #include "store/audit.h"
 #include "store/posts.h"
@@ -966,6 +967,109 @@ START_TEST(vote_tally_events_carry_no_personal_vote)
 }
 END_TEST
 
+
+static struct user
+person(int64_t id, int role, const char *name, const char *org)
+{
+	struct user u = {.id = id, .role = role};
+
+	snprintf(u.username, sizeof u.username, "%s", name);
+	snprintf(u.display_name, sizeof u.display_name, "%s", name);
+	snprintf(u.org, sizeof u.org, "%s", org);
+	return u;
+}
+
+/* 1 when u, rendered for the current view, is anonymous; checks the shape. */
+static int
+shown_anonymous(const struct user *u)
+{
+	cJSON *o = render_user(u);
+	const cJSON *anon;
+	int yes;
+
+	ck_assert_ptr_nonnull(o);
+	anon = cJSON_GetObjectItemCaseSensitive(o, "anonymous");
+	yes = cJSON_IsTrue(anon);
+	ck_assert_int_eq((int64_t)cJSON_GetObjectItemCaseSensitive(o, "id")->valuedouble, u->id);
+	if (yes) {
+		ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(o, "username")->valuestring, "");
+		ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(o, "display_name")->valuestring, "");
+		ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(o, "org")->valuestring, "");
+		ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(o, "role")->valuestring, "customer");
+	} else {
+		ck_assert_ptr_null(anon);
+		ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(o, "display_name")->valuestring,
+				 u->display_name);
+	}
+	cJSON_Delete(o);
+	return yes;
+}
+
+START_TEST(customers_see_other_organisations_anonymously)
+{
+	struct user alfa = person(11, ROLE_CUSTOMER, "alfa", "Alfa");
+	struct user alfa2 = person(12, ROLE_CUSTOMER, "alfa2", "Alfa");
+	struct user beta = person(13, ROLE_CUSTOMER, "beta", "Beta");
+	struct user none = person(14, ROLE_CUSTOMER, "none", "");
+	struct user none2 = person(15, ROLE_CUSTOMER, "none2", "");
+	struct user emp = person(16, ROLE_EMPLOYEE, "emp", "Staff AS");
+	struct user mgr = person(17, ROLE_MANAGER, "mgr", "");
+	struct post p = {.id = 5, .round = 1, .kind = KIND_IDEA, .title = "T", .body = "B",
+			 .body_html = "<p>B</p>", .author = beta, .created_at = 1};
+	struct os_event ev = {.type = EV_POST_CREATED, .round = 1, .post = &p};
+	size_t len;
+	char *json;
+
+	/* A customer sees staff, themself and their own organisation. */
+	render_set_view(&alfa, 0);
+	ck_assert(shown_anonymous(&beta));
+	ck_assert(shown_anonymous(&none));
+	ck_assert(!shown_anonymous(&alfa));
+	ck_assert(!shown_anonymous(&alfa2));
+	ck_assert(!shown_anonymous(&emp));
+	ck_assert(!shown_anonymous(&mgr));
+	/* Having no organisation is not a shared one. */
+	render_set_view(&none, 0);
+	ck_assert(shown_anonymous(&none2));
+	ck_assert(shown_anonymous(&alfa));
+	ck_assert(!shown_anonymous(&none));
+	/* The round's setting shows all; staff always see all. */
+	render_set_view(&alfa, 1);
+	ck_assert(!shown_anonymous(&beta));
+	render_set_view(&emp, 0);
+	ck_assert(!shown_anonymous(&beta));
+	render_set_view(&mgr, 0);
+	ck_assert(!shown_anonymous(&beta));
+	render_set_view(NULL, 1);
+	ck_assert(!shown_anonymous(&beta));
+
+	/* Events: staff's rendering names the author whatever view a request
+	 * has set; each customer's follows the round's setting. */
+	render_set_view(&alfa, 0);
+	json = dispatch_render_event(&ev, &len);
+	ck_assert_ptr_nonnull(json);
+	ck_assert_ptr_nonnull(strstr(json, "\"org\":\"Beta\""));
+	free(json);
+	json = dispatch_render_event_for(&ev, &alfa, 0, &len);
+	ck_assert_ptr_nonnull(json);
+	ck_assert_ptr_null(strstr(json, "Beta"));
+	ck_assert_ptr_null(strstr(json, "beta"));
+	ck_assert_ptr_nonnull(strstr(json, "\"anonymous\":true"));
+	ck_assert_ptr_nonnull(strstr(json, "\"title\":\"T\""));
+	free(json);
+	json = dispatch_render_event_for(&ev, &beta, 0, &len);
+	ck_assert_ptr_nonnull(strstr(json, "\"org\":\"Beta\""));
+	free(json);
+	ev.customers_see_each_other = 1;
+	json = dispatch_render_event_for(&ev, &alfa, 0, &len);
+	ck_assert_ptr_nonnull(strstr(json, "\"org\":\"Beta\""));
+	free(json);
+	/* The request's view is put back. */
+	ck_assert(shown_anonymous(&beta));
+	render_set_view(NULL, 1);
+}
+END_TEST
+
 START_TEST(subscribe_uses_the_hub_only_for_members)
 {
 	int64_t round = open_round();
@@ -1105,6 +1209,7 @@ main(void)
 	tcase_add_test(tc, writes_are_flagged_and_emit_their_event);
 	tcase_add_test(tc, vote_tally_events_carry_no_personal_vote);
 	tcase_add_test(tc, subscribe_uses_the_hub_only_for_members);
+	tcase_add_test(tc, customers_see_other_organisations_anonymously);
 	tcase_add_test(tc, reply_to_error_keeps_the_rid);
 	tcase_add_test(tc, requests_are_counted_by_op_and_outcome);
 	tcase_add_test(tc, markdown_preview_is_the_stored_rendering);

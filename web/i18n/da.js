@@ -35,6 +35,7 @@ export default {
 	'time.just_now': 'lige nu',
 
 	'user.unknown': 'Nogen',
+	'user.anonymous': 'En kunde',
 	'user.with_org': '{name} · {org}',
 	'role.admin': 'Administrator',
 	'role.manager': 'Leder',

@@ -35,6 +35,7 @@ export default {
 	'time.just_now': 'just now',
 
 	'user.unknown': 'Someone',
+	'user.anonymous': 'A customer',
 	'user.with_org': '{name} · {org}',
 	'role.admin': 'Admin',
 	'role.manager': 'Manager',

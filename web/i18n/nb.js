@@ -35,6 +35,7 @@ export default {
 	'time.just_now': 'akkurat nå',
 
 	'user.unknown': 'Ukjent',
+	'user.anonymous': 'En kunde',
 	'user.with_org': '{name} · {org}',
 	'role.admin': 'Administrator',
 	'role.manager': 'Leder',

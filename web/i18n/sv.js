@@ -35,6 +35,7 @@ export default {
 	'time.just_now': 'nyss',
 
 	'user.unknown': 'Någon',
+	'user.anonymous': 'En kund',
 	'user.with_org': '{name} · {org}',
 	'role.admin': 'Administratör',
 	'role.manager': 'Chef',

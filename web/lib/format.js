@@ -2,9 +2,11 @@
 import { t, hasKey, relativeTime, absoluteTime } from '../i18n/index.js';
 import { h } from './dom.js';
 
-// "Display name", or "Display name · Organisation" for customers.
+// "Display name", or "Display name · Organisation" for customers; "A
+// customer" for another organisation's customer the server keeps anonymous.
 export function authorName(user) {
 	if (!user) return t('user.unknown');
+	if (user.anonymous) return t('user.anonymous');
 	const name = user.display_name || user.username || t('user.unknown');
 	if (user.role === 'customer' && user.org) return t('user.with_org', { name, org: user.org });
 	return name;

@@ -80,7 +80,11 @@ export class InviteView {
 		});
 		this.userError = h('p', { class: 'form-error', id: ids.userErr, role: 'alert' });
 		this.display = h('input', { id: ids.disp, name: 'display_name', type: 'text', autocomplete: 'name', required: true, maxlength: 80 });
-		this.org = h('input', { id: ids.org, name: 'org', type: 'text', autocomplete: 'organization', maxlength: 80, required: customer });
+		// An invite that names the organisation fixes it: shown, not typed.
+		this.org = info.org
+			? h('input', { id: ids.org, name: 'org', type: 'text', value: info.org, readonly: true, 'aria-readonly': 'true' })
+			: h('input', { id: ids.org, name: 'org', type: 'text', autocomplete: 'organization', maxlength: 80, required: customer });
+		this.fixedOrg = info.org || null;
 		this.password = h('input', {
 			id: ids.pass, name: 'password', type: 'password', autocomplete: 'new-password', required: true,
 			minlength: 8, 'aria-describedby': ids.passHint,
@@ -124,7 +128,7 @@ export class InviteView {
 	fill(state) {
 		this.username.value = state.username || '';
 		this.display.value = state.display || '';
-		this.org.value = state.org || '';
+		this.org.value = this.fixedOrg || state.org || '';
 		this.password.value = state.password || '';
 	}
 

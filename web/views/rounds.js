@@ -170,7 +170,11 @@ export class RoundsView {
 		this.load();
 	}
 
-	onEvent() {}
+	// A round created, opened or changed by someone else: the server tells
+	// everyone who may see it, subscribed or not.
+	onEvent(ev) {
+		if (ev && ev.ev === 'round.updated') this.load();
+	}
 
 	onReconnect() {
 		this.load();
