@@ -22,6 +22,8 @@ static const struct {
 	[OS_EUSERTAKEN] = {"username_taken", "that username is taken", 409},
 	[OS_EBUSY]      = {"rate_limited", "the server is busy; try again shortly", 503},
 	[OS_ENOMEM]     = {"internal", "out of memory", 500},
+	[OS_ERESETUSED] = {"reset_used", "this link has already been used", 410},
+	[OS_ERESETEXPIRED] = {"reset_expired", "this link has expired", 410},
 };
 
 const char *

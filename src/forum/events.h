@@ -24,6 +24,10 @@ enum os_event_type {
 	EV_PRIORITY_UPDATED, /* priority */
 	EV_ACCESS_REVOKED,   /* user_id lost access to round */
 	EV_USER_DISABLED,    /* user_id may no longer sign in: close their sockets */
+	EV_USER_UPDATED,     /* account (user_id) changed by an admin: what its open
+				connections may see and do follows at once */
+	EV_SESSIONS_ENDED,   /* user_id's sessions but session_keep (when not NULL)
+				were revoked: close their sockets */
 	EV_TYPE_COUNT
 };
 
@@ -36,6 +40,8 @@ struct os_event {
 	const struct chat *chat;
 	const struct priority *priority;
 	int64_t user_id;
+	const struct account *account;
+	const unsigned char *session_keep; /* a session's token hash (32 bytes) */
 };
 
 struct forum_events {

@@ -10,6 +10,7 @@
 
 #include "base/err.h"
 #include "base/log.h"
+#include "base/util.h"
 #include "store/migrations.h"
 
 #define STMT_SLOTS 512 /* power of two, well above the number of queries */
@@ -217,6 +218,26 @@ migrate(struct store *st)
 	return OS_OK;
 }
 
+/* os_fold(text): text with capitals in lower case, as os_utf8_fold(), so
+ * that listings match what people type whatever its case. */
+static void
+fold_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *t = sqlite3_value_text(argv[0]);
+	char *folded;
+
+	if (!t) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	folded = os_utf8_fold((const char *)t);
+	if (!folded) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	sqlite3_result_text(ctx, folded, -1, free);
+}
+
 int
 store_open(const char *path, enum store_sync sync, struct store **out)
 {
@@ -256,6 +277,10 @@ store_open(const char *path, enum store_sync sync, struct store **out)
 	    store_exec(st, "PRAGMA cache_size = -16384"))
 		goto fail;
 	if (migrate(st))
+		goto fail;
+	if (sqlite3_create_function_v2(st->db, "os_fold", 1,
+				       SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+				       NULL, fold_fn, NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_commit_hook(st->db, commit_hook, st);
 	/* Transaction control is prepared now, while memory is there: ending
