@@ -122,3 +122,25 @@ dispatch_render_presence(int64_t round, const struct user *users, size_t n,
 	}
 	return print_delete(o, len);
 }
+
+char *
+dispatch_render_user_updated(const struct account *a, const int64_t *unsubscribed, size_t n,
+			     size_t *len)
+{
+	cJSON *o = cJSON_CreateObject(), *list;
+	int bad = 0;
+
+	if (!o)
+		return NULL;
+	bad |= render_put(o, "ev", cJSON_CreateString("user.updated"));
+	bad |= render_put(o, "user", render_account(a, 0));
+	list = cJSON_CreateArray();
+	bad |= render_put(o, "unsubscribed", list);
+	for (size_t i = 0; !bad && i < n; i++)
+		bad |= render_put(list, NULL, cJSON_CreateNumber((double)unsubscribed[i]));
+	if (bad) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return print_delete(o, len);
+}

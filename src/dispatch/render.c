@@ -78,6 +78,23 @@ render_user(const struct user *u)
 }
 
 cJSON *
+render_account(const struct account *a, int admin_view)
+{
+	cJSON *o = render_user(&a->user);
+	int bad = 0;
+
+	if (!o)
+		return NULL;
+	bad |= put_str(o, "email", a->email);
+	if (admin_view) {
+		bad |= render_put(o, "disabled", cJSON_CreateBool(a->user.disabled));
+		bad |= render_time(o, "last_seen_at", a->last_seen_at, 1);
+		bad |= put_str(o, "source", os_source_name(a->source));
+	}
+	return done(o, bad);
+}
+
+cJSON *
 render_round(const struct round *r)
 {
 	cJSON *o = cJSON_CreateObject();

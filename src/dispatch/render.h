@@ -13,6 +13,9 @@
 #include "base/model.h"
 
 cJSON *render_user(const struct user *u);
+/* USER with "email", for an admin or the account's owner; with admin_view
+ * also "disabled", "last_seen_at" (null: never) and "source". */
+cJSON *render_account(const struct account *a, int admin_view);
 cJSON *render_round(const struct round *r);
 cJSON *render_tally(const struct tally *t, int vote_mode);
 /* my_vote is included only when p->has_my_vote. */

@@ -215,6 +215,8 @@ void server_reply(struct server *s, struct conn *c, char *json, size_t len,
  * the commit. */
 void server_notice_then_close(struct server *s, struct conn *c, char *json,
 			      size_t len);
+/* A notice to one connection, after the commit (like a reply). */
+void server_notice(struct server *s, struct conn *c, char *json, size_t len);
 /* key != 0: a later event with the same key replaces this one if both are
  * still waiting (vote tallies: the latest wins). */
 void server_event(struct server *s, int64_t round, char *json, size_t len,

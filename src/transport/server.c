@@ -16,6 +16,7 @@
 #include "base/log.h"
 #include "cli/demo.h"
 #include "store/rounds.h"
+#include "store/users.h"
 
 struct server *the_server;
 
@@ -174,6 +175,19 @@ server_notice_then_close(struct server *s, struct conn *c, char *json, size_t le
 	pend(s, c, 0, 0, 0, m);
 	if (s->pend_tail && s->pend_tail->m == m)
 		s->pend_tail->close_after = 1;
+}
+
+void
+server_notice(struct server *s, struct conn *c, char *json, size_t len)
+{
+	struct msg *m = json ? msg_new(json, len) : NULL;
+
+	free(json);
+	if (!m) {
+		lost(s, c, 0);
+		return;
+	}
+	pend(s, c, 0, 0, 0, m);
 }
 
 void
@@ -431,6 +445,44 @@ event_hides(const struct os_event *ev)
 	}
 }
 
+/*
+ * A connection's account changed: c->user follows at once (what it may see
+ * and do), and when its role changed, its subscriptions to rounds the new
+ * role may not see end. With a (the account as an admin changed it) the
+ * client is told in a user.updated notice after the commit.
+ */
+static void
+conn_account_changed(struct server *s, struct conn *c, const struct user *nu,
+		     const struct account *a)
+{
+	int role_changed = nu->role != c->user.role;
+	int64_t *gone = NULL;
+	size_t ngone = 0, len;
+	char *json;
+
+	c->user = *nu;
+	if (role_changed && c->nsubs)
+		gone = malloc(c->nsubs * sizeof *gone);
+	if (role_changed)
+		for (size_t i = c->nsubs; i-- > 0;) {
+			int64_t round = c->subs[i].round;
+
+			if (forum_round_visible(s->forum, &c->user, round) != 0)
+				continue;
+			fanout_unsubscribe(s, c, round);
+			if (gone)
+				gone[ngone++] = round;
+		}
+	if (a && !c->closing) {
+		json = dispatch_render_user_updated(a, gone, ngone, &len);
+		if (json)
+			server_notice(s, c, json, len);
+		else
+			lost(s, c, 0);
+	}
+	free(gone);
+}
+
 static void
 emit_event(void *arg, const struct os_event *ev)
 {
@@ -438,6 +490,22 @@ emit_event(void *arg, const struct os_event *ev)
 	size_t len;
 	char *json;
 
+	if (ev->type == EV_USER_UPDATED) {
+		for (struct conn *c = s->conns; c; c = c->next)
+			if (c->user.id == ev->user_id && !c->closing)
+				conn_account_changed(s, c, &ev->account->user, ev->account);
+		return;
+	}
+	if (ev->type == EV_SESSIONS_ENDED) {
+		/* A new password: the other sessions end, and their sockets
+		 * go now rather than at the next session check. */
+		for (struct conn *c = s->conns; c; c = c->next)
+			if (c->user.id == ev->user_id &&
+			    (!ev->session_keep ||
+			     memcmp(c->session_hash, ev->session_keep, sizeof c->session_hash)))
+				conn_close(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "signed out");
+		return;
+	}
 	if (ev->type == EV_USER_DISABLED) {
 		for (struct conn *c = s->conns; c; c = c->next)
 			if (c->user.id == ev->user_id)
@@ -553,13 +621,20 @@ check_cb(lws_sorted_usec_list_t *sul)
 		if (c->closing)
 			continue;
 		done++;
-		rc = session_check_hash(s->st, &s->policy, c->session_hash, &u);
+		rc = session_check_live(s->st, &s->policy, c->session_hash, &u);
 		if (rc == OS_EUNAUTH) {
 			conn_close(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "session ended");
 			continue;
 		}
 		if (rc)
 			continue; /* a store error: check again next time */
+		if (u.role != c->user.role) {
+			/* Changed elsewhere (the command line, an import). */
+			struct account a;
+
+			conn_account_changed(s, c, &u,
+					     store_account_by_id(s->st, u.id, &a) ? NULL : &a);
+		}
 		c->user = u;
 		if (u.role == ROLE_CUSTOMER)
 			for (size_t i = c->nsubs; i-- > 0;) {
@@ -570,6 +645,9 @@ check_cb(lws_sorted_usec_list_t *sul)
 			}
 	}
 	s->check_from = c ? last : 0;
+	/* Sessions marked as seen are a group of writes like any other. */
+	if (store_group_open(s->st))
+		server_schedule_flush(s);
 	lws_sul_schedule(s->ctx, 0, &s->check_sul, check_cb, CHECK_US);
 }
 
