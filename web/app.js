@@ -14,6 +14,9 @@ import { RoundView } from './views/round.js';
 import { InviteView } from './views/invite.js';
 import { ModerationView } from './views/moderation.js';
 import { AuditView } from './views/audit.js';
+import { PeopleView } from './views/people.js';
+import { AccountView } from './views/account.js';
+import { ResetView } from './views/reset.js';
 
 // Paths the client knows. Numeric params become numbers; `text` params stay
 // strings. Public routes (the invite page) show without a session.
@@ -25,6 +28,9 @@ const ROUTES = [
 	{ name: 'invite', re: /^\/invite\/([A-Za-z0-9_-]{1,200})\/?$/, view: InviteView, text: ['token'], public: true },
 	{ name: 'moderation', re: /^\/moderation\/?$/, view: ModerationView },
 	{ name: 'audit', re: /^\/audit\/?$/, view: AuditView },
+	{ name: 'people', re: /^\/people\/?$/, view: PeopleView },
+	{ name: 'account', re: /^\/account\/?$/, view: AccountView },
+	{ name: 'reset', re: /^\/reset\/([A-Za-z0-9_-]{1,200})\/?$/, view: ResetView, text: ['token'], public: true },
 ];
 
 export function matchRoute(path) {
@@ -71,6 +77,7 @@ class App {
 		this.waiters = [];
 		this.conn.addEventListener('state', (e) => this.onConnState(e.detail));
 		this.conn.addEventListener('event', (e) => {
+			if (e.detail.ev === 'user.updated') this.onUserUpdated(e.detail);
 			if (this.view && this.view.onEvent) this.view.onEvent(e.detail);
 		});
 		document.addEventListener('click', (e) => this.onClick(e));
@@ -131,6 +138,23 @@ class App {
 		}
 	}
 
+	// An admin changed this account (its role perhaps): what the header
+	// offers follows at once.
+	onUserUpdated(msg) {
+		if (!msg.user || !this.user || msg.user.id !== this.user.id) return;
+		const roleChanged = msg.user.role !== this.user.role;
+		this.user = msg.user;
+		renderHeader(this);
+		if (roleChanged) announce(t('account.role_changed', { role: t(`role.${msg.user.role}`) }));
+	}
+
+	// The account's own details changed here (the Account page).
+	setUser(user) {
+		if (!user || !this.user || user.id !== this.user.id) return;
+		this.user = { ...this.user, ...user };
+		renderHeader(this);
+	}
+
 	resolveWaiters(err) {
 		const waiters = this.waiters;
 		this.waiters = [];
@@ -150,6 +174,11 @@ class App {
 	// drop any socket of an earlier session, go to `path`, and connect as the
 	// new account. Resolves once signed in.
 	signedInByInvite(path) {
+		return this.signedInAgain(path);
+	}
+
+	// The same after a password was set with a reset link.
+	signedInAgain(path) {
 		this.conn.stop();
 		this.user = null;
 		this.route = null;
