@@ -36,6 +36,9 @@ struct ctx {
 	int nomem;
 };
 
+static void fail(struct ctx *c, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 static void
 fail(struct ctx *c, int line, const char *fmt, ...)
 {
