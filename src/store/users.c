@@ -305,12 +305,10 @@ store_admins_enabled(struct store *st)
 }
 
 /* The filter of a listing; ?1 the folded text (or NULL), ?2 the role (or
- * NULL), ?3 disabled (or NULL). os_fold() is registered by store_open(). */
+ * NULL), ?3 disabled (or NULL). os_match() is registered by store_open(). */
 #define ACCOUNT_FILTER \
-	" WHERE (?1 IS NULL OR instr(os_fold(username), ?1) > 0 " \
-	"OR instr(os_fold(display_name), ?1) > 0 OR instr(os_fold(email), ?1) > 0 " \
-	"OR instr(os_fold(org), ?1) > 0) AND (?2 IS NULL OR role = ?2) " \
-	"AND (?3 IS NULL OR disabled = ?3)"
+	" WHERE (?1 IS NULL OR os_match(?1, username, display_name, email, org)) " \
+	"AND (?2 IS NULL OR role = ?2) AND (?3 IS NULL OR disabled = ?3)"
 
 static void
 bind_filter(sqlite3_stmt *s, const struct account_query *q, const char *folded)
