@@ -13,7 +13,7 @@ static const struct {
 } commands[] = {
 	{"serve", cli_serve, "run the server"},
 	{"init", cli_init, "create or migrate a database"},
-	{"user", cli_user, "add, disable or enable a user"},
+	{"user", cli_user, "add, disable, enable or import users"},
 	{"invite", cli_invite, "create an invite"},
 	{"demo", cli_demo, "fill an empty database with a demo"},
 	{"export", cli_export, "export a round's ranked posts"},

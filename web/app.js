@@ -17,6 +17,9 @@ import { RoundView } from './views/round.js';
 import { InviteView } from './views/invite.js';
 import { ModerationView } from './views/moderation.js';
 import { AuditView } from './views/audit.js';
+import { PeopleView } from './views/people.js';
+import { AccountView } from './views/account.js';
+import { ResetView } from './views/reset.js';
 
 // Paths the client knows. Numeric params become numbers; `text` params stay
 // strings. Public routes (the invite page) show without a session.
@@ -28,6 +31,9 @@ const ROUTES = [
 	{ name: 'invite', re: /^\/invite\/([A-Za-z0-9_-]{1,200})\/?$/, view: InviteView, text: ['token'], public: true },
 	{ name: 'moderation', re: /^\/moderation\/?$/, view: ModerationView },
 	{ name: 'audit', re: /^\/audit\/?$/, view: AuditView },
+	{ name: 'people', re: /^\/people\/?$/, view: PeopleView },
+	{ name: 'account', re: /^\/account\/?$/, view: AccountView },
+	{ name: 'reset', re: /^\/reset\/([A-Za-z0-9_-]{1,200})\/?$/, view: ResetView, text: ['token'], public: true },
 ];
 
 export function matchRoute(path) {
@@ -78,10 +84,9 @@ class App {
 				if (this.bell) this.bell.onNotification(e.detail.notification);
 				return;
 			}
-			if (e.detail.ev === 'user.updated') {
-				this.onUserUpdated(e.detail.user);
-				return;
-			}
+			// The view sees user.updated too (a round the new role may
+			// not see closes).
+			if (e.detail.ev === 'user.updated') this.onUserUpdated(e.detail);
 			if (this.view && this.view.onEvent) this.view.onEvent(e.detail);
 		});
 		document.addEventListener('click', (e) => this.onClick(e));
@@ -153,6 +158,8 @@ class App {
 		}
 	}
 
+	// An admin changed this account (its role perhaps): what the header
+	// offers follows at once.
 	resolveWaiters(err) {
 		const waiters = this.waiters;
 		this.waiters = [];
@@ -172,6 +179,11 @@ class App {
 	// drop any socket of an earlier session, go to `path`, and connect as the
 	// new account. Resolves once signed in.
 	signedInByInvite(path) {
+		return this.signedInAgain(path);
+	}
+
+	// The same after a password was set with a reset link.
+	signedInAgain(path) {
 		this.conn.stop();
 		this.user = null;
 		this.route = null;
@@ -197,18 +209,22 @@ class App {
 		}
 	}
 
-	// Another tab (or this one) changed the person's settings.
-	onUserUpdated(user) {
+	// Another tab (or this one) changed the person's settings, or an admin
+	// changed the account (a new role is announced).
+	onUserUpdated(msg) {
+		const user = msg && msg.user;
 		if (!user || !this.user || user.id !== this.user.id) return;
 		const renamed = user.display_name !== this.user.display_name;
-		this.user = user;
+		const roleChanged = user.role !== this.user.role;
+		this.user = { ...this.user, ...user };
 		if (hasLocale(user.lang) && user.lang !== currentLocale()) {
 			setLocale(user.lang);
 			rememberLocale(user.lang);
 			this.relocalize();
-		} else if (renamed) {
+		} else if (renamed || roleChanged) {
 			renderHeader(this);
 		}
+		if (roleChanged) announce(t('account.role_changed', { role: t(`role.${user.role}`) }));
 	}
 
 	// Everything on screen again, in the current language, without a reload:

@@ -25,6 +25,17 @@ password_hash(const char *password, char out[OS_PWHASH_LEN])
 int
 password_verify(const char *password, const char *hash)
 {
+	/* An account without a password (imported, or from the directory)
+	 * never matches, after the work a wrong password costs, so that the
+	 * answer does not tell which accounts have none. */
+	if (!hash[0]) {
+		const char *dummy = password_dummy_hash();
+
+		if (dummy[0] &&
+		    crypto_pwhash_str_verify(dummy, password, strlen(password)) == 0)
+			return OS_EBADCRED; /* (a random password: never) */
+		return OS_EBADCRED;
+	}
 	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0
 		       ? OS_OK
 		       : OS_EBADCRED;
@@ -57,6 +68,7 @@ struct pw_job {
 	struct pw_job *next;
 	char *password;
 	size_t password_len;   /* wiped by this length: work may zero it first */
+	char *new_password;  /* a change: hashed once password matched */
 	char hash[OS_PWHASH_LEN];
 	int verify;
 	int result;
@@ -96,6 +108,10 @@ job_free(struct pw_job *j)
 		sodium_memzero(j->password, j->password_len);
 		free(j->password);
 	}
+	if (j->new_password) {
+		sodium_memzero(j->new_password, strlen(j->new_password));
+		free(j->new_password);
+	}
 	sodium_memzero(j->new_hash, sizeof j->new_hash);
 	if (j->ctx_free)
 		j->ctx_free(j->ctx);
@@ -115,6 +131,13 @@ run_job(struct pw_job *j)
 		return;
 	}
 	j->result = password_verify(j->password, j->hash);
+	if (j->new_password) {
+		if (j->result == OS_OK) {
+			j->result = password_hash(j->new_password, j->new_hash);
+			j->has_new_hash = j->result == OS_OK;
+		}
+		return;
+	}
 	if (j->result == OS_OK &&
 	    crypto_pwhash_str_needs_rehash(j->hash, crypto_pwhash_OPSLIMIT_INTERACTIVE,
 					   crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
@@ -152,6 +175,8 @@ worker(void *arg)
 
 		run_job(j);
 		sodium_memzero(j->password, j->password_len);
+		if (j->new_password)
+			sodium_memzero(j->new_password, strlen(j->new_password));
 
 		pthread_mutex_lock(&p->mu);
 		p->running--;
@@ -224,10 +249,27 @@ enqueue(struct pwpool *p, struct pw_job *j, int *err)
 	*err = OS_OK;
 	return j;
 }
+static struct pw_job *submit(struct pwpool *p, const char *password, const char *hash,
+			     const char *new_password, pw_done_fn done, void *arg,
+			     int *err);
 
 struct pw_job *
 pwpool_submit(struct pwpool *p, const char *password, const char *hash,
 	      pw_done_fn done, void *arg, int *err)
+{
+	return submit(p, password, hash, NULL, done, arg, err);
+}
+
+struct pw_job *
+pwpool_submit_change(struct pwpool *p, const char *old_password, const char *hash,
+		     const char *new_password, pw_done_fn done, void *arg, int *err)
+{
+	return submit(p, old_password, hash, new_password, done, arg, err);
+}
+
+static struct pw_job *
+submit(struct pwpool *p, const char *password, const char *hash, const char *new_password,
+       pw_done_fn done, void *arg, int *err)
 {
 	struct pw_job *j;
 
@@ -240,8 +282,9 @@ pwpool_submit(struct pwpool *p, const char *password, const char *hash,
 	pthread_mutex_unlock(&p->mu);
 
 	j = calloc(1, sizeof *j);
-	if (!j || !(j->password = strdup(password))) {
-		free(j);
+	if (!j || !(j->password = strdup(password)) ||
+	    (new_password && !(j->new_password = strdup(new_password)))) {
+		job_free(j);
 		*err = OS_ENOMEM;
 		return NULL;
 	}

@@ -18,7 +18,9 @@
  * out must hold OS_PWHASH_LEN bytes. OS_ENOMEM on failure. */
 int password_hash(const char *password, char out[OS_PWHASH_LEN]);
 
-/* Verifies on the calling thread: OS_OK on a match, OS_EBADCRED if not. */
+/* Verifies on the calling thread: OS_OK on a match, OS_EBADCRED if not.
+ * An empty hash (an account without a password) never matches, and takes
+ * as long as a wrong password. */
 int password_verify(const char *password, const char *hash);
 
 /* A well-formed hash of a random password, to verify against when the user
@@ -64,6 +66,14 @@ typedef void (*pw_work_done_fn)(void *arg, int result, void *ctx);
 struct pw_job *pwpool_submit_work(struct pwpool *p, const char *password,
 				  pw_work_fn work, void *ctx, void (*ctx_free)(void *),
 				  pw_work_done_fn done, void *arg, int *err);
+/* Queues a password change: a verification of old_password against hash
+ * and, when it matches, the hashing of new_password. The callback gets
+ * OS_OK with the new hash, OS_EBADCRED when old_password is wrong, or
+ * another error. Both passwords are copied and wiped after use. As
+ * pwpool_submit() otherwise. */
+struct pw_job *pwpool_submit_change(struct pwpool *p, const char *old_password,
+				    const char *hash, const char *new_password,
+				    pw_done_fn done, void *arg, int *err);
 
 /* The job's callback will not be called. Loop thread only. */
 void pwpool_cancel(struct pwpool *p, struct pw_job *job);

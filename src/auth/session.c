@@ -6,6 +6,7 @@
 #include "base/err.h"
 #include "base/util.h"
 #include "store/sessions.h"
+#include "store/users.h"
 
 const struct session_policy session_default_policy = {
 	.idle_ms = 30LL * 24 * 3600 * 1000,
@@ -57,10 +58,22 @@ session_create(struct store *st, const struct session_policy *pol,
 	unsigned char hash[32];
 	int64_t now = os_now_ms();
 
+	int rc;
+
 	session_token_new(token);
 	session_token_hash(token, hash);
-	return store_session_insert(st, hash, user_id, now, now + pol->absolute_ms,
-				    NULL);
+	rc = store_session_insert(st, hash, user_id, now, now + pol->absolute_ms, NULL);
+	return rc ? rc : store_user_seen(st, user_id, now);
+}
+
+/* Marks a session, and its user, as seen now: a write operation of its
+ * own, which the caller's group commits. */
+static void
+touch(struct store *st, int64_t sid, int64_t uid, int64_t now)
+{
+	if (store_op_begin(st) == OS_OK)
+		store_op_end(st, store_session_touch(st, sid, now) == OS_OK &&
+					 store_user_seen(st, uid, now) == OS_OK);
 }
 
 /* The store could not tell (out of memory, I/O): that is not "no such
@@ -73,7 +86,7 @@ store_failed(int rc)
 
 int
 session_resolve(struct store *st, const struct session_policy *pol,
-		const char *token, int touch, struct user *u)
+		const char *token, int do_touch, struct user *u)
 {
 	unsigned char hash[32];
 	int64_t now = os_now_ms(), sid, seen;
@@ -85,8 +98,8 @@ session_resolve(struct store *st, const struct session_policy *pol,
 	rc = store_session_lookup(st, hash, now, pol->idle_ms, u, &sid, &seen);
 	if (rc)
 		return store_failed(rc) ? rc : OS_EUNAUTH;
-	if (touch && now - seen > TOUCH_EVERY_MS && store_op_begin(st) == OS_OK)
-		store_op_end(st, store_session_touch(st, sid, now) == OS_OK);
+	if (do_touch && now - seen > TOUCH_EVERY_MS)
+		touch(st, sid, u->id, now);
 	return OS_OK;
 }
 
@@ -112,4 +125,20 @@ session_revoke(struct store *st, const char *token)
 		return OS_OK;
 	session_token_hash(token, hash);
 	return store_session_revoke(st, hash, os_now_ms());
+}
+
+int
+session_check_live(struct store *st, const struct session_policy *pol,
+		   const unsigned char hash[32], struct user *u)
+{
+	int64_t sid, seen, now = os_now_ms();
+	int rc = store_session_lookup(st, hash, now, pol->idle_ms, u, &sid, &seen);
+
+	if (rc == OS_EINTERNAL)
+		return rc;
+	if (rc)
+		return OS_EUNAUTH;
+	if (now - seen > TOUCH_EVERY_MS)
+		touch(st, sid, u->id, now);
+	return OS_OK;
 }

@@ -24,6 +24,8 @@ static const struct {
 	[OS_ENOMEM]     = {"internal", "out of memory", 500},
 	[OS_EDIRUNAVAIL]= {"directory_unavailable",
 			   "the company directory cannot be reached; try again shortly", 503},
+	[OS_ERESETUSED] = {"reset_used", "this link has already been used", 410},
+	[OS_ERESETEXPIRED] = {"reset_expired", "this link has expired", 410},
 };
 
 const char *

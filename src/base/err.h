@@ -26,6 +26,8 @@ enum os_err {
 	OS_EBUSY,          /* a bounded queue is full; try again shortly */
 	OS_ENOMEM,
 	OS_EDIRUNAVAIL,    /* the company directory cannot be reached */
+	OS_ERESETUSED,     /* a password reset link that was used */
+	OS_ERESETEXPIRED,  /* a password reset link past its time */
 	OS_ERR_COUNT
 };
 

@@ -14,6 +14,7 @@ static const char *const targets[] = {"post", "comment", "chat"};
 static const char *const nkinds[] = {"reply", "mention", "round_open", "round_voting",
 				     "round_closed", "merged", "linked"};
 static const char *const nmodes[] = {"instant", "daily", "off"};
+static const char *const sources[] = {"local", "directory", "invite"};
 
 static const char *
 name_of(const char *const *names, int count, int v)
@@ -45,6 +46,7 @@ PAIR(status, statuses, STATUS_COUNT)
 PAIR(target, targets, TARGET_COUNT)
 PAIR(notify_kind, nkinds, NK_COUNT)
 PAIR(notify_mode, nmodes, NOTIFY_MODE_COUNT)
+PAIR(source, sources, SOURCE_COUNT)
 
 int64_t
 tally_up(const struct tally *t)
@@ -172,4 +174,44 @@ os_username_valid(const char *s)
 			return 0;
 	}
 	return 1;
+}
+
+static int
+local_char(unsigned char c)
+{
+	return isalnum(c) || (c && strchr("!#$%&'*+/=?^_`{|}~.-", c));
+}
+
+int
+os_email_valid(const char *s)
+{
+	const char *at = strchr(s, '@'), *p;
+	size_t n = strlen(s), local, labels = 0, label = 0;
+
+	if (!at || n > OS_EMAIL_MAX || strchr(at + 1, '@'))
+		return 0;
+	local = (size_t)(at - s);
+	if (local < 1 || local > 64 || s[0] == '.' || at[-1] == '.')
+		return 0;
+	for (p = s; p < at; p++)
+		if (!local_char((unsigned char)*p) || (p[0] == '.' && p[1] == '.'))
+			return 0;
+	/* The domain: labels of letters, digits and inner hyphens. */
+	for (p = at + 1;; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '.' || c == '\0') {
+			if (!label || p[-1] == '-' || label > 63)
+				return 0;
+			labels++;
+			label = 0;
+			if (!c)
+				break;
+			continue;
+		}
+		if (!isalnum(c) && !(c == '-' && label))
+			return 0;
+		label++;
+	}
+	return labels >= 2;
 }

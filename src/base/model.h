@@ -20,6 +20,9 @@ enum os_target { TARGET_POST, TARGET_COMMENT, TARGET_CHAT, TARGET_COUNT };
 enum os_notify_kind { NK_REPLY, NK_MENTION, NK_ROUND_OPEN, NK_ROUND_VOTING,
 		      NK_ROUND_CLOSED, NK_MERGED, NK_LINKED, NK_COUNT };
 enum os_notify_mode { NOTIFY_INSTANT, NOTIFY_DAILY, NOTIFY_OFF, NOTIFY_MODE_COUNT };
+/* Where an account came from: made here (the command line, an import), by
+ * a directory sign-in, or by accepting an invite. */
+enum os_source { SOURCE_LOCAL, SOURCE_DIRECTORY, SOURCE_INVITE, SOURCE_COUNT };
 
 /* Protocol spelling of each enum value, and the reverse (-1 when unknown). */
 const char *os_role_name(int role);
@@ -40,10 +43,19 @@ const char *os_notify_kind_name(int kind);
 int os_notify_kind_parse(const char *s);
 const char *os_notify_mode_name(int mode);
 int os_notify_mode_parse(const char *s);
+const char *os_source_name(int source);
+int os_source_parse(const char *s);
 
 /* 1 when s is a valid username: 1 to OS_USERNAME_MAX letters, digits, '.',
  * '_' or '-', starting with a letter or digit. */
 int os_username_valid(const char *s);
+
+/* 1 when s is an email address as accounts keep them: at most OS_EMAIL_MAX
+ * bytes of ASCII, one '@', a local part of 1 to 64 characters (letters,
+ * digits and !#$%&'*+/=?^_`{|}~.- , no leading, trailing or double dot)
+ * and a domain of dot-separated labels of letters, digits and '-' (not at
+ * either end of a label), at least two of them. */
+int os_email_valid(const char *s);
 
 /* Field limits, in characters (code points) unless said otherwise. */
 #define OS_USERNAME_MAX   32   /* bytes; [a-z0-9._-], starting alphanumeric */
@@ -58,11 +70,13 @@ int os_username_valid(const char *s);
 #define OS_COMMENT_MAX    5000
 #define OS_CHAT_MAX       1000
 #define OS_REASON_MAX     500
+#define OS_EMAIL_MAX      254  /* bytes (RFC 5321's limit on a path) */
 
 /* Fixed sizes in bytes (UTF-8 takes at most 4 bytes per code point). */
 #define OS_USERNAME_SZ    (OS_USERNAME_MAX + 1)
 #define OS_DISPLAY_SZ     (OS_DISPLAY_MAX * 4 + 1)
 #define OS_ORG_SZ         (OS_ORG_MAX * 4 + 1)
+#define OS_EMAIL_SZ       (OS_EMAIL_MAX + 1)
 
 struct user {
 	int64_t id;
@@ -77,6 +91,15 @@ struct user {
 	 * and the like, whose choice is theirs alone. */
 	int has_lang;
 	int lang;
+};
+
+/* An account as the people admin sees it: the USER, and what only admins
+ * and the person themself are shown. */
+struct account {
+	struct user user;
+	char email[OS_EMAIL_SZ]; /* "" when unknown */
+	int source;              /* enum os_source */
+	int64_t last_seen_at;    /* ms since the epoch; 0: never signed in */
 };
 
 /* Per-role vote counts of one post. */

@@ -211,6 +211,34 @@ os_utf8_len(const char *s)
 	return n;
 }
 
+char *
+os_utf8_fold(const char *s)
+{
+	size_t n = strlen(s);
+	char *out = malloc(n + 1);
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i <= n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 'A' && c <= 'Z') {
+			c = (unsigned char)(c + 32);
+		} else if (c == 0xC3 && i + 1 < n) {
+			/* U+00C0..U+00DE but U+00D7 (the multiplication
+			 * sign) are 0xC3 0x80..0x9E; lower case is 0x20 on. */
+			unsigned char d = (unsigned char)s[i + 1];
+
+			out[i++] = (char)c;
+			if (d >= 0x80 && d <= 0x9E && d != 0x97)
+				d = (unsigned char)(d + 0x20);
+			c = d;
+		}
+		out[i] = (char)c;
+	}
+	return out;
+}
+
 size_t
 os_trimmed(const char *s, const char **start)
 {

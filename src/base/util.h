@@ -34,6 +34,12 @@ size_t os_utf8_prefix(const char *s, size_t max);
 /* The number of code points in a well-formed UTF-8 string. */
 size_t os_utf8_len(const char *s);
 
+/* A malloc'd copy of the UTF-8 string s with ASCII capitals and the
+ * capitals of Latin-1 (U+00C0..U+00DE: Å, Æ, Ø, Ä, Ö, É...) in lower case,
+ * for matching that ignores case in the languages the client speaks. NULL
+ * when out of memory. */
+char *os_utf8_fold(const char *s);
+
 /* Length of s without leading and trailing ASCII white space; *start is set
  * to the first non-space byte. */
 size_t os_trimmed(const char *s, const char **start);

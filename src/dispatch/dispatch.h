@@ -74,6 +74,12 @@ char *dispatch_render_presence(int64_t round, const struct user *users, size_t n
 			       size_t total, const struct user *viewer, int see_all,
 			       size_t *len);
 
+/* The user.updated notice to an account's own connections after an admin
+ * changed it: {"ev": "user.updated", "user": USER with email,
+ * "unsubscribed": [round ids whose subscription ended]}. */
+char *dispatch_render_user_updated(const struct account *a, const int64_t *unsubscribed,
+				   size_t n, size_t *len);
+
 /* An error reply for rid (or without rid when has_rid is 0). */
 char *dispatch_error_reply(int has_rid, double rid, int err, const char *message,
 			   size_t *len);

@@ -73,7 +73,8 @@ render_event(const struct os_event *ev, size_t *len)
 		bad |= render_put(o, "notification", render_notification(ev->notification));
 		break;
 	case EV_USER_UPDATED:
-		bad |= render_put(o, "user", render_user_self(ev->user));
+		bad |= render_put(o, "user", ev->account ? render_account(ev->account, 0)
+						       : render_user_self(ev->user));
 		break;
 	}
 	if (bad) {
@@ -180,4 +181,26 @@ dispatch_render_presence(int64_t round, const struct user *users, size_t n,
 	}
 	s = print_delete(o, len);
 	return s;
+}
+
+char *
+dispatch_render_user_updated(const struct account *a, const int64_t *unsubscribed, size_t n,
+			     size_t *len)
+{
+	cJSON *o = cJSON_CreateObject(), *list;
+	int bad = 0;
+
+	if (!o)
+		return NULL;
+	bad |= render_put(o, "ev", cJSON_CreateString("user.updated"));
+	bad |= render_put(o, "user", render_account(a, 0));
+	list = cJSON_CreateArray();
+	bad |= render_put(o, "unsubscribed", list);
+	for (size_t i = 0; !bad && i < n; i++)
+		bad |= render_put(list, NULL, cJSON_CreateNumber((double)unsubscribed[i]));
+	if (bad) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return print_delete(o, len);
 }

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "base/err.h"
 #include "base/util.h"
 #include "dispatch/dispatch_int.h"
@@ -287,13 +289,141 @@ op_user_disable(struct req *r)
 	if ((rc = req_id(r, "user", 1, &user)) || (rc = req_bool(r, "disabled", 0, &disabled)))
 		return rc;
 	rc = users_set_disabled(r->d->forum, r->caller, user, disabled);
-	if (rc == OS_ECONFLICT)
+	if (rc == OS_ECONFLICT && user == r->caller->id)
 		return req_fail(r, rc, "you cannot disable your own account");
+	if (rc == OS_ECONFLICT)
+		return req_fail(r, rc, "that is the last enabled admin; make someone else "
+				       "admin first");
 	return rc;
+}
+
+/* The most a listing gives at once. */
+#define USERS_LIST_MAX 200
+#define USERS_QUERY_MAX 200
+
+static int
+op_users_list(struct req *r)
+{
+	struct account_query q = {.role = -1, .disabled = -1, .limit = 50};
+	char buf[USERS_QUERY_MAX * 4 + 1];
+	const char *text = NULL, *role = NULL;
+	struct account *list;
+	int64_t limit = 50, offset = 0, total;
+	int disabled = -1, rc, bad;
+	size_t n;
+	cJSON *arr;
+
+	if (r->caller->role != ROLE_ADMIN)
+		return OS_EFORBIDDEN;
+	if ((rc = req_str(r, "query", 0, &text)) || (rc = req_str(r, "role", 0, &role)) ||
+	    (rc = req_bool(r, "disabled", 0, &disabled)) ||
+	    (rc = req_int(r, "limit", 0, 1, USERS_LIST_MAX, &limit)) ||
+	    (rc = req_int(r, "offset", 0, 0, INT64_C(9007199254740991), &offset)))
+		return rc;
+	if (text && os_utf8_len(text) > USERS_QUERY_MAX)
+		return req_fail(r, OS_ETOOLARGE, "'query' is over its limit");
+	if (role && (q.role = os_role_parse(role)) < 0)
+		return req_fail(r, OS_EBADREQ,
+				"'role' must be admin, manager, employee or customer");
+	if (text) {
+		const char *start;
+		size_t len = os_trimmed(text, &start);
+
+		snprintf(buf, sizeof buf, "%.*s", (int)len, start);
+		q.text = buf;
+	}
+	q.disabled = disabled;
+	q.limit = (int)limit;
+	q.offset = offset;
+	if ((rc = users_list(r->d->forum, r->caller, &q, &list, &n, &total)))
+		return rc;
+	arr = cJSON_CreateArray();
+	bad = render_put(r->out, "users", arr);
+	for (size_t i = 0; !bad && i < n; i++)
+		bad = render_put(arr, NULL, render_account(&list[i], 1));
+	free(list);
+	if (!bad)
+		bad = render_put(r->out, "total", cJSON_CreateNumber((double)total));
+	return bad ? req_nomem(r) : OS_OK;
+}
+
+static int
+op_user_update(struct req *r)
+{
+	struct account_changes ch = {0};
+	const char *role = NULL, *field = NULL;
+	struct account out;
+	int64_t user;
+	int rc;
+
+	if (r->caller->role != ROLE_ADMIN)
+		return OS_EFORBIDDEN;
+	if ((rc = req_id(r, "user", 1, &user)) || (rc = req_str(r, "role", 0, &role)) ||
+	    (rc = req_str(r, "display_name", 0, &ch.display_name)) ||
+	    (rc = req_str(r, "org", 0, &ch.org)) || (rc = req_str(r, "email", 0, &ch.email)))
+		return rc;
+	if (role) {
+		ch.has_role = 1;
+		if ((ch.role = os_role_parse(role)) < 0)
+			return req_fail(r, OS_EBADREQ,
+					"'role' must be admin, manager, employee or customer");
+	}
+	if (!role && !ch.display_name && !ch.org && !ch.email)
+		return req_fail(r, OS_EBADREQ, "give one of 'role', 'display_name', 'org' "
+					       "or 'email'");
+	rc = users_update(r->d->forum, r->caller, user, &ch, &out, &field);
+	if (rc == OS_ECONFLICT)
+		return req_fail(r, rc, "that is the last enabled admin; make someone else "
+				       "admin first");
+	if (rc == OS_ETOOLARGE && field)
+		return req_fail(r, rc, "'%s' is over its limit", field);
+	if (rc == OS_EBADREQ && field && !strcmp(field, "email"))
+		return req_fail(r, rc, "'email' is not a valid email address");
+	if (rc == OS_EBADREQ && field)
+		return req_fail(r, rc, "'%s' must not be empty or hold line breaks or tabs",
+				field);
+	if (rc)
+		return rc;
+	return req_put(r, "user", render_account(&out, 1));
+}
+
+static int
+op_password_reset(struct req *r)
+{
+	char token[OS_TOKEN_STR_LEN], url[512];
+	const char *base = "";
+	struct account a;
+	int64_t user, expires;
+	int rc;
+
+	if (r->caller->role != ROLE_ADMIN)
+		return OS_EFORBIDDEN;
+	if ((rc = req_id(r, "user", 1, &user)))
+		return rc;
+	rc = users_reset_create(r->d->forum, r->caller, user, token, &expires);
+	if (rc == OS_ECONFLICT && users_get(r->d->forum, r->caller, user, &a) == OS_OK &&
+	    a.source == SOURCE_DIRECTORY)
+		return req_fail(r, rc, "this account signs in with the company directory; "
+				       "its password is changed there");
+	if (rc == OS_ECONFLICT)
+		return req_fail(r, rc, "this account is disabled; enable it first");
+	if (rc)
+		return rc;
+	if (r->d->hub.base_url)
+		base = r->d->hub.base_url(r->d->hub.arg, r->conn);
+	snprintf(url, sizeof url, "%s/reset/%s", base, token);
+	rc = render_put(r->out, "url", cJSON_CreateString(url)) ||
+	     render_time(r->out, "expires_at", expires, 0);
+	sodium_memzero(token, sizeof token);
+	sodium_memzero(url, sizeof url);
+	return rc ? req_nomem(r) : OS_OK;
 }
 
 const struct op ops_people[] = {
 	{"user.disable", op_user_disable, 1},
+	{"users.list", op_users_list, 0},
+	{"user.update", op_user_update, 1},
+	{"password.reset", op_password_reset, 1},
 	{"invite.create", op_invite_create, 1},
 	{"member.add", op_member_add, 1},
 	{"member.revoke", op_member_revoke, 1},

@@ -11,9 +11,14 @@
 static int
 op_hello(struct req *r)
 {
+	struct account me;
 	cJSON *server;
+	int rc;
 
-	if (req_put(r, "user", render_user_self(r->caller)))
+	/* The caller's own USER: with their language and email. */
+	if ((rc = users_get(r->d->forum, r->caller, r->caller->id, &me)))
+		return rc;
+	if (req_put(r, "user", render_account(&me, 0)))
 		return OS_ENOMEM;
 	server = cJSON_CreateObject();
 	if (req_put(r, "server", server) ||
@@ -40,7 +45,7 @@ op_user_settings(struct req *r)
 	const cJSON *name = cJSON_GetObjectItemCaseSensitive(r->in, "display_name");
 	const char *notify = NULL;
 	struct user_settings s = {0};
-	struct user u;
+	struct account me;
 	enum os_lang l;
 	int rc, mode = -1;
 
@@ -74,12 +79,13 @@ op_user_settings(struct req *r)
 	if (mode < 0 &&
 	    (rc = store_user_notify_get(forum_store(r->d->forum), r->caller->id, &mode)))
 		return rc;
-	rc = users_update_settings(r->d->forum, r->caller, &s, &u);
+	rc = users_update_settings(r->d->forum, r->caller, &s, &me);
 	if (rc == OS_EBADREQ)
 		return bad_display_name(r);
 	if (rc)
 		return rc;
-	if ((rc = req_put(r, "user", render_user_self(&u))))
+	/* The caller's own USER as stored now, with their email. */
+	if ((rc = req_put(r, "user", render_account(&me, 0))))
 		return rc;
 	return req_put(r, "notify", cJSON_CreateString(os_notify_mode_name(mode)));
 }

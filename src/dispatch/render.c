@@ -137,6 +137,25 @@ render_user_self(const struct user *u)
 }
 
 cJSON *
+render_account(const struct account *a, int admin_view)
+{
+	/* The person's own USER has their language; an admin's view of
+	 * someone else does not (the choice is theirs alone). */
+	cJSON *o = admin_view ? render_user(&a->user) : render_user_self(&a->user);
+	int bad = 0;
+
+	if (!o)
+		return NULL;
+	bad |= put_str(o, "email", a->email);
+	if (admin_view) {
+		bad |= render_put(o, "disabled", cJSON_CreateBool(a->user.disabled));
+		bad |= render_time(o, "last_seen_at", a->last_seen_at, 1);
+		bad |= put_str(o, "source", os_source_name(a->source));
+	}
+	return done(o, bad);
+}
+
+cJSON *
 render_round(const struct round *r)
 {
 	cJSON *o = cJSON_CreateObject();

@@ -37,6 +37,10 @@ cJSON *render_user(const struct user *u);
 /* USER as sent to that user themself: also "lang" (their choice, or null).
  * Other people's USER objects never carry it. */
 cJSON *render_user_self(const struct user *u);
+/* USER with "email", for an admin or the account's owner: for the owner
+ * (admin_view 0) with "lang" as render_user_self(); with admin_view also
+ * "disabled", "last_seen_at" (null: never) and "source", but no "lang". */
+cJSON *render_account(const struct account *a, int admin_view);
 cJSON *render_round(const struct round *r);
 cJSON *render_tally(const struct tally *t, int vote_mode);
 /* my_vote is included only when p->has_my_vote. */

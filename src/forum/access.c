@@ -50,6 +50,17 @@ forum_round_for(struct forum *f, const struct user *u, int64_t id, struct round 
 }
 
 int
+forum_round_visible(struct forum *f, const struct user *u, int64_t id)
+{
+	struct round r;
+	int rc = forum_round_for(f, u, id, &r);
+
+	if (rc == OS_OK)
+		round_clear(&r);
+	return rc == OS_OK ? 1 : rc == OS_ENOTFOUND ? 0 : -1;
+}
+
+int
 forum_phase_now(const struct round *r)
 {
 	if (r->phase != PHASE_DRAFT && r->phase != PHASE_CLOSED && r->closes_at &&

@@ -25,7 +25,12 @@ enum os_event_type {
 	EV_ACCESS_REVOKED,   /* user_id lost access to round */
 	EV_USER_DISABLED,    /* user_id may no longer sign in: close their sockets */
 	EV_NOTIFICATION,     /* notification, for user_id (its recipient) only */
-	EV_USER_UPDATED,     /* user (user_id) changed their own settings */
+	EV_USER_UPDATED,     /* account (user_id) changed: by themself (user set: their
+				settings), or by an admin (account set, user NULL):
+				what its open connections may see and do follows
+				at once */
+	EV_SESSIONS_ENDED,   /* user_id's sessions but session_keep (when not NULL)
+				were revoked: close their sockets */
 	EV_TYPE_COUNT
 };
 
@@ -45,6 +50,8 @@ struct os_event {
 	 * rendered per viewer. The forum fills it in from round_obj; the
 	 * transport knows it for the rounds people subscribe to. */
 	int customers_see_each_other;
+	const struct account *account;
+	const unsigned char *session_keep; /* a session's token hash (32 bytes) */
 };
 
 struct forum_events {

@@ -38,6 +38,11 @@ void forum_emit(struct forum *f, const struct os_event *ev);
  * OS_ERATELIMIT when the bucket is empty (admins are never limited). */
 int forum_rate_take(struct forum *f, const struct user *caller);
 
+/* 1 when u may see round id now, 0 when not (or it is gone), -1 when the
+ * store could not tell. For the transport, to end the subscriptions of
+ * someone whose role changed. */
+int forum_round_visible(struct forum *f, const struct user *u, int64_t id);
+
 /* The error forum_text() would give a text field (OS_OK, OS_EBADREQ for
  * empty or malformed, OS_ETOOLARGE over max characters). */
 int forum_text_error(const char *in, size_t max, int may_be_empty);

@@ -139,7 +139,8 @@ invites_accept(struct forum *f, const char *token, const char *username,
 	if ((rc = store_user_insert(f->st, username, display, inv.role, organisation,
 				    pw_hash, &id)))
 		goto out;
-	if ((rc = store_invite_use(f->st, inv.id, id, now)))
+	if ((rc = store_invite_use(f->st, inv.id, id, now)) ||
+	    (rc = store_user_set_source(f->st, id, SOURCE_INVITE)))
 		goto out;
 	if (inv.round && (rc = store_member_add(f->st, inv.round, id, inv.created_by)))
 		goto out;

@@ -219,6 +219,56 @@ migrate(struct store *st)
 	return OS_OK;
 }
 
+/* The byte at h[i] as os_utf8_fold() writes it. */
+static unsigned char
+folded_at(const unsigned char *h, size_t i)
+{
+	unsigned char c = h[i];
+
+	if (c >= 'A' && c <= 'Z')
+		return (unsigned char)(c + 32);
+	if (i && h[i - 1] == 0xC3 && c >= 0x80 && c <= 0x9E && c != 0x97)
+		return (unsigned char)(c + 0x20);
+	return c;
+}
+
+/* 1 when needle (folded already) occurs in hay folded. A needle starts on
+ * a character, so a match never starts inside one. */
+static int
+folded_contains(const unsigned char *hay, size_t hn, const unsigned char *needle, size_t nn)
+{
+	for (size_t i = 0; i + nn <= hn; i++) {
+		size_t k = 0;
+
+		while (k < nn && folded_at(hay, i + k) == needle[k])
+			k++;
+		if (k == nn)
+			return 1;
+	}
+	return 0;
+}
+
+/* os_match(needle, text...): 1 when the needle, folded by the caller with
+ * os_utf8_fold(), occurs in any of the texts with their capitals in lower
+ * case as os_utf8_fold() would make them. The listing of accounts matches
+ * what people type whatever its case, without a copy per row. */
+static void
+match_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *needle = sqlite3_value_text(argv[0]);
+	size_t nn = needle ? (size_t)sqlite3_value_bytes(argv[0]) : 0;
+
+	for (int i = 1; needle && i < argc; i++) {
+		const unsigned char *hay = sqlite3_value_text(argv[i]);
+
+		if (hay && folded_contains(hay, (size_t)sqlite3_value_bytes(argv[i]), needle, nn)) {
+			sqlite3_result_int(ctx, 1);
+			return;
+		}
+	}
+	sqlite3_result_int(ctx, 0);
+}
+
 int
 store_open(const char *path, enum store_sync sync, struct store **out)
 {
@@ -263,6 +313,10 @@ store_open(const char *path, enum store_sync sync, struct store **out)
 	    store_exec(st, "PRAGMA cache_size = -16384"))
 		goto fail;
 	if (migrate(st))
+		goto fail;
+	if (sqlite3_create_function_v2(st->db, "os_match", -1,
+				       SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+				       NULL, match_fn, NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_commit_hook(st->db, commit_hook, st);
 	/* Transaction control is prepared now, while memory is there: ending

@@ -110,3 +110,22 @@ store_session_revoke_user(struct store *st, int64_t user_id, int64_t now)
 	store_done(s);
 	return store_rc(st, rc, "session revoke user");
 }
+
+int
+store_session_revoke_others(struct store *st, int64_t user_id,
+			    const unsigned char keep[OS_TOKEN_HASH_LEN], int64_t now)
+{
+	sqlite3_stmt *s = store_stmt(st,
+		"UPDATE sessions SET revoked_at = ?2 "
+		"WHERE user_id = ?1 AND revoked_at IS NULL AND token_hash <> ?3");
+	int rc;
+
+	if (!s)
+		return OS_EINTERNAL;
+	sqlite3_bind_int64(s, 1, user_id);
+	sqlite3_bind_int64(s, 2, now);
+	sqlite3_bind_blob(s, 3, keep, OS_TOKEN_HASH_LEN, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	store_done(s);
+	return store_rc(st, rc, "session revoke others");
+}

@@ -29,4 +29,8 @@ int store_session_revoke(struct store *st, const unsigned char hash[OS_TOKEN_HAS
 /* Revokes every session of a user. */
 int store_session_revoke_user(struct store *st, int64_t user_id, int64_t now);
 
+/* Revokes every session of a user but the one with hash keep. */
+int store_session_revoke_others(struct store *st, int64_t user_id,
+				const unsigned char keep[OS_TOKEN_HASH_LEN], int64_t now);
+
 #endif

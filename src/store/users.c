@@ -1,5 +1,6 @@
 #include "store/users.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/err.h"
@@ -194,4 +195,232 @@ store_user_count(struct store *st)
 		n = sqlite3_column_int64(s, 0);
 	store_done(s);
 	return n;
+}
+
+#define ACCOUNT_COLS USER_COLS ", email, source, last_seen_at"
+
+/* Reads the columns of ACCOUNT_COLS starting at col. */
+static void
+read_account(sqlite3_stmt *s, int col, struct account *p)
+{
+	char source[16];
+
+	memset(p, 0, sizeof *p);
+	store_read_user(s, col, &p->user);
+	read_own(s, col + 6, &p->user);
+	store_col_text(s, col + 7, p->email, sizeof p->email);
+	store_col_text(s, col + 8, source, sizeof source);
+	p->source = os_source_parse(source);
+	if (p->source < 0)
+		p->source = SOURCE_LOCAL;
+	p->last_seen_at = sqlite3_column_int64(s, col + 9);
+}
+
+int
+store_account_insert(struct store *st, const struct account *p, const char *pw_hash,
+		     int64_t *id)
+{
+	sqlite3_stmt *s = store_stmt(st,
+		"INSERT INTO users (username, display_name, role, org, pw_hash, "
+		"created_at, email, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+	int rc;
+
+	if (!s)
+		return OS_EINTERNAL;
+	sqlite3_bind_text(s, 1, p->user.username, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, p->user.display_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, os_role_name(p->user.role), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, p->user.org, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, pw_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 6, os_now_ms());
+	sqlite3_bind_text(s, 7, p->email, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 8, os_source_name(p->source), -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	store_done(s);
+	if (rc == SQLITE_DONE) {
+		if (id)
+			*id = store_last_id(st);
+		return OS_OK;
+	}
+	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+		return OS_EUSERTAKEN;
+	return store_rc(st, rc, "account insert");
+}
+
+/* Steps a statement that selects ACCOUNT_COLS (and perhaps pw_hash after
+ * them) and reads its one row. */
+static int
+one_account(struct store *st, sqlite3_stmt *s, struct account *p, char *hash,
+	    size_t hashsz, const char *what)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW) {
+		read_account(s, 0, p);
+		if (hash)
+			store_col_text(s, 10, hash, hashsz);
+		store_done(s);
+		return OS_OK;
+	}
+	store_done(s);
+	return rc == SQLITE_DONE ? OS_ENOTFOUND : store_rc(st, rc, what);
+}
+
+int
+store_account_by_id(struct store *st, int64_t id, struct account *p)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT " ACCOUNT_COLS " FROM users WHERE id = ?1");
+
+	if (!s)
+		return OS_EINTERNAL;
+	sqlite3_bind_int64(s, 1, id);
+	return one_account(st, s, p, NULL, 0, "account by id");
+}
+
+int
+store_account_by_name(struct store *st, const char *username, struct account *p,
+		      char *hash, size_t hashsz)
+{
+	sqlite3_stmt *s = store_stmt(st,
+		"SELECT " ACCOUNT_COLS ", pw_hash FROM users WHERE username = ?1");
+
+	if (!s)
+		return OS_EINTERNAL;
+	sqlite3_bind_text(s, 1, username, -1, SQLITE_STATIC);
+	return one_account(st, s, p, hash, hashsz, "account by name");
+}
+
+int
+store_account_update(struct store *st, const struct account *p)
+{
+	sqlite3_stmt *s = store_stmt(st,
+		"UPDATE users SET display_name = ?2, role = ?3, org = ?4, email = ?5 "
+		"WHERE id = ?1");
+	int rc;
+
+	if (!s)
+		return OS_EINTERNAL;
+	sqlite3_bind_int64(s, 1, p->user.id);
+	sqlite3_bind_text(s, 2, p->user.display_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, os_role_name(p->user.role), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, p->user.org, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, p->email, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	store_done(s);
+	if (rc == SQLITE_DONE && sqlite3_changes(store_handle(st)) == 0)
+		return OS_ENOTFOUND;
+	return store_rc(st, rc, "account update");
+}
+
+int
+store_user_set_source(struct store *st, int64_t id, int source)
+{
+	sqlite3_stmt *s = store_stmt(st, "UPDATE users SET source = ?2 WHERE id = ?1");
+	int rc;
+
+	if (!s)
+		return OS_EINTERNAL;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, os_source_name(source), -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	store_done(s);
+	return store_rc(st, rc, "user set source");
+}
+
+int
+store_user_seen(struct store *st, int64_t id, int64_t now)
+{
+	sqlite3_stmt *s = store_stmt(st,
+		"UPDATE users SET last_seen_at = ?2 WHERE id = ?1 "
+		"AND (last_seen_at IS NULL OR last_seen_at < ?2)");
+	int rc;
+
+	if (!s)
+		return OS_EINTERNAL;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, now);
+	rc = sqlite3_step(s);
+	store_done(s);
+	return store_rc(st, rc, "user seen");
+}
+
+int64_t
+store_admins_enabled(struct store *st)
+{
+	sqlite3_stmt *s = store_stmt(st,
+		"SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0");
+	int64_t n = -1;
+
+	if (!s)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	store_done(s);
+	return n;
+}
+
+/* The filter of a listing; ?1 the folded text (or NULL), ?2 the role (or
+ * NULL), ?3 disabled (or NULL). os_match() is registered by store_open(). */
+#define ACCOUNT_FILTER \
+	" WHERE (?1 IS NULL OR os_match(?1, username, display_name, email, org)) " \
+	"AND (?2 IS NULL OR role = ?2) AND (?3 IS NULL OR disabled = ?3)"
+
+static void
+bind_filter(sqlite3_stmt *s, const struct account_query *q, const char *folded)
+{
+	if (folded)
+		sqlite3_bind_text(s, 1, folded, -1, SQLITE_STATIC);
+	if (q->role >= 0)
+		sqlite3_bind_text(s, 2, os_role_name(q->role), -1, SQLITE_STATIC);
+	if (q->disabled >= 0)
+		sqlite3_bind_int(s, 3, q->disabled ? 1 : 0);
+}
+
+int
+store_account_list(struct store *st, const struct account_query *q,
+		   struct account **out, size_t *n, int64_t *total)
+{
+	sqlite3_stmt *c = store_stmt(st, "SELECT count(*) FROM users" ACCOUNT_FILTER);
+	sqlite3_stmt *s = store_stmt(st, "SELECT " ACCOUNT_COLS " FROM users" ACCOUNT_FILTER
+					 " ORDER BY username LIMIT ?4 OFFSET ?5");
+	struct account *arr = NULL;
+	size_t cap = 0, k = 0;
+	char *folded = NULL;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	*total = 0;
+	if (!c || !s)
+		return OS_EINTERNAL;
+	if (q->text && *q->text && !(folded = os_utf8_fold(q->text)))
+		return OS_ENOMEM;
+	bind_filter(c, q, folded);
+	rc = sqlite3_step(c);
+	if (rc == SQLITE_ROW)
+		*total = sqlite3_column_int64(c, 0);
+	store_done(c);
+	if (rc != SQLITE_ROW) {
+		free(folded);
+		return store_rc(st, rc, "account count");
+	}
+	bind_filter(s, q, folded);
+	sqlite3_bind_int(s, 4, q->limit);
+	sqlite3_bind_int64(s, 5, q->offset);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (store_grow((void **)&arr, &cap, k, sizeof *arr)) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		read_account(s, 0, &arr[k++]);
+	}
+	store_done(s);
+	free(folded);
+	if (rc != SQLITE_DONE) {
+		free(arr);
+		return store_rc(st, rc, "account list");
+	}
+	*out = arr;
+	*n = k;
+	return OS_OK;
 }

@@ -36,4 +36,44 @@ int store_user_set_lang(struct store *st, int64_t id, const char *lang);
 /* Number of users; -1 on error. */
 int64_t store_user_count(struct store *st);
 
+/* Inserts an account with its email and source (p->user's id and disabled
+ * are ignored). OS_EUSERTAKEN when the username exists (any case). */
+int store_account_insert(struct store *st, const struct account *p,
+			 const char *pw_hash, int64_t *id);
+
+/* An account by id, or by username (case-insensitive) with its password
+ * hash copied into hash when that is not NULL. OS_ENOTFOUND when absent. */
+int store_account_by_id(struct store *st, int64_t id, struct account *p);
+int store_account_by_name(struct store *st, const char *username, struct account *p,
+			  char *hash, size_t hashsz);
+
+/* Writes the display name, role, organisation and email of account
+ * p->user.id. OS_ENOTFOUND when there is none. */
+int store_account_update(struct store *st, const struct account *p);
+
+/* Sets where an account came from. */
+int store_user_set_source(struct store *st, int64_t id, int source);
+
+/* Marks that a user was seen at now (their sign-in, their session in use). */
+int store_user_seen(struct store *st, int64_t id, int64_t now);
+
+/* The number of admins who are not disabled; -1 on error. */
+int64_t store_admins_enabled(struct store *st);
+
+/* Which accounts a listing shows. */
+struct account_query {
+	const char *text;  /* matched, ignoring case, anywhere in the username,
+			      display name, email or organisation; NULL: all */
+	int role;          /* enum os_role, or -1 for any */
+	int disabled;      /* 0 or 1, or -1 for either */
+	int limit;         /* at most this many */
+	int64_t offset;    /* after skipping this many */
+};
+
+/* The accounts q selects, ordered by username, into *out (malloc'd, the
+ * caller frees it; NULL when none), their number into *n, and into *total
+ * how many q selects without limit and offset. */
+int store_account_list(struct store *st, const struct account_query *q,
+		       struct account **out, size_t *n, int64_t *total);
+
 #endif

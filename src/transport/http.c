@@ -25,6 +25,7 @@
 #include "export/export.h"
 #include "forum/invites.h"
 #include "forum/notify.h"
+#include "forum/users.h"
 #include "store/rounds.h"
 #include "transport/http_body.h"
 #include "transport/metrics_allow.h"
@@ -32,7 +33,7 @@
 
 enum route { R_NONE, R_LOGIN, R_LOGOUT, R_HEALTH, R_STATIC, R_NOT_FOUND,
 	     R_METHOD, R_INVITE_INFO, R_INVITE_ACCEPT, R_EXPORT, R_METRICS, R_UNSUBSCRIBE,
-	     R_COUNT };
+	     R_PASSWORD, R_RESET, R_RESET_INFO, R_COUNT };
 
 _Static_assert(R_COUNT <= METRICS_HTTP_ROUTES, "raise METRICS_HTTP_ROUTES");
 
@@ -45,7 +46,8 @@ http_route_name(int route)
 		[R_NOT_FOUND] = "unknown",    [R_METHOD] = "wrong_method",
 		[R_INVITE_INFO] = "invite",   [R_INVITE_ACCEPT] = "invite_accept",
 		[R_EXPORT] = "export",        [R_METRICS] = "metrics",
-		[R_UNSUBSCRIBE] = "unsubscribe"};
+		[R_UNSUBSCRIBE] = "unsubscribe", [R_PASSWORD] = "password",
+		[R_RESET] = "password_reset", [R_RESET_INFO] = "password_reset_info"};
 
 	return route >= 0 && route < R_COUNT ? names[route] : NULL;
 }
@@ -74,6 +76,8 @@ struct http_pss {
 	struct pwpool *job_pool;   /* the pool job is in */
 	struct login_attempt login;
 	struct invite_claim claim;
+	struct reset_claim reset;
+	struct password_change change;
 	struct user signed_in;     /* the account signed_in_reply() opens */
 	char unsub_token[OS_TOKEN_STR_LEN]; /* POST /api/unsubscribe's, "" if malformed */
 };
@@ -92,6 +96,7 @@ pss_reset(struct http_pss *p)
 	os_buf_free(&p->body);
 	free(p->resp);
 	invite_claim_clear(&p->claim);
+	sodium_memzero(&p->reset, sizeof p->reset);
 	memset(p, 0, sizeof *p);
 }
 
@@ -525,7 +530,15 @@ signed_in_reply(struct http_pss *p, int64_t round)
 		return OS_EINTERNAL;
 	}
 	o = cJSON_CreateObject();
-	cJSON_AddItemToObject(o, "user", render_user_self(&p->signed_in));
+	{
+		/* The person's own USER: with their language and email. */
+		struct account a;
+
+		if (store_account_by_id(s->st, p->signed_in.id, &a) == OS_OK)
+			cJSON_AddItemToObject(o, "user", render_account(&a, 0));
+		else
+			cJSON_AddItemToObject(o, "user", render_user_self(&p->signed_in));
+	}
 	cJSON_AddStringToObject(o, "token", token);
 	if (round)
 		cJSON_AddNumberToObject(o, "round", (double)round);
@@ -825,6 +838,145 @@ handle_invite_accept(struct http_pss *p)
 		respond_answer(p, &a);
 }
 
+/* GET /api/password/reset?token=T: whose link it is, before the form. */
+static void
+handle_reset_info(struct http_pss *p)
+{
+	char arg[OS_TOKEN_STR_LEN + 16];
+	struct password_reset r;
+	struct account acc;
+	const char *token;
+	cJSON *o;
+	int rc;
+
+	token = lws_get_urlarg_by_name(p->wsi, "token=", arg, (int)sizeof arg);
+	if (!token) {
+		respond_error(p, OS_EBADREQ, "the token is missing");
+		return;
+	}
+	rc = users_reset_check(p->srv->forum, token, &r, &acc);
+	sodium_memzero(arg, sizeof arg);
+	if (rc) {
+		struct http_answer a = {0};
+
+		http_answer_reset_error(&a, rc);
+		respond_answer(p, &a);
+		return;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "username", acc.user.username);
+	cJSON_AddStringToObject(o, "display_name", acc.user.display_name);
+	render_time(o, "expires_at", r.expires_at, 0);
+	respond_json(p, 200, o);
+}
+
+static void
+reset_hashed(void *arg, int result, const char *new_hash)
+{
+	struct http_pss *p = arg;
+	struct server *s = p->srv;
+	struct http_answer a = {0};
+
+	p->job = NULL;
+	if (http_body_reset_hashed(s->forum, s->st, &p->reset, result, new_hash,
+				   &p->signed_in, &a)) {
+		respond_answer(p, &a);
+		return;
+	}
+	signed_in_reply(p, 0);
+}
+
+static int
+start_reset_hash(void *arg, const char *password, const char *hash)
+{
+	struct http_pss *p = arg;
+	int err = OS_EINTERNAL;
+
+	p->job_pool = p->srv->pw;
+	p->job = pwpool_submit(p->job_pool, password, hash, reset_hashed, p, &err);
+	return p->job ? OS_OK : err;
+}
+
+/* POST /api/password/reset {token, password}. */
+static void
+handle_reset(struct http_pss *p)
+{
+	struct http_answer a = {0};
+
+	if (http_body_reset(p->srv->forum, p->body.data, p->body.len, start_reset_hash, p,
+			    &p->reset, &a))
+		respond_answer(p, &a);
+}
+
+static void
+password_changed(void *arg, int result, const char *new_hash)
+{
+	struct http_pss *p = arg;
+	struct server *s = p->srv;
+	struct http_answer a = {0};
+	int rc;
+
+	p->job = NULL;
+	if (http_body_password_changed(s->forum, s->st, s->throttle, p->addr, &p->change,
+				       result, new_hash, os_now_ms(), &a)) {
+		respond_answer(p, &a);
+		return;
+	}
+	rc = store_commit(s->st);
+	server_flush(s);
+	if (rc) {
+		respond_error(p, OS_EINTERNAL, NULL);
+		return;
+	}
+	respond(p, 204, NULL, NULL, 0);
+}
+
+static int
+start_password_change(void *arg, const char *old_password, const char *hash,
+		      const char *new_password)
+{
+	struct http_pss *p = arg;
+	int err = OS_EINTERNAL;
+
+	p->job_pool = p->srv->pw;
+	p->job = pwpool_submit_change(p->job_pool, old_password, hash, new_password,
+				      password_changed, p, &err);
+	return p->job ? OS_OK : err;
+}
+
+/* POST /api/password {old, new}, signed in. */
+static void
+handle_password(struct http_pss *p)
+{
+	struct server *s = p->srv;
+	struct http_answer a = {0};
+	unsigned char session[32];
+	char token[128];
+	struct user u;
+	int rc;
+
+	if (http_request_token(p->wsi, token, sizeof token)) {
+		if (p->body.data)
+			sodium_memzero(p->body.data, p->body.len);
+		respond_error(p, OS_EUNAUTH, "sign in first");
+		return;
+	}
+	rc = session_resolve(s->st, &s->policy, token, 0, &u);
+	session_token_hash(token, session);
+	sodium_memzero(token, sizeof token);
+	if (rc) {
+		if (p->body.data)
+			sodium_memzero(p->body.data, p->body.len);
+		respond_error(p, rc == OS_EUNAUTH ? OS_EUNAUTH : OS_EINTERNAL,
+			      rc == OS_EUNAUTH ? "sign in first" : NULL);
+		return;
+	}
+	if (http_body_password(s->st, s->throttle, p->addr, os_now_ms(), &u, session,
+			       p->body.data, p->body.len, start_password_change, p, &p->change,
+			       &a))
+		respond_answer(p, &a);
+}
+
 /* GET /api/export?round=ID&format=csv|json|md|xlsx[&lang=en|nb|sv|da], for
  * managers and admins with a session cookie or a bearer token. */
 static void
@@ -929,6 +1081,12 @@ run_post(struct http_pss *p)
 	case R_UNSUBSCRIBE:
 		handle_unsubscribe(p);
 		break;
+	case R_PASSWORD:
+		handle_password(p);
+		break;
+	case R_RESET:
+		handle_reset(p);
+		break;
 	default:
 		respond_error(p, OS_ENOTFOUND, "no such endpoint");
 		break;
@@ -981,6 +1139,10 @@ route_of(const char *path, int is_post)
 		return is_post ? R_METHOD : R_EXPORT;
 	if (!strcmp(path, "/metrics"))
 		return R_METRICS;
+	if (!strcmp(path, "/api/password"))
+		return is_post ? R_PASSWORD : R_METHOD;
+	if (!strcmp(path, "/api/password/reset"))
+		return is_post ? R_RESET : R_RESET_INFO;
 	if (!strncmp(path, "/api/", 5) || !strcmp(path, "/api"))
 		return R_NOT_FOUND;
 	return is_post ? R_METHOD : R_STATIC;
@@ -1049,6 +1211,9 @@ http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			return 0;
 		case R_METRICS:
 			handle_metrics(p);
+			return 0;
+		case R_RESET_INFO:
+			handle_reset_info(p);
 			return 0;
 		case R_NOT_FOUND:
 			if (p->is_post)

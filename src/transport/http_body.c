@@ -18,6 +18,7 @@
 #include "forum/dirusers.h"
 #include "forum/invites.h"
 #include "store/dirusers.h"
+#include "forum/users.h"
 #include "store/users.h"
 
 #define BUSY_MESSAGE "the server is busy; try again shortly"
@@ -333,5 +334,188 @@ http_body_invite_hashed(struct forum *f, struct store *st,
 		return rc;
 	}
 	*round = inv.round;
+	return OS_OK;
+}
+
+void
+http_answer_reset_error(struct http_answer *a, int err)
+{
+	switch (err) {
+	case OS_ENOTFOUND:
+		http_answer_error(a, err, "this link is not valid");
+		break;
+	case OS_ERESETUSED:
+		http_answer_error(a, err, "this link has already been used; ask for a new one");
+		break;
+	case OS_ERESETEXPIRED:
+		http_answer_error(a, err, "this link has expired; ask for a new one");
+		break;
+	case OS_ECONFLICT:
+		http_answer_error(a, err, "this account signs in with the company directory; "
+					  "change the password there");
+		break;
+	case OS_EFORBIDDEN:
+		http_answer_error(a, err, "this account is disabled");
+		break;
+	default:
+		http_answer_error(a, err, NULL);
+		break;
+	}
+}
+
+/* The contract's minimum for a new password, and a bound on its size. */
+static int
+password_ok(const char *pw)
+{
+	return os_utf8_len(pw) >= OS_PASSWORD_MIN && strlen(pw) <= OS_PASSWORD_MAX;
+}
+
+int
+http_body_reset(struct forum *f, char *body, size_t len, http_pw_start_fn start, void *arg,
+		struct reset_claim *rc, struct http_answer *a)
+{
+	const cJSON *tok, *pw;
+	struct password_reset r;
+	struct account acc;
+	cJSON *in;
+	int err;
+
+	memset(rc, 0, sizeof *rc);
+	in = parse_and_wipe(body, len);
+	tok = cJSON_GetObjectItemCaseSensitive(in, "token");
+	pw = cJSON_GetObjectItemCaseSensitive(in, "password");
+	if (!cJSON_IsString(tok) || !cJSON_IsString(pw)) {
+		http_answer_error(a, OS_EBADREQ, "send {\"token\", \"password\"}");
+		err = OS_EBADREQ;
+		goto out;
+	}
+	if ((err = users_reset_check(f, tok->valuestring, &r, &acc))) {
+		http_answer_reset_error(a, err);
+		goto out;
+	}
+	if (!password_ok(pw->valuestring)) {
+		http_answer_error(a, OS_EBADREQ, "the password must be at least 8 characters");
+		err = OS_EBADREQ;
+		goto out;
+	}
+	snprintf(rc->token, sizeof rc->token, "%s", tok->valuestring);
+	if ((err = start(arg, pw->valuestring, NULL)))
+		err = not_started(a, err);
+out:
+	wipe_string(pw);
+	cJSON_Delete(in);
+	return err;
+}
+
+int
+http_body_reset_hashed(struct forum *f, struct store *st, const struct reset_claim *rc,
+		       int result, const char *new_hash, struct user *out,
+		       struct http_answer *a)
+{
+	int err;
+
+	if (result != OS_OK || !new_hash) {
+		http_answer_error(a, OS_EINTERNAL, NULL);
+		return OS_EINTERNAL;
+	}
+	/* The link may have been used, or the account disabled, while the
+	 * password was hashed: users_reset_use() checks it all again. */
+	err = store_op_begin(st);
+	if (!err) {
+		err = users_reset_use(f, rc->token, new_hash, out);
+		store_op_end(st, err == OS_OK);
+	}
+	if (err)
+		http_answer_reset_error(a, err);
+	return err;
+}
+
+int
+http_body_password(struct store *st, struct throttle *t, const char *addr, int64_t now_ms,
+		   const struct user *caller, const unsigned char session[32], char *body,
+		   size_t len, http_pw_change_fn start, void *arg, struct password_change *pc,
+		   struct http_answer *a)
+{
+	char hash[OS_PWHASH_LEN] = "";
+	const cJSON *old, *pw;
+	struct account acc;
+	cJSON *in;
+	int err, wait;
+
+	memset(pc, 0, sizeof *pc);
+	in = parse_and_wipe(body, len);
+	old = cJSON_GetObjectItemCaseSensitive(in, "old");
+	pw = cJSON_GetObjectItemCaseSensitive(in, "new");
+	if (!cJSON_IsString(old) || !cJSON_IsString(pw)) {
+		http_answer_error(a, OS_EBADREQ, "send {\"old\", \"new\"}");
+		err = OS_EBADREQ;
+		goto out;
+	}
+	wait = throttle_check(t, caller->username, addr, now_ms);
+	if (wait) {
+		char msg[96];
+
+		snprintf(msg, sizeof msg,
+			 "too many wrong passwords; try again in %d seconds", wait);
+		http_answer_error(a, OS_ERATELIMIT, msg);
+		a->retry_after = wait;
+		err = OS_ERATELIMIT;
+		goto out;
+	}
+	if ((err = store_account_by_name(st, caller->username, &acc, hash, sizeof hash))) {
+		http_answer_error(a, err == OS_ENOTFOUND ? OS_EUNAUTH : err, NULL);
+		err = err == OS_ENOTFOUND ? OS_EUNAUTH : err;
+		goto out;
+	}
+	if (acc.source == SOURCE_DIRECTORY) {
+		http_answer_error(a, OS_ECONFLICT, "your password is kept in the company "
+						   "directory; change it there");
+		err = OS_ECONFLICT;
+		goto out;
+	}
+	if (!password_ok(pw->valuestring)) {
+		http_answer_error(a, OS_EBADREQ,
+				  "the new password must be at least 8 characters");
+		err = OS_EBADREQ;
+		goto out;
+	}
+	pc->user = acc.user;
+	memcpy(pc->session, session, sizeof pc->session);
+	if ((err = start(arg, old->valuestring, hash, pw->valuestring)))
+		err = not_started(a, err);
+out:
+	sodium_memzero(hash, sizeof hash);
+	wipe_string(old);
+	wipe_string(pw);
+	cJSON_Delete(in);
+	return err;
+}
+
+int
+http_body_password_changed(struct forum *f, struct store *st, struct throttle *t,
+			   const char *addr, const struct password_change *pc, int result,
+			   const char *new_hash, int64_t now_ms, struct http_answer *a)
+{
+	int err;
+
+	if (result == OS_EBADCRED) {
+		throttle_fail(t, pc->user.username, addr, now_ms);
+		http_answer_error(a, OS_EBADCRED, "the current password is wrong");
+		return OS_EBADCRED;
+	}
+	if (result != OS_OK || !new_hash) {
+		http_answer_error(a, OS_EINTERNAL, NULL);
+		return OS_EINTERNAL;
+	}
+	err = store_op_begin(st);
+	if (!err) {
+		err = users_set_password(f, pc->user.id, new_hash, pc->session);
+		store_op_end(st, err == OS_OK);
+	}
+	if (err) {
+		http_answer_error(a, OS_EINTERNAL, NULL);
+		return OS_EINTERNAL;
+	}
+	throttle_success(t, pc->user.username, addr);
 	return OS_OK;
 }

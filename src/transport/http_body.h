@@ -141,4 +141,68 @@ int http_body_invite_hashed(struct forum *f, struct store *st,
 			    const char *new_hash, struct user *out, int64_t *round,
 			    struct http_answer *a);
 
+/* ---- password reset links and password changes ---- */
+
+/* A reset link's error in the words the reset page shows: 404 not_found,
+ * 410 reset_used or reset_expired, 409 conflict (a directory account),
+ * 403 forbidden (a disabled one). */
+void http_answer_reset_error(struct http_answer *a, int err);
+
+/* A password reset between its two halves. */
+struct reset_claim {
+	char token[OS_TOKEN_STR_LEN];
+};
+
+/*
+ * The first half of POST /api/password/reset {token, password}. Reads the
+ * body (may be NULL) and wipes it, checks the link, then the password's
+ * length (as an invite's), then starts the hashing of the password.
+ * Returns 0 when the hashing is under way; otherwise the error, with the
+ * answer in *a.
+ */
+int http_body_reset(struct forum *f, char *body, size_t len, http_pw_start_fn start,
+		    void *arg, struct reset_claim *rc, struct http_answer *a);
+
+/* The second half: checks the link again and uses it (a write operation of
+ * its own, for the caller to commit). Returns 0 with the account to sign
+ * in into *out; otherwise the error, answered in *a. */
+int http_body_reset_hashed(struct forum *f, struct store *st, const struct reset_claim *rc,
+			   int result, const char *new_hash, struct user *out,
+			   struct http_answer *a);
+
+/* Starts a password change: a verification of old_password against hash,
+ * then the hashing of new_password (see pwpool_submit_change()). */
+typedef int (*http_pw_change_fn)(void *arg, const char *old_password, const char *hash,
+				 const char *new_password);
+
+/* A password change between its two halves. */
+struct password_change {
+	struct user user;          /* who is signed in */
+	unsigned char session[32]; /* the token hash of the session that asks */
+};
+
+/*
+ * The first half of POST /api/password {old, new} from caller, signed in
+ * with the session whose token hash is session. Reads the body (may be
+ * NULL) and wipes it; bad_request for a malformed body or a new password
+ * under 8 characters, rate_limited while the throttle holds caller's
+ * sign-ins at addr back, conflict for a directory account; then starts the
+ * check of old and the hashing of new. Returns 0 when under way;
+ * otherwise the error, with the answer in *a.
+ */
+int http_body_password(struct store *st, struct throttle *t, const char *addr,
+		       int64_t now_ms, const struct user *caller,
+		       const unsigned char session[32], char *body, size_t len,
+		       http_pw_change_fn start, void *arg, struct password_change *pc,
+		       struct http_answer *a);
+
+/* The second half: a wrong old password is counted like a failed sign-in
+ * and answered 401 bad_credentials; a right one stores new_hash and
+ * revokes every other session of the user (a write operation of its own,
+ * for the caller to commit) and returns 0: answer 204. */
+int http_body_password_changed(struct forum *f, struct store *st, struct throttle *t,
+			       const char *addr, const struct password_change *pc,
+			       int result, const char *new_hash, int64_t now_ms,
+			       struct http_answer *a);
+
 #endif

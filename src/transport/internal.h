@@ -228,6 +228,9 @@ void server_notice_then_close(struct server *s, struct conn *c, char *json,
 /* An event for one connection (takes a new reference to m), sent after
  * the commit, and not at all if the commit fails. */
 void server_notice(struct server *s, struct conn *c, struct msg *m);
+/* A notice to one connection, after the commit (like a reply); takes
+ * json. */
+void server_notice_json(struct server *s, struct conn *c, char *json, size_t len);
 /* key != 0: a later event with the same key replaces this one if both are
  * still waiting (vote tallies: the latest wins). */
 void server_event(struct server *s, int64_t round, char *json, size_t len,

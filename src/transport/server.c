@@ -17,6 +17,7 @@
 #include "cli/demo.h"
 #include "forum/rounds.h"
 #include "store/rounds.h"
+#include "store/users.h"
 
 struct server *the_server;
 
@@ -192,6 +193,20 @@ server_notice(struct server *s, struct conn *c, struct msg *m)
 		return;
 	}
 	conn_send(c, m);
+	msg_unref(m);
+}
+
+void
+server_notice_json(struct server *s, struct conn *c, char *json, size_t len)
+{
+	struct msg *m = json ? msg_new(json, len) : NULL;
+
+	free(json);
+	if (!m) {
+		lost(s, c, 0);
+		return;
+	}
+	server_notice(s, c, m);
 	msg_unref(m);
 }
 
@@ -485,6 +500,57 @@ customer_event(void *arg, struct conn *c)
 	msg_unref(m);
 }
 
+/*
+ * A connection's account changed: c->user follows at once (what it may see
+ * and do), and when its role changed, its subscriptions to rounds the new
+ * role may not see end. With a (the account as an admin changed it) the
+ * client is told in a user.updated notice after the commit.
+ */
+static void
+conn_account_changed(struct server *s, struct conn *c, const struct user *nu,
+		     const struct account *a)
+{
+	int role_changed = nu->role != c->user.role;
+	int renamed = strcmp(nu->display_name, c->user.display_name) != 0;
+	int64_t *gone = NULL;
+	size_t ngone = 0, len;
+	char *json;
+
+	/* The language is the person's own choice, which an admin's
+	 * change leaves as it is. */
+	int has_lang = c->user.has_lang, lang = c->user.lang;
+
+	c->user = *nu;
+	c->user.has_lang = has_lang;
+	c->user.lang = lang;
+	if (renamed)
+		fanout_user_changed(s, c);
+	if (role_changed && c->nsubs)
+		gone = malloc(c->nsubs * sizeof *gone);
+	if (role_changed)
+		for (size_t i = c->nsubs; i-- > 0;) {
+			int64_t round = c->subs[i].round;
+
+			if (forum_round_visible(s->forum, &c->user, round) != 0)
+				continue;
+			fanout_unsubscribe(s, c, round);
+			if (gone)
+				gone[ngone++] = round;
+		}
+	if (a && !c->closing) {
+		struct account own = *a;
+
+		own.user.has_lang = has_lang;
+		own.user.lang = lang;
+		json = dispatch_render_user_updated(&own, gone, ngone, &len);
+		if (json)
+			server_notice_json(s, c, json, len);
+		else
+			lost(s, c, 0);
+	}
+	free(gone);
+}
+
 static void
 emit_event(void *arg, const struct os_event *ev)
 {
@@ -492,6 +558,23 @@ emit_event(void *arg, const struct os_event *ev)
 	size_t len;
 	char *json;
 
+	if (ev->type == EV_USER_UPDATED && !ev->user) {
+		/* An admin changed the account. */
+		for (struct conn *c = s->conns; c; c = c->next)
+			if (c->user.id == ev->user_id && !c->closing)
+				conn_account_changed(s, c, &ev->account->user, ev->account);
+		return;
+	}
+	if (ev->type == EV_SESSIONS_ENDED) {
+		/* A new password: the other sessions end, and their sockets
+		 * go now rather than at the next session check. */
+		for (struct conn *c = s->conns; c; c = c->next)
+			if (c->user.id == ev->user_id &&
+			    (!ev->session_keep ||
+			     memcmp(c->session_hash, ev->session_keep, sizeof c->session_hash)))
+				conn_close(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "signed out");
+		return;
+	}
 	if (ev->type == EV_USER_DISABLED) {
 		for (struct conn *c = s->conns; c; c = c->next)
 			if (c->user.id == ev->user_id)
@@ -691,13 +774,20 @@ check_cb(lws_sorted_usec_list_t *sul)
 		if (c->closing)
 			continue;
 		done++;
-		rc = session_check_hash(s->st, &s->policy, c->session_hash, &u);
+		rc = session_check_live(s->st, &s->policy, c->session_hash, &u);
 		if (rc == OS_EUNAUTH) {
 			conn_close(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "session ended");
 			continue;
 		}
 		if (rc)
 			continue; /* a store error: check again next time */
+		if (u.role != c->user.role) {
+			/* Changed elsewhere (the command line, an import). */
+			struct account a;
+
+			conn_account_changed(s, c, &u,
+					     store_account_by_id(s->st, u.id, &a) ? NULL : &a);
+		}
 		c->user = u;
 		if (u.role == ROLE_CUSTOMER)
 			for (size_t i = c->nsubs; i-- > 0;) {
@@ -708,6 +798,9 @@ check_cb(lws_sorted_usec_list_t *sul)
 			}
 	}
 	s->check_from = c ? last : 0;
+	/* Sessions marked as seen are a group of writes like any other. */
+	if (store_group_open(s->st))
+		server_schedule_flush(s);
 	lws_sul_schedule(s->ctx, 0, &s->check_sul, check_cb, CHECK_US);
 }
 

@@ -148,11 +148,13 @@ export async function newPage(browser, { viewport = DESKTOP, locale = 'en-US' } 
 		// The browser itself logs a refused WebSocket upgrade (not signed in),
 		// a refused sign-in and, while the server is down, refused connections:
 		// all expected answers, not faults of the page.
-		// So does a refused invite (404, 409 or 410 from /api/invite...): the
-		// page shows those in words.
+		// So does a refused invite (404, 409 or 410 from /api/invite...) or
+		// password link: the page shows those in words.
 		if (m.type() !== 'error') return;
 		if (/WebSocket connection to .* failed|Failed to load resource: (.* status of 401|net::ERR_CONNECTION_REFUSED)/.test(m.text())) return;
 		if (/Failed to load resource: .* status of (404|409|410)/.test(m.text()) && /\/api\/invite/.test(m.location().url || '')) return;
+		// The same for a refused password link or password change.
+		if (/Failed to load resource: .* status of (400|403|404|409|410|429)/.test(m.text()) && /\/api\/password/.test(m.location().url || '')) return;
 		page.errors.push(m.text());
 	});
 	return page;

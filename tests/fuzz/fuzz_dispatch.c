@@ -101,9 +101,15 @@ on_event(void *arg, const struct os_event *ev)
 		return;
 	events_in_request++;
 	FUZZ_CHECK(in_request, "event %d emitted outside a request", ev->type);
-	if (ev->type == EV_USER_DISABLED || ev->type == EV_ACCESS_REVOKED)
+	if (ev->type == EV_USER_DISABLED || ev->type == EV_ACCESS_REVOKED ||
+	    ev->type == EV_SESSIONS_ENDED)
 		return;
-	json = dispatch_render_event(ev, &len);
+	/* An account's change goes to its own connections, as user.updated:
+	 * an admin's change as the transport renders it, the person's own
+	 * settings as an event. */
+	json = ev->type == EV_USER_UPDATED && !ev->user
+		       ? dispatch_render_user_updated(ev->account, NULL, 0, &len)
+		       : dispatch_render_event(ev, &len);
 	FUZZ_CHECK(json, "event %d did not render", ev->type);
 	FUZZ_CHECK(len == strlen(json), "event length %zu for %zu bytes", len, strlen(json));
 	o = cJSON_ParseWithLength(json, len);

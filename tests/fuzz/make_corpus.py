@@ -139,6 +139,15 @@ def dispatch_seeds():
     add([ADMIN], {"op": "user.disable", "rid": 59, "user": 3})
     add([ADMIN], {"op": "user.disable", "rid": 60, "user": 1})
     add([ADMIN], {"op": "user.disable", "rid": 61, "user": 6, "disabled": False})
+    add([ADMIN, MANAGER], {"op": "users.list", "rid": 85, "query": "\u00c5sa e", "role": "employee",
+                           "disabled": False, "limit": 200, "offset": 1})
+    add([ADMIN], {"op": "users.list", "rid": 86, "limit": 0, "offset": -1})
+    add([ADMIN, EMPLOYEE], {"op": "user.update", "rid": 87, "user": 3, "role": "manager",
+                            "display_name": " Eve ", "org": "R&D", "email": "eve@example.com"})
+    add([ADMIN], {"op": "user.update", "rid": 88, "user": 1, "role": "customer"})
+    add([ADMIN], {"op": "user.update", "rid": 89, "user": 4, "email": "not@mail", "org": "a\nb"})
+    add([ADMIN, MANAGER], {"op": "password.reset", "rid": 90, "user": 3})
+    add([ADMIN], {"op": "password.reset", "rid": 91, "user": 6})
     add(staff, {"op": "member.add", "rid": 62, "round": 2, "user": 5})
     add([MANAGER], {"op": "member.add", "rid": 63, "round": 1, "user": 5})
     add([MANAGER], {"op": "member.add", "rid": 64, "round": 2, "user": 3})

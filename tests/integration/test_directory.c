@@ -931,6 +931,38 @@ START_TEST(local_accounts_are_never_taken_over)
 }
 END_TEST
 
+START_TEST(imported_accounts_sign_in_through_the_directory)
+{
+	/* A staff list brought in with the command line: accounts without a
+	 * password, made here (source local). */
+	char csv[300];
+	struct osx_cli_result res;
+	struct row r;
+
+	snprintf(csv, sizeof csv, "%s/staff.csv", srv.dir);
+	write_file(csv, "username,display_name,email,role,org\r\n"
+			"erin,Erin (from HR),erin@hr.example.com,employee,Imported Org\r\n");
+	ck_assert_int_eq(osx_cli(&res, NULL, NULL, "user", "import", "--db", srv.db, "--csv",
+				 csv, (char *)NULL), 0);
+	osx_cli_free(&res);
+	r = account(&srv, "erin");
+	ck_assert_int_eq(r.found, 1);
+	ck_assert_str_eq(r.source, "local");
+	ck_assert_int_eq(r.has_password, 0);
+
+	/* No local password to sign in with; the directory's is the one. */
+	expect_login(&srv, "erin", "", 401, "bad_credentials");
+	expect_login(&srv, "erin", "wrong-secret-1", 401, "bad_credentials");
+	ck_assert_str_eq(role_after_login(&srv, "erin", "erin-secret-1"), "customer");
+	r = account(&srv, "erin");
+	ck_assert_str_eq(r.source, "directory");
+	ck_assert_str_eq(r.display_name, "Erin Eik");
+	ck_assert_str_eq(r.org, "Imported Org");
+	ck_assert_int_eq(r.has_password, 0);
+	ck_assert_int_eq(count_sql(&srv, "SELECT count(*) FROM users WHERE username = 'erin'"), 1);
+}
+END_TEST
+
 START_TEST(directory_failures_are_throttled_like_local_ones)
 {
 	cJSON *j = NULL;
@@ -1117,6 +1149,7 @@ main(void)
 	tcase_add_test(open, directory_down_is_503_while_local_accounts_sign_in);
 	tcase_add_test(open, a_silent_directory_times_out_without_holding_up_local_sign_ins);
 	tcase_add_test(open, local_accounts_are_never_taken_over);
+	tcase_add_test(open, imported_accounts_sign_in_through_the_directory);
 	tcase_add_test(open, directory_failures_are_throttled_like_local_ones);
 	tcase_add_test(open, active_directory_filter_and_memberof);
 	suite_add_tcase(s, open);

@@ -87,6 +87,13 @@ static const struct row {
 	{"{\"op\":\"mod.queue\"}", {OK, OK, FB, FB, FB}},
 	{"{\"op\":\"mod.queue\",\"round\":$R}", {OK, OK, FB, FB, FB}},
 	{"{\"op\":\"audit.list\"}", {OK, FB, FB, FB, FB}},
+	{"{\"op\":\"users.list\"}", {OK, FB, FB, FB, FB}},
+	{"{\"op\":\"users.list\",\"query\":\"x\",\"role\":\"customer\",\"limit\":5}", {OK, FB, FB, FB, FB}},
+	{"{\"op\":\"user.update\",\"user\":$X,\"org\":\"Helio $N\"}", {OK, FB, FB, FB, FB}},
+	{"{\"op\":\"user.update\",\"user\":$X,\"role\":\"customer\",\"email\":\"x$N@helio.example\"}",
+	 {OK, FB, FB, FB, FB}},
+	{"{\"op\":\"user.disable\",\"user\":$X,\"disabled\":false}", {OK, FB, FB, FB, FB}},
+	{"{\"op\":\"password.reset\",\"user\":$X}", {OK, FB, FB, FB, FB}},
 	{"{\"op\":\"search\",\"q\":\"idea\"}", {OK, OK, OK, OK, OK}},
 	{"{\"op\":\"markdown.preview\",\"text\":\"<b> $N\"}", {OK, OK, OK, OK, OK}},
 	{"{\"op\":\"post.similar\",\"round\":$R,\"q\":\"idea\"}", {OK, OK, OK, OK, NF}},
@@ -326,6 +333,17 @@ START_TEST(anonymous_gets_nothing)
 	ck_assert_int_eq(osx_http(srv.port, "GET", "/api/export?round=1&format=csv", NULL, NULL,
 				  &resp), 401);
 	osx_http_free(&resp);
+	/* A password change needs a session; a reset link needs its token. */
+	ck_assert_int_eq(osx_http(srv.port, "POST", "/api/password", NULL,
+				  "{\"old\":\"x\",\"new\":\"yyyyyyyyyy\"}", &resp), 401);
+	osx_http_free(&resp);
+	ck_assert_int_eq(osx_http(srv.port, "POST", "/api/password/reset", NULL,
+				  "{\"token\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\","
+				  "\"password\":\"yyyyyyyyyy\"}", &resp), 404);
+	osx_http_free(&resp);
+	ck_assert_int_eq(osx_http(srv.port, "GET", "/api/password/reset?token=nope", NULL, NULL,
+				  &resp), 404);
+	osx_http_free(&resp);
 }
 END_TEST
 
@@ -351,6 +369,29 @@ START_TEST(export_for_every_role)
 }
 END_TEST
 
+/* Everyone signed in may change their own password, and only their own:
+ * the endpoint takes no account name, only the session's. */
+START_TEST(password_change_for_every_role)
+{
+	struct osx_http_resp resp;
+	char auth[OSX_TOKEN_MAX * 6];
+
+	for (int r = 0; r < NROLES; r++) {
+		cJSON *j;
+
+		snprintf(auth, sizeof auth, "Authorization: Bearer %s\r\n", tokens[r]);
+		ck_assert_msg(osx_http(srv.port, "POST", "/api/password", auth,
+				       "{\"old\":\"wrong-password\",\"new\":\"whatever-new-1\"}",
+				       &resp) == 401,
+			      "password change as %s: %d", role_names[r], resp.status);
+		j = osx_http_json(&resp);
+		ck_assert_str_eq(osx_errcode(j), "bad_credentials");
+		cJSON_Delete(j);
+		osx_http_free(&resp);
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -364,6 +405,7 @@ main(void)
 	tcase_add_test(tc, every_op_for_every_role);
 	tcase_add_test(tc, anonymous_gets_nothing);
 	tcase_add_test(tc, export_for_every_role);
+	tcase_add_test(tc, password_change_for_every_role);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

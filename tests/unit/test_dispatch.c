@@ -906,6 +906,89 @@ START_TEST(bad_requests_never_change_data)
 }
 END_TEST
 
+/* The people admin's ops: malformed or refused, they change nothing, and
+ * the error names the field. */
+START_TEST(people_ops_refuse_bad_input)
+{
+	static const struct {
+		const char *req, *code, *words;
+	} bad[] = {
+		{"{\"op\":\"users.list\",\"limit\":\"5\"}", "bad_request", "'limit'"},
+		{"{\"op\":\"users.list\",\"limit\":0}", "bad_request", "'limit'"},
+		{"{\"op\":\"users.list\",\"offset\":-1}", "bad_request", "'offset'"},
+		{"{\"op\":\"users.list\",\"role\":\"boss\"}", "bad_request", "'role'"},
+		{"{\"op\":\"users.list\",\"disabled\":1}", "bad_request", "'disabled'"},
+		{"{\"op\":\"users.list\",\"query\":7}", "bad_request", "'query'"},
+		{"{\"op\":\"user.update\",\"user\":3}", "bad_request", "one of"},
+		{"{\"op\":\"user.update\",\"user\":\"3\",\"org\":\"x\"}", "bad_request", "'user'"},
+		{"{\"op\":\"user.update\",\"user\":3,\"role\":\"king\"}", "bad_request", "'role'"},
+		{"{\"op\":\"user.update\",\"user\":3,\"email\":\"a@b\"}", "bad_request", "'email'"},
+		{"{\"op\":\"user.update\",\"user\":3,\"email\":5}", "bad_request", "'email'"},
+		{"{\"op\":\"user.update\",\"user\":3,\"display_name\":\"  \"}", "bad_request",
+		 "'display_name'"},
+		{"{\"op\":\"user.update\",\"user\":3,\"org\":\"a\\nb\"}", "bad_request", "'org'"},
+		{"{\"op\":\"user.update\",\"user\":999,\"org\":\"x\"}", "not_found", NULL},
+		{"{\"op\":\"user.update\",\"user\":1,\"role\":\"manager\"}", "conflict",
+		 "last enabled admin"},
+		{"{\"op\":\"user.disable\",\"user\":1}", "conflict", "your own"},
+		{"{\"op\":\"password.reset\"}", "bad_request", "'user'"},
+		{"{\"op\":\"password.reset\",\"user\":999}", "not_found", NULL},
+	};
+	uint64_t before = fx_fingerprint(&X);
+
+	ck_assert_int_eq(X.admin.id, 1);
+	ck_assert_int_eq(X.emp.id, 3);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		cJSON *j = call_as(&X.admin, "%s", bad[i].req);
+		const cJSON *e = cJSON_GetObjectItemCaseSensitive(j, "error");
+		const char *code = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "code"));
+		const char *msg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "message"));
+
+		ck_assert_msg(code && !strcmp(code, bad[i].code), "%s: %s", bad[i].req,
+			      cJSON_PrintUnformatted(j));
+		if (bad[i].words)
+			ck_assert_msg(msg && strstr(msg, bad[i].words), "%s: %s", bad[i].req, msg);
+		cJSON_Delete(j);
+		ck_assert_msg(fx_fingerprint(&X) == before, "%s changed data", bad[i].req);
+	}
+	ck_assert_int_eq(fx_count(&X, "password_resets"), 0);
+	fx_assert_no_event(&X);
+}
+END_TEST
+
+START_TEST(email_goes_to_oneself_and_admins_only)
+{
+	cJSON *j;
+
+	ck_assert_int_eq(sqlite3_exec(store_handle(X.st),
+				      "UPDATE users SET email = 'anna@example.com' WHERE username = 'anna'",
+				      NULL, NULL, NULL), SQLITE_OK);
+	j = call_as(&X.emp, HELLO);
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+				 cJSON_GetObjectItemCaseSensitive(j, "user"), "email")),
+			 "anna@example.com");
+	cJSON_Delete(j);
+	j = call_as(&X.admin, "{\"op\":\"users.list\",\"query\":\"ANNA@\"}");
+	ck_assert(is_ok(j));
+	ck_assert_int_eq(jint(j, "total", NULL), 1);
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+				 cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "users"), 0),
+				 "email")), "anna@example.com");
+	cJSON_Delete(j);
+	/* A post's author is a USER for everyone: without it. */
+	{
+		int64_t round = open_round(), pid = new_post(round);
+
+		j = call_as(&X.admin, "{\"op\":\"post.get\",\"post\":%lld}", (long long)pid);
+		ck_assert(is_ok(j));
+		ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "post"),
+							 "author"), "email"));
+		cJSON_Delete(j);
+	}
+}
+END_TEST
+
 START_TEST(writes_are_flagged_and_emit_their_event)
 {
 	int64_t round = open_round();
@@ -1207,6 +1290,8 @@ main(void)
 	tcase_add_test(tc, huge_strings_do_not_crash);
 	tcase_add_test(tc, bad_requests_never_change_data);
 	tcase_add_test(tc, writes_are_flagged_and_emit_their_event);
+	tcase_add_test(tc, people_ops_refuse_bad_input);
+	tcase_add_test(tc, email_goes_to_oneself_and_admins_only);
 	tcase_add_test(tc, vote_tally_events_carry_no_personal_vote);
 	tcase_add_test(tc, subscribe_uses_the_hub_only_for_members);
 	tcase_add_test(tc, customers_see_other_organisations_anonymously);

@@ -49,6 +49,31 @@ START_TEST(utf8_accepts_well_formed)
 }
 END_TEST
 
+START_TEST(utf8_fold_lowers_ascii_and_latin1_capitals)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{"Anna BERG", "anna berg"},
+		{"\xC3\x85SA \xC3\x98RJAN \xC3\x86RE \xC3\x84 \xC3\x96 \xC3\x89",
+		 "\xC3\xA5sa \xC3\xB8rjan \xC3\xA6re \xC3\xA4 \xC3\xB6 \xC3\xA9"},
+		/* The multiplication sign has no lower case; lower case and
+		 * other scripts stay; a lone lead byte at the end too. */
+		{"3\xC3\x97" "4 \xC3\xA5 \xCE\x91 \xE2\x82\xAC", "3\xC3\x97" "4 \xC3\xA5 \xCE\x91 \xE2\x82\xAC"},
+		{"", ""},
+		{"X\xC3", "x\xC3"},
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *f = os_utf8_fold(cases[i].in);
+
+		ck_assert_ptr_nonnull(f);
+		ck_assert_str_eq(f, cases[i].out);
+		free(f);
+	}
+}
+END_TEST
+
 START_TEST(utf8_refuses_overlongs)
 {
 	INVALID("\xc0\x80");               /* overlong NUL */
@@ -505,6 +530,7 @@ main(void)
 	tcase_add_test(tc, enum_names_are_the_protocol_spellings);
 	tcase_add_test(tc, error_codes_are_the_protocol_names);
 	tcase_add_test(tc, lang_codes_round_trip_and_refuse_others);
+	tcase_add_test(tc, utf8_fold_lowers_ascii_and_latin1_capitals);
 	suite_add_tcase(s, tc);
 	return fx_run(s);
 }

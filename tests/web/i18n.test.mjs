@@ -17,8 +17,8 @@ const TRANSLATIONS = ['nb', 'sv', 'da'];
 // and words the language shares with English. Keyed by language ('*': all).
 const SAME_AS_ENGLISH = {
 	'*': ['app.name', 'export.csv', 'export.json', 'export.md', 'export.xlsx'],
-	sv: ['invite.org', 'field.org'],
-	da: ['invite.org', 'field.org', 'nav.moderation', 'mod.title'],
+	sv: ['invite.org', 'field.org', 'people.col.org', 'account.org'],
+	da: ['invite.org', 'field.org', 'people.col.org', 'account.org', 'nav.moderation', 'mod.title'],
 };
 // A value the same as English counts as untranslated from this many letters
 // on (shorter ones, "Chat", "Plan", are often the same word).

@@ -307,3 +307,20 @@ export function exportUrl(round, format, lang) {
 	if (EXPORT_LANGS.includes(lang)) url += `&lang=${lang}`;
 	return url;
 }
+
+// Change one's own password (signed in). Every other session ends.
+export function changePassword(oldPassword, newPassword) {
+	return postJson('/api/password', { old: oldPassword, new: newPassword });
+}
+
+// Whose reset link this is, before it is used: {username, display_name,
+// expires_at}. Refused with not_found, reset_used, reset_expired, conflict
+// (a directory account) or forbidden (a disabled one).
+export function resetInfo(token) {
+	return getJson(`/api/password/reset?token=${encodeURIComponent(token)}`);
+}
+
+// Set a password with a reset link; the reply signs in (sets the cookie).
+export function resetPassword(token, password) {
+	return postJson('/api/password/reset', { token, password });
+}

@@ -791,6 +791,15 @@ export class RoundView {
 		case 'access.revoked':
 			this.onAccessRevoked();
 			break;
+		case 'user.updated':
+			// A new role that may not see this round: the subscription has
+			// ended already; back to the rounds one may see.
+			if (Array.isArray(msg.unsubscribed) && msg.unsubscribed.map(Number).includes(this.roundId)) {
+				this.revoked = true;
+				this.app.flash = t('round.access_revoked');
+				this.app.navigate('/', { replace: true });
+			}
+			break;
 		case 'priority.updated':
 			if (msg.priority) this.takePriority(msg.priority);
 			break;

@@ -37,6 +37,7 @@ function draw(app, header) {
 	}, t(key));
 	const links = [navLink('/', 'nav.rounds')];
 	if (user.role === 'manager' || user.role === 'admin') links.push(navLink('/moderation', 'nav.moderation'));
+	if (user.role === 'admin') links.push(navLink('/people', 'nav.people'));
 	if (user.role === 'admin') links.push(navLink('/audit', 'nav.audit'));
 	// On a phone, more than one link moves the navigation to a row of its own.
 	document.body.classList.toggle('nav-many', links.length > 1);
@@ -58,8 +59,11 @@ function draw(app, header) {
 		h('nav', { class: 'site-nav', 'aria-label': t('nav.label') }, links),
 		h('div', { class: 'who' },
 			app.bell ? app.bell.el : null,
-			h('span', { class: 'who-name' }, authorName(user),
-				h('span', { class: 'who-role' }, roleName(user.role))),
+			h('a', {
+				class: 'who-name', href: '/account', title: t('nav.account'),
+				'aria-current': path === '/account' ? 'page' : null,
+			}, h('span', { class: 'sr-only' }, t('nav.account_sr')), authorName(user),
+			h('span', { class: 'who-role' }, roleName(user.role))),
 			lang, signOut, errorEl)));
 }
 
