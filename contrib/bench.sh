@@ -23,5 +23,5 @@ exec tests/bench/run.sh \
 	--fanout "500 2000 10000" --rate "500:200 2000:100 10000:20" \
 	--writers "1 16 64" --duration 10 \
 	--connect 19000 --source-addrs 127.0.0.1,127.0.0.2,127.0.0.3,127.0.0.4 \
-	--rounds 100x100 --storm --slow --cost "500 2000 10000" \
+	--rounds 100x100 --storm --slow --cost "500 2000 10000" --idle "0 10000" \
 	--peers "nats ws" --out bench-results.jsonl "$@"

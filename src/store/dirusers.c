@@ -33,7 +33,6 @@ store_diruser_insert(struct store *st, const char *username, const char *display
 		"INSERT INTO users (username, display_name, role, org, pw_hash, "
 		"created_at, email, source) "
 		"VALUES (?1, ?2, ?3, ?4, '', ?5, ?6, 'directory')");
-	int rc;
 
 	if (!s)
 		return OS_EINTERNAL;
@@ -43,16 +42,7 @@ store_diruser_insert(struct store *st, const char *username, const char *display
 	sqlite3_bind_text(s, 4, org ? org : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 5, os_now_ms());
 	sqlite3_bind_text(s, 6, email ? email : "", -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	store_done(s);
-	if (rc == SQLITE_DONE) {
-		if (id)
-			*id = store_last_id(st);
-		return OS_OK;
-	}
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
-		return OS_EUSERTAKEN;
-	return store_rc(st, rc, "directory user insert");
+	return store_user_insert_step(st, s, id, "directory user insert");
 }
 
 int

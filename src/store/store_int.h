@@ -15,6 +15,9 @@ sqlite3_stmt *store_stmt(struct store *st, const char *sql);
 
 /* Resets and clears a statement taken from store_stmt(). */
 void store_done(sqlite3_stmt *s);
+/* Runs a bound INSERT INTO users and finishes it: the new id in *id (if not
+ * NULL), OS_EUSERTAKEN for a taken username, else the store's error. */
+int store_user_insert_step(struct store *st, sqlite3_stmt *s, int64_t *id, const char *what);
 
 /* Runs one or more statements with no results. 0 or OS_EINTERNAL. */
 int store_exec(struct store *st, const char *sql);

@@ -46,7 +46,6 @@ store_user_insert(struct store *st, const char *username,
 	sqlite3_stmt *s = store_stmt(st,
 		"INSERT INTO users (username, display_name, role, org, pw_hash, "
 		"created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-	int rc;
 
 	if (!s)
 		return OS_EINTERNAL;
@@ -56,7 +55,14 @@ store_user_insert(struct store *st, const char *username,
 	sqlite3_bind_text(s, 4, org ? org : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 5, pw_hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 6, os_now_ms());
-	rc = sqlite3_step(s);
+	return store_user_insert_step(st, s, id, "user insert");
+}
+
+int
+store_user_insert_step(struct store *st, sqlite3_stmt *s, int64_t *id, const char *what)
+{
+	int rc = sqlite3_step(s);
+
 	store_done(s);
 	if (rc == SQLITE_DONE) {
 		if (id)
@@ -65,7 +71,7 @@ store_user_insert(struct store *st, const char *username,
 	}
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
 		return OS_EUSERTAKEN;
-	return store_rc(st, rc, "user insert");
+	return store_rc(st, rc, what);
 }
 
 int
