@@ -23,8 +23,11 @@ op_notifications_list(struct req *r)
 		return rc;
 	arr = cJSON_CreateArray();
 	bad = render_put(r->out, "items", arr);
-	for (size_t i = 0; !bad && i < n; i++)
+	for (size_t i = 0; !bad && i < n; i++) {
+		/* Whoever did it is shown as the item's round allows. */
+		req_view_round(r, items[i].round);
 		bad = render_put(arr, NULL, render_notification(&items[i]));
+	}
 	free(items);
 	if (bad || render_put(r->out, "unread", cJSON_CreateNumber((double)unread)))
 		return req_nomem(r);

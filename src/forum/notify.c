@@ -8,6 +8,7 @@
 #include "auth/session.h"
 #include "base/util.h"
 #include "forum/forum_int.h"
+#include "forum/rounds.h"
 #include "store/notifications.h"
 #include "store/users.h"
 
@@ -129,6 +130,10 @@ notify_batch_done(struct forum *f, struct notify_batch *b, int rc)
 
 		ev.round = b->items[i].round;
 		ev.user_id = b->items[i].recipient;
+		/* Rendered for the recipient: a customer sees another
+		 * organisation's customer by name only where the round says. */
+		ev.customers_see_each_other =
+			ev.round ? rounds_customers_see_each_other(f, ev.round) : 1;
 		ev.notification = &b->items[i];
 		forum_emit(f, &ev);
 	}

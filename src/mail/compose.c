@@ -17,7 +17,7 @@ enum {
 	S_REPLY, S_MENTION, S_MENTION_CHAT, S_OPEN, S_VOTING, S_CLOSED, S_MERGED,
 	S_LINKED, S_SUBJECT_ONE, S_SUBJECT_MANY, S_SUBJECT_DIGEST, S_HELLO,
 	S_INTRO_INSTANT, S_INTRO_DIGEST, S_IDEAS, S_COMMENTS, S_OPEN_LINK,
-	S_WHY, S_UNSUBSCRIBE, S_COUNT
+	S_WHY, S_UNSUBSCRIBE, S_A_CUSTOMER, S_COUNT
 };
 
 static const char *const words[OS_LANG_COUNT][S_COUNT] = {
@@ -41,6 +41,7 @@ static const char *const words[OS_LANG_COUNT][S_COUNT] = {
 		[S_OPEN_LINK] = "Open",
 		[S_WHY] = "You get these mails because of your notification settings in openstrat.",
 		[S_UNSUBSCRIBE] = "Stop these mails",
+		[S_A_CUSTOMER] = "A customer",
 	},
 	[OS_LANG_NB] = {
 		[S_REPLY] = "{a} svarte på \u00ab{t}\u00bb",
@@ -62,6 +63,7 @@ static const char *const words[OS_LANG_COUNT][S_COUNT] = {
 		[S_OPEN_LINK] = "Åpne",
 		[S_WHY] = "Du får disse e-postene på grunn av varslingsinnstillingene dine i openstrat.",
 		[S_UNSUBSCRIBE] = "Stopp disse e-postene",
+		[S_A_CUSTOMER] = "En kunde",
 	},
 	[OS_LANG_SV] = {
 		[S_REPLY] = "{a} svarade på \u201d{t}\u201d",
@@ -83,6 +85,7 @@ static const char *const words[OS_LANG_COUNT][S_COUNT] = {
 		[S_OPEN_LINK] = "Öppna",
 		[S_WHY] = "Du får de här mejlen på grund av dina aviseringsinställningar i openstrat.",
 		[S_UNSUBSCRIBE] = "Sluta skicka de här mejlen",
+		[S_A_CUSTOMER] = "En kund",
 	},
 	[OS_LANG_DA] = {
 		[S_REPLY] = "{a} svarede på \u00bb{t}\u00ab",
@@ -104,6 +107,7 @@ static const char *const words[OS_LANG_COUNT][S_COUNT] = {
 		[S_OPEN_LINK] = "Åbn",
 		[S_WHY] = "Du får disse mails på grund af dine notifikationsindstillinger i openstrat.",
 		[S_UNSUBSCRIBE] = "Stop disse mails",
+		[S_A_CUSTOMER] = "En kunde",
 	},
 };
 
@@ -202,6 +206,14 @@ mail_item_url(const char *public_url, const struct mail_notice *n, char *buf, si
 		snprintf(buf, sz, "%s/round/%lld", public_url, (long long)n->round);
 }
 
+/* Who did it, as the recipient may know them: an empty name is a customer
+ * of another organisation (store_mail_notices()). */
+static const char *
+actor_name(const struct mail_notice *n, const char *const *w)
+{
+	return n->actor[0] ? n->actor : w[S_A_CUSTOMER];
+}
+
 static int
 notice_lines(struct os_buf *t, struct os_buf *h, const struct mail_in *in,
 	     const struct mail_notice *n, const char *const *w)
@@ -212,10 +224,10 @@ notice_lines(struct os_buf *t, struct os_buf *h, const struct mail_in *in,
 
 	mail_item_url(in->public_url, n, url, sizeof url);
 	bad |= os_buf_adds(t, "- ");
-	bad |= fill(t, tpl, n->actor, title, 0, 0);
+	bad |= fill(t, tpl, actor_name(n, w), title, 0, 0);
 	bad |= os_buf_addf(t, "\r\n  %s\r\n", url);
 	bad |= os_buf_adds(h, "<li>");
-	bad |= fill(h, tpl, n->actor, title, 0, 1);
+	bad |= fill(h, tpl, actor_name(n, w), title, 0, 1);
 	bad |= os_buf_adds(h, " &middot; <a href=\"");
 	bad |= mail_html_escape(h, url);
 	bad |= os_buf_adds(h, "\">");
@@ -279,7 +291,7 @@ mail_compose(const struct mail_in *in, struct mail_out *out)
 		struct os_buf line;
 
 		os_buf_init(&line);
-		bad |= fill(&line, tpl, in->notices[0].actor, title, 0, 0);
+		bad |= fill(&line, tpl, actor_name(&in->notices[0], w), title, 0, 0);
 		bad |= os_buf_add(&line, "", 1);
 		if (!bad)
 			bad |= fill(&s, w[S_SUBJECT_ONE], "", line.data, 0, 0);

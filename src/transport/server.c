@@ -630,18 +630,25 @@ emit_event(void *arg, const struct os_event *ev)
 	}
 	if (ev->type == EV_NOTIFICATION) {
 		/* To the recipient's every connection, whatever it follows,
-		 * once the write that made the notice is committed. */
-		struct msg *m;
+		 * once the write that made the notice is committed; rendered
+		 * for the recipient (a customer sees other organisations'
+		 * customers as the round allows). */
+		struct msg *m = NULL;
 
-		json = dispatch_render_event(ev, &len);
-		m = json ? msg_new(json, len) : NULL;
-		free(json);
-		if (!m)
-			return;
-		for (struct conn *c = s->conns; c; c = c->next)
-			if (c->user.id == ev->user_id && !c->closing)
-				server_notice(s, c, m);
-		msg_unref(m);
+		for (struct conn *c = s->conns; c; c = c->next) {
+			if (c->user.id != ev->user_id || c->closing)
+				continue;
+			if (!m) {
+				json = dispatch_render_event_for(ev, &c->user, 0, &len);
+				m = json ? msg_new(json, len) : NULL;
+				free(json);
+				if (!m)
+					return;
+			}
+			server_notice(s, c, m);
+		}
+		if (m)
+			msg_unref(m);
 		return;
 	}
 	if (ev->round_obj)

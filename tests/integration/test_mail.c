@@ -490,6 +490,59 @@ START_TEST(missed_digest_goes_at_startup_grouped_by_round)
 }
 END_TEST
 
+/* A customer's mail does not name another organisation's customer: bert's
+ * reply reaches anna, both customers of different companies, as "A
+ * customer replied". */
+START_TEST(mail_does_not_name_another_orgs_customer)
+{
+	struct osx_ws *mgr, *anna;
+	long long round, post;
+	char sql[300];
+	char *m, *text, *html;
+	cJSON *r;
+
+	smtp_start();
+	set_notify(tok_anna, "instant");
+	ck_assert_int_eq(db_int("UPDATE users SET role = 'customer', org = 'AlfaCorp' "
+				"WHERE username = 'anna' RETURNING 0"), 0);
+	ck_assert_int_eq(db_int("UPDATE users SET role = 'customer', org = 'BetaCorp' "
+				"WHERE username = 'bert' RETURNING 0"), 0);
+	mgr = osx_ws_open(srv.port, tok_mgr);
+	r = must(osx_ws_call(mgr, 0, "{\"op\":\"round.create\",\"title\":\"Partners\","
+				     "\"audience\":\"invited\",\"vote_mode\":\"updown\"}"),
+		 "round");
+	round = osx_jint(r, "round.id", 0);
+	cJSON_Delete(r);
+	snprintf(sql, sizeof sql, "INSERT INTO round_members (round_id, user_id, added_at) "
+				  "SELECT %lld, id, 0 FROM users WHERE username IN ('anna', 'bert') "
+				  "RETURNING 0", round);
+	ck_assert_int_eq(db_int(sql), 0);
+	cJSON_Delete(must(osx_ws_call(mgr, 0, "{\"op\":\"round.update\",\"round\":%lld,"
+					      "\"phase\":\"open\"}", round), "open"));
+	anna = osx_ws_open(srv.port, tok_anna);
+	r = must(osx_ws_call(anna, 0, "{\"op\":\"post.create\",\"round\":%lld,"
+				      "\"kind\":\"idea\",\"title\":\"Paper invoices\","
+				      "\"body\":\"b\"}", round),
+		 "post");
+	post = osx_jint(r, "post.id", 0);
+	cJSON_Delete(r);
+	reply(tok_bert, post, "Rather not");
+	ck_assert_int_eq(wait_mails(1, 15000), 1);
+	m = mail_read(1);
+	ck_assert_ptr_nonnull(strstr(m, "X-Envelope-To: anna@example.org"));
+	text = part(m, "text/plain");
+	html = part(m, "text/html");
+	ck_assert_msg(strstr(text, "A customer replied to \u201cPaper invoices\u201d"), "%s", text);
+	ck_assert_msg(!strstr(m, "bert") && !strstr(text, "bert") && !strstr(html, "bert"),
+		      "the mail names bert: %s", text);
+	free(text);
+	free(html);
+	free(m);
+	osx_ws_close(anna);
+	osx_ws_close(mgr);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -505,6 +558,7 @@ main(void)
 	tcase_add_test(tc, smtp_down_then_up_delivers_once);
 	tcase_add_test(tc, sigkill_with_mails_pending_sends_each_once);
 	tcase_add_test(tc, missed_digest_goes_at_startup_grouped_by_round);
+	tcase_add_test(tc, mail_does_not_name_another_orgs_customer);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

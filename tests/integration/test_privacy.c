@@ -421,6 +421,72 @@ START_TEST(round_changes_reach_everyone_who_may_see_the_round)
 }
 END_TEST
 
+/* Notices name their actor as the round lets the recipient see them: Bert's
+ * reply reaches Anna as "a customer" (the event and her list), her
+ * colleague Ada's by name; once the round shows customers to each other,
+ * Bert's by name too. */
+START_TEST(notices_do_not_name_another_orgs_customer)
+{
+	struct osx_ws *m = osx_ws_open(srv.port, tok_mgr), *a, *b, *a2;
+	long long round, post;
+	cJSON *r, *ev;
+
+	ck_assert_ptr_nonnull(m);
+	r = ok(osx_ws_call(m, 0, "{\"op\":\"round.create\",\"title\":\"Billing\","
+				 "\"audience\":\"invited\",\"vote_mode\":\"updown\"}"), "round.create");
+	round = osx_jint(r, "round.id", 0);
+	cJSON_Delete(r);
+	cJSON_Delete(ok(osx_ws_call(m, 0, "{\"op\":\"round.update\",\"round\":%lld,"
+					  "\"phase\":\"open\"}", round), "open"));
+	a = customer(m, round, "anna_u", "Anna Alfasdottir", "AlfaCorp");
+	b = customer(m, round, "bert_u", "Bert Betason", "BetaCorp");
+	a2 = customer(m, round, "ada_u", "Ada Alfa", "AlfaCorp");
+	r = ok(osx_ws_call(a, 0, "{\"op\":\"post.create\",\"round\":%lld,\"kind\":\"idea\","
+				 "\"title\":\"Paper invoices\",\"body\":\"Please keep them\"}", round),
+	       "a posts");
+	post = osx_jint(r, "post.id", 0);
+	cJSON_Delete(r);
+	osx_ws_clear(a);
+
+	cJSON_Delete(ok(osx_ws_call(b, 0, "{\"op\":\"comment.create\",\"post\":%lld,"
+					  "\"body\":\"We would rather not\"}", post), "b replies"));
+	ev = osx_ws_wait_event(a, "notification", 3000);
+	ck_assert_msg(ev != NULL, "anna got no notice of the reply");
+	ck_assert_msg(!SEES_BETA(ev), "the notice names bert: %s", osx_jtext(ev));
+	ck_assert(cJSON_IsTrue(osx_jget(ev, "notification.actor.anonymous")));
+	cJSON_Delete(ev);
+	r = ok(osx_ws_call(a, 0, "{\"op\":\"notifications.list\"}"), "list");
+	ck_assert_int_eq(cJSON_GetArraySize(osx_jget(r, "items")), 1);
+	ck_assert_msg(!SEES_BETA(r), "the list names bert: %s", osx_jtext(r));
+	cJSON_Delete(r);
+
+	/* Her own organisation: by name. */
+	cJSON_Delete(ok(osx_ws_call(a2, 0, "{\"op\":\"comment.create\",\"post\":%lld,"
+					   "\"body\":\"Agreed\"}", post), "a2 replies"));
+	ev = osx_ws_wait_event(a, "notification", 3000);
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_str_eq(osx_jstr(ev, "notification.actor.display_name"), "Ada Alfa");
+	cJSON_Delete(ev);
+
+	/* The round shows customers to each other: now bert by name. */
+	cJSON_Delete(ok(osx_ws_call(m, 0, "{\"op\":\"round.update\",\"round\":%lld,"
+					  "\"customers_see_each_other\":true}", round), "show all"));
+	cJSON_Delete(ok(osx_ws_call(b, 0, "{\"op\":\"comment.create\",\"post\":%lld,"
+					  "\"body\":\"Still not\"}", post), "b again"));
+	ev = osx_ws_wait_event(a, "notification", 3000);
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_str_eq(osx_jstr(ev, "notification.actor.display_name"), "Bert Betason");
+	cJSON_Delete(ev);
+	r = ok(osx_ws_call(a, 0, "{\"op\":\"notifications.list\"}"), "list again");
+	ck_assert_msg(SEES_BETA(r), "the round shows all, the list should: %s", osx_jtext(r));
+	cJSON_Delete(r);
+	osx_ws_close(a2);
+	osx_ws_close(b);
+	osx_ws_close(a);
+	osx_ws_close(m);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -434,6 +500,7 @@ main(void)
 	tcase_add_test(tc, customers_of_two_orgs_stay_apart);
 	tcase_add_test(tc, the_invite_fixes_the_organisation);
 	tcase_add_test(tc, round_changes_reach_everyone_who_may_see_the_round);
+	tcase_add_test(tc, notices_do_not_name_another_orgs_customer);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
