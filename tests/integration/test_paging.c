@@ -175,6 +175,40 @@ START_TEST(pages_over_the_wire_while_others_post)
 }
 END_TEST
 
+/* A client that holds one page of a dots round still knows its budget. */
+START_TEST(dots_spent_comes_with_the_first_page)
+{
+	struct osx_ws *m = osx_ws_open(srv.port, mgr_token), *e = osx_ws_open(srv.port, emp_token);
+	long long round, first, last = 0;
+	cJSON *r;
+
+	ck_assert_ptr_nonnull(m);
+	ck_assert_ptr_nonnull(e);
+	r = must(osx_ws_call(m, 0, "{\"op\":\"round.create\",\"title\":\"Dots\",\"audience\":"
+			     "\"internal\",\"vote_mode\":\"dots\",\"dots_per_member\":10}"));
+	round = osx_jint(r, "round.id", 0);
+	cJSON_Delete(r);
+	cJSON_Delete(must(osx_ws_call(m, 0, "{\"op\":\"round.update\",\"round\":%lld,"
+				      "\"phase\":\"open\"}", round)));
+	first = new_post(m, round, 1);
+	for (int i = 2; i <= 5; i++)
+		last = new_post(m, round, i);
+	cJSON_Delete(must(osx_ws_call(e, 0, "{\"op\":\"vote.cast\",\"post\":%lld,\"dots\":3}",
+				      first)));
+	cJSON_Delete(must(osx_ws_call(e, 0, "{\"op\":\"vote.cast\",\"post\":%lld,\"dots\":2}",
+				      last)));
+	r = must(osx_ws_call(e, 0, "{\"op\":\"round.subscribe\",\"round\":%lld,\"posts_limit\":1,"
+			     "\"posts_order\":\"new\"}", round));
+	ck_assert_int_eq(cJSON_GetArraySize(osx_jget(r, "posts")), 1);
+	ck_assert_int_eq(osx_jint(r, "posts.0.id", 0), last);
+	ck_assert_int_eq(osx_jint(r, "posts.0.my_vote", -1), 2);
+	ck_assert_int_eq(osx_jint(r, "dots_spent", -1), 5);
+	cJSON_Delete(r);
+	osx_ws_close(m);
+	osx_ws_close(e);
+}
+END_TEST
+
 START_TEST(users_find_over_the_wire)
 {
 	struct osx_ws *m, *e;
@@ -230,6 +264,7 @@ main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, pages_over_the_wire_while_others_post);
 	tcase_add_test(tc, users_find_over_the_wire);
+	tcase_add_test(tc, dots_spent_comes_with_the_first_page);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -298,8 +298,10 @@ export class RoundView {
 	async loadMore() {
 		const l = this.listing;
 		if (!l || !l.next || this.loadingMore) return;
+		// The button stays enabled (disabling it would drop the keyboard
+		// focus); a second press meanwhile is ignored.
 		this.loadingMore = true;
-		this.moreButton.disabled = true;
+		this.moreButton.setAttribute('aria-busy', 'true');
 		this.moreStatus.textContent = t('common.loading');
 		let r;
 		try {
@@ -312,7 +314,7 @@ export class RoundView {
 			return;
 		} finally {
 			this.loadingMore = false;
-			this.moreButton.disabled = false;
+			this.moreButton.removeAttribute('aria-busy');
 		}
 		if (this.gone || this.listing !== l) return;
 		const posts = Array.isArray(r.posts) ? r.posts : [];
