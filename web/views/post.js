@@ -240,7 +240,7 @@ export class PostDetail {
 				const out = [];
 				for (const x of Array.isArray(r.results) ? r.results : []) {
 					const pid = Number(x.post);
-					if (seen.has(pid) || pid === post.id) continue;
+					if (seen.has(pid) || pid === post.id || x.hidden) continue;
 					seen.add(pid);
 					const known = this.rv.posts.get(pid);
 					if (known && !mergeable(known)) continue;
