@@ -70,11 +70,22 @@ test('a round of 120 posts shows its first page and more on request, live all al
 	await erik.getByRole('link', { name: 'Arrives while paging', exact: true }).waitFor();
 	assert.equal(await cards(erik).count(), PAGE + 1);
 
+	// Another order or kind starts again from its own first page.
+	await erik.getByRole('button', { name: 'Plans', exact: true }).click();
+	await waitForText(erik.locator('.posts'), 'Nothing to show with this filter.');
+	assert.equal(await cards(erik).count(), 0);
+	await more.waitFor({ state: 'hidden' });
+	await erik.getByRole('button', { name: 'All', exact: true }).click();
+	await waitFor(async () => (await cards(erik).count()) === PAGE, 'the first page again');
+	await erik.getByRole('button', { name: 'Newest', exact: true }).click();
+	await waitFor(async () => (await cards(erik).locator('.post-title').first().textContent()) === 'Arrives while paging', 'newest first');
+	assert.equal(await cards(erik).count(), PAGE);
+
 	// By keyboard: the button takes Enter, and the focus goes on to the
 	// first post that came.
 	await more.focus();
 	await erik.keyboard.press('Enter');
-	await waitFor(async () => (await cards(erik).count()) === 2 * PAGE + 1, 'the second page');
+	await waitFor(async () => (await cards(erik).count()) === 2 * PAGE, 'the second page');
 	await waitFor(async () => (await erik.evaluate(() => document.activeElement?.closest('.post-card') !== null)), 'focus on a new post');
 	await waitForText(erik.locator('.more-status'), `${PAGE} more posts shown`);
 	await more.click();
