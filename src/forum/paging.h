@@ -13,9 +13,10 @@
  * place in the order as it is when it is asked for. So posts created while
  * someone pages (they are newer than every cursor's post, and come first in
  * their group) never push others into the next page twice, and none is
- * skipped. In top order a post whose score or group changed between two
- * pages may move across the cursor: it is then skipped or listed a second
- * time; clients keep posts by id, and live events carry the change.
+ * skipped. A post whose place changed between two pages (its score in top
+ * order; its group, after a merge or a hide, in either) may move across
+ * the cursor: it is then skipped or listed a second time; clients keep
+ * posts by id, and live events carry the change.
  */
 
 #include <stddef.h>
