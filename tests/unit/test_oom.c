@@ -1409,9 +1409,8 @@ static const struct dop dops[] = {
 	{EMP, "{\"op\":\"post.similar\",\"rid\":7,\"round\":$RA,\"q\":\"customer login\"}"},
 	{MGR, "{\"op\":\"round.insights\",\"rid\":7,\"round\":$RA}"},
 	/* Big rounds: a page of posts and its cursor, people to pick. */
-	{EMP, "{\"op\":\"posts.list\",\"rid\":7,\"round\":$RA,\"limit\":1}"},
-	{MGR, "{\"op\":\"posts.list\",\"rid\":7,\"round\":$RA,\"order\":\"new\","
-	      "\"kind\":\"idea\",\"cursor\":\"n:1:999999\",\"limit\":2}"},
+	{EMP, "{\"op\":\"posts.list\",\"rid\":7,\"round\":$RA,\"order\":\"new\","
+	      "\"cursor\":\"n:1:999999\",\"limit\":1}"},
 	{CUST, "{\"op\":\"round.subscribe\",\"rid\":7,\"round\":$RB,\"posts_limit\":1}"},
 	{MGR, "{\"op\":\"users.find\",\"rid\":7,\"query\":\"an\",\"role\":\"staff\"}"},
 };
