@@ -60,5 +60,15 @@ extern const struct op ops_forum[];
 extern const struct op ops_people[];
 extern const struct op ops_lead[];
 extern const struct op ops_notify[];
+extern const struct op ops_paging[];
+
+/* Big rounds (ops_paging.c). The order and kind of a page of posts from
+ * the fields named so (both optional: top, both kinds); q->cursor and
+ * q->limit are left as they are. */
+struct posts_query;
+int req_posts_query(struct req *r, const char *order_name, const char *kind_name,
+		    struct posts_query *q);
+/* Adds "next": the cursor, or null when next is NULL or "". */
+int req_put_next(struct req *r, const char *next);
 
 #endif

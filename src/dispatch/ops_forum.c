@@ -7,6 +7,7 @@
 #include "dispatch/dispatch_int.h"
 #include "dispatch/render.h"
 #include "forum/chat.h"
+#include "forum/paging.h"
 #include "forum/posts.h"
 #include "forum/rounds.h"
 #include "forum/votes.h"
@@ -154,14 +155,26 @@ op_round_subscribe(struct req *r)
 {
 	struct user online[DISPATCH_PRESENCE_MAX];
 	struct round_snapshot snap;
+	/* A page of posts when posts_limit is given; else all of them. */
+	struct posts_query pq = {0};
+	char next[POSTS_CURSOR_SZ] = "";
+	int64_t posts_limit = 0, spent = 0;
 	size_t n, total = 0;
 	cJSON *arr;
 	int64_t id;
 	int rc, bad = 0;
 
-	if ((rc = req_id(r, "round", 1, &id)))
+	if ((rc = req_id(r, "round", 1, &id)) ||
+	    (rc = req_int(r, "posts_limit", 0, 1, POSTS_PAGE_MAX, &posts_limit)) ||
+	    (rc = req_posts_query(r, "posts_order", "posts_kind", &pq)))
 		return rc;
-	if ((rc = rounds_snapshot(r->d->forum, r->caller, id, &snap)))
+	pq.limit = (int)posts_limit;
+	rc = posts_limit ? posts_snapshot(r->d->forum, r->caller, id, &pq, &snap, next)
+			 : rounds_snapshot(r->d->forum, r->caller, id, &snap);
+	if (!rc && snap.round.vote_mode == VOTE_DOTS &&
+	    (rc = posts_dots_spent(r->d->forum, r->caller, id, &spent)))
+		rounds_snapshot_clear(&snap);
+	if (rc)
 		return rc;
 	if (r->d->hub.subscribe &&
 	    (rc = r->d->hub.subscribe(r->d->hub.arg, r->conn, id, r->caller))) {
@@ -174,6 +187,9 @@ op_round_subscribe(struct req *r)
 	bad |= render_put(r->out, "posts", arr);
 	for (size_t i = 0; !bad && i < snap.nposts; i++)
 		bad |= render_put(arr, NULL, render_post(&snap.posts[i]));
+	bad |= req_put_next(r, next);
+	if (snap.round.vote_mode == VOTE_DOTS)
+		bad |= render_put(r->out, "dots_spent", cJSON_CreateNumber((double)spent));
 	arr = cJSON_CreateArray();
 	bad |= render_put(r->out, "priorities", arr);
 	for (size_t i = 0; !bad && i < snap.npriorities; i++)

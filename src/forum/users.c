@@ -114,6 +114,25 @@ users_list(struct forum *f, const struct user *caller, const struct account_quer
 }
 
 int
+users_find(struct forum *f, const struct user *caller, const struct account_query *q,
+	   struct account **out, size_t *n)
+{
+	struct account_query k = *q;
+	int64_t total;
+
+	*out = NULL;
+	*n = 0;
+	if (caller->role != ROLE_ADMIN && caller->role != ROLE_MANAGER)
+		return OS_EFORBIDDEN;
+	if (!q->text || !*q->text || q->limit < 1)
+		return OS_EBADREQ;
+	k.disabled = 0;
+	k.names_only = 1;
+	k.offset = 0;
+	return store_account_list(f->st, &k, out, n, &total);
+}
+
+int
 users_text(const char *in, size_t max, int may_be_empty, char **out)
 {
 	int rc = forum_text(in, max, may_be_empty, out);

@@ -58,6 +58,13 @@ int users_get(struct forum *f, const struct user *caller, int64_t id, struct acc
 int users_list(struct forum *f, const struct user *caller, const struct account_query *q,
 	       struct account **out, size_t *n, int64_t *total);
 
+/* People to pick (managers and admins; OS_EFORBIDDEN for anyone else):
+ * enabled accounts whose username or display name holds q->text (not
+ * empty: OS_EBADREQ), of q->role or q->staff_only, at most q->limit, as
+ * store_account_list(). Their emails are not for the caller. */
+int users_find(struct forum *f, const struct user *caller, const struct account_query *q,
+	       struct account **out, size_t *n);
+
 /* What users_update() changes: the fields that are not NULL, and the role
  * when has_role. */
 struct account_changes {

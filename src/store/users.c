@@ -366,10 +366,13 @@ store_admins_enabled(struct store *st)
 }
 
 /* The filter of a listing; ?1 the folded text (or NULL), ?2 the role (or
- * NULL), ?3 disabled (or NULL). os_match() is registered by store_open(). */
+ * NULL), ?3 disabled (or NULL), ?6 names only, ?7 staff only (or NULL).
+ * os_match() is registered by store_open(); it skips NULL texts. */
 #define ACCOUNT_FILTER \
-	" WHERE (?1 IS NULL OR os_match(?1, username, display_name, email, org)) " \
-	"AND (?2 IS NULL OR role = ?2) AND (?3 IS NULL OR disabled = ?3)"
+	" WHERE (?1 IS NULL OR os_match(?1, username, display_name, " \
+	"CASE WHEN ?6 THEN NULL ELSE email END, CASE WHEN ?6 THEN NULL ELSE org END)) " \
+	"AND (?2 IS NULL OR role = ?2) AND (?3 IS NULL OR disabled = ?3) " \
+	"AND (?7 IS NULL OR role <> 'customer')"
 
 static void
 bind_filter(sqlite3_stmt *s, const struct account_query *q, const char *folded)
@@ -380,6 +383,9 @@ bind_filter(sqlite3_stmt *s, const struct account_query *q, const char *folded)
 		sqlite3_bind_text(s, 2, os_role_name(q->role), -1, SQLITE_STATIC);
 	if (q->disabled >= 0)
 		sqlite3_bind_int(s, 3, q->disabled ? 1 : 0);
+	sqlite3_bind_int(s, 6, q->names_only ? 1 : 0);
+	if (q->staff_only)
+		sqlite3_bind_int(s, 7, 1);
 }
 
 int

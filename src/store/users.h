@@ -68,6 +68,8 @@ struct account_query {
 	int disabled;      /* 0 or 1, or -1 for either */
 	int limit;         /* at most this many */
 	int64_t offset;    /* after skipping this many */
+	int names_only;    /* 1: text matches the username and display name only */
+	int staff_only;    /* 1: admins, managers and employees only */
 };
 
 /* The accounts q selects, ordered by username, into *out (malloc'd, the

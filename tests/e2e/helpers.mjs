@@ -259,3 +259,11 @@ export function unique(prefix) {
 	counter += 1;
 	return `${prefix} ${process.pid}-${counter}`;
 }
+
+// A searchable picker (combobox): type text into the one labelled label
+// within root, and click the option named option in the list it shows.
+export async function pickOption(root, label, text, option) {
+	const input = root.getByLabel(label, { exact: true });
+	await input.fill(text);
+	await root.getByRole('option', { name: option, exact: typeof option === 'string' }).click();
+}

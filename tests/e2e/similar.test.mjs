@@ -2,7 +2,7 @@
 // stands apart from the title.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, signedInPage, createRound, postIdea, waitForText, waitFor } from './helpers.mjs';
+import { startServer, launchBrowser, signedInPage, createRound, postIdea, waitForText, waitFor, pickOption } from './helpers.mjs';
 
 let server;
 let browser;
@@ -25,7 +25,7 @@ test('similar-idea hints show a body excerpt, not the title twice; Merged is spa
 	// Merge the second into the first.
 	await maria.getByRole('link', { name: 'Solar panels over the car park', exact: true }).click();
 	await maria.getByRole('button', { name: 'Merge into…' }).click();
-	await maria.getByLabel('Merge into').selectOption({ label: 'Solar panels on the roof (Idea)' });
+	await pickOption(maria, 'Merge into', 'roof', 'Solar panels on the roof (Idea)');
 	await maria.getByRole('button', { name: 'Merge', exact: true }).click();
 	await maria.getByRole('dialog').getByRole('button', { name: 'Merge', exact: true }).click();
 	await waitForText(maria.locator('.post-notes'), 'Merged into');

@@ -142,6 +142,18 @@ def dispatch_seeds():
     add([ADMIN, MANAGER], {"op": "users.list", "rid": 85, "query": "\u00c5sa e", "role": "employee",
                            "disabled": False, "limit": 200, "offset": 1})
     add([ADMIN], {"op": "users.list", "rid": 86, "limit": 0, "offset": -1})
+    # Big rounds: pages of posts, people to pick.
+    add(everyone, {"op": "posts.list", "rid": 301, "round": 1, "order": "top", "limit": 2})
+    add([MANAGER, MEMBER], {"op": "posts.list", "rid": 302, "round": 2, "order": "new",
+                            "kind": "idea", "cursor": "n:1:7", "limit": 200})
+    add([EMPLOYEE], {"op": "posts.list", "rid": 303, "round": 1, "cursor": "t:1:0:3"})
+    add([EMPLOYEE], {"op": "posts.list", "rid": 304, "round": 1, "cursor": "t:9:-1:x",
+                     "limit": 0, "order": "old"})
+    add([MANAGER, MEMBER], {"op": "round.subscribe", "rid": 305, "round": 2, "posts_limit": 1,
+                            "posts_order": "new", "posts_kind": "plan"})
+    add([ADMIN, MANAGER, EMPLOYEE], {"op": "users.find", "rid": 306, "query": " \u00e5s ",
+                                     "role": "staff", "limit": 50})
+    add([MANAGER], {"op": "users.find", "rid": 307, "query": "", "role": "boss", "limit": 51})
     add([ADMIN, EMPLOYEE], {"op": "user.update", "rid": 87, "user": 3, "role": "manager",
                             "display_name": " Eve ", "org": "R&D", "email": "eve@example.com"})
     add([ADMIN], {"op": "user.update", "rid": 88, "user": 1, "role": "customer"})

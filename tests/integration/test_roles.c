@@ -122,6 +122,16 @@ static const struct row {
 	{"{\"op\":\"user.settings\",\"lang\":\"nb\",\"display_name\":\"Name $N\"}",
 	 {OK, OK, OK, OK, OK}},
 	{"{\"op\":\"user.settings\",\"lang\":null}", {OK, OK, OK, OK, OK}},
+	/* Big rounds: a page of posts for every member; people to pick for
+	 * managers and admins. */
+	{"{\"op\":\"posts.list\",\"round\":$R,\"limit\":5}", {OK, OK, OK, OK, NF}},
+	{"{\"op\":\"posts.list\",\"round\":$I,\"order\":\"new\",\"kind\":\"idea\"}", {OK, OK, OK, NF, NF}},
+	{"{\"op\":\"posts.list\",\"round\":$D}", {OK, OK, NF, NF, NF}},
+	{"{\"op\":\"posts.list\",\"round\":$R,\"cursor\":\"x\"}", {"bad_request", "bad_request", "bad_request", "bad_request", NF}},
+	{"{\"op\":\"round.subscribe\",\"round\":$R,\"posts_limit\":2,\"posts_order\":\"new\"}", {OK, OK, OK, OK, NF}},
+	{"{\"op\":\"users.find\",\"query\":\"a\"}", {OK, OK, FB, FB, FB}},
+	{"{\"op\":\"users.find\",\"query\":\"a\",\"role\":\"staff\",\"limit\":3}", {OK, OK, FB, FB, FB}},
+	{"{\"op\":\"users.find\",\"query\":\" \"}", {"bad_request", "bad_request", FB, FB, FB}},
 	{"{\"op\":\"no.such.op\"}", {"unknown_op", "unknown_op", "unknown_op", "unknown_op", "unknown_op"}},
 };
 

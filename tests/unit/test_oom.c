@@ -1408,6 +1408,11 @@ static const struct dop dops[] = {
 	{CUST, "{\"op\":\"search\",\"rid\":7,\"q\":\"customers\"}"},
 	{EMP, "{\"op\":\"post.similar\",\"rid\":7,\"round\":$RA,\"q\":\"customer login\"}"},
 	{MGR, "{\"op\":\"round.insights\",\"rid\":7,\"round\":$RA}"},
+	/* Big rounds: a page of posts and its cursor, people to pick. */
+	{EMP, "{\"op\":\"posts.list\",\"rid\":7,\"round\":$RA,\"order\":\"new\","
+	      "\"cursor\":\"n:1:999999\",\"limit\":1}"},
+	{CUST, "{\"op\":\"round.subscribe\",\"rid\":7,\"round\":$RB,\"posts_limit\":1}"},
+	{MGR, "{\"op\":\"users.find\",\"rid\":7,\"query\":\"an\",\"role\":\"staff\"}"},
 };
 
 /* The request with the world's ids in place of $NAME. */

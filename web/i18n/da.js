@@ -550,4 +550,12 @@ export default {
 	'field.owner': 'ansvarlig',
 	'field.q': 'søgeord',
 	'field.lang': 'sprog',
+	// Store runder: indlæg side for side, søgbare vælgere.
+	'posts.show_more': 'Vis flere indlæg',
+	'posts.loaded_more': { one: '{n} indlæg mere vises.', other: '{n} indlæg mere vises.' },
+	'merge.placeholder': 'Skriv for at søge i rundens indlæg',
+	'merge.no_matches': 'Intet indlæg i runden passer.',
+	'merge.pick_first': 'Vælg først det indlæg, der skal slås sammen med.',
+	'priorities.owner_placeholder': 'Skriv et navn for at søge blandt de ansatte',
+	'priorities.owner_no_matches': 'Ingen ansatte passer.',
 };

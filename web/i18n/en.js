@@ -552,4 +552,12 @@ export default {
 	'field.owner': 'owner',
 	'field.q': 'search words',
 	'field.lang': 'language',
+	// Big rounds: pages of posts, searchable pickers.
+	'posts.show_more': 'Show more posts',
+	'posts.loaded_more': { one: '{n} more post shown.', other: '{n} more posts shown.' },
+	'merge.placeholder': 'Type to search this round’s posts',
+	'merge.no_matches': 'No post in this round matches.',
+	'merge.pick_first': 'Pick the post to merge into first.',
+	'priorities.owner_placeholder': 'Type a name to search the staff',
+	'priorities.owner_no_matches': 'Nobody on the staff matches.',
 };

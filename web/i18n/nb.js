@@ -549,4 +549,12 @@ export default {
 	'field.owner': 'ansvarlig',
 	'field.q': 'søkeord',
 	'field.lang': 'språk',
+	// Store runder: innlegg side for side, søkbare velgere.
+	'posts.show_more': 'Vis flere innlegg',
+	'posts.loaded_more': { one: '{n} innlegg til vises.', other: '{n} innlegg til vises.' },
+	'merge.placeholder': 'Skriv for å søke i rundens innlegg',
+	'merge.no_matches': 'Ingen innlegg i runden passer.',
+	'merge.pick_first': 'Velg først innlegget det skal slås sammen med.',
+	'priorities.owner_placeholder': 'Skriv et navn for å søke blant de ansatte',
+	'priorities.owner_no_matches': 'Ingen ansatte passer.',
 };

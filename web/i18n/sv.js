@@ -550,4 +550,12 @@ export default {
 	'field.owner': 'ansvarig',
 	'field.q': 'sökord',
 	'field.lang': 'språk',
+	// Stora rundor: inlägg sida för sida, sökbara väljare.
+	'posts.show_more': 'Visa fler inlägg',
+	'posts.loaded_more': { one: '{n} inlägg till visas.', other: '{n} inlägg till visas.' },
+	'merge.placeholder': 'Skriv för att söka bland rundans inlägg',
+	'merge.no_matches': 'Inget inlägg i rundan matchar.',
+	'merge.pick_first': 'Välj först inlägget som det ska slås ihop med.',
+	'priorities.owner_placeholder': 'Skriv ett namn för att söka bland de anställda',
+	'priorities.owner_no_matches': 'Ingen anställd matchar.',
 };

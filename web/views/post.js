@@ -4,6 +4,7 @@ import { highlightTarget } from './bell.js';
 import { t, formatNumber } from '../i18n/index.js';
 import { h, newId, replaceChildren } from '../lib/dom.js';
 import { confirmDialog } from '../lib/confirm.js';
+import { Combobox } from '../lib/combobox.js';
 import { authorElement, authorName, errorText, isStaffManager, timeElement } from '../lib/format.js';
 import { richBody, countText, phaseBadge } from './common.js';
 import { VoteControl, tallyOf } from './vote.js';
@@ -220,32 +221,57 @@ export class PostDetail {
 	}
 
 	// "Merge into…": pick the post this one duplicates; its votes move there.
+	// A searchable picker over the whole round (the server's search), so a
+	// post this page has not loaded can be picked too.
 	mergeForm(post) {
 		const id = newId('merge-into');
-		const targets = [...this.rv.posts.values()]
-			.filter((p) => p.id !== post.id && p.status !== 'merged' && p.status !== 'hidden')
-			.sort((a, b) => a.title.localeCompare(b.title));
+		const hintId = newId('merge-hint');
+		const mergeable = (p) => p.id !== post.id && p.status !== 'merged' && p.status !== 'hidden';
+		const option = (id, title, kind) => ({ value: id, label: kind ? `${title} (${t(`kind.${kind}`)})` : title });
+		const loaded = () => [...this.rv.posts.values()].filter(mergeable)
+			.sort((a, b) => a.title.localeCompare(b.title)).slice(0, 20)
+			.map((p) => option(p.id, p.title, p.kind));
+		const picker = new Combobox({
+			id, describedBy: hintId, placeholder: t('merge.placeholder'), noMatches: t('merge.no_matches'),
+			initial: loaded,
+			search: async (q) => {
+				const r = await this.rv.app.conn.request('search', { q, round: this.rv.roundId, limit: 30 });
+				const seen = new Set();
+				const out = [];
+				for (const x of Array.isArray(r.results) ? r.results : []) {
+					const pid = Number(x.post);
+					if (seen.has(pid) || pid === post.id || x.hidden) continue;
+					seen.add(pid);
+					const known = this.rv.posts.get(pid);
+					if (known && !mergeable(known)) continue;
+					out.push(option(pid, known ? known.title : x.title, known ? known.kind : null));
+				}
+				return out.slice(0, 20);
+			},
+		});
 		const error = h('p', { class: 'form-error', role: 'alert' });
-		if (targets.length === 0)
-			return h('div', { class: 'action-form' }, h('p', { class: 'muted small' }, t('merge.no_targets')));
-		const select = h('select', { id }, targets.map((p) => h('option', { value: String(p.id) },
-			`${p.title} (${t(`kind.${p.kind}`)})`)));
 		const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-small' }, t('merge.submit'));
 		return h('form', {
 			class: 'action-form', novalidate: true,
 			onsubmit: async (e) => {
 				e.preventDefault();
 				error.textContent = '';
-				const into = this.rv.posts.get(Number(select.value));
+				const into = picker.value;
+				if (!into) {
+					error.textContent = t('merge.pick_first');
+					picker.focus();
+					return;
+				}
+				const target = this.rv.posts.get(Number(into));
 				const ok = await confirmDialog({
-					title: t('merge.confirm_title', { from: post.title, into: into ? into.title : t('merge.another_post') }),
+					title: t('merge.confirm_title', { from: post.title, into: target ? target.title : picker.label }),
 					text: t('merge.hint'),
 					confirm: t('merge.submit'),
 				});
 				if (!ok) return;
 				submit.disabled = true;
 				try {
-					const r = await this.rv.app.conn.request('post.merge', { post: post.id, into: Number(select.value) });
+					const r = await this.rv.app.conn.request('post.merge', { post: post.id, into: Number(into) });
 					this.closeAction(false);
 					this.rv.onPostUpdated(r.post);
 					this.rv.app.announce(t('merge.done'));
@@ -258,8 +284,8 @@ export class PostDetail {
 			onkeydown: (e) => { if (e.key === 'Escape') { e.preventDefault(); this.closeAction(true); } },
 		},
 		h('label', { for: id }, t('merge.label')),
-		h('p', { class: 'hint' }, t('merge.hint')),
-		h('div', { class: 'action-row' }, select, submit,
+		h('p', { class: 'hint', id: hintId }, t('merge.hint')),
+		h('div', { class: 'action-row' }, picker.el, submit,
 			h('button', { type: 'button', class: 'btn btn-small', onclick: () => this.closeAction(true) }, t('common.cancel'))),
 		error);
 	}

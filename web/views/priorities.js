@@ -6,21 +6,35 @@ import { t, formatNumber } from '../i18n/index.js';
 import { h, newId, replaceChildren } from '../lib/dom.js';
 import { authorName, errorText, isStaffManager } from '../lib/format.js';
 import { countText } from './common.js';
+import { Combobox } from '../lib/combobox.js';
 
 export function sortedPriorities(map) {
 	return [...map.values()].sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0) || a.id - b.id);
 }
 
-// A <select> of staff to own a priority: "No owner" and the staff this client
-// knows from the round (authors, people in the room, owners).
-export function ownerSelect(rv, { id, current = null, label = null }) {
-	const staff = rv.knownUsers().filter((u) => u.role !== 'customer');
-	if (current && !staff.some((u) => u.id === current.id)) staff.push(current);
-	staff.sort((a, b) => authorName(a).localeCompare(authorName(b)));
-	return h('select', { id, 'aria-label': label },
-		h('option', { value: '' }, t('priorities.no_owner_option')),
-		staff.map((u) => h('option', { value: String(u.id), selected: current && current.id === u.id },
-			`${authorName(u)} (${t(`role.${u.role}`)})`)));
+// A searchable picker of staff to own a priority: "No owner" and the staff
+// this page knows at first; typing asks the server (users.find), so anyone
+// on the staff can be picked, met in this round or not.
+export function ownerPicker(rv, { id, current = null, describedBy = null, onPick = null }) {
+	const option = (u) => ({ value: u.id, label: `${authorName(u)} (${t(`role.${u.role}`)})`, user: u });
+	const none = { value: '', label: t('priorities.no_owner_option') };
+	const known = () => {
+		const staff = rv.knownUsers().filter((u) => u.role !== 'customer');
+		staff.sort((a, b) => authorName(a).localeCompare(authorName(b)));
+		return [none, ...staff.slice(0, 20).map(option)];
+	};
+	return new Combobox({
+		id, describedBy, placeholder: t('priorities.owner_placeholder'), noMatches: t('priorities.owner_no_matches'),
+		current: current ? option(current) : null,
+		initial: known,
+		search: async (q) => {
+			const r = await rv.app.conn.request('users.find', { query: q, role: 'staff', limit: 20 });
+			const users = Array.isArray(r.users) ? r.users : [];
+			for (const u of users) rv.noteUser(u);
+			return users.map(option);
+		},
+		onPick,
+	});
 }
 
 export class PrioritiesPane {
@@ -77,7 +91,7 @@ export class PrioritiesPane {
 		const ids = { title: newId('prio-title'), desc: newId('prio-desc'), owner: newId('prio-owner'), head: newId('prio-form-h') };
 		const title = h('input', { id: ids.title, type: 'text', required: true, maxlength: 200, autocomplete: 'off' });
 		const desc = h('textarea', { id: ids.desc, rows: 3, maxlength: 10000 });
-		const owner = ownerSelect(this.rv, { id: ids.owner });
+		const owner = ownerPicker(this.rv, { id: ids.owner });
 		const error = h('p', { class: 'form-error', role: 'alert' });
 		const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, t('priorities.create'));
 		return h('form', {
@@ -114,7 +128,7 @@ export class PrioritiesPane {
 		h('h2', { id: ids.head }, t('priorities.new')),
 		h('div', { class: 'field' }, h('label', { for: ids.title }, t('priorities.title')), title),
 		h('div', { class: 'field' }, h('label', { for: ids.desc }, t('priorities.description')), desc),
-		h('div', { class: 'field field-medium' }, h('label', { for: ids.owner }, t('priorities.owner_label')), owner),
+		h('div', { class: 'field field-medium' }, h('label', { for: ids.owner }, t('priorities.owner_label')), owner.el),
 		error,
 		h('div', { class: 'form-actions' }, submit,
 			h('button', { type: 'button', class: 'btn', onclick: () => this.toggleForm(false) }, t('common.cancel'))));
@@ -162,13 +176,12 @@ export class PrioritiesPane {
 		let ownerEl;
 		if (this.manager) {
 			const id = newId('owner');
-			const select = ownerSelect(this.rv, { id, current: p.owner });
-			select.dataset.focusKey = `${p.id}:owner`;
-			select.setAttribute('aria-describedby', titleId);
-			select.addEventListener('change', () => {
-				this.change(select, error, 'priority.update', { priority: p.id, owner: select.value ? Number(select.value) : null });
+			const picker = ownerPicker(this.rv, {
+				id, current: p.owner, describedBy: titleId,
+				onPick: (o) => this.change(picker.input, error, 'priority.update', { priority: p.id, owner: o.value ? Number(o.value) : null }),
 			});
-			ownerEl = h('div', { class: 'priority-owner-field' }, h('label', { for: id }, t('priorities.owner_label')), select);
+			picker.input.dataset.focusKey = `${p.id}:owner`;
+			ownerEl = h('div', { class: 'priority-owner-field' }, h('label', { for: id }, t('priorities.owner_label')), picker.el);
 		} else {
 			ownerEl = h('p', { class: 'priority-meta muted small' },
 				p.owner ? t('priorities.owner', { name: authorName(p.owner) }) : t('priorities.no_owner'));

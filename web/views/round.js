@@ -21,6 +21,10 @@ import { hiddenBadge, isModerator } from './moderation.js';
 import { exportUrl } from '../lib/conn.js';
 import { confirmDialog } from '../lib/confirm.js';
 
+// Posts come a page at a time (round.subscribe's posts_limit, then
+// posts.list with the cursor), so that a round of thousands opens at once.
+const PAGE_SIZE = 50;
+
 const EXPORTS = [['csv', 'export.csv'], ['json', 'export.json'], ['md', 'export.md'], ['xlsx', 'export.xlsx']];
 const PANES = { priorities: PrioritiesPane, insights: InsightsPane };
 
@@ -57,6 +61,12 @@ export class RoundView {
 		this.pane = null;
 		this.listScroll = 0;
 		this.users = new Map(); // everyone this view has met: for owners and members
+		// Which posts the list shows: the pages loaded in the current order
+		// and kind, and those that arrived since and belong among them.
+		this.listing = null;
+		// Dots spent on posts this view holds no my_vote for (dots rounds).
+		this.dotsElsewhere = 0;
+		this.myVoteKnown = new Set();
 		this.chat = new ChatPanel(this);
 	}
 
@@ -97,6 +107,9 @@ export class RoundView {
 		this.composeSlot = h('div', { class: 'compose-slot' });
 		this.listStatus = h('p', { class: 'muted', role: 'status' });
 		this.list = h('ol', { class: 'post-list', 'aria-labelledby': 'posts-h' });
+		this.moreButton = h('button', { type: 'button', class: 'btn show-more', hidden: true, onclick: () => this.loadMore() },
+			t('posts.show_more'));
+		this.moreStatus = h('p', { class: 'muted small more-status', role: 'status' });
 		this.listPane = h('div', { class: 'list-pane' },
 			h('section', { class: 'card round-intro', 'aria-labelledby': 'round-h' }, this.heading, this.headerSlot,
 				this.phaseSlot, this.toolsSlot, this.phaseError),
@@ -105,7 +118,8 @@ export class RoundView {
 			h('section', { class: 'posts', 'aria-labelledby': 'posts-h' },
 				h('h2', { id: 'posts-h', class: 'sr-only' }, t('posts.heading')),
 				this.search.el,
-				this.toolbar, this.sortHint, this.phaseNote, this.composeSlot, this.listStatus, this.list));
+				this.toolbar, this.sortHint, this.phaseNote, this.composeSlot, this.listStatus, this.list,
+				h('div', { class: 'list-more' }, this.moreButton, this.moreStatus)));
 		this.detailPane = h('div', { class: 'detail-pane', hidden: true });
 		this.panePane = h('div', { class: 'other-pane', hidden: true });
 		this.errorPane = h('div', { hidden: true });
@@ -151,7 +165,10 @@ export class RoundView {
 		this.queued = [];
 		let r;
 		try {
-			r = await this.app.conn.request('round.subscribe', { round: this.roundId });
+			r = await this.app.conn.request('round.subscribe', {
+				round: this.roundId, posts_limit: PAGE_SIZE, posts_order: this.orderName(),
+				posts_kind: this.kind === 'all' ? undefined : this.kind,
+			});
 		} catch (e) {
 			if (e.code === 'offline' || e.code === 'disconnected') return; // retried on reconnect
 			this.showFatal(e);
@@ -199,6 +216,11 @@ export class RoundView {
 		for (const p of r.posts || []) posts.set(p.id, p);
 		// A post opened in detail and loaded before the snapshot stays.
 		this.posts = posts;
+		this.myVoteKnown = new Set();
+		this.dotsElsewhere = r.dots_spent !== undefined ? Number(r.dots_spent) || 0
+			: [...posts.values()].reduce((sum, p) => sum + (Number(p.my_vote) || 0), 0);
+		for (const p of posts.values()) this.noteMyVote(p);
+		this.listing = this.newListing(r.posts || [], r.next);
 		for (const p of posts.values()) this.noteUser(p.author);
 		this.priorities = new Map();
 		for (const p of r.priorities || []) {
@@ -210,6 +232,146 @@ export class RoundView {
 		this.renderPriorities();
 		this.renderList();
 		if (!this.detail) this.app.setTitle(this.title());
+		this.fetchLinked();
+	}
+
+	// --- pages of posts ---------------------------------------------------------
+
+	orderName() {
+		return this.sort === 'new' ? 'new' : 'top';
+	}
+
+	// A listing from the first page of an order and kind (posts in the
+	// server's order, next its cursor or null when that was all).
+	newListing(posts, next) {
+		const last = posts.length ? posts[posts.length - 1] : null;
+		return {
+			sort: this.sort, kind: this.kind, next: next || null,
+			listed: new Set(posts.map((p) => p.id)),
+			boundary: next && last ? this.keyOf(last) : null,
+		};
+	}
+
+	// Where a post sits in the order, as the server places it.
+	keyOf(p) {
+		return { g: this.groupOf(p), s: this.sort === 'new' ? 0 : this.scoreOf(p), id: p.id };
+	}
+
+	cmpKeys(a, b) {
+		return a.g - b.g || b.s - a.s || b.id - a.id;
+	}
+
+	// Plans (the few documents the round is about) come first, then ideas;
+	// merged posts sink to the end, hidden ones (moderators see them) after.
+	groupOf(p) {
+		return p.status === 'hidden' ? 3 : p.status === 'merged' ? 2 : p.kind === 'plan' ? 0 : 1;
+	}
+
+	// A post the list has not shown yet joins it when it belongs among the
+	// pages loaded (or all are loaded); one further down comes with its page.
+	considerListing(p, force = false) {
+		const l = this.listing;
+		if (!l || l.listed.has(p.id)) return;
+		if (force || !l.next || !l.boundary || this.cmpKeys(this.keyOf(p), l.boundary) <= 0) l.listed.add(p.id);
+	}
+
+	isListed(p) {
+		return !this.listing || this.listing.listed.has(p.id);
+	}
+
+	// The caller's vote on a post, once known from the server: dots on it
+	// are no longer counted among those spent elsewhere.
+	noteMyVote(p) {
+		if (!p || p.my_vote === undefined || this.myVoteKnown.has(p.id)) return;
+		this.myVoteKnown.add(p.id);
+		this.dotsElsewhere -= Number(p.my_vote) || 0;
+	}
+
+	// Posts the priorities name but no page has brought: their titles.
+	fetchLinked() {
+		const want = new Set();
+		for (const pr of this.priorities.values())
+			for (const id of Array.isArray(pr.posts) ? pr.posts : []) if (!this.posts.has(id)) want.add(id);
+		for (const id of [...want].slice(0, PAGE_SIZE)) this.refreshPost(id);
+	}
+
+	async loadMore() {
+		const l = this.listing;
+		if (!l || !l.next || this.loadingMore) return;
+		// The button stays enabled (disabling it would drop the keyboard
+		// focus); a second press meanwhile is ignored.
+		this.loadingMore = true;
+		this.moreButton.setAttribute('aria-busy', 'true');
+		this.moreStatus.textContent = t('common.loading');
+		let r;
+		try {
+			r = await this.app.conn.request('posts.list', {
+				round: this.roundId, order: this.orderName(), kind: this.kind === 'all' ? undefined : this.kind,
+				cursor: l.next, limit: PAGE_SIZE,
+			});
+		} catch (e) {
+			this.moreStatus.textContent = errorText(e);
+			return;
+		} finally {
+			this.loadingMore = false;
+			this.moreButton.removeAttribute('aria-busy');
+		}
+		if (this.gone || this.listing !== l) return;
+		const posts = Array.isArray(r.posts) ? r.posts : [];
+		const added = this.takePage(posts);
+		l.next = r.next || null;
+		l.boundary = l.next && posts.length ? this.keyOf(posts[posts.length - 1]) : null;
+		this.renderList();
+		this.moreStatus.textContent = t('posts.loaded_more', { count: added.length, n: formatNumber(added.length) });
+		// Keyboard: on to the first post that came.
+		const first = added.map((id) => this.cards.get(id)).find(Boolean);
+		const link = first && first.li.querySelector('.post-title a');
+		if (link) link.focus();
+	}
+
+	// Posts of a page: kept, listed; returns the ids that were not listed.
+	takePage(posts) {
+		const added = [];
+		for (const p of posts) {
+			if (Number(p.round) !== this.roundId) continue;
+			this.noteMyVote(p);
+			const old = this.posts.get(p.id);
+			this.posts.set(p.id, { ...old, ...p });
+			this.noteUser(p.author);
+			if (!this.listing.listed.has(p.id)) added.push(p.id);
+			this.listing.listed.add(p.id);
+		}
+		return added;
+	}
+
+	// The order or the kind changed: the first page of the new one, unless
+	// every post it needs is here already.
+	async changeListing() {
+		const l = this.listing;
+		this.renderSortHint();
+		if (!l || (!l.next && (l.kind === 'all' || l.kind === this.kind))) {
+			if (l) this.listing = { ...l, sort: this.sort, kind: l.kind === 'all' ? 'all' : this.kind };
+			this.renderList();
+			return;
+		}
+		const want = { sort: this.sort, kind: this.kind };
+		this.pendingListing = want;
+		let r;
+		try {
+			r = await this.app.conn.request('posts.list', {
+				round: this.roundId, order: this.orderName(), kind: this.kind === 'all' ? undefined : this.kind,
+				limit: PAGE_SIZE,
+			});
+		} catch (e) {
+			this.moreStatus.textContent = errorText(e);
+			return;
+		}
+		if (this.gone || this.pendingListing !== want) return;
+		this.pendingListing = null;
+		const posts = Array.isArray(r.posts) ? r.posts : [];
+		this.listing = this.newListing(posts, r.next);
+		this.takePage(posts);
+		this.renderList();
 	}
 
 	// --- people this view knows (owners to pick, customers to add back) -------
@@ -405,9 +567,9 @@ export class RoundView {
 		return h('div', { class: 'toolbar' },
 			h('div', { class: 'toolbar-filters' },
 				seg(t('posts.sort_label'), [['score', 'posts.sort_score'], ['new', 'posts.sort_new']], this.sort,
-					(v) => { this.sort = v; this.renderSortHint(); this.renderList(); }),
+					(v) => { this.sort = v; this.changeListing(); }),
 				seg(t('posts.kind_label'), [['all', 'posts.kind_all'], ['plan', 'posts.kind_plan'], ['idea', 'posts.kind_idea']], this.kind,
-					(v) => { this.kind = v; this.renderList(); })),
+					(v) => { this.kind = v; this.changeListing(); })),
 			this.budget,
 			h('div', { class: 'toolbar-actions' }, this.ideaButton, this.planButton,
 				h('button', {
@@ -418,7 +580,7 @@ export class RoundView {
 
 	dotsLeft() {
 		if (!this.round || this.round.vote_mode !== 'dots') return Infinity;
-		let spent = 0;
+		let spent = this.dotsElsewhere;
 		for (const p of this.posts.values()) spent += Number(p.my_vote) || 0;
 		return (Number(this.round.dots_per_member) || 0) - spent;
 	}
@@ -435,14 +597,8 @@ export class RoundView {
 	}
 
 	visiblePosts() {
-		const list = [...this.posts.values()].filter((p) => this.shows(p));
-		// Plans (the few documents the round is about) come first, then ideas;
-		// merged posts sink to the end, hidden ones (moderators see them) after.
-		const group = (p) => (p.status === 'hidden' ? 3 : p.status === 'merged' ? 2 : p.kind === 'plan' ? 0 : 1);
-		if (this.sort === 'new')
-			list.sort((a, b) => group(a) - group(b) || b.id - a.id);
-		else
-			list.sort((a, b) => group(a) - group(b) || this.scoreOf(b) - this.scoreOf(a) || b.id - a.id);
+		const list = [...this.posts.values()].filter((p) => this.shows(p) && this.isListed(p));
+		list.sort((a, b) => this.cmpKeys(this.keyOf(a), this.keyOf(b)));
 		return list;
 	}
 
@@ -476,6 +632,8 @@ export class RoundView {
 
 	renderListStatus() {
 		const n = this.list.children.length;
+		this.moreButton.hidden = !(this.listing && this.listing.next);
+		if (this.moreButton.hidden) this.moreStatus.textContent = '';
 		if (n > 0) {
 			this.listStatus.textContent = '';
 			this.listStatus.hidden = true;
@@ -532,7 +690,7 @@ export class RoundView {
 
 	// Where a post belongs in the current order, for inserting one.
 	insertCard(post) {
-		if (!this.shows(post)) return;
+		if (!this.shows(post) || !this.isListed(post)) return;
 		const order = this.visiblePosts();
 		const idx = order.findIndex((p) => p.id === post.id);
 		const c = this.card(post);
@@ -547,13 +705,15 @@ export class RoundView {
 	}
 
 	// Take in a post from a reply or an event. Events carry no my_vote: keep ours.
-	mergePost(post, { withMyVote = false } = {}) {
+	mergePost(post, { withMyVote = false, list = false } = {}) {
 		if (!post || Number(post.round) !== this.roundId) return null;
 		const old = this.posts.get(post.id);
+		if (withMyVote) this.noteMyVote(post);
 		const merged = { ...old, ...post };
 		if (!withMyVote || post.my_vote === undefined) merged.my_vote = old ? old.my_vote : 0;
 		this.posts.set(post.id, merged);
 		this.noteUser(merged.author);
+		this.considerListing(merged, list);
 		if (!old) {
 			this.insertCard(merged);
 		} else {
@@ -631,7 +791,7 @@ export class RoundView {
 
 	async createPost(kind, title, body) {
 		const r = await this.app.conn.request('post.create', { round: this.roundId, kind, title, body });
-		return this.mergePost(r.post, { withMyVote: true });
+		return this.mergePost(r.post, { withMyVote: true, list: true });
 	}
 
 	async castVote(postId, fields) {
@@ -835,7 +995,13 @@ export class RoundView {
 		if (p.status === 'merged' && p.merged_into && (!before || before.status !== 'merged')) {
 			const into = Number(p.merged_into);
 			// Our votes moved with the merge: fetch the target for my_vote.
-			if (Number(before && before.my_vote)) this.refreshPost(into);
+			// A target no page has brought: fetch it for its title.
+			if (Number(before && before.my_vote) || !this.posts.has(into)) {
+				const known = this.posts.has(into);
+				this.refreshPost(into).then(() => {
+					if (!known && this.posts.has(into)) this.mergePost(this.posts.get(p.id));
+				});
+			}
 			// The target's thread gained the merged post's comments.
 			if (this.detail && this.detail.postId === into) this.detail.load();
 		}

@@ -1,0 +1,58 @@
+#include "store/paging.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/model.h"
+#include "store/store_int.h"
+
+int
+store_post_keys(struct store *st, int64_t round, int with_hidden, int kind,
+		struct post_key **out, size_t *n)
+{
+	sqlite3_stmt *s = store_stmt(st,
+		"SELECT p.id, p.kind, p.status, p.hidden, "
+		"ifnull(sum(t.up), 0), ifnull(sum(t.down), 0), ifnull(sum(t.dots), 0) "
+		"FROM posts p LEFT JOIN post_tallies t ON t.post_id = p.id "
+		"WHERE p.round_id = ?1 AND (?2 OR p.hidden = 0) AND (?3 IS NULL OR p.kind = ?3) "
+		"GROUP BY p.id ORDER BY p.id");
+	struct post_key *arr = NULL;
+	size_t cnt = 0, cap = 0;
+	char buf[16];
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!s)
+		return OS_EINTERNAL;
+	sqlite3_bind_int64(s, 1, round);
+	sqlite3_bind_int(s, 2, with_hidden ? 1 : 0);
+	if (kind >= 0)
+		sqlite3_bind_text(s, 3, os_kind_name(kind), -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct post_key *k;
+
+		if (store_grow((void **)&arr, &cap, cnt, sizeof *arr)) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		k = &arr[cnt++];
+		k->id = sqlite3_column_int64(s, 0);
+		store_col_text(s, 1, buf, sizeof buf);
+		k->kind = os_kind_parse(buf);
+		store_col_text(s, 2, buf, sizeof buf);
+		k->status = sqlite3_column_int(s, 3) ? STATUS_HIDDEN : os_status_parse(buf);
+		k->up = sqlite3_column_int64(s, 4);
+		k->down = sqlite3_column_int64(s, 5);
+		k->dots = sqlite3_column_int64(s, 6);
+	}
+	store_done(s);
+	if (rc != SQLITE_DONE) {
+		free(arr);
+		return rc == SQLITE_NOMEM ? OS_ENOMEM : store_rc(st, rc, "post keys");
+	}
+	*out = arr;
+	*n = cnt;
+	return OS_OK;
+}
