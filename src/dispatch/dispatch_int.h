@@ -60,5 +60,15 @@ extern const struct op ops_forum[];
 extern const struct op ops_people[];
 extern const struct op ops_lead[];
 extern const struct op ops_notify[];
+extern const struct op ops_revise[];
+
+/* comment.create's "anchor" (ops_revise.c): absent or null leaves *at
+ * NULL; {"block", "quote"} fills *anchor and points *at at it; anything
+ * else is a bad_request naming the field. */
+struct comment_anchor;
+int dispatch_parse_anchor(struct req *r, struct comment_anchor *anchor,
+			  struct comment_anchor **at);
+/* The bad_request for an anchor the forum refused (anchor->fault). */
+int dispatch_anchor_error(struct req *r, const struct comment_anchor *anchor);
 
 #endif

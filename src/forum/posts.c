@@ -7,6 +7,7 @@
 #include "base/util.h"
 #include "forum/forum_int.h"
 #include "forum/notify.h"
+#include "forum/revise.h"
 #include "store/comments.h"
 #include "store/posts.h"
 
@@ -38,7 +39,7 @@ posts_create(struct forum *f, const struct user *caller, int64_t round, int kind
 	if (!rc)
 		rc = mentions_resolve(f, &r, p.body, &ms);
 	if (!rc)
-		rc = forum_markdown_mentions(p.body, &ms, &p.body_html);
+		rc = forum_markdown_mentions_blocks(p.body, &ms, &p.body_html, &p.blocks);
 	if (!rc)
 		rc = forum_rate_take(f, caller);
 	if (rc)
@@ -100,6 +101,14 @@ int
 comments_create(struct forum *f, const struct user *caller, int64_t post,
 		int64_t parent, const char *body, struct comment *out)
 {
+	return comments_create_at(f, caller, post, parent, body, NULL, out);
+}
+
+int
+comments_create_at(struct forum *f, const struct user *caller, int64_t post,
+		   int64_t parent, const char *body, struct comment_anchor *anchor,
+		   struct comment *out)
+{
 	struct os_event ev = {.type = EV_COMMENT_CREATED};
 	struct notify_batch nb = {0};
 	struct mention_set ms;
@@ -132,6 +141,9 @@ comments_create(struct forum *f, const struct user *caller, int64_t post,
 	}
 	if ((rc = forum_text(body, OS_COMMENT_MAX, 0, &c.body)))
 		goto out;
+	if (anchor && (rc = comments_anchor_check(p.body, anchor, &c.anchor_quote)))
+		goto out;
+	c.anchor_block = anchor ? anchor->block : -1;
 	if ((rc = mentions_resolve(f, &r, c.body, &ms)) ||
 	    (rc = forum_markdown_mentions(c.body, &ms, &c.body_html)))
 		goto out;
