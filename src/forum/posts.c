@@ -75,7 +75,11 @@ posts_preview(const char *text, char **html)
 	*html = NULL;
 	if ((rc = forum_text(text, OS_PLAN_MAX, 1, &trimmed)))
 		return rc;
-	rc = forum_markdown(trimmed, html);
+	{
+		int blocks;
+
+		rc = forum_markdown_blocks(trimmed, html, &blocks);
+	}
 	free(trimmed);
 	return rc;
 }
