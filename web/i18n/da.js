@@ -577,5 +577,6 @@ export default {
 	'revise.paragraph_threads': 'Kommentarer til afsnit {n}',
 	'revise.no_paragraph_comments': 'Ingen kommentarer til dette afsnit endnu.',
 	'revise.comment_on': 'Din kommentar til',
+	'mod.earlier_text': 'Tidligere tekst (før forfatteren redigerede den)',
 	'revise.in_thread': 'Vis i diskussionen',
 };

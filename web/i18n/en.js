@@ -579,5 +579,6 @@ export default {
 	'revise.paragraph_threads': 'Comments on paragraph {n}',
 	'revise.no_paragraph_comments': 'No comments on this paragraph yet.',
 	'revise.comment_on': 'Your comment on',
+	'mod.earlier_text': 'Earlier text (before the author edited it)',
 	'revise.in_thread': 'Show in the discussion',
 };

@@ -576,5 +576,6 @@ export default {
 	'revise.paragraph_threads': 'Kommentarer til avsnitt {n}',
 	'revise.no_paragraph_comments': 'Ingen kommentarer til dette avsnittet ennå.',
 	'revise.comment_on': 'Din kommentar til',
+	'mod.earlier_text': 'Tidligere tekst (før forfatteren redigerte den)',
 	'revise.in_thread': 'Vis i diskusjonen',
 };

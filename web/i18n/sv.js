@@ -577,5 +577,6 @@ export default {
 	'revise.paragraph_threads': 'Kommentarer till stycke {n}',
 	'revise.no_paragraph_comments': 'Inga kommentarer till det här stycket än.',
 	'revise.comment_on': 'Din kommentar till',
+	'mod.earlier_text': 'Tidigare text (innan skribenten redigerade den)',
 	'revise.in_thread': 'Visa i diskussionen',
 };
