@@ -389,7 +389,9 @@ START_TEST(search_follows_edits)
 	ck_assert_uint_eq(hits("zebra"), 0);
 	ck_assert_uint_eq(hits("giraffe"), 1);
 	ck_assert_int_eq(FX_W(&X, comments_create(X.f, &X.emp, id, 0, "walrus", &c)), OS_OK);
-	ck_assert_int_eq(FX_W(&X, comments_update(X.f, &X.emp, c.id, "pelican", &c)), OS_OK);
+	id = c.id;
+	comment_clear(&c);
+	ck_assert_int_eq(FX_W(&X, comments_update(X.f, &X.emp, id, "pelican", &c)), OS_OK);
 	comment_clear(&c);
 	ck_assert_uint_eq(hits("walrus"), 0);
 	ck_assert_uint_eq(hits("pelican"), 1);
