@@ -1,5 +1,4 @@
 /* Who may see and write what, and the checks every text field passes. */
-#include "forum/blocks.h"
 #include "forum/forum_int.h"
 
 #include <cmark.h>
@@ -8,6 +7,7 @@
 
 #include "base/err.h"
 #include "base/util.h"
+#include "forum/blocks.h"
 #include "store/posts.h"
 #include "store/rounds.h"
 
