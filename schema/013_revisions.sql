@@ -6,7 +6,8 @@
 -- the round can see what changed. posts.blocks is the number of top-level
 -- blocks of the body as the server parses it; body_html marks each of them
 -- with data-block="N". Posts written before this version have blocks 0 and
--- no marks until they are next revised.
+-- no marks in the store until they are next revised (post.get marks them as
+-- it reads them).
 ALTER TABLE posts ADD COLUMN revision INTEGER NOT NULL DEFAULT 1 CHECK (revision >= 1);
 ALTER TABLE posts ADD COLUMN edited_at INTEGER;
 ALTER TABLE posts ADD COLUMN blocks INTEGER NOT NULL DEFAULT 0 CHECK (blocks >= 0);

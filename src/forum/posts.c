@@ -84,16 +84,44 @@ posts_preview(const char *text, char **html)
 	return rc;
 }
 
+/* A post written before bodies were stored with their blocks marked gets
+ * them here, as it would when revised, so that its paragraphs can be
+ * commented on. Nothing is written. */
+static int
+mark_blocks(struct forum *f, const struct round *r, struct post *p)
+{
+	struct mention_set ms;
+	char *html = NULL;
+	int blocks = 0, rc;
+
+	if (p->blocks || strstr(p->body_html, "data-block="))
+		return OS_OK;
+	if ((rc = mentions_resolve(f, r, p->body, &ms)) ||
+	    (rc = forum_markdown_mentions_blocks(p->body, &ms, &html, &blocks)))
+		return rc;
+	free(p->body_html);
+	p->body_html = html;
+	p->blocks = blocks;
+	return OS_OK;
+}
+
 int
 posts_get(struct forum *f, const struct user *caller, int64_t id, struct post *p,
 	  struct comment **comments, size_t *ncomments)
 {
-	int rc = forum_post_for(f, caller, id, p, NULL);
+	struct round r = {0};
+	int rc = forum_post_for(f, caller, id, p, &r);
 
 	*comments = NULL;
 	*ncomments = 0;
 	if (rc)
 		return rc;
+	rc = mark_blocks(f, &r, p);
+	round_clear(&r);
+	if (rc) {
+		post_clear(p);
+		return rc;
+	}
 	rc = store_comments_by_post(f->st, id, forum_is_moderator(caller), comments,
 				    ncomments);
 	if (rc)

@@ -113,6 +113,28 @@ START_TEST(blocks_are_marked_in_body_html)
 }
 END_TEST
 
+START_TEST(older_posts_get_their_marks_when_read)
+{
+	int64_t r = fx_open_round(&X), id = plan(r);
+	struct comment *cs;
+	struct post p;
+	size_t n;
+	char sql[160];
+
+	/* As a post written before blocks were kept looks in the store. */
+	snprintf(sql, sizeof sql, "UPDATE posts SET blocks = 0, body_html = '<h1>Growth</h1>' "
+				  "WHERE id = %lld", (long long)id);
+	ck_assert_int_eq(sqlite3_exec(store_handle(X.st), sql, NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(posts_get(X.f, &X.emp, id, &p, &cs, &n), OS_OK);
+	ck_assert_int_eq(p.blocks, 3);
+	ck_assert_ptr_nonnull(strstr(p.body_html, "<ul data-block=\"2\">"));
+	post_clear(&p);
+	free(cs);
+	/* Read, not written. */
+	ck_assert_int_eq(count("SELECT blocks FROM posts"), 0);
+}
+END_TEST
+
 START_TEST(block_text_is_what_a_reader_sees)
 {
 	char **t;
@@ -429,6 +451,7 @@ main(void)
 	tcase_add_checked_fixture(ta, setup, teardown);
 	tcase_add_test(ta, blocks_are_marked_in_body_html);
 	tcase_add_test(ta, block_text_is_what_a_reader_sees);
+	tcase_add_test(ta, older_posts_get_their_marks_when_read);
 	tcase_add_test(ta, anchor_must_name_a_block_and_its_words);
 	tcase_add_test(ta, anchors_follow_their_words);
 	suite_add_tcase(s, ta);
