@@ -135,6 +135,11 @@ export class Blocks {
 	}
 
 	noteSelection() {
+		// The post view was left (or drawn anew): stop listening.
+		if (this.body && !this.body.isConnected) {
+			this.destroy();
+			return;
+		}
 		const sel = document.getSelection();
 		if (!sel || sel.isCollapsed || !this.blocks || !sel.rangeCount) return;
 		const range = sel.getRangeAt(0);
