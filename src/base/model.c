@@ -123,6 +123,7 @@ comment_clear(struct comment *c)
 		return;
 	free(c->body);
 	free(c->body_html);
+	free(c->anchor_quote);
 	memset(c, 0, sizeof *c);
 }
 

@@ -155,6 +155,9 @@ struct post {
 	struct tally tally;
 	int my_vote;        /* the caller's vote: -1/0/1, or dots spent */
 	int has_my_vote;    /* 0 where the object goes to many people */
+	int revision;       /* 1 for the first version */
+	int64_t edited_at;  /* 0: never revised */
+	int blocks;         /* top-level Markdown blocks of body (data-block marks) */
 };
 
 struct comment {
@@ -168,6 +171,13 @@ struct comment {
 	int64_t created_at;
 	int hidden;
 	int64_t from_post;  /* the merged post it was written on, if not post */
+	/* The words of the post it is about (anchor_quote NULL: none), in
+	 * top-level block anchor_block; -1 with anchor_outdated once a
+	 * revision lost them. */
+	char *anchor_quote;
+	int anchor_block;
+	int anchor_outdated;
+	int64_t edited_at;  /* 0: never edited */
 };
 
 struct chat {

@@ -70,5 +70,15 @@ int req_posts_query(struct req *r, const char *order_name, const char *kind_name
 		    struct posts_query *q);
 /* Adds "next": the cursor, or null when next is NULL or "". */
 int req_put_next(struct req *r, const char *next);
+extern const struct op ops_revise[];
+
+/* comment.create's "anchor" (ops_revise.c): absent or null leaves *at
+ * NULL; {"block", "quote"} fills *anchor and points *at at it; anything
+ * else is a bad_request naming the field. */
+struct comment_anchor;
+int dispatch_parse_anchor(struct req *r, struct comment_anchor *anchor,
+			  struct comment_anchor **at);
+/* The bad_request for an anchor the forum refused (anchor->fault). */
+int dispatch_anchor_error(struct req *r, const struct comment_anchor *anchor);
 
 #endif

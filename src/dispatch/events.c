@@ -101,6 +101,8 @@ render_redacted(const struct os_event *ev, size_t *len)
 	if (ev->comment) {
 		c = *ev->comment;
 		c.body = c.body_html = empty;
+		if (c.anchor_quote)
+			c.anchor_quote = empty;
 		e.comment = &c;
 	}
 	if (ev->chat) {

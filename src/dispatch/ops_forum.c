@@ -288,10 +288,14 @@ op_comment_create(struct req *r)
 	int64_t post, parent = 0;
 	int rc;
 
+	struct comment_anchor anchor = {0}, *at = NULL;
+
 	if ((rc = req_id(r, "post", 1, &post)) || (rc = req_id(r, "parent", 0, &parent)) ||
-	    (rc = req_str(r, "body", 1, &body)))
+	    (rc = req_str(r, "body", 1, &body)) || (rc = dispatch_parse_anchor(r, &anchor, &at)))
 		return rc;
-	rc = comments_create(r->d->forum, r->caller, post, parent, body, &c);
+	rc = comments_create_at(r->d->forum, r->caller, post, parent, body, at, &c);
+	if (rc == OS_EBADREQ && at && at->fault)
+		return dispatch_anchor_error(r, at);
 	if (rc == OS_EBADREQ && parent && !forum_text_error(body, OS_COMMENT_MAX, 0))
 		return req_fail(r, rc, "'parent' is not a comment of this post");
 	if (rc == OS_ECONFLICT)

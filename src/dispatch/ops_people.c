@@ -171,6 +171,36 @@ op_mod_hide(struct req *r)
 	return rc;
 }
 
+/* A comment's earlier texts, from the store's [{"body", "at": ms}] to
+ * [{"body", "edited_at": RFC 3339}], oldest first. */
+static cJSON *
+render_edits(const char *json)
+{
+	cJSON *in = cJSON_Parse(json), *out = cJSON_CreateArray(), *e;
+	int bad = !in || !out;
+
+	cJSON_ArrayForEach(e, in) {
+		const cJSON *b = cJSON_GetObjectItemCaseSensitive(e, "body");
+		const cJSON *at = cJSON_GetObjectItemCaseSensitive(e, "at");
+		cJSON *o = cJSON_CreateObject();
+
+		if (bad || render_put(out, NULL, o)) {
+			bad = 1;
+			break;
+		}
+		bad |= render_put(o, "body", cJSON_CreateString(cJSON_IsString(b) ? b->valuestring
+										    : ""));
+		bad |= render_time(o, "edited_at", cJSON_IsNumber(at) ? (int64_t)at->valuedouble : 0,
+				   1);
+	}
+	cJSON_Delete(in);
+	if (bad) {
+		cJSON_Delete(out);
+		return NULL;
+	}
+	return out;
+}
+
 /* One item of the moderation queue, or NULL when out of memory. */
 static cJSON *
 queue_item(const struct flagged *it)
@@ -200,6 +230,8 @@ queue_item(const struct flagged *it)
 		reasons = cJSON_CreateArray();
 	}
 	bad |= render_put(o, "reasons", reasons);
+	if (it->edits)
+		bad |= render_put(o, "edits", render_edits(it->edits));
 	if (bad) {
 		cJSON_Delete(o);
 		return NULL;

@@ -236,6 +236,30 @@ render_post(const struct post *p)
 	bad |= put_num(o, "comment_count", (double)p->comment_count);
 	bad |= put_id(o, "merged_into", p->merged_into);
 	bad |= put_id(o, "priority", p->priority);
+	bad |= put_num(o, "revision", p->revision > 0 ? p->revision : 1);
+	bad |= render_time(o, "edited_at", p->edited_at, 1);
+	bad |= put_num(o, "blocks", p->blocks);
+	return done(o, bad);
+}
+
+/* {"block", "quote"} (block null and "outdated": true once a revision
+ * lost the quote), or null for a comment on the whole post. */
+static cJSON *
+render_anchor(const struct comment *c)
+{
+	cJSON *o;
+	int bad = 0;
+
+	if (!c->anchor_quote)
+		return cJSON_CreateNull();
+	if (!(o = cJSON_CreateObject()))
+		return NULL;
+	bad |= render_put(o, "block", c->anchor_outdated || c->anchor_block < 0
+					      ? cJSON_CreateNull()
+					      : cJSON_CreateNumber(c->anchor_block));
+	bad |= put_str(o, "quote", c->anchor_quote);
+	if (c->anchor_outdated)
+		bad |= render_put(o, "outdated", cJSON_CreateTrue());
 	return done(o, bad);
 }
 
@@ -258,6 +282,8 @@ render_comment(const struct comment *c)
 		bad |= render_put(o, "hidden", cJSON_CreateTrue());
 	if (c->from_post && c->from_post != c->post)
 		bad |= put_num(o, "from_post", (double)c->from_post);
+	bad |= render_put(o, "anchor", render_anchor(c));
+	bad |= render_time(o, "edited_at", c->edited_at, 1);
 	return done(o, bad);
 }
 

@@ -7,6 +7,7 @@
 
 #include "base/err.h"
 #include "base/util.h"
+#include "forum/blocks.h"
 #include "store/posts.h"
 #include "store/rounds.h"
 
@@ -220,6 +221,12 @@ html_to_text(cmark_node *doc)
 int
 forum_markdown(const char *src, char **html)
 {
+	return forum_markdown_blocks(src, html, NULL);
+}
+
+int
+forum_markdown_blocks(const char *src, char **html, int *blocks)
+{
 	cmark_node *doc = cmark_parse_document(src, strlen(src),
 					       CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8);
 	char *r = NULL;
@@ -233,7 +240,7 @@ forum_markdown(const char *src, char **html)
 	 * links, and would drop any raw HTML that were left. */
 	rc = html_to_text(doc);
 	if (!rc)
-		r = cmark_render_html(doc, CMARK_OPT_DEFAULT | CMARK_OPT_SAFE);
+		r = forum_render_html(doc, CMARK_OPT_DEFAULT | CMARK_OPT_SAFE, blocks);
 	cmark_node_free(doc);
 	if (rc || !r) {
 		free(r);

@@ -55,6 +55,9 @@ int forum_text(const char *in, size_t max, int may_be_empty, char **out);
 
 /* Renders Markdown safely (no raw HTML, no unsafe links) into *html. */
 int forum_markdown(const char *src, char **html);
+/* The same, with each top-level block marked data-block="N" (0-based) and
+ * *blocks set to their number; blocks NULL: forum_markdown(). */
+int forum_markdown_blocks(const char *src, char **html, int *blocks);
 
 /* Reads post id into *p when u may see it (its round visible, and hidden
  * posts only for moderators), with my_vote for u. Also fills *r when not

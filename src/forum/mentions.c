@@ -9,6 +9,7 @@
 
 #include "base/err.h"
 #include "base/util.h"
+#include "forum/blocks.h"
 #include "forum/forum_int.h"
 #include "store/users.h"
 
@@ -215,6 +216,13 @@ inside_link(cmark_node *n)
 int
 forum_markdown_mentions(const char *src, const struct mention_set *ms, char **html)
 {
+	return forum_markdown_mentions_blocks(src, ms, html, NULL);
+}
+
+int
+forum_markdown_mentions_blocks(const char *src, const struct mention_set *ms, char **html,
+			       int *blocks)
+{
 	const int opts = CMARK_OPT_DEFAULT | CMARK_OPT_SAFE | CMARK_OPT_VALIDATE_UTF8;
 	cmark_node *doc, **texts = NULL;
 	cmark_iter *it;
@@ -224,7 +232,7 @@ forum_markdown_mentions(const char *src, const struct mention_set *ms, char **ht
 
 	*html = NULL;
 	if (!ms || !ms->n)
-		return forum_markdown(src, html);
+		return forum_markdown_blocks(src, html, blocks);
 	doc = cmark_parse_document(src, strlen(src), opts);
 	if (!doc)
 		return OS_ENOMEM;
@@ -278,7 +286,7 @@ forum_markdown_mentions(const char *src, const struct mention_set *ms, char **ht
 		free(copy);
 	}
 	free(texts);
-	r = nomem ? NULL : cmark_render_html(doc, opts);
+	r = nomem ? NULL : forum_render_html(doc, opts, blocks);
 	cmark_node_free(doc);
 	if (!r)
 		return OS_ENOMEM;

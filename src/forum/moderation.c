@@ -220,6 +220,7 @@ mod_queue(struct forum *f, const struct user *caller, int64_t round, struct flag
 			free(all[i].title);
 			free(all[i].body);
 			free(all[i].reasons);
+			free(all[i].edits);
 		}
 		round_clear(&r);
 	}

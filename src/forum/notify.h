@@ -49,6 +49,10 @@ int mentions_resolve(struct forum *f, const struct round *r, const char *text,
  * ms as a link to /u/USERNAME (a link node of cmark: its text is escaped
  * like any other). */
 int forum_markdown_mentions(const char *src, const struct mention_set *ms, char **html);
+/* The same for a post's body: each top-level block marked with
+ * data-block="N", and *blocks set to their number. */
+int forum_markdown_mentions_blocks(const char *src, const struct mention_set *ms, char **html,
+				   int *blocks);
 
 /* Adds a notice of kind for recipient about an item of round r (post,
  * comment, chat: 0 when absent; item_hidden when the item is hidden),

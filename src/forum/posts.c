@@ -7,6 +7,7 @@
 #include "base/util.h"
 #include "forum/forum_int.h"
 #include "forum/notify.h"
+#include "forum/revise.h"
 #include "store/comments.h"
 #include "store/posts.h"
 
@@ -38,7 +39,7 @@ posts_create(struct forum *f, const struct user *caller, int64_t round, int kind
 	if (!rc)
 		rc = mentions_resolve(f, &r, p.body, &ms);
 	if (!rc)
-		rc = forum_markdown_mentions(p.body, &ms, &p.body_html);
+		rc = forum_markdown_mentions_blocks(p.body, &ms, &p.body_html, &p.blocks);
 	if (!rc)
 		rc = forum_rate_take(f, caller);
 	if (rc)
@@ -74,21 +75,53 @@ posts_preview(const char *text, char **html)
 	*html = NULL;
 	if ((rc = forum_text(text, OS_PLAN_MAX, 1, &trimmed)))
 		return rc;
-	rc = forum_markdown(trimmed, html);
+	{
+		int blocks;
+
+		rc = forum_markdown_blocks(trimmed, html, &blocks);
+	}
 	free(trimmed);
 	return rc;
+}
+
+/* A post written before bodies were stored with their blocks marked gets
+ * them here, as it would when revised, so that its paragraphs can be
+ * commented on. Nothing is written. */
+static int
+mark_blocks(struct forum *f, const struct round *r, struct post *p)
+{
+	struct mention_set ms;
+	char *html = NULL;
+	int blocks = 0, rc;
+
+	if (p->blocks || strstr(p->body_html, "data-block="))
+		return OS_OK;
+	if ((rc = mentions_resolve(f, r, p->body, &ms)) ||
+	    (rc = forum_markdown_mentions_blocks(p->body, &ms, &html, &blocks)))
+		return rc;
+	free(p->body_html);
+	p->body_html = html;
+	p->blocks = blocks;
+	return OS_OK;
 }
 
 int
 posts_get(struct forum *f, const struct user *caller, int64_t id, struct post *p,
 	  struct comment **comments, size_t *ncomments)
 {
-	int rc = forum_post_for(f, caller, id, p, NULL);
+	struct round r = {0};
+	int rc = forum_post_for(f, caller, id, p, &r);
 
 	*comments = NULL;
 	*ncomments = 0;
 	if (rc)
 		return rc;
+	rc = mark_blocks(f, &r, p);
+	round_clear(&r);
+	if (rc) {
+		post_clear(p);
+		return rc;
+	}
 	rc = store_comments_by_post(f->st, id, forum_is_moderator(caller), comments,
 				    ncomments);
 	if (rc)
@@ -99,6 +132,14 @@ posts_get(struct forum *f, const struct user *caller, int64_t id, struct post *p
 int
 comments_create(struct forum *f, const struct user *caller, int64_t post,
 		int64_t parent, const char *body, struct comment *out)
+{
+	return comments_create_at(f, caller, post, parent, body, NULL, out);
+}
+
+int
+comments_create_at(struct forum *f, const struct user *caller, int64_t post,
+		   int64_t parent, const char *body, struct comment_anchor *anchor,
+		   struct comment *out)
 {
 	struct os_event ev = {.type = EV_COMMENT_CREATED};
 	struct notify_batch nb = {0};
@@ -132,6 +173,9 @@ comments_create(struct forum *f, const struct user *caller, int64_t post,
 	}
 	if ((rc = forum_text(body, OS_COMMENT_MAX, 0, &c.body)))
 		goto out;
+	if (anchor && (rc = comments_anchor_check(p.body, anchor, &c.anchor_quote)))
+		goto out;
+	c.anchor_block = anchor ? anchor->block : -1;
 	if ((rc = mentions_resolve(f, &r, c.body, &ms)) ||
 	    (rc = forum_markdown_mentions(c.body, &ms, &c.body_html)))
 		goto out;

@@ -22,6 +22,24 @@ int posts_get(struct forum *f, const struct user *caller, int64_t id,
 int comments_create(struct forum *f, const struct user *caller, int64_t post,
 		    int64_t parent, const char *body, struct comment *out);
 
+/* Where a comment points in its post: top-level block `block` (0-based)
+ * and words quote (1 to COMMENT_QUOTE_MAX characters once white space is
+ * collapsed) that occur in that block's text. When comments_create_at()
+ * refuses it (OS_EBADREQ), fault says why: ANCHOR_BLOCK (no such block),
+ * ANCHOR_QUOTE (not in the block, empty or too long). */
+#define COMMENT_QUOTE_MAX 300
+enum { ANCHOR_OK, ANCHOR_BLOCK, ANCHOR_QUOTE };
+struct comment_anchor {
+	int block;
+	const char *quote;
+	int fault;
+};
+
+/* comments_create() with an anchor (NULL: none). */
+int comments_create_at(struct forum *f, const struct user *caller, int64_t post,
+		       int64_t parent, const char *body, struct comment_anchor *anchor,
+		       struct comment *out);
+
 /* The body_html that a post or comment with body text would get: the same
  * trimming and rendering, nothing stored. text may be empty; it must be
  * UTF-8 of at most OS_PLAN_MAX characters (OS_EBADREQ, OS_ETOOLARGE).

@@ -8,7 +8,8 @@
 
 #define COMMENT_SELECT                                                      \
 	"SELECT c.id, c.post_id, p.round_id, c.parent_id, c.body, c.body_html, " \
-	"c.created_at, c.hidden, " STORE_USER_COLS("u") " FROM comments c "  \
+	"c.created_at, c.hidden, " STORE_USER_COLS("u") ", c.anchor_block, "  \
+	"c.anchor_quote, c.anchor_outdated, c.edited_at FROM comments c "    \
 	"JOIN posts p ON p.id = c.post_id JOIN users u ON u.id = c.author_id "
 
 static int
@@ -25,6 +26,14 @@ read_comment(sqlite3_stmt *s, struct comment *c)
 	c->created_at = sqlite3_column_int64(s, 6);
 	c->hidden = sqlite3_column_int(s, 7);
 	store_read_user(s, 8, &c->author);
+	c->anchor_block = sqlite3_column_type(s, 14) == SQLITE_NULL ? -1
+								    : sqlite3_column_int(s, 14);
+	if (sqlite3_column_type(s, 15) != SQLITE_NULL && !(c->anchor_quote = store_col_dup(s, 15))) {
+		comment_clear(c);
+		return OS_ENOMEM;
+	}
+	c->anchor_outdated = sqlite3_column_int(s, 16);
+	c->edited_at = sqlite3_column_int64(s, 17);
 	if (!c->body || !c->body_html) {
 		comment_clear(c);
 		return OS_ENOMEM;
@@ -37,7 +46,7 @@ store_comment_insert(struct store *st, struct comment *c)
 {
 	sqlite3_stmt *s = store_stmt(st,
 		"INSERT INTO comments (post_id, parent_id, body, body_html, author_id, "
-		"created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+		"created_at, anchor_block, anchor_quote) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
 	int rc;
 
 	if (!s)
@@ -49,6 +58,10 @@ store_comment_insert(struct store *st, struct comment *c)
 	sqlite3_bind_text(s, 4, c->body_html, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 5, c->author.id);
 	sqlite3_bind_int64(s, 6, c->created_at);
+	if (c->anchor_quote) {
+		sqlite3_bind_int(s, 7, c->anchor_block);
+		sqlite3_bind_text(s, 8, c->anchor_quote, -1, SQLITE_STATIC);
+	}
 	rc = sqlite3_step(s);
 	store_done(s);
 	if (rc != SQLITE_DONE)

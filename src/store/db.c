@@ -35,6 +35,10 @@ struct store {
 	 * max(rowid) + 1 and nothing is deleted), so one statement indexes
 	 * them all at commit. */
 	int64_t fts_from[FTS_N];
+	/* fts_from as the outermost open operation found it: an operation
+	 * that flushed the index (to edit an indexed row) and then failed
+	 * took the flushed entries with it, so they are pending again. */
+	int64_t fts_from_op[FTS_N];
 	/* Deferred sync (store_defer_sync()): commits only write the WAL,
 	 * and store_sync() makes them durable with fdatasync on this
 	 * descriptor of the WAL file, from any thread. */
@@ -426,6 +430,8 @@ store_op_begin(struct store *st)
 		group_lost(st);
 		return OS_EINTERNAL;
 	}
+	if (!st->op_depth)
+		memcpy(st->fts_from_op, st->fts_from, sizeof st->fts_from);
 	st->op_depth++;
 	return OS_OK;
 }
@@ -450,6 +456,8 @@ store_op_end(struct store *st, int ok)
 		lose_group(st);
 		return OS_EINTERNAL;
 	}
+	if (!st->op_depth)
+		memcpy(st->fts_from, st->fts_from_op, sizeof st->fts_from);
 	return ok ? OS_EINTERNAL : OS_OK;
 }
 

@@ -75,6 +75,7 @@ store_flagged_free(struct flagged *arr, size_t n)
 		free(arr[i].title);
 		free(arr[i].body);
 		free(arr[i].reasons);
+		free(arr[i].edits);
 	}
 	free(arr);
 }
@@ -91,7 +92,10 @@ store_flag_queue(struct store *st, int64_t round, int limit, struct flagged **ou
 		"coalesce(p.hidden, c.hidden, m.hidden), p.title, "
 		"coalesce(p.body, c.body, m.body), "
 		"coalesce(p.author_id, c.author_id, m.author_id) AS author, "
-		"coalesce(p.id, c.post_id) "
+		"coalesce(p.id, c.post_id), "
+		"(SELECT json_group_array(json_object('body', e.body, 'at', e.edited_at)) "
+		"FROM (SELECT body, edited_at FROM comment_edits "
+		"WHERE comment_id = c.id ORDER BY id) e) "
 		"FROM flags f "
 		"LEFT JOIN posts p ON f.target_kind = 'post' AND p.id = f.target_id "
 		"LEFT JOIN comments c ON f.target_kind = 'comment' AND c.id = f.target_id "
@@ -130,6 +134,14 @@ store_flag_queue(struct store *st, int64_t round, int limit, struct flagged **ou
 		q->body = store_col_dup(s, 8);
 		q->author.id = sqlite3_column_int64(s, 9);
 		q->post = sqlite3_column_int64(s, 10);
+		/* "[]": never edited, no history. */
+		if (sqlite3_column_type(s, 11) != SQLITE_NULL &&
+		    strcmp((const char *)sqlite3_column_text(s, 11) ? (const char *)
+			   sqlite3_column_text(s, 11) : "", "[]") != 0 &&
+		    !(q->edits = store_col_dup(s, 11))) {
+			err = OS_ENOMEM;
+			break;
+		}
 		/* A title that could not be copied is not "no title". */
 		if (!q->reasons || !q->body || (has_title && !q->title)) {
 			err = OS_ENOMEM;

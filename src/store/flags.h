@@ -30,6 +30,9 @@ struct flagged {
 	char *body;
 	char *reasons;       /* the open reasons as a JSON array of strings */
 	int64_t post;        /* the post a comment belongs to, else the post itself */
+	/* A comment's earlier texts, oldest first, as a JSON array of
+	 * {"body", "at" (ms)}; NULL when it was never edited. */
+	char *edits;
 };
 
 /* Items with open flags, newest flag first; round 0: every round. */

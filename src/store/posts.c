@@ -18,7 +18,8 @@
 	"WHERE pp.post_id = p.id), "                                          \
 	"(SELECT CASE r.vote_mode WHEN 'dots' THEN v.dots ELSE v.value END "  \
 	"FROM votes v WHERE v.post_id = p.id AND v.user_id = ?1), "           \
-	STORE_USER_COLS("u") " FROM posts p JOIN rounds r ON r.id = p.round_id " \
+	STORE_USER_COLS("u") ", p.revision, p.edited_at, p.blocks "         \
+	"FROM posts p JOIN rounds r ON r.id = p.round_id "                    \
 	"JOIN users u ON u.id = p.author_id "
 
 int
@@ -70,6 +71,9 @@ read_post(struct store *st, sqlite3_stmt *s, struct post *p)
 	p->my_vote = sqlite3_column_int(s, 13);
 	p->has_my_vote = 1;
 	store_read_user(s, 14, &p->author);
+	p->revision = sqlite3_column_int(s, 20);
+	p->edited_at = sqlite3_column_int64(s, 21);
+	p->blocks = sqlite3_column_int(s, 22);
 	if (!p->title || !p->body || !p->body_html) {
 		post_clear(p);
 		return OS_ENOMEM;
@@ -82,7 +86,7 @@ store_post_insert(struct store *st, struct post *p)
 {
 	sqlite3_stmt *s = store_stmt(st,
 		"INSERT INTO posts (round_id, kind, title, body, body_html, author_id, "
-		"created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+		"created_at, blocks) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
 	int rc;
 
 	if (!s)
@@ -94,6 +98,7 @@ store_post_insert(struct store *st, struct post *p)
 	sqlite3_bind_text(s, 5, p->body_html, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 6, p->author.id);
 	sqlite3_bind_int64(s, 7, p->created_at);
+	sqlite3_bind_int(s, 8, p->blocks);
 	rc = sqlite3_step(s);
 	store_done(s);
 	if (rc != SQLITE_DONE)

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "fuzz_common.h"
+#include "forum/blocks.h"
 #include "forum/forum_int.h"
 
 int
@@ -110,7 +111,8 @@ check_html(const char *html)
 	static const char *const tags[] = {"p",  "em", "strong", "a",  "img", "code",
 					   "pre", "blockquote", "ul", "ol", "li", "h1",
 					   "h2", "h3", "h4", "h5", "h6", "hr", "br", NULL};
-	static const char *const attrs[] = {"href", "title", "src", "alt", "start", "class", NULL};
+	static const char *const attrs[] = {"href", "title", "src", "alt", "start", "class",
+					    "data-block", NULL};
 	static const char omitted[] = "<!-- raw HTML omitted -->";
 	const char *p = html;
 
@@ -196,6 +198,28 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_html(html);
 	rc = forum_markdown(src, &again);
 	FUZZ_CHECK(rc == OS_OK && again && !strcmp(html, again), "two renderings differ");
+	free(again);
+	again = NULL;
+	/* A post's rendering: the same checks with its blocks marked, and as
+	 * many blocks marked as there are block texts to anchor to. */
+	{
+		int blocks = -1;
+		char **texts = NULL;
+		size_t n = 0;
+
+		rc = forum_markdown_blocks(src, &again, &blocks);
+		FUZZ_CHECK(rc == OS_OK && again && blocks >= 0, "forum_markdown_blocks failed (%d)", rc);
+		FUZZ_CHECK(fuzz_utf8_out_ok((const unsigned char *)again, strlen(again)),
+			   "marked output is not valid UTF-8: %s", again);
+		check_html(again);
+		rc = forum_blocks_text(src, &texts, &n);
+		FUZZ_CHECK(rc == OS_OK && n == (size_t)blocks, "%zu block texts for %d blocks", n,
+			   blocks);
+		for (size_t i = 0; i < n; i++)
+			FUZZ_CHECK(fuzz_utf8_out_ok((const unsigned char *)texts[i], strlen(texts[i])),
+				   "block text is not valid UTF-8");
+		forum_blocks_free(texts, n);
+	}
 	free(again);
 	free(html);
 	free(src);

@@ -126,7 +126,7 @@ START_TEST(post_reaches_everyone)
 		ck_assert_str_eq(osx_jstr(ev, "post.title"), "Shared customer timeline");
 		ck_assert_str_eq(osx_jstr(ev, "post.author.username"), "anna");
 		ck_assert_str_eq(osx_jstr(ev, "post.kind"), "idea");
-		ck_assert_str_eq(osx_jstr(ev, "post.body_html"), "<p>Some <em>detail</em></p>\n");
+		ck_assert_str_eq(osx_jstr(ev, "post.body_html"), "<p data-block=\"0\">Some <em>detail</em></p>\n");
 		/* my_vote is personal: never in a broadcast. */
 		ck_assert_ptr_null(osx_jget(ev, "post.my_vote"));
 		cJSON_Delete(ev);

@@ -66,6 +66,17 @@ static const struct row {
 	{"{\"op\":\"comment.create\",\"post\":$P,\"body\":\"c $N\"}", {OK, OK, OK, OK, NF}},
 	{"{\"op\":\"comment.create\",\"post\":$Q,\"body\":\"c $N\"}", {OK, OK, OK, NF, NF}},
 	{"{\"op\":\"comment.create\",\"post\":$P,\"parent\":$C,\"body\":\"r $N\"}", {OK, OK, OK, OK, NF}},
+	/* Revisions in the open: $P and $Q are the manager's ideas, $C the
+	 * manager's comment. */
+	{"{\"op\":\"comment.create\",\"post\":$P,\"body\":\"a $N\",\"anchor\":{\"block\":0,\"quote\":\"p\"}}",
+	 {OK, OK, OK, OK, NF}},
+	{"{\"op\":\"comment.create\",\"post\":$P,\"body\":\"a $N\",\"anchor\":{\"block\":1,\"quote\":\"p\"}}",
+	 {"bad_request", "bad_request", "bad_request", "bad_request", NF}},
+	{"{\"op\":\"post.update\",\"post\":$P,\"title\":\"P $N\"}", {OK, OK, FB, FB, NF}},
+	{"{\"op\":\"post.update\",\"post\":$Q,\"title\":\"Q $N\"}", {OK, OK, FB, NF, NF}},
+	{"{\"op\":\"post.revisions\",\"post\":$P}", {OK, OK, OK, OK, NF}},
+	{"{\"op\":\"post.revisions\",\"post\":$Q}", {OK, OK, OK, NF, NF}},
+	{"{\"op\":\"comment.update\",\"comment\":$C,\"body\":\"c $N\"}", {OK, OK, FB, FB, NF}},
 	{"{\"op\":\"vote.cast\",\"post\":$P,\"value\":1}", {OK, OK, OK, OK, NF}},
 	{"{\"op\":\"vote.cast\",\"post\":$Q,\"value\":-1}", {OK, OK, OK, NF, NF}},
 	{"{\"op\":\"chat.send\",\"round\":$R,\"body\":\"hi $N\"}", {OK, OK, OK, OK, NF}},

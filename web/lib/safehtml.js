@@ -83,6 +83,12 @@ function cleanNode(node, opts, depth) {
 		const start = node.getAttribute('start');
 		if (start && /^\d{1,9}$/.test(start)) el.setAttribute('start', start);
 	}
+	// A post's top-level blocks keep their number (data-block="N"), which
+	// comments on a paragraph point at.
+	if (depth === 1) {
+		const block = node.getAttribute('data-block');
+		if (block && /^\d{1,6}$/.test(block)) el.setAttribute('data-block', block);
+	}
 	copyChildren(node, el, opts, depth);
 	return el;
 }

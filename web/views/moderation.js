@@ -206,6 +206,10 @@ export class ModerationView {
 			h('div', { class: 'mod-reasons' },
 				h('h3', { class: 'small' }, t('mod.reasons')),
 				h('ul', null, (it.reasons || []).map((r) => h('li', null, r)))),
+			Array.isArray(it.edits) && it.edits.length ? h('div', { class: 'mod-edits' },
+				h('h3', { class: 'small' }, t('mod.earlier_text')),
+				h('ol', null, it.edits.map((e) => h('li', null, timeElement(e.edited_at), ' ',
+					h('blockquote', { class: 'mod-body' }, excerpt(e.body || '', 600)))))) : null,
 			h('div', { class: 'form-actions' },
 				hideButton(this.app, {
 					target: it.target, id: it.id, hidden: !!it.hidden, describedBy: headId, errorEl: error, quiet: false,

@@ -10,6 +10,7 @@ import { richBody, countText, phaseBadge } from './common.js';
 import { VoteControl, tallyOf } from './vote.js';
 import { FlagControl, hideButton, hiddenBadge } from './moderation.js';
 import { sortedPriorities } from './priorities.js';
+import { Blocks, commentEditForm, mayEditComment, mayEditPost, postEditForm, revisionMark, revisionsView } from './revise.js';
 
 const COMMENT_LIMIT = 5000;
 const ROLES = ['employee', 'customer', 'manager', 'admin'];
@@ -88,6 +89,8 @@ export class PostDetail {
 		this.emptyComments = h('p', { class: 'muted' }, t('comment.none'));
 		this.topForm = this.commentForm(null);
 		this.commentsShut = h('p', { class: 'notice comments-closed', hidden: true });
+		if (this.blocksView) this.blocksView.destroy();
+		this.blocksView = new Blocks(this);
 		replaceChildren(this.el,
 			this.backLink(),
 			h('article', { class: `card post-article kind-${post.kind}`, 'aria-labelledby': 'post-detail-h' },
@@ -129,12 +132,14 @@ export class PostDetail {
 			h('span', { class: `badge kind kind-${post.kind}` }, t(`kind.${post.kind}`)),
 			post.status && post.status !== 'open' ? h('span', { class: `badge status status-${post.status}` }, t(`status.${post.status}`)) : null,
 			this.rv.round ? phaseBadge(this.rv.round.phase) : null);
-		replaceChildren(this.meta, authorElement(post.author), h('span', { class: 'sep', 'aria-hidden': 'true' }, '·'), timeElement(post.created_at));
+		replaceChildren(this.meta, authorElement(post.author), h('span', { class: 'sep', 'aria-hidden': 'true' }, '·'), timeElement(post.created_at),
+			revisionMark(post) ? [h('span', { class: 'sep', 'aria-hidden': 'true' }, '·'), revisionMark(post)] : null);
 		replaceChildren(this.notes,
 			post.status === 'hidden' ? h('p', { class: 'notice notice-hidden' }, t('mod.hidden_note')) : null,
 			this.rv.mergedNote(post),
 			this.rv.feedsNote(post));
 		replaceChildren(this.body, richBody(post, 1));
+		if (this.blocksView) this.blocksView.decorate(this.body);
 		this.updateTally(post);
 		this.renderActions(post);
 		// A merged post takes no more comments: the discussion goes on at its target.
@@ -175,6 +180,10 @@ export class PostDetail {
 				target: 'post', id: post.id, hidden: post.status === 'hidden', describedBy: 'post-detail-h', errorEl: this.actionError,
 			}));
 		}
+		if (mayEditPost(me, post) && post.status !== 'merged' && this.rv.allows('post'))
+			items.push(this.actionToggle('edit', t('revise.edit'), () => postEditForm(this, this.post || post, (refocus) => this.closeAction(refocus))));
+		if (Number(post.revision) > 1)
+			items.push(this.actionToggle('revisions', t('revise.revisions'), () => revisionsView(this, post)));
 		if (manager && post.status !== 'merged' && post.status !== 'hidden') {
 			items.push(this.actionToggle('merge', t('merge.action'), () => this.mergeForm(post)));
 			items.push(this.actionToggle('feeds', t('priorities.feeds_action'), () => this.feedsForm(post)));
@@ -450,13 +459,21 @@ export class PostDetail {
 		const mine = me && c.author && c.author.id === me.id;
 		const error = h('p', { class: 'form-error', role: 'alert' });
 		const flag = mine ? null : new FlagControl(this.rv.app, { target: 'comment', id: c.id, describedBy: metaId, slot: replySlot });
+		const bodyEl = richBody(c, 3);
+		const editBtn = mayEditComment(me, c) && this.rv.allows('comment')
+			? h('button', { type: 'button', class: 'btn btn-small btn-quiet edit-comment-btn', 'aria-describedby': metaId,
+				onclick: () => commentEditForm(this, c, bodyEl) }, t('revise.edit')) : null;
+		const anchor = c.anchor && !c.from_post ? h('p', { class: ['comment-anchor', c.anchor.outdated && 'is-outdated'] },
+			c.anchor.outdated ? t('revise.anchor_outdated') : t('revise.anchor_on'), ' ', h('q', null, c.anchor.quote)) : null;
 		const li = h('li', { class: ['comment-item', c.hidden && 'is-hidden'], id: `comment-${c.id}` },
 			h('article', { class: 'comment' },
 				h('p', { class: 'comment-meta', id: metaId }, authorElement(c.author),
 					h('span', { class: 'sep', 'aria-hidden': 'true' }, '·'), timeElement(c.created_at), from,
+					c.edited_at ? [h('span', { class: 'sep', 'aria-hidden': 'true' }, '·'), h('span', { class: 'edited', title: c.edited_at }, t('revise.edited'))] : null,
 					c.hidden ? hiddenBadge() : null),
-				richBody(c, 3),
-				h('div', { class: 'comment-actions' }, replyBtn, flag ? flag.el : null,
+				anchor,
+				bodyEl,
+				h('div', { class: 'comment-actions' }, replyBtn, editBtn, flag ? flag.el : null,
 					this.rv.moderator ? hideButton(this.rv.app, { target: 'comment', id: c.id, hidden: !!c.hidden, describedBy: metaId, errorEl: error }) : null),
 				error),
 			replySlot,
@@ -486,6 +503,7 @@ export class PostDetail {
 		const n = [...this.comments.values()].filter((c) => !c.hidden || this.rv.moderator).length;
 		this.commentsHeading.textContent = countText('comment.heading', n);
 		this.emptyComments.hidden = n > 0;
+		if (this.blocksView) this.blocksView.refresh();
 	}
 
 	addComment(c, { own = false } = {}) {

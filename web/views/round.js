@@ -12,6 +12,7 @@ import { phaseBadge, roundFacts, countText } from './common.js';
 import { VoteControl, tallyOf } from './vote.js';
 import { Composer } from './compose.js';
 import { ChatPanel } from './chat.js';
+import { revisionMark } from './revise.js';
 import { PostDetail } from './post.js';
 import { PrioritiesPane, sortedPriorities } from './priorities.js';
 import { InsightsPane } from './insights.js';
@@ -668,7 +669,8 @@ export class RoundView {
 				this.feedsNote(post),
 				h('p', { class: 'post-meta' }, authorElement(post.author),
 					h('span', { class: 'sep', 'aria-hidden': 'true' }, '·'), timeElement(post.created_at),
-					h('span', { class: 'sep', 'aria-hidden': 'true' }, '·'), c.comments),
+					h('span', { class: 'sep', 'aria-hidden': 'true' }, '·'), c.comments,
+					revisionMark(post) ? [h('span', { class: 'sep', 'aria-hidden': 'true' }, '·'), revisionMark(post)] : null),
 				c.error));
 	}
 
