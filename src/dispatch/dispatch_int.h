@@ -60,5 +60,12 @@ extern const struct op ops_forum[];
 extern const struct op ops_people[];
 extern const struct op ops_lead[];
 extern const struct op ops_notify[];
+extern const struct op ops_needs[];
+
+/* ops_needs.c: a round's needs into the reply as "needs" (round.subscribe),
+ * and their support (round.insights). */
+struct ranking;
+int needs_put_round(struct req *r, int64_t round);
+int needs_put_insights(struct req *r, const struct ranking *rk);
 
 #endif
