@@ -359,11 +359,11 @@ START_TEST(test_my_ideas)
 	struct post p;
 	size_t n;
 
-	(void)tie;
 	vote(&X.mgr, mine2, 1);
 	vote(&X.admin, mine2, 1);
 	vote(&X.emp2, mine2, 1);
 	vote(&X.emp2, theirs, 1);
+	vote(&X.mgr, tie, 1);
 	ck_assert_int_eq(link(&X.mgr, nid, NEED_POST, mine2, 1), OS_OK);
 	{
 		struct priority pr;
@@ -395,12 +395,13 @@ START_TEST(test_my_ideas)
 	ck_assert_int_eq(m->has_priority, 0);
 	my_ideas_free(a, n);
 
-	/* "Theirs" has fewer votes than the author's second idea; the
-	 * newest post, without votes, comes last. */
+	/* "Theirs" and the newer post have one up vote each, fewer than the
+	 * author's second idea: equal scores go newest first, as in the
+	 * round's Top view. */
 	ck_assert_int_eq(my_ideas(X.f, &X.emp2, &a, &n), OS_OK);
 	ck_assert_uint_eq(n, 2);
-	ck_assert_int_eq(find_idea(a, n, theirs)->rank, 2);
-	ck_assert_int_eq(find_idea(a, n, tie)->rank, 3);
+	ck_assert_int_eq(find_idea(a, n, tie)->rank, 2);
+	ck_assert_int_eq(find_idea(a, n, theirs)->rank, 3);
 	my_ideas_free(a, n);
 
 	/* Nothing written, nothing listed. */
