@@ -85,8 +85,16 @@ test('a manager names a need and links ideas found by search; it shows live on t
 	assert.equal(await erik.getByRole('button', { name: 'Name a need' }).count(), 0);
 	assert.equal(await erik.getByRole('button', { name: 'Unlink' }).count(), 0);
 
+	// Maria renames it; Erik's pane follows.
+	await card.getByRole('button', { name: 'Edit' }).click();
+	const edit = maria.locator('.need-form');
+	await edit.getByLabel('Need', { exact: true }).fill(`${NEED} within days`);
+	await edit.getByRole('button', { name: 'Save need' }).click();
+	await waitForText(erik.locator('.need-card .need-title'), `${NEED} within days`);
+	const card2 = maria.locator('.need-card').filter({ hasText: NEED });
+
 	// Unlinking is live too.
-	await card.locator('.need-posts li').filter({ hasText: B }).getByRole('button', { name: 'Unlink' }).click();
+	await card2.locator('.need-posts li').filter({ hasText: B }).getByRole('button', { name: 'Unlink' }).click();
 	const erikCard = erik.locator('.need-card').filter({ hasText: NEED });
 	await waitFor(async () => (await erikCard.locator('.need-posts').getByRole('link', { name: B }).count()) === 0, 'B unlinked for Erik');
 	assert.deepEqual(maria.errors, []);

@@ -33,14 +33,14 @@ export function needsNote(rv, post) {
 }
 
 // Posts of the round matching a search, for linking: titles and bodies,
-// case-insensitively, every word; hidden posts left out.
+// case-insensitively, every word; hidden and merged posts left out.
 function matches(rv, need, query) {
 	const words = query.toLocaleLowerCase().split(/\s+/).filter(Boolean);
 	if (!words.length) return [];
 	const linked = new Set((need.posts || []).map(Number));
 	const out = [];
 	for (const p of rv.posts.values()) {
-		if (linked.has(p.id) || p.status === 'hidden') continue;
+		if (linked.has(p.id) || p.status === 'hidden' || p.status === 'merged') continue;
 		const text = `${p.title} ${p.body || ''}`.toLocaleLowerCase();
 		if (words.every((w) => text.includes(w))) out.push(p);
 	}
@@ -169,13 +169,21 @@ export class NeedsPane {
 		// Keep focus (and a search being typed) across a redraw from an event.
 		const active = document.activeElement;
 		const key = active && this.list.contains(active) ? active.dataset.focusKey : null;
-		const caret = key && active.selectionStart != null ? active.selectionStart : null;
+		const caret = active && this.list.contains(active) && active.selectionStart != null ? active.selectionStart : null;
 		const list = sortedNeeds(this.rv.needs);
 		this.empty.hidden = list.length > 0;
-		replaceChildren(this.list, list.map((n) => (this.editing === n.id && this.manager
-			? h('li', { class: 'need-item', 'data-need': String(n.id), id: `need-${n.id}` }, this.needForm(n))
-			: this.item(n))));
-		if (key) {
+		// An edit form lives across redraws: what is typed in it stays.
+		if (this.editForm && this.editForm.id !== this.editing) this.editForm = null;
+		replaceChildren(this.list, list.map((n) => {
+			if (this.editing !== n.id || !this.manager) return this.item(n);
+			if (!this.editForm) this.editForm = { id: n.id, el: this.needForm(n) };
+			return h('li', { class: 'need-item', 'data-need': String(n.id), id: `need-${n.id}` }, this.editForm.el);
+		}));
+		if (active && active.isConnected && document.activeElement !== active) {
+			// A field of the kept edit form: back where the cursor was.
+			active.focus();
+			if (caret != null && active.setSelectionRange) active.setSelectionRange(caret, caret);
+		} else if (key) {
 			const again = this.list.querySelector(`[data-focus-key="${key}"]`);
 			if (again) {
 				again.focus();
