@@ -373,16 +373,6 @@ fill_idea(struct forum *f, const struct user *caller, struct round_cache *c,
 	int rc;
 
 	rank_of(c, &m->post, &m->rank, &m->of);
-	/* A hidden post's text is not sent again to those who may not read
-	 * hidden items, its author included: the title says which it was. */
-	if (m->post.hidden && !forum_is_moderator(caller)) {
-		free(m->post.body);
-		free(m->post.body_html);
-		m->post.body = strdup("");
-		m->post.body_html = strdup("");
-		if (!m->post.body || !m->post.body_html)
-			return OS_ENOMEM;
-	}
 	m->round = c->round;
 	/* The round's strings are the cache's: copy what is shown. */
 	m->round.title = strdup(c->round.title ? c->round.title : "");
@@ -438,7 +428,9 @@ my_ideas(struct forum *f, const struct user *caller, struct my_idea **out, size_
 			goto out;
 		if ((rc = cache_get(f, caller, &cache, &nc, &cap, m->post.round, &c)))
 			goto out_post;
-		if (!c->visible) {
+		/* A hidden post is gone for everyone but moderators, its author
+		 * included, as everywhere else. */
+		if (!c->visible || (m->post.hidden && !forum_is_moderator(caller))) {
 			post_clear(&m->post);
 			continue;
 		}

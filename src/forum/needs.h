@@ -94,7 +94,8 @@ struct my_idea {
 };
 
 /* Every post the caller wrote, newest first, in the rounds they may still
- * see. Caller frees with my_ideas_free(). */
+ * see; hidden posts only for moderators. Caller frees with
+ * my_ideas_free(). */
 int my_ideas(struct forum *f, const struct user *caller, struct my_idea **out, size_t *n);
 void my_ideas_free(struct my_idea *a, size_t n);
 
