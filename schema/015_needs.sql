@@ -33,3 +33,8 @@ CREATE TABLE need_priorities (
     PRIMARY KEY (need_id, priority_id)
 ) WITHOUT ROWID;
 CREATE INDEX need_priorities_by_priority ON need_priorities (priority_id);
+
+-- The customer organisations overview (orgs.list) asks for each person's
+-- latest comment and chat message.
+CREATE INDEX comments_by_author ON comments (author_id, created_at);
+CREATE INDEX chat_by_author ON chat_messages (author_id, created_at);

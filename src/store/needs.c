@@ -335,12 +335,18 @@ store_need_votes(struct store *st, int64_t need, struct need_votes g[3])
 int
 store_need_orgs(struct store *st, int64_t need, struct store_org_count **out, size_t *n)
 {
+	/* The backers of this need's ideas only: every step goes through an
+	 * index by post (votes' key, comments_by_post). */
 	sqlite3_stmt *s = store_stmt(st,
-		"WITH " BACKERS "SELECT u.org, count(DISTINCT u.id) FROM need_posts np "
-		"JOIN posts p ON p.id = np.post_id AND p.hidden = 0 "
-		"JOIN backer b ON b.post_id = p.id "
-		"JOIN users u ON u.id = b.user_id AND u.role = 'customer' AND u.org <> '' "
-		"WHERE np.need_id = ?1 GROUP BY u.org ORDER BY 2 DESC, u.org");
+		"WITH np (id) AS (SELECT p.id FROM need_posts n JOIN posts p ON "
+		"p.id = n.post_id AND p.hidden = 0 WHERE n.need_id = ?1), "
+		"b (user_id) AS (SELECT v.user_id FROM np JOIN votes v ON v.post_id = np.id "
+		"WHERE v.value = 1 OR v.dots > 0 "
+		"UNION SELECT p.author_id FROM np JOIN posts p ON p.id = np.id "
+		"UNION SELECT c.author_id FROM np JOIN comments c ON c.post_id = np.id "
+		"WHERE c.hidden = 0) "
+		"SELECT u.org, count(*) FROM b JOIN users u ON u.id = b.user_id "
+		"AND u.role = 'customer' AND u.org <> '' GROUP BY u.org ORDER BY 2 DESC, u.org");
 	struct store_org_count *arr = NULL;
 	size_t cnt = 0, cap = 0;
 	int rc;
