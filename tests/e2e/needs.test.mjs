@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-	USERS, startServer, launchBrowser, signedInPage, createRound, openRound, postIdea, postCard,
+	USERS, PHONE, startServer, launchBrowser, signedInPage, createRound, openRound, postIdea, postCard,
 	waitForText, waitFor,
 } from './helpers.mjs';
 
@@ -153,6 +153,17 @@ test('the organisations table is for leadership and sorts by its columns', { tim
 	// The people of each organisation are there to open.
 	await rows.nth(0).locator('td').first().locator('summary').click();
 	await waitForText(rows.nth(0).locator('td').first(), 'Kim Berg');
+
+	// On a phone the table scrolls in its own box and the pages fit the screen.
+	const phone = await signedInPage(browser, server, 'ada', { viewport: PHONE });
+	for (const [path, heading] of [['/orgs', 'Customer organisations'], ['/my-ideas', 'My ideas'], [`/round/${roundId}/needs`, 'Needs behind the ideas']]) {
+		await phone.goto(server.url + path);
+		await phone.getByRole('heading', { level: 1, name: heading }).waitFor();
+		const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+		assert.ok(overflow <= 0, `${path} is ${overflow}px wider than the screen`);
+	}
+	assert.deepEqual(phone.errors, []);
+	await phone.context().close();
 	assert.deepEqual(maria.errors, []);
 });
 
