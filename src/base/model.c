@@ -147,6 +147,19 @@ priority_clear(struct priority *p)
 	memset(p, 0, sizeof *p);
 }
 
+void
+need_clear(struct need *n)
+{
+	if (!n)
+		return;
+	free(n->title);
+	free(n->description);
+	free(n->description_html);
+	free(n->posts);
+	free(n->priorities);
+	memset(n, 0, sizeof *n);
+}
+
 int
 post_status(const struct post *p)
 {

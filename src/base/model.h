@@ -216,11 +216,28 @@ struct notification {
 	int read;
 };
 
+/* A need: what several wishes (ideas) have in common, named by leadership.
+ * posts and priorities are the linked ids, in id order. */
+struct need {
+	int64_t id;
+	int64_t round;
+	char *title;
+	char *description;
+	char *description_html;
+	int64_t *posts;
+	size_t nposts;
+	int64_t *priorities;
+	size_t npriorities;
+	int64_t created_at;
+	int64_t updated_at;
+};
+
 void round_clear(struct round *r);
 void post_clear(struct post *p);
 void comment_clear(struct comment *c);
 void chat_clear(struct chat *c);
 void priority_clear(struct priority *p);
+void need_clear(struct need *n);
 
 /* The status the protocol reports: hidden wins over the stored status. */
 int post_status(const struct post *p);

@@ -15,7 +15,7 @@
 #include "store/db.h"
 
 static const struct op *const tables[] = {ops_session, ops_forum, ops_people, ops_lead,
-					  ops_notify, ops_paging, ops_revise};
+					  ops_notify, ops_paging, ops_revise, ops_needs};
 
 #define NTABLES (sizeof tables / sizeof tables[0])
 

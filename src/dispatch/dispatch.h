@@ -97,7 +97,7 @@ char *dispatch_reply_to_error(const char *reply, size_t len, int err,
  * returned (OS_OK for a success, OS_ENOMEM for a write whose reply could
  * not be built).
  */
-#define DISPATCH_OPS_MAX 63
+#define DISPATCH_OPS_MAX 127
 size_t dispatch_ops(void);
 /* The op's name; "unknown" for dispatch_ops(); NULL past it. */
 const char *dispatch_op_name(size_t op);

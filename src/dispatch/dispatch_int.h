@@ -80,5 +80,12 @@ int dispatch_parse_anchor(struct req *r, struct comment_anchor *anchor,
 			  struct comment_anchor **at);
 /* The bad_request for an anchor the forum refused (anchor->fault). */
 int dispatch_anchor_error(struct req *r, const struct comment_anchor *anchor);
+extern const struct op ops_needs[];
+
+/* ops_needs.c: a round's needs into the reply as "needs" (round.subscribe),
+ * and their support (round.insights). */
+struct ranking;
+int needs_put_round(struct req *r, int64_t round);
+int needs_put_insights(struct req *r, const struct ranking *rk);
 
 #endif

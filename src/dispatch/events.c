@@ -16,6 +16,8 @@ static const char *const names[EV_TYPE_COUNT] = {
 	[EV_PRIORITY_UPDATED] = "priority.updated",
 	[EV_NOTIFICATION] = "notification",
 	[EV_USER_UPDATED] = "user.updated",
+	[EV_NEED_UPDATED] = "need.updated",
+	[EV_NEED_DELETED] = "need.deleted",
 };
 
 /* Prints o and deletes it; NULL when o is NULL or out of memory. */
@@ -75,6 +77,12 @@ render_event(const struct os_event *ev, size_t *len)
 	case EV_USER_UPDATED:
 		bad |= render_put(o, "user", ev->account ? render_account(ev->account, 0)
 						       : render_user_self(ev->user));
+		break;
+	case EV_NEED_UPDATED:
+		bad |= render_put(o, "need", render_need(ev->need));
+		break;
+	case EV_NEED_DELETED:
+		bad |= render_put(o, "need", cJSON_CreateNumber((double)ev->need->id));
 		break;
 	}
 	if (bad) {

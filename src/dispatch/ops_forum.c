@@ -194,6 +194,9 @@ op_round_subscribe(struct req *r)
 	bad |= render_put(r->out, "priorities", arr);
 	for (size_t i = 0; !bad && i < snap.npriorities; i++)
 		bad |= render_put(arr, NULL, render_priority(&snap.priorities[i]));
+	/* The round's needs (ops_needs.c). */
+	if (!bad && needs_put_round(r, id))
+		bad = 1;
 	n = r->d->hub.online ? r->d->hub.online(r->d->hub.arg, id, online,
 						 DISPATCH_PRESENCE_MAX, &total)
 			     : 0;

@@ -258,6 +258,9 @@ op_round_insights(struct req *r)
 	bad |= render_put(r->out, "agree", arr);
 	for (size_t i = 0; !bad && i < rk.nagree; i++)
 		bad |= render_put(arr, NULL, render_insight(&rk, &rk.agree[i]));
+	/* Each need with its ideas, support and organisations (ops_needs.c). */
+	if (!bad && needs_put_insights(r, &rk))
+		bad = 1;
 	ranking_clear(&rk);
 	return bad ? req_nomem(r) : OS_OK;
 }

@@ -48,6 +48,8 @@ cJSON *render_post(const struct post *p);
 cJSON *render_comment(const struct comment *c);
 cJSON *render_chat(const struct chat *c);
 cJSON *render_priority(const struct priority *p);
+/* NEED (src/dispatch/render_needs.c). */
+cJSON *render_need(const struct need *n);
 /* NOTIFICATION: post and comment only when the notice has them. */
 cJSON *render_notification(const struct notification *n);
 

@@ -13,6 +13,7 @@
 #include "base/err.h"
 #include "base/util.h"
 #include "export/export_int.h"
+#include "export/need_texts.h"
 
 int
 export_csv_field(struct os_buf *b, const char *value)
@@ -86,6 +87,19 @@ add_row(struct os_buf *b, const struct ranking *r, size_t i)
 		os_buf_add(b, ",", 1);
 		add_int(b, p->tally.dots[role]);
 	}
+	/* The needs it serves, by title. */
+	{
+		struct os_buf needs;
+
+		os_buf_init(&needs);
+		export_post_needs(&needs, r, p->id, "; ");
+		os_buf_add(b, ",", 1);
+		if (needs.failed)
+			b->failed = 1;
+		else
+			export_csv_field(b, needs.data);
+		os_buf_free(&needs);
+	}
 	os_buf_add(b, "\r\n", 2);
 }
 
@@ -104,6 +118,7 @@ export_csv(const struct ranking *r, char **out, size_t *len)
 			os_buf_add(&b, ",", 1);
 		export_csv_field(&b, export_col_name(c, name, sizeof name));
 	}
+	os_buf_adds(&b, ",needs");
 	os_buf_add(&b, "\r\n", 2);
 	for (size_t i = 0; i < r->nposts && !b.failed; i++)
 		add_row(&b, r, i);

@@ -1,7 +1,8 @@
 /*
  * JSON export: {"round": ROUND, "priorities": [PRIORITY], "posts": [POST +
  * "rank", "priority_title"], "insights": {"disagree": [...], "agree":
- * [...]}}, the protocol's objects as dispatch renders them, posts best
+ * [...]}, "needs": [{"need": NEED, "ideas", "support", "total",
+ * "orgs"}]}, the protocol's objects as dispatch renders them, posts best
  * first. Unformatted, with a trailing newline.
  */
 #include "export/export.h"
@@ -14,6 +15,7 @@
 #include "base/err.h"
 #include "dispatch/render.h"
 #include "export/export_int.h"
+#include "forum/needs.h"
 
 static double
 round3(double v)
@@ -96,6 +98,68 @@ add_array(cJSON *o, const char *name)
 	return put(o, name, a) ? NULL : a;
 }
 
+/* A need with its ideas (best first), each group's votes and support, and
+ * the customer organisations behind it. */
+static cJSON *
+need_item(const struct ranking *r, const struct need_support *s)
+{
+	cJSON *o = cJSON_CreateObject(), *a, *g;
+	int bad = !o;
+
+	if (bad)
+		return NULL;
+	bad |= put(o, "need", render_need(&s->need));
+	a = cJSON_CreateArray();
+	bad |= put(o, "ideas", a);
+	for (size_t i = 0; !bad && i < r->nposts; i++)
+		for (size_t k = 0; k < s->need.nposts; k++)
+			if (s->need.posts[k] == r->posts[i].id) {
+				cJSON *x = cJSON_CreateObject();
+
+				bad |= put(a, NULL, x);
+				if (bad)
+					break;
+				bad |= put(x, "post", cJSON_CreateNumber((double)r->posts[i].id));
+				bad |= put(x, "rank", cJSON_CreateNumber((double)(i + 1)));
+				bad |= put(x, "title", cJSON_CreateString(r->posts[i].title
+									  ? r->posts[i].title : ""));
+				break;
+			}
+	g = cJSON_CreateObject();
+	bad |= put(o, "support", g);
+	for (int k = 0; !bad && k < GROUP_COUNT; k++) {
+		const struct need_votes *v = &s->g[k];
+		cJSON *x = cJSON_CreateObject();
+
+		bad |= put(g, ranking_group_name(k), x);
+		if (bad)
+			break;
+		bad |= put(x, "up", cJSON_CreateNumber((double)v->up));
+		bad |= put(x, "down", cJSON_CreateNumber((double)v->down));
+		bad |= put(x, "dots", cJSON_CreateNumber((double)v->dots));
+		bad |= put(x, "people", cJSON_CreateNumber((double)v->people));
+		bad |= put(x, "support", cJSON_CreateNumber(
+			(double)needs_group_support(v, r->round.vote_mode)));
+	}
+	bad |= put(o, "total", cJSON_CreateNumber((double)s->support));
+	a = cJSON_CreateArray();
+	bad |= put(o, "orgs", a);
+	for (size_t i = 0; !bad && i < s->norgs; i++) {
+		cJSON *x = cJSON_CreateObject();
+
+		bad |= put(a, NULL, x);
+		if (bad)
+			break;
+		bad |= put(x, "org", cJSON_CreateString(s->orgs[i].org));
+		bad |= put(x, "people", cJSON_CreateNumber((double)s->orgs[i].people));
+	}
+	if (bad) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
 static cJSON *
 build(const struct ranking *r)
 {
@@ -124,6 +188,11 @@ build(const struct ranking *r)
 		goto fail;
 	for (size_t i = 0; i < r->nagree; i++)
 		if (put(a, NULL, insight(r, &r->agree[i])))
+			goto fail;
+	if (!(a = add_array(root, "needs")))
+		goto fail;
+	for (size_t i = 0; i < r->nneeds; i++)
+		if (put(a, NULL, need_item(r, &r->needs[i])))
 			goto fail;
 	return root;
 fail:

@@ -1,7 +1,7 @@
 /*
  * Markdown export: a report a person reads at a board meeting. The round,
- * its priorities with their owners and the ideas that feed them, the ranked
- * table, then where the groups disagree and what they all agree on.
+ * its priorities with their owners and the ideas that feed them, the needs
+ * behind the ideas with their support, the ranked table, then where the groups disagree and what they all agree on.
  *
  * Every piece of user text is escaped so that it reads as text: Markdown's
  * punctuation gets a backslash (a '|' cannot add a table column, a '#' or
@@ -22,6 +22,8 @@
 #include "base/err.h"
 #include "base/util.h"
 #include "export/export_int.h"
+#include "export/need_texts.h"
+#include "forum/needs.h"
 #include "export/texts.h"
 
 /* Characters that mean something to CommonMark or GFM wherever they are. */
@@ -276,6 +278,117 @@ priorities(struct os_buf *b, const struct ranking *r, enum os_lang lang)
 	}
 }
 
+/* The needs leadership named: each with its ideas (best first), the
+ * priorities that answer it, its support by group and the customer
+ * organisations behind it. */
+static void
+needs(struct os_buf *b, const struct ranking *r, enum os_lang lang)
+{
+	int dots = r->round.vote_mode == VOTE_DOTS;
+
+	os_buf_addf(b, "## %s\n\n", export_need_text(lang, NT_MD_H));
+	if (!r->nneeds)
+		os_buf_addf(b, "%s\n\n", export_need_text(lang, NT_MD_NONE));
+	for (size_t k = 0; k < r->nneeds; k++) {
+		const struct need_support *s = &r->needs[k];
+		struct os_buf part, groups;
+		size_t listed = 0;
+		char num[32];
+
+		os_buf_adds(b, "### ");
+		md_inline(b, s->need.title);
+		os_buf_adds(b, "\n\n");
+		if (md_block(b, s->need.description))
+			os_buf_add(b, "\n", 1);
+		for (size_t i = 0; i < r->nposts; i++) {
+			const struct post *p = &r->posts[i];
+			int linked = 0;
+
+			for (size_t j = 0; !linked && j < s->need.nposts; j++)
+				linked = s->need.posts[j] == p->id;
+			if (!linked)
+				continue;
+			if (!listed++)
+				os_buf_addf(b, "%s\n\n", export_need_text(lang, NT_MD_IDEAS));
+			os_buf_adds(b, "- ");
+			md_inline(b, p->title);
+			snprintf(num, sizeof num, "%zu", i + 1);
+			os_buf_adds(b, " ");
+			export_fill(b, export_text(lang, XT_MD_AT_RANK), num, NULL, NULL);
+			os_buf_adds(b, "\n");
+		}
+		if (listed)
+			os_buf_adds(b, "\n");
+		else
+			os_buf_addf(b, "%s\n\n", export_need_text(lang, NT_MD_NO_IDEAS));
+		/* The priorities answering it, in their order. */
+		os_buf_init(&part);
+		for (size_t i = 0; i < r->npriorities; i++)
+			for (size_t j = 0; j < s->need.npriorities; j++)
+				if (s->need.priorities[j] == r->priorities[i].id) {
+					if (part.len)
+						os_buf_adds(&part, ", ");
+					md_inline(&part, r->priorities[i].title);
+				}
+		if (part.failed) {
+			md_fail(b);
+		} else if (part.len) {
+			export_fill(b, export_need_text(lang, NT_MD_ANSWERED), part.data, NULL,
+				    NULL);
+			os_buf_adds(b, "\n\n");
+		}
+		os_buf_free(&part);
+		/* Support by group. */
+		os_buf_init(&groups);
+		for (int g = 0; g < GROUP_COUNT; g++) {
+			struct os_buf people;
+			char pn[32];
+
+			if (g)
+				os_buf_adds(&groups, ", ");
+			export_need_support_text(needs_group_support(&s->g[g],
+								     r->round.vote_mode),
+						 dots, num);
+			snprintf(pn, sizeof pn, "%lld", (long long)s->g[g].people);
+			os_buf_init(&people);
+			export_fill(&people, export_need_text(lang, s->g[g].people == 1
+									? NT_N_PEOPLE_ONE
+									: NT_N_PEOPLE_OTHER),
+				    pn, NULL, NULL);
+			if (people.failed)
+				groups.failed = 1;
+			else
+				export_fill(&groups, export_need_text(lang, NT_MD_GROUP),
+					    export_group_text(lang, g), num, people.data);
+			os_buf_free(&people);
+		}
+		export_need_support_text(s->support, dots, num);
+		if (groups.failed)
+			md_fail(b);
+		else
+			export_fill(b, export_need_text(lang, NT_MD_SUPPORT), groups.data, num,
+				    NULL);
+		os_buf_free(&groups);
+		os_buf_adds(b, "\n\n");
+		if (s->norgs) {
+			os_buf_init(&part);
+			for (size_t i = 0; i < s->norgs; i++) {
+				if (i)
+					os_buf_adds(&part, ", ");
+				md_inline(&part, s->orgs[i].org);
+				os_buf_addf(&part, " (%lld)", (long long)s->orgs[i].people);
+			}
+			if (part.failed)
+				md_fail(b);
+			else
+				export_fill(b, export_need_text(lang, NT_MD_ORGS), part.data, NULL,
+					    NULL);
+			os_buf_free(&part);
+			os_buf_adds(b, "\n\n");
+		}
+	}
+}
+
 static void
 table(struct os_buf *b, const struct ranking *r, enum os_lang lang)
 {
@@ -410,6 +523,7 @@ export_markdown(const struct ranking *r, enum os_lang lang, char **out, size_t *
 	os_buf_init(&b);
 	head(&b, r, lang);
 	priorities(&b, r, lang);
+	needs(&b, r, lang);
 	table(&b, r, lang);
 	insights(&b, r, lang);
 	/* One trailing newline. */

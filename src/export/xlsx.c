@@ -1,8 +1,8 @@
 /*
  * XLSX export with libxlsxwriter: a "Ranked" sheet with the CSV's columns
  * (bold frozen header, autofilter, column widths, numbers as numbers), a
- * "Priorities" sheet, and "Disagreement" and "Agreement" sheets with each
- * group's support.
+ * "Priorities" sheet, "Disagreement" and "Agreement" sheets with each
+ * group's support, and a "Needs" sheet.
  *
  * Sheet names, column headers and the names of kinds, roles and statuses
  * are in the language asked for (texts.c; in English they are the CSV's).
@@ -34,7 +34,9 @@
 #include "base/err.h"
 #include "base/util.h"
 #include "export/export_int.h"
+#include "export/need_texts.h"
 #include "export/texts.h"
+#include "forum/needs.h"
 
 /* Excel's limit on the length of a cell's text, in characters; kept here
  * in bytes, which is stricter. */
@@ -277,6 +279,98 @@ groups(struct xl *x, const struct ranking *r, int name, const struct insight *in
 	}
 }
 
+/* The "Needs" sheet: each need with its ideas and priorities (titles, a
+ * line each), its support and supporters by group, in all, and the
+ * customer organisations behind it. */
+static void
+needs_sheet(struct xl *x, const struct ranking *r)
+{
+	enum { FIXED = 4, NCOL = FIXED + 2 * GROUP_COUNT + 2 };
+	const char *names[NCOL] = {
+		export_need_text(x->lang, NT_COL_NEED), export_need_text(x->lang, NT_COL_DESCRIPTION),
+		export_need_text(x->lang, NT_COL_IDEAS),
+		export_need_text(x->lang, NT_COL_PRIORITIES)};
+	double widths[NCOL] = {30, 40, 48, 30};
+	struct os_buf labels[2 * GROUP_COUNT];
+	lxw_worksheet *ws = sheet(x, export_need_text(x->lang, NT_SHEET));
+	int bad = 0;
+
+	if (!ws)
+		return;
+	for (int g = 0; g < GROUP_COUNT; g++) {
+		const char *group = export_group_text(x->lang, g);
+
+		os_buf_init(&labels[g]);
+		os_buf_init(&labels[GROUP_COUNT + g]);
+		export_fill(&labels[g], export_need_text(x->lang, NT_COL_SUPPORT), group, NULL,
+			    NULL);
+		export_fill(&labels[GROUP_COUNT + g], export_need_text(x->lang, NT_COL_PEOPLE),
+			    group, NULL, NULL);
+		bad |= labels[g].failed || labels[GROUP_COUNT + g].failed;
+		names[FIXED + g] = labels[g].data ? labels[g].data : "";
+		names[FIXED + GROUP_COUNT + g] =
+			labels[GROUP_COUNT + g].data ? labels[GROUP_COUNT + g].data : "";
+		widths[FIXED + g] = widths[FIXED + GROUP_COUNT + g] = 16;
+	}
+	names[NCOL - 2] = export_need_text(x->lang, NT_COL_TOTAL);
+	names[NCOL - 1] = export_need_text(x->lang, NT_COL_ORGS);
+	widths[NCOL - 2] = 12;
+	widths[NCOL - 1] = 30;
+	if (bad)
+		check(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+	else
+		header(x, ws, names, widths, NCOL);
+	for (int k = 0; k < 2 * GROUP_COUNT; k++)
+		os_buf_free(&labels[k]);
+	for (size_t k = 0; k < r->nneeds && x->err == LXW_NO_ERROR; k++) {
+		const struct need_support *s = &r->needs[k];
+		lxw_row_t row = (lxw_row_t)(k + 1);
+		struct os_buf ideas, prios, orgs;
+
+		str(x, ws, row, 0, s->need.title, x->wrap);
+		str(x, ws, row, 1, s->need.description, x->wrap);
+		os_buf_init(&ideas);
+		os_buf_init(&prios);
+		os_buf_init(&orgs);
+		/* Ideas best first, priorities in their order. */
+		for (size_t i = 0; i < r->nposts; i++)
+			for (size_t j = 0; j < s->need.nposts; j++)
+				if (s->need.posts[j] == r->posts[i].id) {
+					if (ideas.len)
+						os_buf_add(&ideas, "\n", 1);
+					os_buf_adds(&ideas, r->posts[i].title ? r->posts[i].title
+									      : "");
+				}
+		for (size_t i = 0; i < r->npriorities; i++)
+			for (size_t j = 0; j < s->need.npriorities; j++)
+				if (s->need.priorities[j] == r->priorities[i].id) {
+					if (prios.len)
+						os_buf_add(&prios, "\n", 1);
+					os_buf_adds(&prios, r->priorities[i].title);
+				}
+		for (size_t i = 0; i < s->norgs; i++)
+			os_buf_addf(&orgs, "%s%s (%lld)", i ? "\n" : "", s->orgs[i].org,
+				    (long long)s->orgs[i].people);
+		if (ideas.failed || prios.failed || orgs.failed) {
+			check(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+		} else {
+			str(x, ws, row, 2, ideas.data, x->wrap);
+			str(x, ws, row, 3, prios.data, x->wrap);
+			str(x, ws, row, NCOL - 1, orgs.data, x->wrap);
+		}
+		os_buf_free(&ideas);
+		os_buf_free(&prios);
+		os_buf_free(&orgs);
+		for (int g = 0; g < GROUP_COUNT; g++) {
+			num(x, ws, row, (lxw_col_t)(FIXED + g),
+			    (double)needs_group_support(&s->g[g], r->round.vote_mode), NULL);
+			num(x, ws, row, (lxw_col_t)(FIXED + GROUP_COUNT + g), (double)s->g[g].people,
+			    NULL);
+		}
+		num(x, ws, row, NCOL - 2, (double)s->support, NULL);
+	}
+}
+
 static int
 os_error_of(lxw_error e)
 {
@@ -370,6 +464,7 @@ export_xlsx(const struct ranking *r, enum os_lang lang, char **out, size_t *len)
 		priorities(&x, r);
 		groups(&x, r, XT_SHEET_DISAGREE, r->disagree, r->ndisagree);
 		groups(&x, r, XT_SHEET_AGREE, r->agree, r->nagree);
+		needs_sheet(&x, r);
 	}
 	/* Closing writes the file and frees the workbook, even after a
 	 * failure (the file is then discarded). */

@@ -31,6 +31,8 @@ enum os_event_type {
 				at once */
 	EV_SESSIONS_ENDED,   /* user_id's sessions but session_keep (when not NULL)
 				were revoked: close their sockets */
+	EV_NEED_UPDATED,     /* need (created, changed, linked or unlinked) */
+	EV_NEED_DELETED,     /* need (its id and round) */
 	EV_TYPE_COUNT
 };
 
@@ -52,6 +54,7 @@ struct os_event {
 	int customers_see_each_other;
 	const struct account *account;
 	const unsigned char *session_keep; /* a session's token hash (32 bytes) */
+	const struct need *need;
 };
 
 struct forum_events {

@@ -5,6 +5,7 @@
 
 #include "base/err.h"
 #include "forum/forum_int.h"
+#include "forum/needs.h"
 #include "store/posts.h"
 #include "store/priorities.h"
 #include "store/rounds.h"
@@ -185,6 +186,8 @@ ranking_build(struct forum *f, const struct user *caller, int64_t round,
 		qsort(out->posts, out->nposts, sizeof *out->posts, by_score);
 	if ((rc = insights(out)))
 		goto fail;
+	if ((rc = needs_support(f, round, out->round.vote_mode, &out->needs, &out->nneeds)))
+		goto fail;
 	return OS_OK;
 fail:
 	ranking_clear(out);
@@ -203,5 +206,6 @@ ranking_clear(struct ranking *r)
 	free(r->posts);
 	free(r->disagree);
 	free(r->agree);
+	needs_support_free(r->needs, r->nneeds);
 	memset(r, 0, sizeof *r);
 }

@@ -42,6 +42,8 @@ struct insight {
 	double floor;      /* min support over present groups */
 };
 
+struct need_support;
+
 struct ranking {
 	struct round round;
 	struct priority *priorities;
@@ -53,6 +55,10 @@ struct ranking {
 	size_t ndisagree;
 	struct insight *agree;    /* broadest agreement first */
 	size_t nagree;
+	/* The round's needs with their support (forum/needs.h), oldest
+	 * first. */
+	struct need_support *needs;
+	size_t nneeds;
 };
 
 /* Builds the ranking of a round. caller NULL is the command line (no

@@ -17,7 +17,8 @@
  *             comments (one hidden), votes, chat (one hidden), a priority,
  *             a flag
  *           2 invited dots (10), open: cleo's and eve's ideas, comments,
- *             dots, chat, a priority
+ *             dots, chat, a priority, a need (1) gathering cleo's idea and
+ *             answered by the priority
  *           3 internal updown, draft: a priority
  *           4 internal updown, voting: an idea
  *           5 invited updown, closed: an idea by cleo
@@ -46,6 +47,7 @@
 #include "forum/merge.h"
 #include "forum/moderation.h"
 #include "forum/posts.h"
+#include "forum/needs.h"
 #include "forum/priorities.h"
 #include "forum/rounds.h"
 #include "forum/votes.h"
@@ -316,6 +318,21 @@ fuzz_priority(struct forum *f, const struct user *u, int64_t round, int64_t owne
 }
 
 static void
+fuzz_need(struct forum *f, const struct user *u, int64_t round, int64_t post, int64_t priority)
+{
+	struct need n;
+	int64_t id;
+
+	FUZZ_MUST(needs_create(f, u, round, "Hear it first", "Customers want *warning*.", &n));
+	id = n.id;
+	need_clear(&n);
+	FUZZ_MUST(needs_link(f, u, id, NEED_POST, post, 1, &n));
+	need_clear(&n);
+	FUZZ_MUST(needs_link(f, u, id, NEED_PRIORITY, priority, 1, &n));
+	need_clear(&n);
+}
+
+static void
 fuzz_invite(struct forum *f, int role, int64_t round, char token[OS_TOKEN_STR_LEN])
 {
 	int64_t exp;
@@ -416,6 +433,7 @@ fuzz_world_build(struct fuzz_world *w, const struct forum_events *events)
 	fuzz_vote(f, &u[U_EVE], b2, 0, 4, 1);
 	fuzz_chat(f, &u[U_CLEO], w->round_invited, "Hello from Nordbank");
 	fuzz_priority(f, &u[U_MAX], w->round_invited, U_EVE, b1);
+	fuzz_need(f, &u[U_MAX], w->round_invited, b1, 2);
 
 	/* 3: a draft. */
 	w->round_draft = fuzz_round(f, &u[U_MAX], "Draft: next year", AUD_INTERNAL,

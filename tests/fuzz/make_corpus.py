@@ -15,6 +15,7 @@ in fuzz_common.h (deterministic):
             5, 6 on post 6; 7 on post 10
   chat      1, 2 hidden (round 1); 3 (round 2); 4 (round 6)
   priorities 1 (round 1, links post 2), 2 (round 2, links 6), 3 (round 3)
+  needs     1 (round 2, gathers post 6, answered by priority 2)
 """
 import hashlib
 import json
@@ -172,6 +173,16 @@ def dispatch_seeds():
     add([EMPLOYEE, MEMBER], {"op": "post.similar", "rid": 70, "q": "status page", "round": 2})
     add([MANAGER, EMPLOYEE], {"op": "round.insights", "rid": 71, "round": 1})
     add([MEMBER], {"op": "round.insights", "rid": 72, "round": 2})
+    add([MANAGER], {"op": "need.create", "rid": 73, "round": 1, "title": "Known customers",
+                    "description": "*One* timeline"})
+    add([MANAGER, MEMBER], {"op": "need.link", "rid": 74, "need": 1, "post": 7})
+    add([MANAGER], {"op": "need.link", "rid": 75, "need": 1, "priority": 1, "post": 3})
+    add([MANAGER], {"op": "need.link", "rid": 81, "need": 1, "post": 3})
+    add([MANAGER], {"op": "need.unlink", "rid": 76, "need": 1, "priority": 2})
+    add([MANAGER], {"op": "need.update", "rid": 77, "need": 1, "title": ""})
+    add([MANAGER], {"op": "need.delete", "rid": 78, "need": 1})
+    add(everyone, {"op": "my.ideas", "rid": 79})
+    add([MANAGER, MEMBER], {"op": "orgs.list", "rid": 80})
     add(everyone, {"op": "user.settings", "rid": 85, "lang": "nb",
                    "display_name": "  Kari Nordmann  "})
     add([EMPLOYEE, MEMBER], {"op": "user.settings", "rid": 86, "lang": None})

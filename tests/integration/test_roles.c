@@ -35,6 +35,7 @@ static const char *const role_names[NROLES] = {"admin", "manager", "employee",
  *   $X  a customer account used as the object of membership changes
  *   $E  an idea in $R to be merged into $F, another idea in $R
  *   $Y  a priority in $R
+ *   $V  a need in $R
  *   $N  a number unique to the request (titles that must not clash)
  */
 static const struct row {
@@ -143,12 +144,27 @@ static const struct row {
 	{"{\"op\":\"users.find\",\"query\":\"a\"}", {OK, OK, FB, FB, FB}},
 	{"{\"op\":\"users.find\",\"query\":\"a\",\"role\":\"staff\",\"limit\":3}", {OK, OK, FB, FB, FB}},
 	{"{\"op\":\"users.find\",\"query\":\" \"}", {"bad_request", "bad_request", FB, FB, FB}},
+	/* Needs: leadership names them and links ideas and priorities of
+	 * the same round; everyone sees what became of their own ideas;
+	 * the organisations overview is leadership's. */
+	{"{\"op\":\"need.create\",\"round\":$R,\"title\":\"Need $N\"}", {OK, OK, FB, FB, NF}},
+	{"{\"op\":\"need.create\",\"round\":$I,\"title\":\"Need $N\"}", {OK, OK, FB, NF, NF}},
+	{"{\"op\":\"need.update\",\"need\":$V,\"description\":\"d $N\"}", {OK, OK, FB, FB, NF}},
+	{"{\"op\":\"need.link\",\"need\":$V,\"post\":$P}", {OK, OK, FB, FB, NF}},
+	{"{\"op\":\"need.link\",\"need\":$V,\"priority\":$Y}", {OK, OK, FB, FB, NF}},
+	{"{\"op\":\"need.link\",\"need\":$V,\"post\":$Q}", {"bad_request", "bad_request", FB, FB, NF}},
+	{"{\"op\":\"need.link\",\"need\":$V}", {"bad_request", "bad_request", "bad_request", "bad_request", "bad_request"}},
+	{"{\"op\":\"need.unlink\",\"need\":$V,\"post\":$P}", {OK, OK, FB, FB, NF}},
+	{"{\"op\":\"need.unlink\",\"need\":$V,\"post\":$P}", {NF, NF, FB, FB, NF}},
+	{"{\"op\":\"need.delete\",\"need\":999999}", {NF, NF, NF, NF, NF}},
+	{"{\"op\":\"my.ideas\"}", {OK, OK, OK, OK, OK}},
+	{"{\"op\":\"orgs.list\"}", {OK, OK, FB, FB, FB}},
 	{"{\"op\":\"no.such.op\"}", {"unknown_op", "unknown_op", "unknown_op", "unknown_op", "unknown_op"}},
 };
 
 static struct osx_server srv;
 static char tokens[NROLES][OSX_TOKEN_MAX];
-static long long id_R, id_I, id_D, id_P, id_Q, id_C, id_M, id_X, id_E, id_F, id_Y;
+static long long id_R, id_I, id_D, id_P, id_Q, id_C, id_M, id_X, id_E, id_F, id_Y, id_V;
 
 static cJSON *
 must(cJSON *r, const char *what)
@@ -214,6 +230,9 @@ setup(void)
 	snprintf(req, sizeof req, "{\"op\":\"priority.create\",\"round\":%lld,\"title\":\"Y\"}",
 		 id_R);
 	id_Y = create(m, "priority Y", "priority.id", req);
+	snprintf(req, sizeof req, "{\"op\":\"need.create\",\"round\":%lld,\"title\":\"V\"}",
+		 id_R);
+	id_V = create(m, "need V", "need.id", req);
 	osx_ws_close(m);
 
 	/* The invited customer comes in through an invite, as in life. */
@@ -280,6 +299,7 @@ substitute(const char *tmpl, char *out, size_t outsz, int n)
 		case 'E': v = id_E; break;
 		case 'F': v = id_F; break;
 		case 'Y': v = id_Y; break;
+		case 'V': v = id_V; break;
 		default: v = n; break;
 		}
 		o += (size_t)snprintf(out + o, outsz - o, "%lld", v);

@@ -114,6 +114,11 @@ fx_record(void *arg, const struct os_event *ev)
 		if (ev->chat)
 			e->id = ev->chat->id;
 		break;
+	case EV_NEED_UPDATED:
+	case EV_NEED_DELETED:
+		if (ev->need)
+			e->id = ev->need->id;
+		break;
 	default:
 		break;
 	}

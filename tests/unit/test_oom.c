@@ -54,6 +54,7 @@
 #include "fixture.h"
 #include "forum/chat.h"
 #include "forum/moderation.h"
+#include "forum/needs.h"
 #include "forum/posts.h"
 #include "forum/priorities.h"
 #include "forum/votes.h"
@@ -62,6 +63,7 @@
 #include "store/comments.h"
 #include "store/flags.h"
 #include "store/invites.h"
+#include "store/needs.h"
 #include "store/migrations.h"
 #include "store/posts.h"
 #include "store/priorities.h"
@@ -131,6 +133,9 @@ static const char *const fp_tables[] = {
 	"FROM flags",
 	"SELECT id, actor_id, action, target_kind, target_id, round_id, detail FROM audit_log",
 	"SELECT post_id, user_id FROM merge_moved_votes",
+	"SELECT id, round_id, title, description, description_html, deleted_at IS NULL FROM needs",
+	"SELECT need_id, post_id, linked_by FROM need_posts",
+	"SELECT need_id, priority_id, linked_by FROM need_priorities",
 };
 #define NFP (sizeof fp_tables / sizeof fp_tables[0])
 
@@ -173,7 +178,8 @@ static const char *const tables[] = {
 	"users", "rounds", "sessions", "round_members", "invites", "posts", "priorities",
 	"chat_messages", "comments", "votes", "post_tallies", "audit_log", "flags",
 	"priority_posts", "notifications", "unsubscribe_tokens", "mail_outbox",
-	"merge_moved_votes", "post_revisions", "comment_edits",
+	"merge_moved_votes", "post_revisions", "comment_edits", "needs", "need_posts",
+	"need_priorities",
 };
 #define NTABLES (sizeof tables / sizeof tables[0])
 #define NRESTORE (2 * NTABLES - 2 + 9)
@@ -190,6 +196,7 @@ struct world {
 	int64_t plan, idea, idea2, ideab;
 	int64_t c1, c2, chat;
 	int64_t prio1, prio2; /* prio1 is fed by idea */
+	int64_t need;         /* gathers idea, answered by prio1 */
 	int64_t invite;
 	char token[OS_TOKEN_STR_LEN]; /* mgr's session */
 };
@@ -385,6 +392,20 @@ world_open(struct world *w)
 		ck_assert_int_eq(FX_W(x, priorities_link(x->f, &x->mgr, w->prio1, w->idea, &p)),
 				 OS_OK);
 		priority_clear(&p);
+	}
+	{
+		struct need n;
+
+		ck_assert_int_eq(FX_W(x, needs_create(x->f, &x->mgr, w->ra, "Customers feel known",
+						      "No one asks *twice*.", &n)), OS_OK);
+		w->need = n.id;
+		need_clear(&n);
+		ck_assert_int_eq(FX_W(x, needs_link(x->f, &x->mgr, w->need, NEED_POST, w->idea, 1,
+						    &n)), OS_OK);
+		need_clear(&n);
+		ck_assert_int_eq(FX_W(x, needs_link(x->f, &x->mgr, w->need, NEED_PRIORITY, w->prio1,
+						    1, &n)), OS_OK);
+		need_clear(&n);
 	}
 	ck_assert_int_eq(FX_W(x, mod_flag(x->f, &x->emp2, TARGET_POST, w->idea, "duplicate",
 					  &hidden)),
@@ -1425,6 +1446,14 @@ static const struct dop dops[] = {
 	 * leaves this connection's index answering "malformed" afterwards,
 	 * even after the whole group is rolled back. Known, to be fixed. */
 	{EMP, "{\"op\":\"post.revisions\",\"rid\":7,\"post\":$IDEA}"},
+	{MGR, "{\"op\":\"need.create\",\"rid\":7,\"round\":$RA,\"title\":\"Fewer passwords\","
+	      "\"description\":\"One *login*.\"}"},
+	{MGR, "{\"op\":\"need.update\",\"rid\":7,\"need\":$NEED,\"title\":\"Known\"}"},
+	{MGR, "{\"op\":\"need.link\",\"rid\":7,\"need\":$NEED,\"post\":$IDEA2}"},
+	{MGR, "{\"op\":\"need.unlink\",\"rid\":7,\"need\":$NEED,\"priority\":$PRIO1}"},
+	{MGR, "{\"op\":\"need.delete\",\"rid\":7,\"need\":$NEED}"},
+	{EMP, "{\"op\":\"my.ideas\",\"rid\":7}"},
+	{MGR, "{\"op\":\"orgs.list\",\"rid\":7}"},
 };
 
 /* The request with the world's ids in place of $NAME. */
@@ -1439,6 +1468,7 @@ fill(const struct world *w, const char *t, char *out, size_t sz)
 		{"IDEA", w->idea}, {"C1", w->c1}, {"C2", w->c2}, {"CHAT", w->chat},
 		{"PRIO1", w->prio1}, {"PRIO2", w->prio2}, {"CARL", w->x.cust2.id},
 		{"CUST", w->x.cust.id}, {"BERT", w->x.emp2.id}, {"ANNA", w->x.emp.id},
+		{"NEED", w->need},
 	};
 	size_t o = 0;
 
@@ -1504,8 +1534,9 @@ hub_base_url(void *arg, void *conn)
 static void
 scrub(cJSON *o)
 {
-	static const char *const keys[] = {"created_at", "expires_at", "at",
-					   "last_flagged_at", "token", "url", "edited_at"};
+	static const char *const keys[] = {"created_at", "updated_at", "last_active",
+					   "expires_at", "at", "last_flagged_at", "token", "url",
+					   "edited_at"};
 	cJSON *c;
 
 	cJSON_ArrayForEach(c, o) {
@@ -1865,6 +1896,7 @@ START_TEST(events_render_whole_or_not_at_all)
 	struct comment c, hc;
 	struct chat m, hm;
 	struct priority pr;
+	struct need nd;
 	unsigned long cj = fm_total_failures_from(FM_CJSON);
 	unsigned long injected = 0, runs = 0;
 	struct store *st;
@@ -1879,6 +1911,7 @@ START_TEST(events_render_whole_or_not_at_all)
 	ck_assert_int_eq(store_chat_get(st, W.chat, &m), OS_OK);
 	ck_assert_int_eq(store_chat_get(st, W.chat, &hm), OS_OK);
 	ck_assert_int_eq(store_priority_get(st, W.prio1, &pr), OS_OK);
+	ck_assert_int_eq(store_need_get(st, W.need, &nd), OS_OK);
 	p.has_my_vote = hp.has_my_vote = 0;
 	hp.hidden = hc.hidden = hm.hidden = 1;
 	{
@@ -1895,6 +1928,8 @@ START_TEST(events_render_whole_or_not_at_all)
 			{"chat.message", {.type = EV_CHAT_MESSAGE, .round = W.ra, .chat = &m}},
 			{"chat.updated", {.type = EV_CHAT_UPDATED, .round = W.ra, .chat = &hm}},
 			{"priority.updated", {.type = EV_PRIORITY_UPDATED, .round = W.ra, .priority = &pr}},
+			{"need.updated", {.type = EV_NEED_UPDATED, .round = W.ra, .need = &nd}},
+			{"need.deleted", {.type = EV_NEED_DELETED, .round = W.ra, .need = &nd}},
 		};
 
 		for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++) {
@@ -1914,6 +1949,7 @@ START_TEST(events_render_whole_or_not_at_all)
 	chat_clear(&m);
 	chat_clear(&hm);
 	priority_clear(&pr);
+	need_clear(&nd);
 	world_close(&W);
 	ck_assert_msg(fm_total_failures_from(FM_CJSON) > cj, "no failure in cJSON");
 }

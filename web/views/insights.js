@@ -93,7 +93,43 @@ export class InsightsPane {
 				h('p', { class: 'muted small' }, t('insights.agree_help')),
 				agree.length
 					? h('ol', { class: 'insight-list' }, agree.map((x) => this.item(x, false, customers)))
-					: h('p', { class: 'muted card empty-small' }, t('insights.agree_none'))));
+					: h('p', { class: 'muted card empty-small' }, t('insights.agree_none'))),
+			this.needsSection(Array.isArray(r.needs) ? r.needs : []));
+	}
+
+	// Each need: its ideas' combined support by group and the customer
+	// organisations behind it, as a table.
+	needsSection(needs) {
+		const dots = this.rv.round && this.rv.round.vote_mode === 'dots';
+		const sup = (g) => {
+			const v = Number(g && g.support) || 0;
+			return dots || v <= 0 ? formatNumber(v) : `+${formatNumber(v)}`;
+		};
+		return h('section', { class: 'insights-section', 'aria-labelledby': 'needs-support-h' },
+			h('h2', { id: 'needs-support-h' }, t('insights.needs'), ' ', h('span', { class: 'count-pill count-pill-quiet' }, formatNumber(needs.length))),
+			h('p', { class: 'muted small' }, t(dots ? 'insights.needs_help_dots' : 'insights.needs_help')),
+			needs.length
+				? h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'needs-support-h' },
+					h('table', { class: 'needs-support' },
+						h('thead', null, h('tr', null,
+							h('th', { scope: 'col' }, t('insights.needs_col.need')),
+							GROUPS.map((g) => h('th', { scope: 'col', class: 'num' }, t(`insights.group.${g}`))),
+							h('th', { scope: 'col', class: 'num' }, t('insights.needs_col.total')),
+							h('th', { scope: 'col' }, t('insights.needs_col.orgs')))),
+						h('tbody', null, needs.map((x) => h('tr', { 'data-need': String(x.need && x.need.id) },
+							h('th', { scope: 'row' },
+								h('a', { href: `/round/${this.rv.roundId}/needs#need-${x.need && x.need.id}` }, x.need ? x.need.title : ''),
+								h('span', { class: 'muted small' }, ' ', t('insights.needs_ideas', { count: (x.ideas || []).length, n: formatNumber((x.ideas || []).length) }))),
+							GROUPS.map((g) => {
+								const s = (x.support || {})[g] || {};
+								return h('td', { class: 'num' }, sup(s), h('span', { class: 'muted small' }, ' ',
+									t('insights.needs_people', { count: Number(s.people) || 0, n: formatNumber(Number(s.people) || 0) })));
+							}),
+							h('td', { class: 'num' }, sup({ support: x.total })),
+							h('td', null, (x.orgs || []).length
+								? (x.orgs || []).map((o, i) => [i ? ', ' : null, `${o.org} (${formatNumber(o.people)})`])
+								: h('span', { class: 'muted' }, t('insights.needs_no_orgs'))))))))
+				: h('p', { class: 'muted card empty-small' }, t('insights.needs_none')));
 	}
 
 	item(x, disagree, customers) {

@@ -137,7 +137,8 @@ export class PostDetail {
 		replaceChildren(this.notes,
 			post.status === 'hidden' ? h('p', { class: 'notice notice-hidden' }, t('mod.hidden_note')) : null,
 			this.rv.mergedNote(post),
-			this.rv.feedsNote(post));
+			this.rv.feedsNote(post),
+			this.rv.needsNote(post));
 		replaceChildren(this.body, richBody(post, 1));
 		if (this.blocksView) this.blocksView.decorate(this.body);
 		this.updateTally(post);

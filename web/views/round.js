@@ -16,6 +16,7 @@ import { revisionMark } from './revise.js';
 import { PostDetail } from './post.js';
 import { PrioritiesPane, sortedPriorities } from './priorities.js';
 import { InsightsPane } from './insights.js';
+import { NeedsPane, needsNote } from './needs.js';
 import { MembersPanel } from './members.js';
 import { RoundSearch } from './search.js';
 import { hiddenBadge, isModerator } from './moderation.js';
@@ -27,7 +28,7 @@ import { confirmDialog } from '../lib/confirm.js';
 const PAGE_SIZE = 50;
 
 const EXPORTS = [['csv', 'export.csv'], ['json', 'export.json'], ['md', 'export.md'], ['xlsx', 'export.xlsx']];
-const PANES = { priorities: PrioritiesPane, insights: InsightsPane };
+const PANES = { priorities: PrioritiesPane, insights: InsightsPane, needs: NeedsPane };
 
 // Which phase moves a manager is offered, in order; each asks first.
 const PHASE_MOVES = {
@@ -50,6 +51,7 @@ export class RoundView {
 		this.round = null;
 		this.posts = new Map();
 		this.priorities = new Map();
+		this.needs = new Map();
 		this.cards = new Map();
 		this.sort = 'score';
 		this.kind = 'all';
@@ -228,6 +230,8 @@ export class RoundView {
 			this.priorities.set(p.id, p);
 			this.noteUser(p.owner);
 		}
+		this.needs = new Map();
+		for (const n of r.needs || []) this.needs.set(n.id, n);
 		this.chat.setOnline(r.online, r.online_count);
 		this.renderRound();
 		this.renderPriorities();
@@ -450,7 +454,8 @@ export class RoundView {
 			h('div', { class: 'phase-actions tool-group', role: 'group', 'aria-label': t('lead.tools') },
 				h('span', { class: 'phase-actions-label' }, t('lead.tools')),
 				h('a', { class: 'btn btn-small', href: `${base}/priorities` }, t('lead.priorities')),
-				h('a', { class: 'btn btn-small', href: `${base}/insights` }, t('lead.insights'))),
+				h('a', { class: 'btn btn-small', href: `${base}/insights` }, t('lead.insights')),
+				h('a', { class: 'btn btn-small', href: `${base}/needs` }, t('lead.needs'))),
 			h('div', { class: 'phase-actions tool-group export-group', role: 'group', 'aria-label': t('export.label') },
 				h('span', { class: 'phase-actions-label' }, t('export.label')),
 				EXPORTS.map(([format, key]) => h('a', {
@@ -667,6 +672,7 @@ export class RoundView {
 				this.mergedNote(post),
 				post.body ? h('p', { class: 'post-excerpt' }, excerpt(post.body)) : null,
 				this.feedsNote(post),
+				this.needsNote(post),
 				h('p', { class: 'post-meta' }, authorElement(post.author),
 					h('span', { class: 'sep', 'aria-hidden': 'true' }, '·'), timeElement(post.created_at),
 					h('span', { class: 'sep', 'aria-hidden': 'true' }, '·'), c.comments,
@@ -688,6 +694,11 @@ export class RoundView {
 		if (!pr) return null;
 		return h('p', { class: 'feeds-note small' }, h('span', { class: 'feeds-label' }, t('priorities.feeds')), ' ',
 			h('a', { href: `/round/${this.roundId}/priorities` }, pr.title));
+	}
+
+	// "Serves the needs: <title>, …" (needs.js).
+	needsNote(post) {
+		return needsNote(this, post);
 	}
 
 	// Where a post belongs in the current order, for inserting one.
@@ -968,6 +979,12 @@ export class RoundView {
 		case 'priority.deleted':
 			if (this.priorities.delete(Number(msg.priority))) this.afterPriorities();
 			break;
+		case 'need.updated':
+			if (msg.need) this.takeNeed(msg.need);
+			break;
+		case 'need.deleted':
+			this.dropNeed(Number(msg.need));
+			break;
 		default:
 			break;
 		}
@@ -1007,7 +1024,7 @@ export class RoundView {
 			// The target's thread gained the merged post's comments.
 			if (this.detail && this.detail.postId === into) this.detail.load();
 		}
-		if (this.pane && this.pane.render && this.paneName === 'priorities') this.pane.render();
+		if (this.pane && this.pane.render && (this.paneName === 'priorities' || this.paneName === 'needs')) this.pane.render();
 		if (this.pane && this.pane.poke) this.pane.poke();
 	}
 
@@ -1044,6 +1061,32 @@ export class RoundView {
 		for (const c of this.cards.values()) {
 			const post = this.posts.get(c.id);
 			if (post && post.priority) this.fillCard(c, post);
+		}
+		if (this.detail && this.detail.post) this.detail.update(this.detail.post);
+	}
+
+	// A need from a reply or an event (needs.js): keep it, and show it on
+	// the cards and the page of the ideas it gathers, before and after.
+	takeNeed(n) {
+		if (!n || Number(n.round) !== this.roundId) return;
+		const before = this.needs.get(n.id);
+		this.needs.set(n.id, n);
+		this.afterNeeds([...(before ? before.posts || [] : []), ...(n.posts || [])]);
+	}
+
+	dropNeed(id) {
+		const before = this.needs.get(id);
+		if (!before) return;
+		this.needs.delete(id);
+		this.afterNeeds(before.posts || []);
+	}
+
+	afterNeeds(postIds) {
+		if (this.pane && this.pane.render && this.paneName === 'needs') this.pane.render();
+		for (const id of new Set(postIds.map(Number))) {
+			const c = this.cards.get(id);
+			const post = this.posts.get(id);
+			if (c && post) this.fillCard(c, post);
 		}
 		if (this.detail && this.detail.post) this.detail.update(this.detail.post);
 	}

@@ -36,6 +36,8 @@ function draw(app, header) {
 		'aria-current': path === href ? 'page' : null,
 	}, t(key));
 	const links = [navLink('/', 'nav.rounds')];
+	links.push(navLink('/my-ideas', 'nav.my_ideas'));
+	if (user.role === 'manager' || user.role === 'admin') links.push(navLink('/orgs', 'nav.orgs'));
 	if (user.role === 'manager' || user.role === 'admin') links.push(navLink('/moderation', 'nav.moderation'));
 	if (user.role === 'admin') links.push(navLink('/people', 'nav.people'));
 	if (user.role === 'admin') links.push(navLink('/audit', 'nav.audit'));
