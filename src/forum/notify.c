@@ -8,7 +8,6 @@
 #include "auth/session.h"
 #include "base/util.h"
 #include "forum/forum_int.h"
-#include "forum/rounds.h"
 #include "store/notifications.h"
 #include "store/users.h"
 
@@ -57,6 +56,7 @@ add_checked(struct forum *f, struct notify_batch *b, const struct user *actor,
 	n->created_at = os_now_ms();
 	if ((rc = store_notif_insert(forum_store(f), n)))
 		return rc;
+	b->see_all = r->customers_see_each_other;
 	b->n++;
 	return OS_OK;
 }
@@ -132,8 +132,7 @@ notify_batch_done(struct forum *f, struct notify_batch *b, int rc)
 		ev.user_id = b->items[i].recipient;
 		/* Rendered for the recipient: a customer sees another
 		 * organisation's customer by name only where the round says. */
-		ev.customers_see_each_other =
-			ev.round ? rounds_customers_see_each_other(f, ev.round) : 1;
+		ev.customers_see_each_other = b->see_all;
 		ev.notification = &b->items[i];
 		forum_emit(f, &ev);
 	}

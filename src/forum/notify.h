@@ -25,6 +25,9 @@
 struct notify_batch {
 	struct notification *items;
 	size_t n, cap;
+	/* The round's customers_see_each_other, for rendering the notices to
+	 * their recipients (the notices of one batch are of one round). */
+	int see_all;
 };
 
 /* Calls fn for each @mention in text, in order: the name (not terminated,
