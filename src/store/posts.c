@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "store/files.h"
 #include "store/store_int.h"
 
 /* viewer's vote: value in updown rounds, dots in dots rounds. A post's
@@ -74,7 +75,14 @@ read_post(struct store *st, sqlite3_stmt *s, struct post *p)
 		post_clear(p);
 		return OS_ENOMEM;
 	}
-	return OS_OK;
+	/* Every POST carries its files. */
+	{
+		int rc = store_files_by_post(st, p->id, &p->files, &p->nfiles);
+
+		if (rc)
+			post_clear(p);
+		return rc;
+	}
 }
 
 int
