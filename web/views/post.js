@@ -9,6 +9,7 @@ import { richBody, countText, phaseBadge } from './common.js';
 import { VoteControl, tallyOf } from './vote.js';
 import { FlagControl, hideButton, hiddenBadge } from './moderation.js';
 import { sortedPriorities } from './priorities.js';
+import { filesElement } from './files.js';
 
 const COMMENT_LIMIT = 5000;
 const ROLES = ['employee', 'customer', 'manager', 'admin'];
@@ -133,7 +134,7 @@ export class PostDetail {
 			post.status === 'hidden' ? h('p', { class: 'notice notice-hidden' }, t('mod.hidden_note')) : null,
 			this.rv.mergedNote(post),
 			this.rv.feedsNote(post));
-		replaceChildren(this.body, richBody(post, 1));
+		replaceChildren(this.body, richBody(post, 1), filesElement(post));
 		this.updateTally(post);
 		this.renderActions(post);
 		// A merged post takes no more comments: the discussion goes on at its target.
