@@ -258,6 +258,7 @@ export default {
 	'files.done': 'Vedhæftet',
 	'files.failed': 'Ikke vedhæftet: {error}',
 	'files.too_many': 'Et indlæg kan have højst {max} filer.',
+	'files.too_big': 'Over {max} MB: for stor til at vedhæfte.',
 	'files.partial': 'Indlægget er offentliggjort, men nogle filer kunne ikke vedhæftes.',
 	'files.continue': 'Færdig',
 	'files.heading': 'Vedhæftede filer',

@@ -258,6 +258,7 @@ export default {
 	'files.done': 'Attached',
 	'files.failed': 'Not attached: {error}',
 	'files.too_many': 'A post takes at most {max} files.',
+	'files.too_big': 'Over {max} MB: too large to attach.',
 	'files.partial': 'The post is up, but some files could not be attached.',
 	'files.continue': 'Done',
 	'files.heading': 'Attached files',

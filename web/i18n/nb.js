@@ -258,6 +258,7 @@ export default {
 	'files.done': 'Lagt ved',
 	'files.failed': 'Ikke lagt ved: {error}',
 	'files.too_many': 'Et innlegg kan ha høyst {max} filer.',
+	'files.too_big': 'Over {max} MB: for stor til å legges ved.',
 	'files.partial': 'Innlegget er publisert, men noen filer kunne ikke legges ved.',
 	'files.continue': 'Ferdig',
 	'files.heading': 'Vedlagte filer',

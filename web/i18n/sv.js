@@ -258,6 +258,7 @@ export default {
 	'files.done': 'Bifogad',
 	'files.failed': 'Inte bifogad: {error}',
 	'files.too_many': 'Ett inlägg kan ha högst {max} filer.',
+	'files.too_big': 'Över {max} MB: för stor för att bifogas.',
 	'files.partial': 'Inlägget är publicerat, men vissa filer kunde inte bifogas.',
 	'files.continue': 'Klar',
 	'files.heading': 'Bifogade filer',

@@ -6,6 +6,9 @@ import { h, newId } from '../lib/dom.js';
 import { errorText } from '../lib/format.js';
 
 export const MAX_FILES = 10;
+// The server's default limit (serve --max-upload-mb): a larger file is
+// refused before it is sent, instead of after its first megabytes.
+export const MAX_BYTES = 20 * 1024 * 1024;
 const ACCEPT = 'application/pdf,image/png,image/jpeg,image/webp,.pdf,.png,.jpg,.jpeg,.webp';
 
 export function sizeText(bytes) {
@@ -85,6 +88,11 @@ export class FilePicker {
 				h('span', { class: 'file-name' }, file.name), ' ',
 				h('span', { class: 'muted small' }, sizeText(file.size)), ' ',
 				item.bar, item.state, item.remove);
+			if (file.size > MAX_BYTES) {
+				item.tooBig = true;
+				item.state.textContent = t('files.too_big', { max: formatNumber(MAX_BYTES / (1024 * 1024)) });
+				item.li.classList.add('is-failed');
+			}
 			this.items.push(item);
 			this.list.append(item.li);
 		}
@@ -107,6 +115,10 @@ export class FilePicker {
 		let failed = 0;
 		for (const item of this.items) {
 			item.remove.hidden = true;
+			if (item.tooBig) {
+				failed++;
+				continue;
+			}
 			item.bar.hidden = false;
 			item.state.textContent = '';
 			try {
