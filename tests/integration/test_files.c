@@ -667,6 +667,7 @@ START_TEST(sigkill_keeps_the_answered_upload_and_drops_the_half_one)
 	ck_assert_uint_eq(r.body_len, n);
 	ck_assert_int_eq(memcmp(r.body, pdf, n), 0);
 	osx_http_free(&r);
+	ck_assert_int_eq(osx_cli(NULL, NULL, NULL, "check", "--db", srv.db, (char *)NULL), 0);
 	free(pdf);
 	free(half);
 }
@@ -701,6 +702,7 @@ START_TEST(a_backup_carries_the_files_and_restores)
 	ck_assert_msg(strstr(res.out, "2 files"), "%s", res.out);
 	osx_cli_free(&res);
 	ck_assert_int_eq(count_files(files_out), 2);
+	ck_assert_int_eq(osx_cli(NULL, NULL, NULL, "check", "--db", out, (char *)NULL), 0);
 
 	/* Restore: the backup and its folder in the place of the lost ones. */
 	ck_assert_int_eq(osx_server_stop(&srv), 0);
@@ -716,6 +718,18 @@ START_TEST(a_backup_carries_the_files_and_restores)
 	ck_assert_int_eq(get(url2, tok_a, NULL, &r), 200);
 	ck_assert_uint_eq(r.body_len, np);
 	osx_http_free(&r);
+	ck_assert_int_eq(osx_cli(NULL, NULL, NULL, "check", "--db", srv.db, (char *)NULL), 0);
+	/* A file lost from the folder is what check reports. */
+	{
+		char sha[65], lost[600];
+
+		sha_hex(png, np, sha);
+		snprintf(lost, sizeof lost, "%s.files/%.2s/%s", srv.db, sha, sha);
+		ck_assert_int_eq(unlink(lost), 0);
+		ck_assert_int_eq(osx_cli(&res, NULL, NULL, "check", "--db", srv.db, (char *)NULL), 1);
+		ck_assert_msg(strstr(res.err, sha), "%s", res.err);
+		osx_cli_free(&res);
+	}
 	free(pdf);
 }
 END_TEST
