@@ -54,7 +54,7 @@ export class FilePicker {
 		});
 		this.button = h('button', { type: 'button', class: 'btn btn-small', 'aria-describedby': hint, onclick: () => this.input.click() }, t('files.attach'));
 		this.list = h('ul', { class: 'file-queue' });
-		this.note = h('p', { class: 'form-error', role: 'alert' });
+		this.note = h('p', { class: 'form-error', 'aria-live': 'polite' });
 		this.el = h('div', { class: 'file-drop', 'data-testid': 'file-drop' },
 			h('div', { class: 'file-drop-row' }, this.button, h('span', { class: 'hint', id: hint }, t('files.drop_hint'))),
 			this.input, this.list, this.note);
