@@ -364,6 +364,14 @@ START_TEST(files_are_read_by_those_who_see_the_post)
 	ck_assert_int_eq(p.files[0].size, 1234);
 	post_clear(&p);
 	free(cs);
+	/* A hidden post's files are for managers and admins only, and it
+	 * takes no more. */
+	ck_assert_int_eq(FX_W(&X, mod_hide(X.f, &X.mgr, TARGET_POST, idea, 1, "off-topic")), OS_OK);
+	ck_assert_int_eq(files_get(X.f, &X.emp, 1, &f), OS_ENOTFOUND);
+	ck_assert_int_eq(files_get(X.f, &X.cust, 1, &f), OS_ENOTFOUND);
+	ck_assert_int_eq(files_get(X.f, &X.mgr, 1, &f), OS_OK);
+	ck_assert_int_eq(attach(&X.emp, idea, "more.pdf"), OS_ENOTFOUND);
+	ck_assert_int_eq(attach(&X.mgr, idea, "more.pdf"), OS_ECONFLICT);
 }
 END_TEST
 
