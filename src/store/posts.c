@@ -19,7 +19,9 @@
 	"WHERE pp.post_id = p.id), "                                          \
 	"(SELECT CASE r.vote_mode WHEN 'dots' THEN v.dots ELSE v.value END "  \
 	"FROM votes v WHERE v.post_id = p.id AND v.user_id = ?1), "           \
-	STORE_USER_COLS("u") " FROM posts p JOIN rounds r ON r.id = p.round_id " \
+	STORE_USER_COLS("u") ", "                                                \
+	"(SELECT count(*) FROM files f WHERE f.post_id = p.id) "               \
+	"FROM posts p JOIN rounds r ON r.id = p.round_id "                    \
 	"JOIN users u ON u.id = p.author_id "
 
 int
@@ -75,14 +77,15 @@ read_post(struct store *st, sqlite3_stmt *s, struct post *p)
 		post_clear(p);
 		return OS_ENOMEM;
 	}
-	/* Every POST carries its files. */
-	{
+	/* Every POST carries its files (most have none: no second query). */
+	if (sqlite3_column_int64(s, 20) > 0) {
 		int rc = store_files_by_post(st, p->id, &p->files, &p->nfiles);
 
 		if (rc)
 			post_clear(p);
 		return rc;
 	}
+	return OS_OK;
 }
 
 int
