@@ -26,6 +26,8 @@ static const struct {
 			   "the company directory cannot be reached; try again shortly", 503},
 	[OS_ERESETUSED] = {"reset_used", "this link has already been used", 410},
 	[OS_ERESETEXPIRED] = {"reset_expired", "this link has expired", 410},
+	[OS_EUNSUPPORTED] = {"unsupported_type",
+			     "only PDF, PNG, JPEG and WebP files can be attached", 415},
 };
 
 const char *

@@ -28,6 +28,7 @@ enum os_err {
 	OS_EDIRUNAVAIL,    /* the company directory cannot be reached */
 	OS_ERESETUSED,     /* a password reset link that was used */
 	OS_ERESETEXPIRED,  /* a password reset link past its time */
+	OS_EUNSUPPORTED,   /* an upload that is not a PDF, PNG, JPEG or WebP */
 	OS_ERR_COUNT
 };
 

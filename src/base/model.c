@@ -113,6 +113,7 @@ post_clear(struct post *p)
 	free(p->title);
 	free(p->body);
 	free(p->body_html);
+	free(p->files);
 	memset(p, 0, sizeof *p);
 }
 

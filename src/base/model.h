@@ -137,6 +137,19 @@ struct round {
 	int customers_see_each_other;
 };
 
+/* A file attached to a post (the bytes are in the file store). */
+#define OS_FILE_NAME_MAX 255   /* bytes of UTF-8 */
+struct post_file {
+	int64_t id;
+	int64_t post;
+	char name[OS_FILE_NAME_MAX + 1];
+	char type[24];          /* application/pdf, image/png, image/jpeg, image/webp */
+	int64_t size;
+	char sha256[65];        /* lower-case hex */
+	int pages;              /* a PDF's page count; 0: unknown or not a PDF */
+	int64_t created_at;
+};
+
 struct post {
 	int64_t id;
 	int64_t round;
@@ -158,6 +171,8 @@ struct post {
 	int revision;       /* 1 for the first version */
 	int64_t edited_at;  /* 0: never revised */
 	int blocks;         /* top-level Markdown blocks of body (data-block marks) */
+	struct post_file *files; /* its attachments, oldest first (owned) */
+	size_t nfiles;
 };
 
 struct comment {

@@ -4,7 +4,53 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
+#include "base/err.h"
+
 #include "store/db.h"
+#include "store/files.h"
+
+/* Copying the files a backup names, from the database's folder. */
+struct file_copy {
+	char src[STORE_FILES_PATH_MAX], dst[STORE_FILES_PATH_MAX];
+	long copied;
+};
+
+static int
+copy_one(void *arg, const char *sha)
+{
+	struct file_copy *fc = arg;
+	int rc = files_copy(fc->src, fc->dst, sha);
+
+	if (rc == OS_ENOTFOUND)
+		fprintf(stderr, "openstrat: the file %s is missing from %s\n", sha, fc->src);
+	else if (rc)
+		fprintf(stderr, "openstrat: cannot copy the file %s into %s\n", sha, fc->dst);
+	fc->copied += rc == 0;
+	return rc;
+}
+
+/* Copies every file the backup at out names into out.files/: the
+ * database was copied first, and files are never changed or removed while
+ * a row names them, so the pair is consistent. */
+static int
+backup_files(const char *db, const char *out, long *copied)
+{
+	struct file_copy fc = {.copied = 0};
+	struct store *copy;
+	int rc;
+
+	*copied = 0;
+	if (files_dir_of(db, fc.src, sizeof fc.src) || files_dir_of(out, fc.dst, sizeof fc.dst))
+		return OS_EINTERNAL;
+	if (store_open(out, STORE_SYNC_FULL, &copy))
+		return OS_EINTERNAL;
+	rc = files_dir_prepare(NULL, fc.dst);
+	if (!rc)
+		rc = store_files_each_sha(copy, copy_one, &fc);
+	store_close(copy);
+	*copied = fc.copied;
+	return rc;
+}
 
 int
 cli_backup(int argc, char **argv)
@@ -13,6 +59,7 @@ cli_backup(int argc, char **argv)
 	const char *usage = "openstrat backup --db PATH --out FILE";
 	struct store *st;
 	struct stat sb;
+	long copied = 0;
 	int rc;
 
 	if ((rc = cli_parse(argc, argv, opts, usage)))
@@ -32,11 +79,14 @@ cli_backup(int argc, char **argv)
 	}
 	rc = store_backup(st, cli_get(opts, "out"));
 	store_close(st);
+	if (!rc)
+		rc = backup_files(cli_get(opts, "db"), cli_get(opts, "out"), &copied);
 	if (rc) {
 		fprintf(stderr, "openstrat: the backup failed\n");
 		return 1;
 	}
-	printf("openstrat: backed up %s to %s (integrity ok)\n", cli_get(opts, "db"),
+	printf("openstrat: backed up %s to %s (integrity ok, %ld file%s in %s.files)\n",
+	       cli_get(opts, "db"), cli_get(opts, "out"), copied, copied == 1 ? "" : "s",
 	       cli_get(opts, "out"));
 	return 0;
 }

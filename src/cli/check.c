@@ -7,6 +7,30 @@
 #include <sys/stat.h>
 
 #include "store/db.h"
+#include "store/files.h"
+
+/* Every attached file the rows name must be in the folder beside. */
+struct file_check {
+	char dir[STORE_FILES_PATH_MAX];
+	long present, missing;
+};
+
+static int
+check_one(void *arg, const char *sha)
+{
+	struct file_check *fc = arg;
+	char path[STORE_FILES_PATH_MAX];
+	struct stat sb;
+
+	if (!files_path(fc->dir, sha, path, sizeof path) && stat(path, &sb) == 0 &&
+	    S_ISREG(sb.st_mode)) {
+		fc->present++;
+	} else {
+		fprintf(stderr, "openstrat: the attached file %s is missing\n", path);
+		fc->missing++;
+	}
+	return 0;
+}
 
 int
 cli_check(int argc, char **argv)
@@ -30,12 +54,20 @@ cli_check(int argc, char **argv)
 		return 1;
 	}
 	rc = store_integrity_check(st);
+	{
+		struct file_check fc = {.present = 0};
+
+		if (files_dir_of(cli_get(opts, "db"), fc.dir, sizeof fc.dir) ||
+		    store_files_each_sha(st, check_one, &fc) || fc.missing)
+			rc = rc ? rc : 1;
+	}
 	store_close(st);
 	if (rc) {
 		fprintf(stderr, "openstrat: %s failed its check (see the log above)\n",
 			cli_get(opts, "db"));
 		return 1;
 	}
-	printf("openstrat: %s is sound (integrity and search index ok)\n", cli_get(opts, "db"));
+	printf("openstrat: %s is sound (integrity, search index and attached files ok)\n",
+	       cli_get(opts, "db"));
 	return 0;
 }

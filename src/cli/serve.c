@@ -226,12 +226,14 @@ cli_serve(int argc, char **argv)
 		{"ldap-base", 1, NULL},  {"ldap-filter", 1, NULL},   {"ldap-bind-dn", 1, NULL},
 		{"ldap-bind-password-file", 1, NULL}, {"ldap-role", 1, NULL},
 		{"ldap-org", 1, NULL},   {"ldap-timeout", 1, NULL},
+		{"max-upload-mb", 1, NULL},
 		{NULL, 0, NULL}};
 	const char *usage = "openstrat serve --db PATH [--listen ADDR] [--port N] "
 			    "[--web DIR] [--public-url URL] [--rate-limit N] "
 			    "[--flag-threshold N] [--conn-rate-limit N] [--sync full|normal] "
 			    "[--trusted-proxy ADDR[,ADDR...]]... [--metrics-allow ADDR[,ADDR...]]... "
 			    "[--event-loop libev|poll] [--demo [--demo-lang en|nb|sv|da]] "
+			    "[--max-upload-mb N] "
 			    "[--ldap-url URL [--ldap-starttls] [--ldap-ca FILE] --ldap-base DN "
 			    "[--ldap-filter FILTER] [--ldap-bind-dn DN --ldap-bind-password-file FILE] "
 			    "[--ldap-role ROLE=GROUP_DN]... [--ldap-org TEXT] [--ldap-timeout SECONDS]] "
@@ -284,6 +286,13 @@ cli_serve(int argc, char **argv)
 			return 2;
 		}
 		o.flag_threshold = (int)v;
+	}
+	if (cli_get(opts, "max-upload-mb")) {
+		if (os_parse_int(cli_get(opts, "max-upload-mb"), 1, 1024, &v)) {
+			fprintf(stderr, "openstrat: --max-upload-mb must be 1 to 1024\n");
+			return 2;
+		}
+		o.max_upload_mb = (int)v;
 	}
 	if (cli_get(opts, "sync")) {
 		if (!strcmp(cli_get(opts, "sync"), "full"))

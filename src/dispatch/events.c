@@ -104,6 +104,8 @@ render_redacted(const struct os_event *ev, size_t *len)
 	if (ev->post) {
 		p = *ev->post;
 		p.title = p.body = p.body_html = empty;
+		p.files = NULL;
+		p.nfiles = 0;
 		e.post = &p;
 	}
 	if (ev->comment) {

@@ -239,6 +239,53 @@ render_post(const struct post *p)
 	bad |= put_num(o, "revision", p->revision > 0 ? p->revision : 1);
 	bad |= render_time(o, "edited_at", p->edited_at, 1);
 	bad |= put_num(o, "blocks", p->blocks);
+	{
+		cJSON *files = cJSON_CreateArray();
+
+		bad |= render_put(o, "files", files);
+		for (size_t i = 0; !bad && i < p->nfiles; i++)
+			bad |= render_put(files, NULL, render_file(&p->files[i]));
+	}
+	return done(o, bad);
+}
+
+cJSON *
+render_file(const struct post_file *f)
+{
+	static const char hx[] = "0123456789ABCDEF";
+	char url[32 + 3 * OS_FILE_NAME_MAX];
+	cJSON *o = cJSON_CreateObject();
+	size_t n;
+	int bad = 0;
+
+	if (!o)
+		return NULL;
+	/* The name percent-encoded but for the unreserved characters: the
+	 * link works with any name and names nothing else. */
+	n = (size_t)snprintf(url, sizeof url, "/files/%lld/", (long long)f->id);
+	for (const unsigned char *c = (const unsigned char *)f->name;
+	     *c && n + 4 < sizeof url; c++) {
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		    (*c >= '0' && *c <= '9') || *c == '-' || *c == '.' || *c == '_' ||
+		    *c == '~') {
+			url[n++] = (char)*c;
+		} else {
+			url[n++] = '%';
+			url[n++] = hx[*c >> 4];
+			url[n++] = hx[*c & 15];
+		}
+	}
+	url[n] = '\0';
+	bad |= put_num(o, "id", (double)f->id);
+	bad |= put_num(o, "post", (double)f->post);
+	bad |= put_str(o, "name", f->name);
+	bad |= put_str(o, "type", f->type);
+	bad |= put_num(o, "size", (double)f->size);
+	bad |= put_str(o, "sha256", f->sha256);
+	bad |= put_str(o, "url", url);
+	if (!strcmp(f->type, "application/pdf"))
+		bad |= render_put(o, "pages", f->pages > 0 ? cJSON_CreateNumber(f->pages)
+							    : cJSON_CreateNull());
 	return done(o, bad);
 }
 

@@ -46,6 +46,9 @@ cJSON *render_tally(const struct tally *t, int vote_mode);
 /* my_vote is included only when p->has_my_vote. */
 cJSON *render_post(const struct post *p);
 cJSON *render_comment(const struct comment *c);
+/* A FILE: {id, post, name, type, size, sha256, url} and, for a PDF, pages
+ * (null when unknown). */
+cJSON *render_file(const struct post_file *f);
 cJSON *render_chat(const struct chat *c);
 cJSON *render_priority(const struct priority *p);
 /* NEED (src/dispatch/render_needs.c). */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "store/files.h"
 #include "store/store_int.h"
 
 /* viewer's vote: value in updown rounds, dots in dots rounds. A post's
@@ -18,7 +19,8 @@
 	"WHERE pp.post_id = p.id), "                                          \
 	"(SELECT CASE r.vote_mode WHEN 'dots' THEN v.dots ELSE v.value END "  \
 	"FROM votes v WHERE v.post_id = p.id AND v.user_id = ?1), "           \
-	STORE_USER_COLS("u") ", p.revision, p.edited_at, p.blocks "         \
+	STORE_USER_COLS("u") ", p.revision, p.edited_at, p.blocks, "        \
+	"(SELECT count(*) FROM files f WHERE f.post_id = p.id) "               \
 	"FROM posts p JOIN rounds r ON r.id = p.round_id "                    \
 	"JOIN users u ON u.id = p.author_id "
 
@@ -77,6 +79,14 @@ read_post(struct store *st, sqlite3_stmt *s, struct post *p)
 	if (!p->title || !p->body || !p->body_html) {
 		post_clear(p);
 		return OS_ENOMEM;
+	}
+	/* Every POST carries its files (most have none: no second query). */
+	if (sqlite3_column_int64(s, 23) > 0) {
+		int rc = store_files_by_post(st, p->id, &p->files, &p->nfiles);
+
+		if (rc)
+			post_clear(p);
+		return rc;
 	}
 	return OS_OK;
 }

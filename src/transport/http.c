@@ -27,13 +27,14 @@
 #include "forum/notify.h"
 #include "forum/users.h"
 #include "store/rounds.h"
+#include "transport/files_http.h"
 #include "transport/http_body.h"
 #include "transport/metrics_allow.h"
 #include "transport/proxy.h"
 
 enum route { R_NONE, R_LOGIN, R_LOGOUT, R_HEALTH, R_STATIC, R_NOT_FOUND,
 	     R_METHOD, R_INVITE_INFO, R_INVITE_ACCEPT, R_EXPORT, R_METRICS, R_UNSUBSCRIBE,
-	     R_PASSWORD, R_RESET, R_RESET_INFO, R_COUNT };
+	     R_PASSWORD, R_RESET, R_RESET_INFO, R_FILES_UPLOAD, R_FILE, R_COUNT };
 
 _Static_assert(R_COUNT <= METRICS_HTTP_ROUTES, "raise METRICS_HTTP_ROUTES");
 
@@ -47,7 +48,8 @@ http_route_name(int route)
 		[R_INVITE_INFO] = "invite",   [R_INVITE_ACCEPT] = "invite_accept",
 		[R_EXPORT] = "export",        [R_METRICS] = "metrics",
 		[R_UNSUBSCRIBE] = "unsubscribe", [R_PASSWORD] = "password",
-		[R_RESET] = "password_reset", [R_RESET_INFO] = "password_reset_info"};
+		[R_RESET] = "password_reset", [R_RESET_INFO] = "password_reset_info",
+		[R_FILES_UPLOAD] = "files_upload", [R_FILE] = "file"};
 
 	return route >= 0 && route < R_COUNT ? names[route] : NULL;
 }
@@ -80,6 +82,10 @@ struct http_pss {
 	struct password_change change;
 	struct user signed_in;     /* the account signed_in_reply() opens */
 	char unsub_token[OS_TOKEN_STR_LEN]; /* POST /api/unsubscribe's, "" if malformed */
+
+	/* POST /api/files and GET /files/ID/NAME (files_http.c). */
+	struct upload *upload;
+	struct fileserve *fileserve;
 };
 
 size_t
@@ -93,6 +99,8 @@ pss_reset(struct http_pss *p)
 {
 	if (p->job && p->job_pool)
 		pwpool_cancel(p->job_pool, p->job);
+	upload_free(p->upload);
+	fileserve_free(p->fileserve);
 	os_buf_free(&p->body);
 	free(p->resp);
 	invite_claim_clear(&p->claim);
@@ -166,7 +174,10 @@ reason_phrase(int status)
 {
 	switch (status) {
 	case 200: return "OK";
+	case 201: return "Created";
 	case 204: return "No Content";
+	case 206: return "Partial Content";
+	case 304: return "Not Modified";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
 	case 403: return "Forbidden";
@@ -174,7 +185,10 @@ reason_phrase(int status)
 	case 405: return "Method Not Allowed";
 	case 409: return "Conflict";
 	case 410: return "Gone";
+	case 411: return "Length Required";
 	case 413: return "Content Too Large";
+	case 415: return "Unsupported Media Type";
+	case 416: return "Range Not Satisfiable";
 	case 429: return "Too Many Requests";
 	case 500: return "Internal Server Error";
 	case 503: return "Service Unavailable";
@@ -224,6 +238,13 @@ add_head(struct lws *wsi, int status, const char *ctype, size_t len,
 						  (int)strlen(ctype), q, end))
 		return -1;
 	return lws_add_http_header_content_length(wsi, len, q, end) ? -1 : 0;
+}
+
+int
+http_head(struct lws *wsi, int status, const char *ctype, size_t len, unsigned char **q,
+	  unsigned char *end)
+{
+	return add_head(wsi, status, ctype, len, q, end);
 }
 
 /* Writes the headers and as much of the body as fits in one write, then
@@ -1061,6 +1082,35 @@ handle_metrics(struct http_pss *p)
 	respond(p, 200, METRICS_CONTENT_TYPE, text, len);
 }
 
+/* Sends a small answer at once, saying Connection: close, from any HTTP
+ * callback; the caller then returns -1 to hang up (an upload refused while
+ * its body still streams in). Takes a's body. */
+static int
+answer_now_and_close(struct http_pss *p, struct http_answer *a)
+{
+	unsigned char buf[LWS_PRE + 2048];
+	unsigned char *start = buf + LWS_PRE, *q = start, *end = buf + sizeof buf - 1;
+
+	metrics_http(&p->srv->metrics, p->route, a->status);
+	if (!add_head(p->wsi, a->status, "application/json", a->len, &q, end) &&
+	    !lws_add_http_header_by_token(p->wsi, WSI_TOKEN_CONNECTION,
+					  (const unsigned char *)"close", 5, &q, end) &&
+	    !lws_finalize_http_header(p->wsi, &q, end) && (size_t)(end - q) >= a->len) {
+		memcpy(q, a->body, a->len);
+		q += a->len;
+		lws_write(p->wsi, start, (size_t)(q - start), LWS_WRITE_HTTP_FINAL);
+	}
+	http_answer_clear(a);
+	return -1;
+}
+
+/* An upload's answer, once its file is stored (or not). */
+static void
+upload_done(void *arg, struct http_answer *a)
+{
+	respond_answer(arg, a);
+}
+
 static void
 run_post(struct http_pss *p)
 {
@@ -1143,6 +1193,10 @@ route_of(const char *path, int is_post)
 		return is_post ? R_PASSWORD : R_METHOD;
 	if (!strcmp(path, "/api/password/reset"))
 		return is_post ? R_RESET : R_RESET_INFO;
+	if (!strcmp(path, "/api/files"))
+		return is_post ? R_FILES_UPLOAD : R_METHOD;
+	if (!strncmp(path, "/files/", 7))
+		return is_post ? R_METHOD : R_FILE;
 	if (!strncmp(path, "/api/", 5) || !strcmp(path, "/api"))
 		return R_NOT_FOUND;
 	return is_post ? R_METHOD : R_STATIC;
@@ -1157,9 +1211,12 @@ http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 
 	switch (reason) {
 	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
-		/* A worker finished a password or directory job. */
+		/* A worker finished a password or directory job, or stored
+		 * an uploaded file. */
 		if (s && s->pw)
 			pwpool_drain(s->pw);
+		if (s && s->filepool)
+			pwpool_drain(s->filepool);
 		if (s && s->dirpool)
 			pwpool_drain(s->dirpool);
 		return 0;
@@ -1215,6 +1272,25 @@ http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		case R_RESET_INFO:
 			handle_reset_info(p);
 			return 0;
+		case R_FILES_UPLOAD: {
+			struct http_answer a = {0};
+
+			if (upload_begin(s, wsi, &p->upload, &a))
+				return answer_now_and_close(p, &a);
+			return 0;
+		}
+		case R_FILE: {
+			struct http_answer a = {0};
+			int rc = fileserve_begin(s, wsi, p->path, R_FILE, &p->fileserve, &a);
+
+			if (rc == -1)
+				respond_answer(p, &a);
+			if (rc == -2)
+				return -1;
+			if (rc == 1)
+				return lws_http_transaction_completed(wsi) ? -1 : 0;
+			return 0;
+		}
 		case R_NOT_FOUND:
 			if (p->is_post)
 				return 0; /* answer once the body is consumed */
@@ -1233,6 +1309,13 @@ http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		}
 
 	case LWS_CALLBACK_HTTP_BODY:
+		if (p->route == R_FILES_UPLOAD) {
+			struct http_answer a = {0};
+
+			if (p->upload && upload_body(p->upload, in, len, &a))
+				return answer_now_and_close(p, &a);
+			return 0;
+		}
 		if (p->body.len + len > HTTP_BODY_MAX) {
 			p->body_too_large = 1;
 			return 0;
@@ -1242,6 +1325,15 @@ http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		return 0;
 
 	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+		if (p->route == R_FILES_UPLOAD) {
+			struct http_answer a = {0};
+
+			if (!p->upload)
+				respond_error(p, OS_EINTERNAL, NULL);
+			else if (upload_end(p->upload, upload_done, p, &a))
+				respond_answer(p, &a);
+			return 0;
+		}
 		if (p->route == R_METHOD || p->route == R_NOT_FOUND) {
 			respond_error(p, p->route == R_METHOD ? OS_EBADREQ : OS_ENOTFOUND,
 				      p->route == R_METHOD ? "method not allowed"
@@ -1254,6 +1346,18 @@ http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		return 0;
 
 	case LWS_CALLBACK_HTTP_WRITEABLE:
+		if (p && p->fileserve) {
+			int rc = fileserve_write(p->fileserve, wsi);
+
+			if (rc < 0)
+				return -1;
+			if (rc == 1) {
+				fileserve_free(p->fileserve);
+				p->fileserve = NULL;
+				return lws_http_transaction_completed(wsi) ? -1 : 0;
+			}
+			return 0;
+		}
 		if (!p || !p->responding)
 			return 0;
 		return write_response(wsi, p);

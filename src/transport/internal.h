@@ -160,6 +160,8 @@ struct server {
 	struct pwpool *pw;
 	struct pwpool *dirpool;  /* directory sign-ins; NULL without a directory */
 	struct mailer *mailer;   /* NULL without --smtp-url */
+	struct pwpool *filepool; /* syncs and names uploaded files */
+	char files_dir[4096];    /* DB.files: the attachments (store/files.h) */
 	struct throttle *throttle;
 	struct session_policy policy;
 	char origin[256];        /* from --public-url; "" to use Host */

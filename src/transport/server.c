@@ -16,6 +16,7 @@
 #include "base/log.h"
 #include "cli/demo.h"
 #include "forum/rounds.h"
+#include "store/files.h"
 #include "store/rounds.h"
 #include "store/users.h"
 
@@ -33,6 +34,7 @@ server_opts_default(struct server_opts *o)
 	o->sync_full = 1;
 	o->hash_threads = 2;
 	o->demo_lang = OS_LANG_EN;
+	o->max_upload_mb = 20;
 }
 
 /* ---- group commit ---- */
@@ -948,7 +950,7 @@ drain_before_exit(struct server *s)
 		for (struct conn *c = s->conns; c; c = c->next)
 			if (c->q_count)
 				busy = 1;
-		if (!busy && !pwpool_pending(s->pw) &&
+		if (!busy && !pwpool_pending(s->pw) && !pwpool_pending(s->filepool) &&
 		    !(s->dirpool && pwpool_pending(s->dirpool)))
 			break;
 		loop_turn(s, 20);
@@ -990,6 +992,13 @@ server_run(const struct server_opts *o)
 	if (store_open(o->db_path, o->sync_full ? STORE_SYNC_FULL : STORE_SYNC_NORMAL,
 		       &s->st)) {
 		fprintf(stderr, "openstrat: cannot open the database %s\n", o->db_path);
+		goto out;
+	}
+	/* Attachments live beside the database; what an upload stopped by
+	 * a crash left behind goes before anyone can upload again. */
+	if (files_dir_of(o->db_path, s->files_dir, sizeof s->files_dir) ||
+	    files_dir_prepare(s->st, s->files_dir)) {
+		fprintf(stderr, "openstrat: cannot prepare the file folder %s\n", s->files_dir);
 		goto out;
 	}
 	ev.emit = emit_event;
@@ -1078,6 +1087,11 @@ server_run(const struct server_opts *o)
 	s->pw = pwpool_new(o->hash_threads > 0 ? o->hash_threads : 2, 256, wake_loop, s);
 	if (!s->pw)
 		goto out;
+	/* Syncing an uploaded file can take a while on a slow disk: never on
+	 * the loop, and never in the way of sign-ins. */
+	s->filepool = pwpool_new(1, 256, wake_loop, s);
+	if (!s->filepool)
+		goto out;
 	/* Directory sign-ins wait on the network (up to --ldap-timeout per
 	 * step): they have threads of their own, so that a slow directory
 	 * never holds up the sign-ins of local accounts. */
@@ -1136,6 +1150,8 @@ out:
 	s->pw = NULL;
 	pwpool_free(s->dirpool);
 	s->dirpool = NULL;
+	pwpool_free(s->filepool);
+	s->filepool = NULL;
 	/* Everything committed is synced and answered before the context
 	 * (which the sync thread wakes) goes away; later commits sync
 	 * themselves. */

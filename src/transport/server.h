@@ -35,6 +35,7 @@ struct server_opts {
 	struct mailer_opts *mail; /* NULL: nothing is mailed */
 	const struct proxy_list *metrics_allow;   /* may read /metrics besides loopback; NULL: none */
 	const struct directory *directory; /* sign-in through LDAP; NULL: none (not owned) */
+	int max_upload_mb;       /* the largest attachment, MiB (default 20) */
 };
 
 /* Fills o with the contract's defaults. */

@@ -433,6 +433,105 @@ START_TEST(password_change_for_every_role)
 }
 END_TEST
 
+/* A small whole PNG, as an upload's body. */
+static size_t
+tiny_png(unsigned char *b)
+{
+	static const unsigned char png[] = {
+		0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
+		0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0, 0x90, 0x77, 0x53, 0xde,
+		0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82};
+
+	memcpy(b, png, sizeof png);
+	return sizeof png;
+}
+
+/* POST /api/files?post=ID as role r: the status, and the file's URL into
+ * url when it was stored. */
+static int
+upload_as(int r, long long post, char *url, size_t urlsz)
+{
+	unsigned char req[2048];
+	struct osx_http_resp resp;
+	int n = snprintf((char *)req, sizeof req,
+			 "POST /api/files?post=%lld HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+			 "Authorization: Bearer %s\r\nX-Filename: pic.png\r\n"
+			 "Content-Length: 45\r\nConnection: close\r\n\r\n", post, tokens[r]);
+	int st;
+
+	n += (int)tiny_png(req + n);
+	st = osx_http_raw(srv.port, req, (size_t)n, &resp);
+	if (st == 201 && url) {
+		cJSON *j = osx_http_json(&resp);
+
+		snprintf(url, urlsz, "%s", osx_jstr(j, "file.url") ? osx_jstr(j, "file.url") : "");
+		cJSON_Delete(j);
+	}
+	osx_http_free(&resp);
+	return st;
+}
+
+/* Attachments (HTTP): who may attach to which post, who may read them. */
+START_TEST(files_for_every_role)
+{
+	static const int want_P[NROLES] = {201, 201, 403, 403, 404};
+	static const int want_Q[NROLES] = {201, 201, 403, 404, 404};
+	static const int want_plan[NROLES] = {201, 201, 403, 403, 404};
+	static const int read_R[NROLES] = {200, 200, 200, 200, 404};
+	static const int read_I[NROLES] = {200, 200, 200, 404, 404};
+	struct osx_http_resp resp;
+	struct osx_ws *m = osx_ws_open(srv.port, tokens[MANAGER]);
+	char url_R[256] = "", url_I[256] = "", auth[OSX_TOKEN_MAX + 40], req[256];
+	long long plan;
+
+	ck_assert_ptr_nonnull(m);
+	snprintf(req, sizeof req, "{\"op\":\"post.create\",\"round\":%lld,\"kind\":\"plan\","
+		 "\"title\":\"Plan\",\"body\":\"p\"}", id_R);
+	plan = create(m, "plan", "post.id", req);
+	osx_ws_close(m);
+	for (int r = 0; r < NROLES; r++) {
+		char url[256];
+		int st;
+
+		ck_assert_msg((st = upload_as(r, id_P, url, sizeof url)) == want_P[r],
+			      "upload to P as %s: %d", role_names[r], st);
+		if (st == 201)
+			snprintf(url_R, sizeof url_R, "%s", url);
+		ck_assert_msg((st = upload_as(r, id_Q, url, sizeof url)) == want_Q[r],
+			      "upload to Q as %s: %d", role_names[r], st);
+		if (st == 201)
+			snprintf(url_I, sizeof url_I, "%s", url);
+		ck_assert_msg((st = upload_as(r, plan, NULL, 0)) == want_plan[r],
+			      "upload to a plan as %s: %d", role_names[r], st);
+		/* Everyone who may post an idea may attach to their own. */
+		if (r != CUST_OUT) {
+			struct osx_ws *ws = osx_ws_open(srv.port, tokens[r]);
+			long long own;
+
+			ck_assert_ptr_nonnull(ws);
+			snprintf(req, sizeof req, "{\"op\":\"post.create\",\"round\":%lld,"
+				 "\"kind\":\"idea\",\"title\":\"Own %d\",\"body\":\"o\"}", id_R, r);
+			own = create(ws, "own idea", "post.id", req);
+			osx_ws_close(ws);
+			ck_assert_msg((st = upload_as(r, own, NULL, 0)) == 201,
+				      "upload to an own idea as %s: %d", role_names[r], st);
+		}
+	}
+	ck_assert(url_R[0] && url_I[0]);
+	for (int r = 0; r < NROLES; r++) {
+		snprintf(auth, sizeof auth, "Authorization: Bearer %s\r\n", tokens[r]);
+		ck_assert_msg(osx_http(srv.port, "GET", url_R, auth, NULL, &resp) == read_R[r],
+			      "file in R as %s: %d", role_names[r], resp.status);
+		osx_http_free(&resp);
+		ck_assert_msg(osx_http(srv.port, "GET", url_I, auth, NULL, &resp) == read_I[r],
+			      "file in I as %s: %d", role_names[r], resp.status);
+		osx_http_free(&resp);
+	}
+	ck_assert_int_eq(osx_http(srv.port, "GET", url_R, NULL, NULL, &resp), 401);
+	osx_http_free(&resp);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -447,6 +546,7 @@ main(void)
 	tcase_add_test(tc, anonymous_gets_nothing);
 	tcase_add_test(tc, export_for_every_role);
 	tcase_add_test(tc, password_change_for_every_role);
+	tcase_add_test(tc, files_for_every_role);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

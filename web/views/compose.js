@@ -7,6 +7,7 @@ import { errorText } from '../lib/format.js';
 import { renderMarkdown } from '../lib/markdown.js';
 import { sanitizeHtml } from '../lib/safehtml.js';
 import { SimilarIdeas } from './search.js';
+import { FilePicker } from './files.js';
 
 const LIMITS = { idea: 10000, plan: 50000 };
 const PREVIEW_DELAY_MS = 250;
@@ -26,6 +27,7 @@ export class Composer {
 		this.preview = h('div', { class: 'prose preview-body' });
 		this.previewEmpty = h('p', { class: 'muted small' }, t('compose.preview_empty'));
 		this.error = h('p', { class: 'form-error', id: ids.err, role: 'alert' });
+		this.files = new FilePicker();
 		this.submit = h('button', { type: 'submit', class: 'btn btn-primary' }, t('compose.post'));
 		let timer = null;
 		this.body.addEventListener('input', () => {
@@ -58,6 +60,7 @@ export class Composer {
 			h('section', { class: 'preview', 'aria-labelledby': ids.prev },
 				h('h3', { class: 'preview-label', id: ids.prev }, t('compose.preview')),
 				this.previewEmpty, this.preview)),
+		this.files.el,
 		this.error,
 		h('div', { class: 'form-actions' },
 			this.submit,
@@ -130,13 +133,23 @@ export class Composer {
 			return;
 		}
 		this.submit.disabled = true;
+		let post;
 		try {
-			const post = await this.rv.createPost(this.kind, title, body);
-			this.onDone(true, post);
+			post = await this.rv.createPost(this.kind, title, body);
 		} catch (e) {
 			this.error.textContent = errorText(e);
 			this.submit.disabled = false;
+			return;
 		}
+		// The post exists: its files follow, each with its progress shown.
+		if (this.files.count && post && (await this.files.uploadAll(post.id))) {
+			this.error.textContent = t('files.partial');
+			this.submit.textContent = t('files.continue');
+			this.submit.disabled = false;
+			this.send = async () => this.onDone(true, post);
+			return;
+		}
+		this.onDone(true, post);
 	}
 
 	destroy() {

@@ -11,6 +11,7 @@ import { VoteControl, tallyOf } from './vote.js';
 import { FlagControl, hideButton, hiddenBadge } from './moderation.js';
 import { sortedPriorities } from './priorities.js';
 import { Blocks, commentEditForm, mayEditComment, mayEditPost, postEditForm, revisionMark, revisionsView } from './revise.js';
+import { filesElement } from './files.js';
 
 const COMMENT_LIMIT = 5000;
 const ROLES = ['employee', 'customer', 'manager', 'admin'];
@@ -139,7 +140,7 @@ export class PostDetail {
 			this.rv.mergedNote(post),
 			this.rv.feedsNote(post),
 			this.rv.needsNote(post));
-		replaceChildren(this.body, richBody(post, 1));
+		replaceChildren(this.body, richBody(post, 1), filesElement(post));
 		if (this.blocksView) this.blocksView.decorate(this.body);
 		this.updateTally(post);
 		this.renderActions(post);

@@ -11,6 +11,7 @@ import { excerpt } from '../lib/markdown.js';
 import { phaseBadge, roundFacts, countText } from './common.js';
 import { VoteControl, tallyOf } from './vote.js';
 import { Composer } from './compose.js';
+import { filesCount } from './files.js';
 import { ChatPanel } from './chat.js';
 import { revisionMark } from './revise.js';
 import { PostDetail } from './post.js';
@@ -676,7 +677,8 @@ export class RoundView {
 				h('p', { class: 'post-meta' }, authorElement(post.author),
 					h('span', { class: 'sep', 'aria-hidden': 'true' }, '·'), timeElement(post.created_at),
 					h('span', { class: 'sep', 'aria-hidden': 'true' }, '·'), c.comments,
-					revisionMark(post) ? [h('span', { class: 'sep', 'aria-hidden': 'true' }, '·'), revisionMark(post)] : null),
+					revisionMark(post) ? [h('span', { class: 'sep', 'aria-hidden': 'true' }, '·'), revisionMark(post)] : null,
+					filesCount(post) ? h('span', { class: 'sep', 'aria-hidden': 'true' }, '·') : null, filesCount(post)),
 				c.error));
 	}
 
