@@ -60,5 +60,8 @@ extern const struct op ops_forum[];
 extern const struct op ops_people[];
 extern const struct op ops_lead[];
 extern const struct op ops_notify[];
+extern const struct op ops_outcomes[];
+/* comment.create with "update": a comment on a progress update. */
+int ops_outcomes_comment(struct req *r);
 
 #endif

@@ -272,6 +272,9 @@ op_comment_create(struct req *r)
 	int64_t post, parent = 0;
 	int rc;
 
+	/* A comment on a progress update (ops_outcomes.c). */
+	if (cJSON_GetObjectItemCaseSensitive(r->in, "update"))
+		return ops_outcomes_comment(r);
 	if ((rc = req_id(r, "post", 1, &post)) || (rc = req_id(r, "parent", 0, &parent)) ||
 	    (rc = req_str(r, "body", 1, &body)))
 		return rc;

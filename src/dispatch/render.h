@@ -47,7 +47,13 @@ cJSON *render_tally(const struct tally *t, int vote_mode);
 cJSON *render_post(const struct post *p);
 cJSON *render_comment(const struct comment *c);
 cJSON *render_chat(const struct chat *c);
+/* PRIORITY with its outcomes; "following" only when p->has_following. */
 cJSON *render_priority(const struct priority *p);
+cJSON *render_measure(const struct measure *m);
+cJSON *render_milestone(const struct milestone *m);
+/* UPDATE {id, priority, body, body_html, author, created_at, status,
+ * comment_count}. */
+cJSON *render_update(const struct priority_update *u);
 /* NOTIFICATION: post and comment only when the notice has them. */
 cJSON *render_notification(const struct notification *n);
 

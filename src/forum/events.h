@@ -31,6 +31,8 @@ enum os_event_type {
 				at once */
 	EV_SESSIONS_ENDED,   /* user_id's sessions but session_keep (when not NULL)
 				were revoked: close their sockets */
+	EV_PRIORITY_UPDATE_POSTED, /* update: a progress update of a priority */
+	EV_UPDATE_COMMENTED, /* comment: a comment on a progress update */
 	EV_TYPE_COUNT
 };
 
@@ -42,6 +44,7 @@ struct os_event {
 	const struct comment *comment;
 	const struct chat *chat;
 	const struct priority *priority;
+	const struct priority_update *update;
 	const struct notification *notification;
 	int64_t user_id;
 	const struct user *user;

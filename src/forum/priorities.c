@@ -7,6 +7,7 @@
 #include "base/err.h"
 #include "forum/forum_int.h"
 #include "forum/notify.h"
+#include "forum/outcomes.h"
 #include "store/audit.h"
 #include "store/posts.h"
 #include "store/priorities.h"
@@ -98,17 +99,25 @@ priorities_update(struct forum *f, const struct user *caller, int64_t id,
 		  const struct priority_changes *ch, struct priority *out)
 {
 	struct priority cur, *all = NULL;
+	struct notify_batch nb = {0};
 	char *t = NULL, *d = NULL;
-	struct round r;
+	struct round r = {0};
 	size_t n = 0;
 	int rc;
 
 	memset(out, 0, sizeof *out);
 	if ((rc = store_priority_get(f->st, id, &cur)))
 		return rc;
-	if ((rc = manageable(f, caller, cur.round, &r)))
+	if (ch->title || ch->description || ch->has_owner || ch->rank)
+		rc = manageable(f, caller, cur.round, &r);
+	else
+		rc = outcomes_editable(f, caller, &cur, &r);
+	if (rc)
 		goto out;
-	round_clear(&r);
+	if ((ch->goal || ch->has_status) &&
+	    (rc = outcomes_set_goal_status(f, caller, &cur, &r, ch->goal,
+					   ch->has_status ? ch->status : -1, &nb)))
+		goto out;
 	if ((rc = forum_text(ch->title ? ch->title : cur.title, OS_TITLE_MAX, 0, &t)) ||
 	    (rc = forum_text(ch->description ? ch->description : cur.description,
 			     OS_DESC_MAX, 1, &d)) ||
@@ -137,6 +146,8 @@ priorities_update(struct forum *f, const struct user *caller, int64_t id,
 			emit_priority(f, &all[i]);
 	emit_priority(f, out);
 out:
+	notify_batch_done(f, &nb, rc);
+	round_clear(&r);
 	for (size_t i = 0; i < n; i++)
 		priority_clear(&all[i]);
 	free(all);
