@@ -53,6 +53,9 @@ struct ranking {
 	size_t ndisagree;
 	struct insight *agree;    /* broadest agreement first */
 	size_t nagree;
+	/* Each priority's latest progress update, in the priorities' order
+	 * (id 0: none yet). */
+	struct priority_update *latest;
 };
 
 /* Builds the ranking of a round. caller NULL is the command line (no
