@@ -27,7 +27,7 @@ const ROUTES = [
 	{ name: 'rounds', re: /^\/$/, view: RoundsView },
 	{ name: 'round', re: /^\/round\/(\d+)\/?$/, view: RoundView, params: ['round'] },
 	{ name: 'round', re: /^\/round\/(\d+)\/post\/(\d+)\/?$/, view: RoundView, params: ['round', 'post'] },
-	{ name: 'round', re: /^\/round\/(\d+)\/(priorities|insights)\/?$/, view: RoundView, params: ['round'], text: ['pane'] },
+	{ name: 'round', re: /^\/round\/(\d+)\/(priorities|insights|outcomes)\/?$/, view: RoundView, params: ['round'], text: ['pane'] },
 	{ name: 'invite', re: /^\/invite\/([A-Za-z0-9_-]{1,200})\/?$/, view: InviteView, text: ['token'], public: true },
 	{ name: 'moderation', re: /^\/moderation\/?$/, view: ModerationView },
 	{ name: 'audit', re: /^\/audit\/?$/, view: AuditView },

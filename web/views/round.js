@@ -15,6 +15,7 @@ import { ChatPanel } from './chat.js';
 import { PostDetail } from './post.js';
 import { PrioritiesPane, sortedPriorities } from './priorities.js';
 import { InsightsPane } from './insights.js';
+import { OutcomesPane } from './outcomes.js';
 import { MembersPanel } from './members.js';
 import { RoundSearch } from './search.js';
 import { hiddenBadge, isModerator } from './moderation.js';
@@ -22,7 +23,7 @@ import { exportUrl } from '../lib/conn.js';
 import { confirmDialog } from '../lib/confirm.js';
 
 const EXPORTS = [['csv', 'export.csv'], ['json', 'export.json'], ['md', 'export.md'], ['xlsx', 'export.xlsx']];
-const PANES = { priorities: PrioritiesPane, insights: InsightsPane };
+const PANES = { priorities: PrioritiesPane, insights: InsightsPane, outcomes: OutcomesPane };
 
 // Which phase moves a manager is offered, in order; each asks first.
 const PHASE_MOVES = {
@@ -287,7 +288,8 @@ export class RoundView {
 			h('div', { class: 'phase-actions tool-group', role: 'group', 'aria-label': t('lead.tools') },
 				h('span', { class: 'phase-actions-label' }, t('lead.tools')),
 				h('a', { class: 'btn btn-small', href: `${base}/priorities` }, t('lead.priorities')),
-				h('a', { class: 'btn btn-small', href: `${base}/insights` }, t('lead.insights'))),
+				h('a', { class: 'btn btn-small', href: `${base}/insights` }, t('lead.insights')),
+				h('a', { class: 'btn btn-small', href: `${base}/outcomes` }, t('lead.outcomes'))),
 			h('div', { class: 'phase-actions tool-group export-group', role: 'group', 'aria-label': t('export.label') },
 				h('span', { class: 'phase-actions-label' }, t('export.label')),
 				EXPORTS.map(([format, key]) => h('a', {
@@ -371,7 +373,9 @@ export class RoundView {
 						const post = this.posts.get(id);
 						return post ? h('li', null, h('a', { href: `/round/${this.roundId}/post/${id}` }, post.title)) : null;
 					})) : null))),
-			h('p', { class: 'priorities-more small' }, h('a', { href: `/round/${this.roundId}/priorities` }, t('priorities.open_board'))));
+			h('p', { class: 'priorities-more small' }, h('a', { href: `/round/${this.roundId}/priorities` }, t('priorities.open_board')),
+				h('span', { class: 'sep', 'aria-hidden': 'true' }, ' · '),
+				h('a', { href: `/round/${this.roundId}/outcomes` }, t('outcomes.open_board'))));
 		details.addEventListener('toggle', () => { this.prioritiesOpen = details.open; });
 		replaceChildren(this.prioritySlot, details);
 	}
@@ -802,6 +806,11 @@ export class RoundView {
 			break;
 		case 'priority.updated':
 			if (msg.priority) this.takePriority(msg.priority);
+			if (this.pane && this.paneName === 'outcomes') this.pane.onEvent(msg);
+			break;
+		case 'priority.update_posted':
+		case 'priority.update_commented':
+			if (this.pane && this.paneName === 'outcomes') this.pane.onEvent(msg);
 			break;
 		case 'priority.deleted':
 			if (this.priorities.delete(Number(msg.priority))) this.afterPriorities();
@@ -865,6 +874,9 @@ export class RoundView {
 	// A priority from a reply or an event: keep it, and show it everywhere.
 	takePriority(p) {
 		if (!p || Number(p.round) !== this.roundId) return;
+		// Following is personal: events leave it out; keep the one we have.
+		const old = this.priorities.get(p.id);
+		if (p.following === undefined && old) p = { ...p, following: old.following };
 		this.priorities.set(p.id, p);
 		this.noteUser(p.owner);
 		this.afterPriorities();
@@ -872,6 +884,7 @@ export class RoundView {
 
 	afterPriorities() {
 		this.renderPriorities();
+		if (this.pane && this.paneName === 'outcomes') this.pane.render();
 		// Cards show the priority they feed; titles may have changed.
 		for (const c of this.cards.values()) {
 			const post = this.posts.get(c.id);
