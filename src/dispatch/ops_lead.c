@@ -8,7 +8,6 @@
 #include "dispatch/dispatch_int.h"
 #include "dispatch/render.h"
 #include "forum/merge.h"
-#include "forum/outcomes.h"
 #include "forum/priorities.h"
 #include "forum/ranking.h"
 #include "forum/search.h"
@@ -64,11 +63,6 @@ priority_reply(struct req *r, int rc, struct priority *p)
 	if (rc)
 		return rc;
 	/* The reader's own following, which events never carry. */
-	/* A write is done by now: a reply that cannot be built is no error. */
-	if (!p->has_following && outcomes_fill_following(r->d->forum, r->caller, p)) {
-		priority_clear(p);
-		return req_nomem(r);
-	}
 	rc = req_put(r, "priority", render_priority(p));
 	priority_clear(p);
 	return rc;

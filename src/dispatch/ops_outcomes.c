@@ -45,11 +45,6 @@ reply_priority(struct req *r, int rc, struct priority *p, const char *what)
 	if (rc)
 		return fail_common(r, rc, what);
 	req_view_round(r, p->round);
-	/* The write is done by now: a reply that cannot be built is no error. */
-	if (!p->has_following && outcomes_fill_following(r->d->forum, r->caller, p)) {
-		priority_clear(p);
-		return req_nomem(r);
-	}
 	rc = req_put(r, "priority", render_priority(p));
 	priority_clear(p);
 	return rc;

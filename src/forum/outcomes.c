@@ -111,18 +111,24 @@ editable_by_id(struct forum *f, const struct user *caller, int64_t id, struct pr
 static void
 emit_priority(struct forum *f, const struct priority *p)
 {
-	struct os_event ev = {.type = EV_PRIORITY_UPDATED, .round = p->round, .priority = p};
+	/* Following is the reader's own: never in an event. */
+	struct priority shared = *p;
+	struct os_event ev = {.type = EV_PRIORITY_UPDATED, .round = p->round, .priority = &shared};
 
+	shared.has_following = 0;
 	forum_emit(f, &ev);
 }
 
-/* Re-reads priority id into *out and tells the round. */
+/* Re-reads priority id into *out with the caller's following, then tells
+ * the round: everything is read before anything is emitted, so that a
+ * failure emits nothing. */
 static int
 finish(struct forum *f, const struct user *caller, int64_t id, struct priority *out)
 {
 	int rc = store_priority_get(f->st, id, out);
 
-	(void)caller;
+	if (!rc && (rc = outcomes_fill_following(f, caller, out)))
+		priority_clear(out);
 	if (rc)
 		return rc;
 	emit_priority(f, out);

@@ -51,8 +51,11 @@ check_owner(struct forum *f, int64_t owner)
 static void
 emit_priority(struct forum *f, const struct priority *p)
 {
-	struct os_event ev = {.type = EV_PRIORITY_UPDATED, .round = p->round, .priority = p};
+	/* Following is the reader's own: never in an event. */
+	struct priority shared = *p;
+	struct os_event ev = {.type = EV_PRIORITY_UPDATED, .round = p->round, .priority = &shared};
 
+	shared.has_following = 0;
 	forum_emit(f, &ev);
 }
 
@@ -85,7 +88,8 @@ priorities_create(struct forum *f, const struct user *caller, int64_t round,
 		goto out;
 	if ((rc = store_priority_insert(f->st, round, t, d, owner, caller->id, &id)) ||
 	    (rc = store_audit(f->st, caller->id, "priority.create", "priority", id, round, t)) ||
-	    (rc = store_priority_get(f->st, id, out)))
+	    (rc = store_priority_get(f->st, id, out)) ||
+	    (rc = outcomes_fill_following(f, caller, out)))
 		goto out;
 	emit_priority(f, out);
 out:
@@ -132,7 +136,8 @@ priorities_update(struct forum *f, const struct user *caller, int64_t id,
 		goto out;
 	if ((rc = store_audit(f->st, caller->id, "priority.update", "priority", id, cur.round,
 			      t)) ||
-	    (rc = store_priority_get(f->st, id, out)))
+	    (rc = store_priority_get(f->st, id, out)) ||
+	    (rc = outcomes_fill_following(f, caller, out)))
 		goto out;
 	/* Every priority whose rank moved is news. Everything is read before
 	 * anything is emitted: a write that fails emits nothing. */
@@ -199,7 +204,8 @@ link_common(struct forum *f, const struct user *caller, int64_t id, int64_t post
 	 * emits nothing. */
 	if ((previous && previous != id && (rc = store_priority_get(f->st, previous, &old))) ||
 	    (rc = store_post_get(f->st, post, 0, &p)) ||
-	    (rc = store_priority_get(f->st, id, out)))
+	    (rc = store_priority_get(f->st, id, out)) ||
+	    (rc = outcomes_fill_following(f, caller, out)))
 		goto out;
 	if (old.id)
 		emit_priority(f, &old);
