@@ -20,6 +20,7 @@ import { AuditView } from './views/audit.js';
 import { PeopleView } from './views/people.js';
 import { AccountView } from './views/account.js';
 import { ResetView } from './views/reset.js';
+import { OverviewView } from './views/overview.js';
 
 // Paths the client knows. Numeric params become numbers; `text` params stay
 // strings. Public routes (the invite page) show without a session.
@@ -31,6 +32,7 @@ const ROUTES = [
 	{ name: 'invite', re: /^\/invite\/([A-Za-z0-9_-]{1,200})\/?$/, view: InviteView, text: ['token'], public: true },
 	{ name: 'moderation', re: /^\/moderation\/?$/, view: ModerationView },
 	{ name: 'audit', re: /^\/audit\/?$/, view: AuditView },
+	{ name: 'outcomes', re: /^\/outcomes\/?$/, view: OverviewView },
 	{ name: 'people', re: /^\/people\/?$/, view: PeopleView },
 	{ name: 'account', re: /^\/account\/?$/, view: AccountView },
 	{ name: 'reset', re: /^\/reset\/([A-Za-z0-9_-]{1,200})\/?$/, view: ResetView, text: ['token'], public: true },

@@ -260,7 +260,38 @@ op_unfollow(struct req *r)
 	return follow_op(r, 0);
 }
 
+/* outcomes.overview: leadership's view of every round's priorities. */
+static int
+op_overview(struct req *r)
+{
+	struct outcome_round *o;
+	size_t n;
+	cJSON *arr;
+	int rc, bad;
+
+	if ((rc = outcomes_overview(r->d->forum, r->caller, &o, &n)))
+		return rc;
+	arr = cJSON_CreateArray();
+	bad = req_put(r, "rounds", arr);
+	for (size_t i = 0; !bad && i < n; i++) {
+		cJSON *x = cJSON_CreateObject(), *list = cJSON_CreateArray();
+
+		bad |= render_put(arr, NULL, x);
+		if (bad) {
+			cJSON_Delete(list);
+			break;
+		}
+		bad |= render_put(x, "round", render_round(&o[i].round));
+		bad |= render_put(x, "priorities", list);
+		for (size_t k = 0; !bad && k < o[i].npriorities; k++)
+			bad |= render_put(list, NULL, render_priority(&o[i].priorities[k]));
+	}
+	outcomes_overview_free(o, n);
+	return bad ? req_nomem(r) : OS_OK;
+}
+
 const struct op ops_outcomes[] = {
+	{"outcomes.overview", op_overview, 0},
 	{"measure.set", op_measure_set, 1},
 	{"measure.delete", op_measure_delete, 1},
 	{"measure.history", op_measure_history, 0},

@@ -10,6 +10,7 @@
 #include "base/util.h"
 #include "forum/forum_int.h"
 #include "forum/notify.h"
+#include "forum/rounds.h"
 #include "store/audit.h"
 #include "store/priorities.h"
 
@@ -528,4 +529,56 @@ outcomes_follow(struct forum *f, const struct user *caller, int64_t priority, in
 	if ((rc = store_follow_set(f->st, priority, caller->id, follow)))
 		return rc;
 	return outcomes_priority_for(f, caller, priority, out);
+}
+
+void
+outcomes_overview_free(struct outcome_round *o, size_t n)
+{
+	for (size_t i = 0; o && i < n; i++) {
+		round_clear(&o[i].round);
+		for (size_t k = 0; k < o[i].npriorities; k++)
+			priority_clear(&o[i].priorities[k]);
+		free(o[i].priorities);
+	}
+	free(o);
+}
+
+int
+outcomes_overview(struct forum *f, const struct user *caller, struct outcome_round **out,
+		  size_t *n)
+{
+	struct round *rounds = NULL;
+	struct outcome_round *o = NULL;
+	size_t nr = 0, cnt = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!forum_is_moderator(caller))
+		return OS_EFORBIDDEN;
+	if ((rc = rounds_list(f, caller, &rounds, &nr)))
+		return rc;
+	if (nr && !(o = calloc(nr, sizeof *o)))
+		rc = OS_ENOMEM;
+	for (size_t i = 0; !rc && i < nr; i++) {
+		struct outcome_round *x = &o[cnt];
+
+		rc = store_priorities_by_round(f->st, rounds[i].id, &x->priorities,
+					       &x->npriorities);
+		if (rc || !x->npriorities)
+			continue;
+		x->round = rounds[i];
+		memset(&rounds[i], 0, sizeof rounds[i]);
+		cnt++;
+	}
+	for (size_t i = 0; i < nr; i++)
+		round_clear(&rounds[i]);
+	free(rounds);
+	if (rc) {
+		outcomes_overview_free(o, cnt);
+		return rc;
+	}
+	*out = o;
+	*n = cnt;
+	return OS_OK;
 }

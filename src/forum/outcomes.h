@@ -93,4 +93,17 @@ int outcomes_comment(struct forum *f, const struct user *caller, int64_t update,
 int outcomes_follow(struct forum *f, const struct user *caller, int64_t priority,
 		    int follow, struct priority *out);
 
+/* Leadership's view across rounds (managers and admins; OS_EFORBIDDEN for
+ * others): every round the caller can see that has priorities, in
+ * rounds_list() order, each with its priorities by rank. Free with
+ * outcomes_overview_free(). */
+struct outcome_round {
+	struct round round;
+	struct priority *priorities;
+	size_t npriorities;
+};
+int outcomes_overview(struct forum *f, const struct user *caller, struct outcome_round **out,
+		      size_t *n);
+void outcomes_overview_free(struct outcome_round *o, size_t n);
+
 #endif

@@ -123,3 +123,19 @@ test('an employee reads, follows, hears of an update and comments on it', { time
 	assert.deepEqual(sofia.errors, []);
 	assert.deepEqual(maria.errors, []);
 });
+
+test('leadership sees every round\'s priorities in one table', { timeout: 60000 }, async () => {
+	await maria.getByRole('link', { name: 'Rounds', exact: true }).click();
+	await maria.getByRole('link', { name: 'Outcomes across rounds' }).click();
+	await maria.getByRole('heading', { level: 1, name: 'Outcomes across rounds' }).waitFor();
+	const row = maria.locator('tr').filter({ hasText: 'Customer insight' });
+	await waitForText(row, 'At risk');
+	await waitForText(row, 'Erik Nygaard');
+	await waitForText(row, 'Customers with one view 88%');
+	await row.getByRole('link', { name: 'Customer insight' }).click();
+	await maria.getByRole('heading', { level: 1, name: 'Outcomes' }).waitFor();
+	// An employee is told it is not for them.
+	await sofia.goto(`${server.url}/outcomes`);
+	await sofia.getByText('Only managers and admins see outcomes across rounds.').waitFor();
+	assert.deepEqual(maria.errors, []);
+});

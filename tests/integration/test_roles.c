@@ -121,6 +121,7 @@ static const struct row {
 	{"{\"op\":\"milestone.delete\",\"milestone\":999999}", {NF, NF, NF, NF, NF}},
 	{"{\"op\":\"priority.post_update\",\"priority\":$Y,\"body\":\"u $N\"}", {OK, OK, FB, FB, NF}},
 	{"{\"op\":\"priority.updates\",\"priority\":$Y}", {OK, OK, OK, OK, NF}},
+	{"{\"op\":\"outcomes.overview\"}", {OK, OK, FB, FB, FB}},
 	{"{\"op\":\"comment.create\",\"update\":$U,\"body\":\"c $N\"}", {OK, OK, OK, OK, NF}},
 	{"{\"op\":\"priority.follow\",\"priority\":$Y}", {OK, OK, OK, OK, NF}},
 	{"{\"op\":\"priority.unfollow\",\"priority\":$Y}", {OK, OK, OK, OK, NF}},

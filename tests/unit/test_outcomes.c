@@ -578,6 +578,32 @@ START_TEST(dates_are_calendar_days)
 }
 END_TEST
 
+START_TEST(leadership_sees_every_round_with_priorities)
+{
+	struct outcome_round *o;
+	struct priority p;
+	size_t n;
+	int64_t other = fx_open_round(&X), empty = fx_open_round(&X);
+
+	(void)empty;
+	ck_assert_int_eq(FX_W(&X, priorities_create(X.f, &X.mgr, other, "Cost", "", 0, &p)), OS_OK);
+	priority_clear(&p);
+	new_measure(&X.emp, 20);
+	ck_assert_int_eq(outcomes_overview(X.f, &X.emp, &o, &n), OS_EFORBIDDEN);
+	ck_assert_int_eq(outcomes_overview(X.f, &X.cust, &o, &n), OS_EFORBIDDEN);
+	ck_assert_int_eq(outcomes_overview(X.f, &X.admin, &o, &n), OS_OK);
+	/* The round without priorities is left out. */
+	ck_assert_uint_eq(n, 2);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_uint_eq(o[i].npriorities, 1);
+		ck_assert(o[i].round.id == R || o[i].round.id == other);
+		if (o[i].round.id == R)
+			ck_assert_uint_eq(o[i].priorities[0].nmeasures, 1);
+	}
+	outcomes_overview_free(o, n);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -597,6 +623,7 @@ suite(void)
 	tcase_add_test(t, an_update_carries_the_status_and_is_news);
 	tcase_add_test(t, the_goal_is_markdown_rendered_safely);
 	tcase_add_test(t, dates_are_calendar_days);
+	tcase_add_test(t, leadership_sees_every_round_with_priorities);
 	suite_add_tcase(s, t);
 	return s;
 }

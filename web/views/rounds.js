@@ -31,7 +31,8 @@ export class RoundsView {
 				type: 'button', class: 'btn btn-primary', 'aria-expanded': 'false',
 				onclick: () => this.toggleForm(),
 			}, t('rounds.new'));
-			head.append(h('div', { class: 'page-actions' }, this.newButton));
+			head.append(h('div', { class: 'page-actions' },
+				h('a', { class: 'btn', href: '/outcomes' }, t('overview.title')), this.newButton));
 		}
 		this.formSlot = h('div');
 		// A message left by the view before (e.g. "you no longer have access").
