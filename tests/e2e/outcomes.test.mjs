@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
 	startServer, launchBrowser, signedInPage, createRound, openRound, postIdea,
-	waitForText, waitFor,
+	waitForText, waitFor, PHONE,
 } from './helpers.mjs';
 
 let server;
@@ -138,4 +138,16 @@ test('leadership sees every round\'s priorities in one table', { timeout: 60000 
 	await sofia.goto(`${server.url}/outcomes`);
 	await sofia.getByText('Only managers and admins see outcomes across rounds.').waitFor();
 	assert.deepEqual(maria.errors, []);
+});
+
+test('on a phone: the rounds page and the board fit the screen', { timeout: 60000 }, async () => {
+	const phone = await signedInPage(browser, server, 'ada', { viewport: PHONE });
+	const overflow = () => phone.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+	await phone.getByRole('link', { name: 'Outcomes across rounds' }).waitFor();
+	assert.ok(await overflow() <= 0, 'the rounds page is wider than the screen');
+	await phone.goto(`${server.url}/round/${roundId}/outcomes`);
+	await board(phone).getByRole('progressbar').first().waitFor();
+	assert.ok(await overflow() <= 0, 'the outcomes board is wider than the screen');
+	assert.deepEqual(phone.errors, []);
+	await phone.context().close();
 });
