@@ -621,4 +621,10 @@ export default {
 	'overview.col.status': 'Status',
 	'overview.col.progress': 'Fremdrift',
 	'overview.col.next': 'Næste milepæl',
+	'audit.action.priority.status': 'Status for prioritet ændret',
+	'audit.action.priority.post_update': 'Statusopdatering offentliggjort',
+	'audit.action.measure.set': 'Måltal sat',
+	'audit.action.measure.delete': 'Måltal slettet',
+	'audit.action.milestone.set': 'Milepæl sat',
+	'audit.action.milestone.delete': 'Milepæl slettet',
 };

@@ -623,4 +623,10 @@ export default {
 	'overview.col.status': 'Status',
 	'overview.col.progress': 'Progress',
 	'overview.col.next': 'Next milestone',
+	'audit.action.priority.status': 'Priority status changed',
+	'audit.action.priority.post_update': 'Progress update posted',
+	'audit.action.measure.set': 'Measure set',
+	'audit.action.measure.delete': 'Measure deleted',
+	'audit.action.milestone.set': 'Milestone set',
+	'audit.action.milestone.delete': 'Milestone deleted',
 };

@@ -620,4 +620,10 @@ export default {
 	'overview.col.status': 'Status',
 	'overview.col.progress': 'Framdrift',
 	'overview.col.next': 'Neste milepæl',
+	'audit.action.priority.status': 'Status for prioritering endret',
+	'audit.action.priority.post_update': 'Statusoppdatering publisert',
+	'audit.action.measure.set': 'Måltall satt',
+	'audit.action.measure.delete': 'Måltall slettet',
+	'audit.action.milestone.set': 'Milepæl satt',
+	'audit.action.milestone.delete': 'Milepæl slettet',
 };

@@ -621,4 +621,10 @@ export default {
 	'overview.col.status': 'Status',
 	'overview.col.progress': 'Framsteg',
 	'overview.col.next': 'Nästa milstolpe',
+	'audit.action.priority.status': 'Status för prioritering ändrad',
+	'audit.action.priority.post_update': 'Lägesrapport publicerad',
+	'audit.action.measure.set': 'Mätetal satt',
+	'audit.action.measure.delete': 'Mätetal borttaget',
+	'audit.action.milestone.set': 'Milstolpe satt',
+	'audit.action.milestone.delete': 'Milstolpe borttagen',
 };
