@@ -93,6 +93,8 @@ priorities_create(struct forum *f, const struct user *caller, int64_t round,
 		goto out;
 	emit_priority(f, out);
 out:
+	if (rc)
+		priority_clear(out);
 	free(t);
 	free(d);
 	return rc;
@@ -151,6 +153,8 @@ priorities_update(struct forum *f, const struct user *caller, int64_t id,
 			emit_priority(f, &all[i]);
 	emit_priority(f, out);
 out:
+	if (rc)
+		priority_clear(out);
 	notify_batch_done(f, &nb, rc);
 	round_clear(&r);
 	for (size_t i = 0; i < n; i++)
@@ -212,6 +216,8 @@ link_common(struct forum *f, const struct user *caller, int64_t id, int64_t post
 	emit_priority(f, out);
 	emit_post(f, &p);
 out:
+	if (rc)
+		priority_clear(out);
 	notify_batch_done(f, &nb, rc);
 	round_clear(&r);
 	priority_clear(&old);
