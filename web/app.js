@@ -22,6 +22,7 @@ import { AccountView } from './views/account.js';
 import { ResetView } from './views/reset.js';
 import { MyIdeasView } from './views/myideas.js';
 import { OrgsView } from './views/orgs.js';
+import { OverviewView } from './views/overview.js';
 
 // Paths the client knows. Numeric params become numbers; `text` params stay
 // strings. Public routes (the invite page) show without a session.
@@ -29,12 +30,13 @@ const ROUTES = [
 	{ name: 'rounds', re: /^\/$/, view: RoundsView },
 	{ name: 'round', re: /^\/round\/(\d+)\/?$/, view: RoundView, params: ['round'] },
 	{ name: 'round', re: /^\/round\/(\d+)\/post\/(\d+)\/?$/, view: RoundView, params: ['round', 'post'] },
-	{ name: 'round', re: /^\/round\/(\d+)\/(priorities|insights|needs)\/?$/, view: RoundView, params: ['round'], text: ['pane'] },
+	{ name: 'round', re: /^\/round\/(\d+)\/(priorities|insights|needs|outcomes)\/?$/, view: RoundView, params: ['round'], text: ['pane'] },
 	{ name: 'myideas', re: /^\/my-ideas\/?$/, view: MyIdeasView },
 	{ name: 'orgs', re: /^\/orgs\/?$/, view: OrgsView },
 	{ name: 'invite', re: /^\/invite\/([A-Za-z0-9_-]{1,200})\/?$/, view: InviteView, text: ['token'], public: true },
 	{ name: 'moderation', re: /^\/moderation\/?$/, view: ModerationView },
 	{ name: 'audit', re: /^\/audit\/?$/, view: AuditView },
+	{ name: 'outcomes', re: /^\/outcomes\/?$/, view: OverviewView },
 	{ name: 'people', re: /^\/people\/?$/, view: PeopleView },
 	{ name: 'account', re: /^\/account\/?$/, view: AccountView },
 	{ name: 'reset', re: /^\/reset\/([A-Za-z0-9_-]{1,200})\/?$/, view: ResetView, text: ['token'], public: true },

@@ -12,7 +12,9 @@ static const char *const kinds[] = {"plan", "idea"};
 static const char *const statuses[] = {"open", "merged", "promoted", "hidden"};
 static const char *const targets[] = {"post", "comment", "chat"};
 static const char *const nkinds[] = {"reply", "mention", "round_open", "round_voting",
-				     "round_closed", "merged", "linked"};
+				     "round_closed", "merged", "linked", "priority_update",
+				     "priority_status"};
+static const char *const pstatuses[] = {"planned", "active", "at_risk", "done", "dropped"};
 static const char *const nmodes[] = {"instant", "daily", "off"};
 static const char *const sources[] = {"local", "directory", "invite"};
 
@@ -47,6 +49,7 @@ PAIR(target, targets, TARGET_COUNT)
 PAIR(notify_kind, nkinds, NK_COUNT)
 PAIR(notify_mode, nmodes, NOTIFY_MODE_COUNT)
 PAIR(source, sources, SOURCE_COUNT)
+PAIR(prio_status, pstatuses, PST_COUNT)
 
 int64_t
 tally_up(const struct tally *t)
@@ -145,6 +148,10 @@ priority_clear(struct priority *p)
 	free(p->title);
 	free(p->description);
 	free(p->posts);
+	free(p->goal);
+	free(p->goal_html);
+	free(p->measures);
+	free(p->milestones);
 	memset(p, 0, sizeof *p);
 }
 
@@ -159,6 +166,16 @@ need_clear(struct need *n)
 	free(n->posts);
 	free(n->priorities);
 	memset(n, 0, sizeof *n);
+}
+
+void
+priority_update_clear(struct priority_update *u)
+{
+	if (!u)
+		return;
+	free(u->body);
+	free(u->body_html);
+	memset(u, 0, sizeof *u);
 }
 
 int

@@ -18,7 +18,11 @@ enum os_post_status { STATUS_OPEN, STATUS_MERGED, STATUS_PROMOTED, STATUS_HIDDEN
 		      STATUS_COUNT };
 enum os_target { TARGET_POST, TARGET_COMMENT, TARGET_CHAT, TARGET_COUNT };
 enum os_notify_kind { NK_REPLY, NK_MENTION, NK_ROUND_OPEN, NK_ROUND_VOTING,
-		      NK_ROUND_CLOSED, NK_MERGED, NK_LINKED, NK_COUNT };
+		      NK_ROUND_CLOSED, NK_MERGED, NK_LINKED, NK_PRIORITY_UPDATE,
+		      NK_PRIORITY_STATUS, NK_COUNT };
+/* Where a priority stands. */
+enum os_prio_status { PST_PLANNED, PST_ACTIVE, PST_AT_RISK, PST_DONE, PST_DROPPED,
+		      PST_COUNT };
 enum os_notify_mode { NOTIFY_INSTANT, NOTIFY_DAILY, NOTIFY_OFF, NOTIFY_MODE_COUNT };
 /* Where an account came from: made here (the command line, an import), by
  * a directory sign-in, or by accepting an invite. */
@@ -45,6 +49,8 @@ const char *os_notify_mode_name(int mode);
 int os_notify_mode_parse(const char *s);
 const char *os_source_name(int source);
 int os_source_parse(const char *s);
+const char *os_prio_status_name(int status);
+int os_prio_status_parse(const char *s);
 
 /* 1 when s is a valid username: 1 to OS_USERNAME_MAX letters, digits, '.',
  * '_' or '-', starting with a letter or digit. */
@@ -71,6 +77,9 @@ int os_email_valid(const char *s);
 #define OS_CHAT_MAX       1000
 #define OS_REASON_MAX     500
 #define OS_EMAIL_MAX      254  /* bytes (RFC 5321's limit on a path) */
+#define OS_UNIT_MAX       20   /* a measure's unit */
+#define OS_GOAL_MAX       10000
+#define OS_UPDATE_MAX     10000
 
 /* Fixed sizes in bytes (UTF-8 takes at most 4 bytes per code point). */
 #define OS_USERNAME_SZ    (OS_USERNAME_MAX + 1)
@@ -193,6 +202,7 @@ struct comment {
 	int anchor_block;
 	int anchor_outdated;
 	int64_t edited_at;  /* 0: never edited */
+	int64_t update;     /* a comment on a progress update: its id (post 0) */
 };
 
 struct chat {
@@ -202,6 +212,25 @@ struct chat {
 	struct user author;
 	int64_t created_at;
 	int hidden;
+};
+
+/* A measure of a priority's progress: where it started, where it must
+ * get to, and where it is (updated_at: the last change, ms). */
+struct measure {
+	int64_t id;
+	int64_t priority;
+	char name[OS_TITLE_MAX * 4 + 1];
+	char unit[OS_UNIT_MAX * 4 + 1];
+	double baseline, target, current;
+	int64_t updated_at;
+};
+
+struct milestone {
+	int64_t id;
+	int64_t priority;
+	char title[OS_TITLE_MAX * 4 + 1];
+	char due[11];       /* YYYY-MM-DD */
+	int64_t done_at;    /* ms; 0: not done */
 };
 
 struct priority {
@@ -214,6 +243,30 @@ struct priority {
 	int rank;
 	int64_t *posts;
 	size_t nposts;
+	/* Outcomes: what it must achieve and how it is going. */
+	char *goal;         /* Markdown, "" when none */
+	char *goal_html;
+	int status;         /* enum os_prio_status */
+	struct measure *measures;
+	size_t nmeasures;
+	struct milestone *milestones; /* by due date */
+	size_t nmilestones;
+	int64_t nupdates;
+	int has_following;  /* 0 where the object goes to many people */
+	int following;      /* the reader follows it */
+};
+
+/* A progress update of a priority, with the status it had then. */
+struct priority_update {
+	int64_t id;
+	int64_t priority;
+	int64_t round;
+	char *body;
+	char *body_html;
+	struct user author;
+	int64_t created_at;
+	int status;         /* enum os_prio_status */
+	int64_t comment_count;
 };
 
 /* A notice for one recipient. post, comment and chat are 0 when absent;
@@ -229,6 +282,8 @@ struct notification {
 	struct user actor;
 	int64_t created_at;
 	int read;
+	int64_t priority;   /* priority notices: the priority, and the update */
+	int64_t update;
 };
 
 /* A need: what several wishes (ideas) have in common, named by leadership.
@@ -253,6 +308,7 @@ void comment_clear(struct comment *c);
 void chat_clear(struct chat *c);
 void priority_clear(struct priority *p);
 void need_clear(struct need *n);
+void priority_update_clear(struct priority_update *u);
 
 /* The status the protocol reports: hidden wins over the stored status. */
 int post_status(const struct post *p);

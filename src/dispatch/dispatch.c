@@ -15,7 +15,8 @@
 #include "store/db.h"
 
 static const struct op *const tables[] = {ops_session, ops_forum, ops_people, ops_lead,
-					  ops_notify, ops_paging, ops_revise, ops_needs};
+					  ops_notify, ops_paging, ops_revise, ops_needs,
+					  ops_outcomes};
 
 #define NTABLES (sizeof tables / sizeof tables[0])
 

@@ -87,5 +87,8 @@ extern const struct op ops_needs[];
 struct ranking;
 int needs_put_round(struct req *r, int64_t round);
 int needs_put_insights(struct req *r, const struct ranking *rk);
+extern const struct op ops_outcomes[];
+/* comment.create with "update": a comment on a progress update. */
+int ops_outcomes_comment(struct req *r);
 
 #endif

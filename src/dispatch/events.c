@@ -18,6 +18,8 @@ static const char *const names[EV_TYPE_COUNT] = {
 	[EV_USER_UPDATED] = "user.updated",
 	[EV_NEED_UPDATED] = "need.updated",
 	[EV_NEED_DELETED] = "need.deleted",
+	[EV_PRIORITY_UPDATE_POSTED] = "priority.update_posted",
+	[EV_UPDATE_COMMENTED] = "priority.update_commented",
 };
 
 /* Prints o and deletes it; NULL when o is NULL or out of memory. */
@@ -57,7 +59,11 @@ render_event(const struct os_event *ev, size_t *len)
 		break;
 	case EV_COMMENT_CREATED:
 	case EV_COMMENT_UPDATED:
+	case EV_UPDATE_COMMENTED:
 		bad |= render_put(o, "comment", render_comment(ev->comment));
+		break;
+	case EV_PRIORITY_UPDATE_POSTED:
+		bad |= render_put(o, "update", render_update(ev->update));
 		break;
 	case EV_VOTE_TALLY:
 		bad |= render_put(o, "post", cJSON_CreateNumber((double)ev->post->id));
@@ -134,6 +140,8 @@ dispatch_event_has_users(const struct os_event *ev)
 	case EV_CHAT_MESSAGE:
 	case EV_CHAT_UPDATED:
 	case EV_PRIORITY_UPDATED:
+	case EV_PRIORITY_UPDATE_POSTED:
+	case EV_UPDATE_COMMENTED:
 		return 1;
 	default:
 		return 0;

@@ -293,6 +293,9 @@ op_comment_create(struct req *r)
 
 	struct comment_anchor anchor = {0}, *at = NULL;
 
+	/* A comment on a progress update (ops_outcomes.c). */
+	if (cJSON_GetObjectItemCaseSensitive(r->in, "update"))
+		return ops_outcomes_comment(r);
 	if ((rc = req_id(r, "post", 1, &post)) || (rc = req_id(r, "parent", 0, &parent)) ||
 	    (rc = req_str(r, "body", 1, &body)) || (rc = dispatch_parse_anchor(r, &anchor, &at)))
 		return rc;

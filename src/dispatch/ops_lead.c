@@ -62,6 +62,7 @@ priority_reply(struct req *r, int rc, struct priority *p)
 		return req_fail(r, rc, "a field is over its limit");
 	if (rc)
 		return rc;
+	/* The reader's own following, which events never carry. */
 	rc = req_put(r, "priority", render_priority(p));
 	priority_clear(p);
 	return rc;
@@ -93,8 +94,20 @@ op_priority_update(struct req *r)
 
 	if ((rc = req_id(r, "priority", 1, &id)) || (rc = req_str(r, "title", 0, &ch.title)) ||
 	    (rc = req_str(r, "description", 0, &ch.description)) ||
-	    (rc = req_int(r, "rank", 0, 1, 10000, &rank)))
+	    (rc = req_int(r, "rank", 0, 1, 10000, &rank)) ||
+	    (rc = req_str(r, "goal", 0, &ch.goal)))
 		return rc;
+	if (cJSON_GetObjectItemCaseSensitive(r->in, "status")) {
+		const char *st = NULL;
+
+		if ((rc = req_str(r, "status", 1, &st)))
+			return rc;
+		ch.has_status = 1;
+		ch.status = os_prio_status_parse(st);
+		if (ch.status < 0)
+			return req_fail(r, OS_EBADREQ, "'status' must be planned, active, "
+					"at_risk, done or dropped");
+	}
 	owner = cJSON_GetObjectItemCaseSensitive(r->in, "owner");
 	if (owner) {
 		ch.has_owner = 1;
@@ -103,6 +116,11 @@ op_priority_update(struct req *r)
 	}
 	ch.rank = (int)rank;
 	rc = priorities_update(r->d->forum, r->caller, id, &ch, &p);
+	if (rc == OS_EFORBIDDEN)
+		return req_fail(r, rc, "only managers and admins change a priority's title, "
+				"description, owner and rank; its owner also its goal and status");
+	if (rc == OS_ETOOLARGE && ch.goal)
+		return req_fail(r, rc, "a field is over its limit ('goal': 10,000 characters)");
 	return priority_reply(r, rc, &p);
 }
 

@@ -319,7 +319,11 @@ render_comment(const struct comment *c)
 	if (!o)
 		return NULL;
 	bad |= put_num(o, "id", (double)c->id);
-	bad |= put_num(o, "post", (double)c->post);
+	/* A comment on a progress update names the update, not a post. */
+	if (c->update)
+		bad |= put_num(o, "update", (double)c->update);
+	else
+		bad |= put_num(o, "post", (double)c->post);
 	bad |= put_id(o, "parent", c->parent);
 	bad |= put_str(o, "body", c->body);
 	bad |= put_str(o, "body_html", c->body_html);
@@ -367,6 +371,10 @@ render_notification(const struct notification *n)
 		bad |= put_num(o, "post", (double)n->post);
 	if (n->comment)
 		bad |= put_num(o, "comment", (double)n->comment);
+	if (n->priority)
+		bad |= put_num(o, "priority", (double)n->priority);
+	if (n->update)
+		bad |= put_num(o, "update", (double)n->update);
 	bad |= render_put(o, "actor", render_user(&n->actor));
 	bad |= render_time(o, "created_at", n->created_at, 0);
 	bad |= render_put(o, "read", cJSON_CreateBool(n->read));
@@ -391,5 +399,71 @@ render_priority(const struct priority *p)
 	bad |= render_put(o, "posts", posts);
 	for (size_t i = 0; !bad && i < p->nposts; i++)
 		bad |= put_num(posts, NULL, (double)p->posts[i]);
+	bad |= put_str(o, "goal", p->goal);
+	bad |= put_str(o, "goal_html", p->goal_html);
+	bad |= put_str(o, "status", os_prio_status_name(p->status));
+	posts = cJSON_CreateArray();
+	bad |= render_put(o, "measures", posts);
+	for (size_t i = 0; !bad && i < p->nmeasures; i++)
+		bad |= render_put(posts, NULL, render_measure(&p->measures[i]));
+	posts = cJSON_CreateArray();
+	bad |= render_put(o, "milestones", posts);
+	for (size_t i = 0; !bad && i < p->nmilestones; i++)
+		bad |= render_put(posts, NULL, render_milestone(&p->milestones[i]));
+	bad |= put_num(o, "updates", (double)p->nupdates);
+	if (p->has_following)
+		bad |= render_put(o, "following", cJSON_CreateBool(p->following));
+	return done(o, bad);
+}
+
+cJSON *
+render_measure(const struct measure *m)
+{
+	cJSON *o = cJSON_CreateObject();
+	int bad = 0;
+
+	if (!o)
+		return NULL;
+	bad |= put_num(o, "id", (double)m->id);
+	bad |= put_str(o, "name", m->name);
+	bad |= put_str(o, "unit", m->unit);
+	bad |= put_num(o, "baseline", m->baseline);
+	bad |= put_num(o, "target", m->target);
+	bad |= put_num(o, "current", m->current);
+	bad |= render_time(o, "updated_at", m->updated_at, 0);
+	return done(o, bad);
+}
+
+cJSON *
+render_milestone(const struct milestone *m)
+{
+	cJSON *o = cJSON_CreateObject();
+	int bad = 0;
+
+	if (!o)
+		return NULL;
+	bad |= put_num(o, "id", (double)m->id);
+	bad |= put_str(o, "title", m->title);
+	bad |= put_str(o, "due", m->due);
+	bad |= render_time(o, "done_at", m->done_at, 1);
+	return done(o, bad);
+}
+
+cJSON *
+render_update(const struct priority_update *u)
+{
+	cJSON *o = cJSON_CreateObject();
+	int bad = 0;
+
+	if (!o)
+		return NULL;
+	bad |= put_num(o, "id", (double)u->id);
+	bad |= put_num(o, "priority", (double)u->priority);
+	bad |= put_str(o, "body", u->body);
+	bad |= put_str(o, "body_html", u->body_html);
+	bad |= render_put(o, "author", render_user(&u->author));
+	bad |= render_time(o, "created_at", u->created_at, 0);
+	bad |= put_str(o, "status", os_prio_status_name(u->status));
+	bad |= put_num(o, "comment_count", (double)u->comment_count);
 	return done(o, bad);
 }

@@ -50,9 +50,15 @@ cJSON *render_comment(const struct comment *c);
  * (null when unknown). */
 cJSON *render_file(const struct post_file *f);
 cJSON *render_chat(const struct chat *c);
+/* PRIORITY with its outcomes; "following" only when p->has_following. */
 cJSON *render_priority(const struct priority *p);
 /* NEED (src/dispatch/render_needs.c). */
 cJSON *render_need(const struct need *n);
+cJSON *render_measure(const struct measure *m);
+cJSON *render_milestone(const struct milestone *m);
+/* UPDATE {id, priority, body, body_html, author, created_at, status,
+ * comment_count}. */
+cJSON *render_update(const struct priority_update *u);
 /* NOTIFICATION: post and comment only when the notice has them. */
 cJSON *render_notification(const struct notification *n);
 

@@ -87,6 +87,30 @@ add_row(struct os_buf *b, const struct ranking *r, size_t i)
 		os_buf_add(b, ",", 1);
 		add_int(b, p->tally.dots[role]);
 	}
+	/* The priority it feeds: where that stands. */
+	{
+		const struct priority *pr = export_priority_of(r, p->priority, NULL);
+		struct os_buf t;
+
+		os_buf_add(b, ",", 1);
+		export_csv_field(b, pr ? os_prio_status_name(pr->status) : "");
+		os_buf_add(b, ",", 1);
+		export_csv_field(b, pr ? pr->goal : "");
+		os_buf_init(&t);
+		export_measures_line(&t, pr);
+		os_buf_add(b, ",", 1);
+		export_csv_field(b, t.data ? t.data : "");
+		if (t.failed)
+			b->failed = 1;
+		os_buf_free(&t);
+		os_buf_init(&t);
+		export_milestones_line(&t, pr);
+		os_buf_add(b, ",", 1);
+		export_csv_field(b, t.data ? t.data : "");
+		if (t.failed)
+			b->failed = 1;
+		os_buf_free(&t);
+	}
 	/* The needs it serves, by title. */
 	{
 		struct os_buf needs;
@@ -118,6 +142,7 @@ export_csv(const struct ranking *r, char **out, size_t *len)
 			os_buf_add(&b, ",", 1);
 		export_csv_field(&b, export_col_name(c, name, sizeof name));
 	}
+	os_buf_adds(&b, ",priority_status,priority_goal,priority_measures,priority_milestones");
 	os_buf_adds(&b, ",needs");
 	os_buf_add(&b, "\r\n", 2);
 	for (size_t i = 0; i < r->nposts && !b.failed; i++)

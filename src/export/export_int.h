@@ -39,4 +39,26 @@ long export_post_index(const struct ranking *r, int64_t id);
  * NULL) when any append failed. */
 int export_finish(struct os_buf *b, char **out, size_t *len);
 
+/* Outcomes (export/outcomes.c). */
+
+/* A measure's number as a program writes it: shortest exact-enough form
+ * ("12", "0.5", "1e+15"), in buf of EXPORT_SCORE_LEN bytes. */
+void export_number(double v, char buf[EXPORT_SCORE_LEN]);
+
+/* The share of the way from baseline to target that current has come
+ * (may be below 0 or above 1); 0 when baseline and target are equal, with
+ * *defined 0. */
+double export_progress(const struct measure *m, int *defined);
+
+/* The first milestone of p not done yet (by due date), or NULL. */
+const struct milestone *export_next_milestone(const struct priority *p);
+
+/* The priority of id in r, with its index in *k, or NULL. */
+const struct priority *export_priority_of(const struct ranking *r, int64_t id, size_t *k);
+
+/* One line of text of p's measures ("NPS [points]: 10 -> 25 -> 40; ...")
+ * and milestones ("2027-03-31 Pilot [done]; ..."), for CSV cells. */
+void export_measures_line(struct os_buf *b, const struct priority *p);
+void export_milestones_line(struct os_buf *b, const struct priority *p);
+
 #endif

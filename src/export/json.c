@@ -170,9 +170,16 @@ build(const struct ranking *r)
 	if (put(root, "round", render_round(&r->round)) ||
 	    !(a = add_array(root, "priorities")))
 		goto fail;
-	for (size_t i = 0; i < r->npriorities; i++)
-		if (put(a, NULL, render_priority(&r->priorities[i])))
+	for (size_t i = 0; i < r->npriorities; i++) {
+		cJSON *pr = render_priority(&r->priorities[i]);
+
+		/* Where it stands in words: its latest progress update. */
+		if (put(a, NULL, pr) ||
+		    put(pr, "latest_update", r->latest && r->latest[i].id
+						     ? render_update(&r->latest[i])
+						     : cJSON_CreateNull()))
 			goto fail;
+	}
 	if (!(a = add_array(root, "posts")))
 		goto fail;
 	for (size_t i = 0; i < r->nposts; i++)

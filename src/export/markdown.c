@@ -16,8 +16,11 @@
 #include "export/export.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/err.h"
 #include "base/util.h"
@@ -217,6 +220,195 @@ head(struct os_buf *b, const struct ranking *r, enum os_lang lang)
 		os_buf_adds(b, "\n\n");
 }
 
+/* ---- outcomes: where each priority stands ---- */
+
+/* A measure's number in lang: whole numbers as they are, others with up
+ * to two decimals. */
+static void
+md_number(struct os_buf *b, enum os_lang lang, double v)
+{
+	char num[EXPORT_NUM_LEN];
+
+	if (v == floor(v) && fabs(v) < 1e15)
+		os_buf_addf(b, "%.0f", v == 0 ? 0 : v);
+	else {
+		export_decimal(lang, v, fabs(v * 10 - floor(v * 10)) < 1e-9 ? 1 : 2, num);
+		os_buf_adds(b, num);
+	}
+}
+
+/* A milestone's due day (YYYY-MM-DD, UTC) written out in lang. */
+static void
+md_due(struct os_buf *b, enum os_lang lang, const char *due)
+{
+	struct tm tm = {0};
+
+	tm.tm_year = atoi(due) - 1900;
+	tm.tm_mon = atoi(due + 5) - 1;
+	tm.tm_mday = atoi(due + 8);
+	tm.tm_hour = 12;
+	export_date(b, lang, (int64_t)timegm(&tm) * 1000);
+}
+
+/* "Pilot (due 31 March 2027)", or with its day done. */
+static void
+md_milestone(struct os_buf *b, enum os_lang lang, const struct milestone *m)
+{
+	struct os_buf title, due, done;
+
+	os_buf_init(&title);
+	os_buf_init(&due);
+	os_buf_init(&done);
+	md_inline(&title, m->title);
+	md_due(&due, lang, m->due);
+	if (m->done_at)
+		export_date(&done, lang, m->done_at);
+	if (title.failed || due.failed || done.failed)
+		md_fail(b);
+	else
+		export_fill(b, export_text(lang, m->done_at ? XT_MD_MILESTONE_DONE
+							 : XT_MD_MILESTONE_DUE),
+			    title.data, due.data, done.data);
+	os_buf_free(&title);
+	os_buf_free(&due);
+	os_buf_free(&done);
+}
+
+/* "NPS 50 %; Churn 25 %", or a dash without measures. */
+static void
+md_progress(struct os_buf *b, enum os_lang lang, const struct priority *p)
+{
+	int any = 0;
+
+	for (size_t i = 0; i < p->nmeasures; i++) {
+		int defined;
+		double share = export_progress(&p->measures[i], &defined);
+
+		if (any++)
+			os_buf_adds(b, "; ");
+		md_inline(b, p->measures[i].name);
+		os_buf_adds(b, " ");
+		if (defined)
+			export_percent(b, lang, share);
+		else
+			md_number(b, lang, p->measures[i].current);
+	}
+	if (!any)
+		os_buf_adds(b, "\xe2\x80\x94");
+}
+
+/* The status report: one line per priority, for whoever reads only this. */
+static void
+status_report(struct os_buf *b, const struct ranking *r, enum os_lang lang)
+{
+	if (!r->npriorities)
+		return;
+	os_buf_addf(b, "## %s\n\n%s\n\n", export_text(lang, XT_MD_H_STATUS),
+		    export_text(lang, XT_MD_STATUS_INTRO));
+	os_buf_addf(b, "| %s | %s | %s | %s | %s |\n|---|---|---|---|---|\n",
+		    export_text(lang, XT_MD_TH_PRIORITY), export_text(lang, XT_MD_TH_OWNER),
+		    export_text(lang, XT_MD_TH_PSTATUS), export_text(lang, XT_MD_TH_PROGRESS),
+		    export_text(lang, XT_MD_TH_NEXT));
+	for (size_t k = 0; k < r->npriorities; k++) {
+		const struct priority *pr = &r->priorities[k];
+		const struct milestone *next = export_next_milestone(pr);
+
+		os_buf_addf(b, "| %zu. ", k + 1);
+		md_inline(b, pr->title);
+		os_buf_adds(b, " | ");
+		if (pr->has_owner)
+			md_inline(b, pr->owner.display_name);
+		else
+			os_buf_adds(b, export_text(lang, XT_MD_NO_OWNER));
+		os_buf_addf(b, " | %s | ", export_prio_status_text(lang, pr->status));
+		md_progress(b, lang, pr);
+		os_buf_adds(b, " | ");
+		if (next)
+			md_milestone(b, lang, next);
+		else if (pr->nmilestones)
+			os_buf_adds(b, export_text(lang, XT_MD_ALL_DONE));
+		else
+			os_buf_adds(b, "\xe2\x80\x94");
+		os_buf_adds(b, " |\n");
+	}
+	os_buf_adds(b, "\n");
+}
+
+/* A priority's status, goal, measures, milestones and latest update. */
+static void
+outcome_details(struct os_buf *b, const struct ranking *r, size_t k, enum os_lang lang)
+{
+	const struct priority *pr = &r->priorities[k];
+	const struct priority_update *u = r->latest && r->latest[k].id ? &r->latest[k] : NULL;
+
+	export_fill(b, export_text(lang, XT_MD_STATUS_LINE),
+		    export_prio_status_text(lang, pr->status), NULL, NULL);
+	os_buf_adds(b, "\n\n");
+	if (pr->goal && pr->goal[0]) {
+		os_buf_addf(b, "**%s**\n\n", export_text(lang, XT_MD_GOAL));
+		md_block(b, pr->goal);
+		os_buf_adds(b, "\n");
+	}
+	if (pr->nmeasures) {
+		os_buf_addf(b, "**%s**\n\n| %s | %s | %s | %s | %s |\n|---|---:|---:|---:|---:|\n",
+			    export_text(lang, XT_MD_MEASURES), export_text(lang, XT_MD_TH_MEASURE),
+			    export_text(lang, XT_MD_TH_BASELINE), export_text(lang, XT_MD_TH_NOW),
+			    export_text(lang, XT_MD_TH_TARGET), export_text(lang, XT_MD_TH_PROGRESS));
+		for (size_t i = 0; i < pr->nmeasures; i++) {
+			const struct measure *m = &pr->measures[i];
+			int defined;
+			double share = export_progress(m, &defined);
+
+			os_buf_adds(b, "| ");
+			md_inline(b, m->name);
+			if (m->unit[0]) {
+				os_buf_adds(b, " (");
+				md_inline(b, m->unit);
+				os_buf_adds(b, ")");
+			}
+			os_buf_adds(b, " | ");
+			md_number(b, lang, m->baseline);
+			os_buf_adds(b, " | ");
+			md_number(b, lang, m->current);
+			os_buf_adds(b, " | ");
+			md_number(b, lang, m->target);
+			os_buf_adds(b, " | ");
+			if (defined)
+				export_percent(b, lang, share);
+			else
+				os_buf_adds(b, "\xe2\x80\x94");
+			os_buf_adds(b, " |\n");
+		}
+		os_buf_adds(b, "\n");
+	}
+	if (pr->nmilestones) {
+		os_buf_addf(b, "**%s**\n\n", export_text(lang, XT_MD_MILESTONES));
+		for (size_t i = 0; i < pr->nmilestones; i++) {
+			os_buf_adds(b, pr->milestones[i].done_at ? "- [x] " : "- [ ] ");
+			md_milestone(b, lang, &pr->milestones[i]);
+			os_buf_adds(b, "\n");
+		}
+		os_buf_adds(b, "\n");
+	}
+	if (u) {
+		struct os_buf when, who;
+
+		os_buf_init(&when);
+		os_buf_init(&who);
+		export_date(&when, lang, u->created_at);
+		md_inline(&who, u->author.display_name);
+		if (when.failed || who.failed)
+			md_fail(b);
+		os_buf_adds(b, "**");
+		export_fill(b, export_text(lang, XT_MD_LATEST), when.data, who.data, NULL);
+		os_buf_adds(b, "**\n\n");
+		os_buf_free(&when);
+		os_buf_free(&who);
+		md_block(b, u->body);
+		os_buf_adds(b, "\n");
+	}
+}
+
 static void
 priorities(struct os_buf *b, const struct ranking *r, enum os_lang lang)
 {
@@ -244,6 +436,7 @@ priorities(struct os_buf *b, const struct ranking *r, enum os_lang lang)
 		os_buf_adds(b, "\n\n");
 		if (md_block(b, pr->description))
 			os_buf_add(b, "\n", 1);
+		outcome_details(b, r, k, lang);
 		/* The posts that feed it, best first. */
 		for (size_t i = 0; i < r->nposts; i++) {
 			const struct post *p = &r->posts[i];
@@ -522,6 +715,7 @@ export_markdown(const struct ranking *r, enum os_lang lang, char **out, size_t *
 
 	os_buf_init(&b);
 	head(&b, r, lang);
+	status_report(&b, r, lang);
 	priorities(&b, r, lang);
 	needs(&b, r, lang);
 	table(&b, r, lang);

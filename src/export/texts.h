@@ -65,6 +65,19 @@ enum export_text {
 	/* Markdown: where the groups disagree and agree. */
 	XT_MD_H_DISAGREE, XT_MD_H_AGREE, XT_MD_SUPPORT_DOTS, XT_MD_SUPPORT_UPDOWN,
 	XT_MD_NO_DISAGREE, XT_MD_NO_AGREE, XT_MD_AT_RANK, XT_MD_GROUP_SUPPORT, XT_MD_APART,
+	/* Outcomes: the workbook's measures and milestones sheets and
+	 * columns, the names of the priority statuses (enum os_prio_status's
+	 * order), and the Markdown status report. */
+	XT_SHEET_MEASURES, XT_SHEET_MILESTONES, XT_PST_PLANNED, XT_PST_ACTIVE,
+	XT_PST_AT_RISK, XT_PST_DONE, XT_PST_DROPPED, XT_OCOL_STATUS,
+	XT_OCOL_GOAL, XT_OCOL_PRIORITY, XT_OCOL_MEASURE, XT_OCOL_UNIT,
+	XT_OCOL_BASELINE, XT_OCOL_CURRENT, XT_OCOL_TARGET, XT_OCOL_PROGRESS,
+	XT_OCOL_UPDATED, XT_OCOL_MILESTONE, XT_OCOL_DUE, XT_OCOL_DONE,
+	XT_MD_H_STATUS, XT_MD_STATUS_INTRO, XT_MD_TH_PRIORITY, XT_MD_TH_OWNER,
+	XT_MD_TH_PSTATUS, XT_MD_TH_PROGRESS, XT_MD_TH_NEXT, XT_MD_TH_MEASURE,
+	XT_MD_TH_BASELINE, XT_MD_TH_NOW, XT_MD_TH_TARGET, XT_MD_STATUS_LINE,
+	XT_MD_GOAL, XT_MD_MEASURES, XT_MD_MILESTONES, XT_MD_MILESTONE_DUE,
+	XT_MD_MILESTONE_DONE, XT_MD_LATEST, XT_MD_ALL_DONE,
 	XT_COUNT
 };
 
@@ -84,6 +97,8 @@ const char *export_group_text(enum os_lang lang, int group);
 const char *export_phase_text(enum os_lang lang, int phase);
 const char *export_kind_text(enum os_lang lang, int kind);
 const char *export_status_text(enum os_lang lang, int status);
+/* The name of a priority's status (enum os_prio_status) in lang. */
+const char *export_prio_status_text(enum os_lang lang, int status);
 
 /* Appends tpl to b with {1}, {2} and {3} replaced by a1, a2 and a3 (NULL
  * is empty); any other text is copied as it is. */

@@ -188,13 +188,14 @@ priorities(struct xl *x, const struct ranking *r)
 		export_text(x->lang, XT_COL_RANK),	  export_text(x->lang, XT_COL_TITLE),
 		export_text(x->lang, XT_PCOL_OWNER),	  export_text(x->lang, XT_PCOL_DESCRIPTION),
 		export_text(x->lang, XT_PCOL_POSTS),
+		export_text(x->lang, XT_OCOL_STATUS),	  export_text(x->lang, XT_OCOL_GOAL),
 	};
-	static const double widths[] = {6, 40, 22, 60, 60};
+	static const double widths[] = {6, 40, 22, 60, 60, 12, 60};
 	lxw_worksheet *ws = sheet(x, export_text(x->lang, XT_SHEET_PRIORITIES));
 
 	if (!ws)
 		return;
-	header(x, ws, names, widths, 5);
+	header(x, ws, names, widths, 7);
 	for (size_t k = 0; k < r->npriorities && x->err == LXW_NO_ERROR; k++) {
 		const struct priority *pr = &r->priorities[k];
 		lxw_row_t row = (lxw_row_t)(k + 1);
@@ -224,7 +225,72 @@ priorities(struct xl *x, const struct ranking *r)
 		else
 			str(x, ws, row, 4, b.data, x->wrap);
 		os_buf_free(&b);
+		str(x, ws, row, 5, export_prio_status_text(x->lang, pr->status), NULL);
+		str(x, ws, row, 6, pr->goal ? pr->goal : "", x->wrap);
 	}
+}
+
+/* Every measure of every priority: where it started, is and must get to. */
+static void
+measures(struct xl *x, const struct ranking *r)
+{
+	const char *names[] = {
+		export_text(x->lang, XT_OCOL_PRIORITY), export_text(x->lang, XT_OCOL_MEASURE),
+		export_text(x->lang, XT_OCOL_UNIT),	export_text(x->lang, XT_OCOL_BASELINE),
+		export_text(x->lang, XT_OCOL_CURRENT),	export_text(x->lang, XT_OCOL_TARGET),
+		export_text(x->lang, XT_OCOL_PROGRESS),
+	};
+	static const double widths[] = {40, 30, 10, 12, 12, 12, 12};
+	lxw_worksheet *ws = sheet(x, export_text(x->lang, XT_SHEET_MEASURES));
+	lxw_row_t row = 0;
+
+	if (!ws)
+		return;
+	header(x, ws, names, widths, 7);
+	for (size_t k = 0; k < r->npriorities && x->err == LXW_NO_ERROR; k++)
+		for (size_t i = 0; i < r->priorities[k].nmeasures; i++) {
+			const struct measure *m = &r->priorities[k].measures[i];
+			int defined;
+			double share = export_progress(m, &defined);
+
+			row++;
+			str(x, ws, row, 0, r->priorities[k].title, NULL);
+			str(x, ws, row, 1, m->name, NULL);
+			str(x, ws, row, 2, m->unit, NULL);
+			num(x, ws, row, 3, m->baseline, NULL);
+			num(x, ws, row, 4, m->current, NULL);
+			num(x, ws, row, 5, m->target, NULL);
+			if (defined)
+				num(x, ws, row, 6, share, x->pct);
+		}
+}
+
+/* Every milestone of every priority, with its due day and whether done. */
+static void
+milestones(struct xl *x, const struct ranking *r)
+{
+	const char *names[] = {
+		export_text(x->lang, XT_OCOL_PRIORITY), export_text(x->lang, XT_OCOL_MILESTONE),
+		export_text(x->lang, XT_OCOL_DUE), export_text(x->lang, XT_OCOL_DONE),
+	};
+	static const double widths[] = {40, 40, 12, 8};
+	lxw_worksheet *ws = sheet(x, export_text(x->lang, XT_SHEET_MILESTONES));
+	lxw_row_t row = 0;
+
+	if (!ws)
+		return;
+	header(x, ws, names, widths, 4);
+	for (size_t k = 0; k < r->npriorities && x->err == LXW_NO_ERROR; k++)
+		for (size_t i = 0; i < r->priorities[k].nmilestones; i++) {
+			const struct milestone *m = &r->priorities[k].milestones[i];
+
+			row++;
+			str(x, ws, row, 0, r->priorities[k].title, NULL);
+			str(x, ws, row, 1, m->title, NULL);
+			/* ISO days sort and read the same in every language. */
+			str(x, ws, row, 2, m->due, NULL);
+			str(x, ws, row, 3, m->done_at ? "\xe2\x9c\x93" : "", NULL);
+		}
 }
 
 static void
@@ -464,6 +530,8 @@ export_xlsx(const struct ranking *r, enum os_lang lang, char **out, size_t *len)
 		priorities(&x, r);
 		groups(&x, r, XT_SHEET_DISAGREE, r->disagree, r->ndisagree);
 		groups(&x, r, XT_SHEET_AGREE, r->agree, r->nagree);
+		measures(&x, r);
+		milestones(&x, r);
 		needs_sheet(&x, r);
 	}
 	/* Closing writes the file and frees the workbook, even after a

@@ -33,6 +33,8 @@ enum os_event_type {
 				were revoked: close their sockets */
 	EV_NEED_UPDATED,     /* need (created, changed, linked or unlinked) */
 	EV_NEED_DELETED,     /* need (its id and round) */
+	EV_PRIORITY_UPDATE_POSTED, /* update: a progress update of a priority */
+	EV_UPDATE_COMMENTED, /* comment: a comment on a progress update */
 	EV_TYPE_COUNT
 };
 
@@ -44,6 +46,7 @@ struct os_event {
 	const struct comment *comment;
 	const struct chat *chat;
 	const struct priority *priority;
+	const struct priority_update *update;
 	const struct notification *notification;
 	int64_t user_id;
 	const struct user *user;

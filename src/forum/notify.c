@@ -23,7 +23,7 @@ already(const struct notify_batch *b, int64_t recipient)
 static int
 add_checked(struct forum *f, struct notify_batch *b, const struct user *actor,
 	    const struct user *u, int kind, const struct round *r, int64_t post,
-	    int64_t comment, int64_t chat)
+	    int64_t comment, int64_t chat, int64_t priority, int64_t update)
 {
 	struct notification *n;
 	int rc;
@@ -52,6 +52,8 @@ add_checked(struct forum *f, struct notify_batch *b, const struct user *actor,
 	n->post = post;
 	n->comment = comment;
 	n->chat = chat;
+	n->priority = priority;
+	n->update = update;
 	n->actor = *actor;
 	n->created_at = os_now_ms();
 	if ((rc = store_notif_insert(forum_store(f), n)))
@@ -76,7 +78,7 @@ notify_add(struct forum *f, struct notify_batch *b, const struct user *actor,
 		return OS_OK;
 	if (rc)
 		return rc;
-	return add_checked(f, b, actor, &u, kind, r, post, comment, chat);
+	return add_checked(f, b, actor, &u, kind, r, post, comment, chat, 0, 0);
 }
 
 int
@@ -88,7 +90,7 @@ notify_mentions(struct forum *f, struct notify_batch *b, const struct user *acto
 
 	for (size_t i = 0; i < ms->n; i++)
 		if ((rc = add_checked(f, b, actor, &ms->users[i], NK_MENTION, r, post,
-				      comment, chat)))
+				      comment, chat, 0, 0)))
 			return rc;
 	return OS_OK;
 }
@@ -117,9 +119,27 @@ notify_round_phase(struct forum *f, struct notify_batch *b, const struct user *a
 	if ((rc = store_round_audience(forum_store(f), r->id, &users, &n)))
 		return rc;
 	for (size_t i = 0; !rc && i < n; i++)
-		rc = add_checked(f, b, actor, &users[i], kind, r, 0, 0, 0);
+		rc = add_checked(f, b, actor, &users[i], kind, r, 0, 0, 0, 0, 0);
 	free(users);
 	return rc;
+}
+
+int
+notify_priority(struct forum *f, struct notify_batch *b, const struct user *actor,
+		int64_t recipient, int kind, const struct round *r, int64_t priority,
+		int64_t update)
+{
+	struct user u;
+	int rc;
+
+	if (!recipient || recipient == actor->id || already(b, recipient))
+		return OS_OK;
+	rc = store_user_by_id(forum_store(f), recipient, &u);
+	if (rc == OS_ENOTFOUND)
+		return OS_OK;
+	if (rc)
+		return rc;
+	return add_checked(f, b, actor, &u, kind, r, 0, 0, 0, priority, update);
 }
 
 int

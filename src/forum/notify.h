@@ -64,6 +64,13 @@ int notify_add(struct forum *f, struct notify_batch *b, const struct user *actor
 	       int64_t recipient, int kind, const struct round *r, int64_t post,
 	       int64_t comment, int64_t chat, int item_hidden);
 
+/* A notice about a priority of round r (NK_PRIORITY_UPDATE with the
+ * update's id, NK_PRIORITY_STATUS with update 0) for recipient, by the
+ * same rules. */
+int notify_priority(struct forum *f, struct notify_batch *b, const struct user *actor,
+		    int64_t recipient, int kind, const struct round *r, int64_t priority,
+		    int64_t update);
+
 /* A notice of kind for everyone ms names. */
 int notify_mentions(struct forum *f, struct notify_batch *b, const struct user *actor,
 		    const struct mention_set *ms, const struct round *r, int64_t post,

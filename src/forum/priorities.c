@@ -7,6 +7,7 @@
 #include "base/err.h"
 #include "forum/forum_int.h"
 #include "forum/notify.h"
+#include "forum/outcomes.h"
 #include "store/audit.h"
 #include "store/posts.h"
 #include "store/priorities.h"
@@ -50,8 +51,11 @@ check_owner(struct forum *f, int64_t owner)
 static void
 emit_priority(struct forum *f, const struct priority *p)
 {
-	struct os_event ev = {.type = EV_PRIORITY_UPDATED, .round = p->round, .priority = p};
+	/* Following is the reader's own: never in an event. */
+	struct priority shared = *p;
+	struct os_event ev = {.type = EV_PRIORITY_UPDATED, .round = p->round, .priority = &shared};
 
+	shared.has_following = 0;
 	forum_emit(f, &ev);
 }
 
@@ -84,10 +88,13 @@ priorities_create(struct forum *f, const struct user *caller, int64_t round,
 		goto out;
 	if ((rc = store_priority_insert(f->st, round, t, d, owner, caller->id, &id)) ||
 	    (rc = store_audit(f->st, caller->id, "priority.create", "priority", id, round, t)) ||
-	    (rc = store_priority_get(f->st, id, out)))
+	    (rc = store_priority_get(f->st, id, out)) ||
+	    (rc = outcomes_fill_following(f, caller, out)))
 		goto out;
 	emit_priority(f, out);
 out:
+	if (rc)
+		priority_clear(out);
 	free(t);
 	free(d);
 	return rc;
@@ -98,17 +105,25 @@ priorities_update(struct forum *f, const struct user *caller, int64_t id,
 		  const struct priority_changes *ch, struct priority *out)
 {
 	struct priority cur, *all = NULL;
+	struct notify_batch nb = {0};
 	char *t = NULL, *d = NULL;
-	struct round r;
+	struct round r = {0};
 	size_t n = 0;
 	int rc;
 
 	memset(out, 0, sizeof *out);
 	if ((rc = store_priority_get(f->st, id, &cur)))
 		return rc;
-	if ((rc = manageable(f, caller, cur.round, &r)))
+	if (ch->title || ch->description || ch->has_owner || ch->rank)
+		rc = manageable(f, caller, cur.round, &r);
+	else
+		rc = outcomes_editable(f, caller, &cur, &r);
+	if (rc)
 		goto out;
-	round_clear(&r);
+	if ((ch->goal || ch->has_status) &&
+	    (rc = outcomes_set_goal_status(f, caller, &cur, &r, ch->goal,
+					   ch->has_status ? ch->status : -1, &nb)))
+		goto out;
 	if ((rc = forum_text(ch->title ? ch->title : cur.title, OS_TITLE_MAX, 0, &t)) ||
 	    (rc = forum_text(ch->description ? ch->description : cur.description,
 			     OS_DESC_MAX, 1, &d)) ||
@@ -123,7 +138,8 @@ priorities_update(struct forum *f, const struct user *caller, int64_t id,
 		goto out;
 	if ((rc = store_audit(f->st, caller->id, "priority.update", "priority", id, cur.round,
 			      t)) ||
-	    (rc = store_priority_get(f->st, id, out)))
+	    (rc = store_priority_get(f->st, id, out)) ||
+	    (rc = outcomes_fill_following(f, caller, out)))
 		goto out;
 	/* Every priority whose rank moved is news. Everything is read before
 	 * anything is emitted: a write that fails emits nothing. */
@@ -137,6 +153,10 @@ priorities_update(struct forum *f, const struct user *caller, int64_t id,
 			emit_priority(f, &all[i]);
 	emit_priority(f, out);
 out:
+	if (rc)
+		priority_clear(out);
+	notify_batch_done(f, &nb, rc);
+	round_clear(&r);
 	for (size_t i = 0; i < n; i++)
 		priority_clear(&all[i]);
 	free(all);
@@ -188,13 +208,16 @@ link_common(struct forum *f, const struct user *caller, int64_t id, int64_t post
 	 * emits nothing. */
 	if ((previous && previous != id && (rc = store_priority_get(f->st, previous, &old))) ||
 	    (rc = store_post_get(f->st, post, 0, &p)) ||
-	    (rc = store_priority_get(f->st, id, out)))
+	    (rc = store_priority_get(f->st, id, out)) ||
+	    (rc = outcomes_fill_following(f, caller, out)))
 		goto out;
 	if (old.id)
 		emit_priority(f, &old);
 	emit_priority(f, out);
 	emit_post(f, &p);
 out:
+	if (rc)
+		priority_clear(out);
 	notify_batch_done(f, &nb, rc);
 	round_clear(&r);
 	priority_clear(&old);

@@ -24,6 +24,12 @@ struct priority_changes {
 	int has_owner;
 	int64_t owner;            /* 0: none */
 	int rank;                 /* 0: unchanged */
+	/* Outcomes (forum/outcomes.h): the owner may change these too, in
+	 * every phase. A change of any field above follows the rules of
+	 * priority management. */
+	const char *goal;         /* NULL: unchanged */
+	int has_status;
+	int status;               /* enum os_prio_status */
 };
 
 int priorities_update(struct forum *f, const struct user *caller, int64_t id,

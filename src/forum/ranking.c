@@ -7,6 +7,7 @@
 #include "forum/forum_int.h"
 #include "forum/needs.h"
 #include "store/posts.h"
+#include "store/outcomes.h"
 #include "store/priorities.h"
 #include "store/rounds.h"
 
@@ -180,6 +181,25 @@ ranking_build(struct forum *f, const struct user *caller, int64_t round,
 	    (rc = store_priorities_by_round(f->st, round, &out->priorities,
 					    &out->npriorities)))
 		goto fail;
+	if (out->npriorities &&
+	    !(out->latest = calloc(out->npriorities, sizeof *out->latest))) {
+		rc = OS_ENOMEM;
+		goto fail;
+	}
+	for (size_t k = 0; k < out->npriorities; k++) {
+		struct priority_update *ups;
+		size_t n;
+
+		if ((rc = store_updates_by_priority(f->st, out->priorities[k].id, &ups, &n)))
+			goto fail;
+		if (n) {
+			out->latest[k] = ups[0];
+			memset(&ups[0], 0, sizeof ups[0]);
+		}
+		for (size_t i = 0; i < n; i++)
+			priority_update_clear(&ups[i]);
+		free(ups);
+	}
 	for (size_t i = 0; i < out->nposts; i++)
 		out->posts[i].has_my_vote = 0;
 	if (out->nposts)
@@ -198,6 +218,9 @@ void
 ranking_clear(struct ranking *r)
 {
 	round_clear(&r->round);
+	for (size_t i = 0; r->latest && i < r->npriorities; i++)
+		priority_update_clear(&r->latest[i]);
+	free(r->latest);
 	for (size_t i = 0; i < r->npriorities; i++)
 		priority_clear(&r->priorities[i]);
 	free(r->priorities);

@@ -59,6 +59,9 @@ struct ranking {
 	 * first. */
 	struct need_support *needs;
 	size_t nneeds;
+	/* Each priority's latest progress update, in the priorities' order
+	 * (id 0: none yet). */
+	struct priority_update *latest;
 };
 
 /* Builds the ranking of a round. caller NULL is the command line (no

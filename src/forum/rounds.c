@@ -10,6 +10,7 @@
 #include "forum/notify.h"
 #include "store/audit.h"
 #include "store/posts.h"
+#include "forum/outcomes.h"
 #include "store/priorities.h"
 #include "store/rounds.h"
 
@@ -185,6 +186,8 @@ rounds_snapshot(struct forum *f, const struct user *caller, int64_t id,
 	if (!rc)
 		rc = store_priorities_by_round(f->st, id, &out->priorities,
 					       &out->npriorities);
+	for (size_t i = 0; !rc && i < out->npriorities; i++)
+		rc = outcomes_fill_following(f, caller, &out->priorities[i]);
 	if (rc)
 		rounds_snapshot_clear(out);
 	return rc;

@@ -17,7 +17,7 @@ enum {
 	S_REPLY, S_MENTION, S_MENTION_CHAT, S_OPEN, S_VOTING, S_CLOSED, S_MERGED,
 	S_LINKED, S_SUBJECT_ONE, S_SUBJECT_MANY, S_SUBJECT_DIGEST, S_HELLO,
 	S_INTRO_INSTANT, S_INTRO_DIGEST, S_IDEAS, S_COMMENTS, S_OPEN_LINK,
-	S_WHY, S_UNSUBSCRIBE, S_A_CUSTOMER, S_COUNT
+	S_WHY, S_UNSUBSCRIBE, S_A_CUSTOMER, S_PUPDATE, S_PSTATUS, S_COUNT
 };
 
 static const char *const words[OS_LANG_COUNT][S_COUNT] = {
@@ -42,6 +42,8 @@ static const char *const words[OS_LANG_COUNT][S_COUNT] = {
 		[S_WHY] = "You get these mails because of your notification settings in openstrat.",
 		[S_UNSUBSCRIBE] = "Stop these mails",
 		[S_A_CUSTOMER] = "A customer",
+		[S_PUPDATE] = "{a} posted an update on the priority \u201c{t}\u201d",
+		[S_PSTATUS] = "The status of the priority \u201c{t}\u201d changed",
 	},
 	[OS_LANG_NB] = {
 		[S_REPLY] = "{a} svarte på \u00ab{t}\u00bb",
@@ -64,6 +66,8 @@ static const char *const words[OS_LANG_COUNT][S_COUNT] = {
 		[S_WHY] = "Du får disse e-postene på grunn av varslingsinnstillingene dine i openstrat.",
 		[S_UNSUBSCRIBE] = "Stopp disse e-postene",
 		[S_A_CUSTOMER] = "En kunde",
+		[S_PUPDATE] = "{a} publiserte en oppdatering om prioriteten \u00ab{t}\u00bb",
+		[S_PSTATUS] = "Statusen til prioriteten \u00ab{t}\u00bb er endret",
 	},
 	[OS_LANG_SV] = {
 		[S_REPLY] = "{a} svarade på \u201d{t}\u201d",
@@ -86,6 +90,8 @@ static const char *const words[OS_LANG_COUNT][S_COUNT] = {
 		[S_WHY] = "Du får de här mejlen på grund av dina aviseringsinställningar i openstrat.",
 		[S_UNSUBSCRIBE] = "Sluta skicka de här mejlen",
 		[S_A_CUSTOMER] = "En kund",
+		[S_PUPDATE] = "{a} publicerade en uppdatering om prioriteringen \u201d{t}\u201d",
+		[S_PSTATUS] = "Statusen för prioriteringen \u201d{t}\u201d har ändrats",
 	},
 	[OS_LANG_DA] = {
 		[S_REPLY] = "{a} svarede på \u00bb{t}\u00ab",
@@ -108,6 +114,8 @@ static const char *const words[OS_LANG_COUNT][S_COUNT] = {
 		[S_WHY] = "Du får disse mails på grund af dine notifikationsindstillinger i openstrat.",
 		[S_UNSUBSCRIBE] = "Stop disse mails",
 		[S_A_CUSTOMER] = "En kunde",
+		[S_PUPDATE] = "{a} offentliggjorde en opdatering om prioriteten \u00bb{t}\u00ab",
+		[S_PSTATUS] = "Status for prioriteten \u00bb{t}\u00ab er ændret",
 	},
 };
 
@@ -188,6 +196,10 @@ line_of(const struct mail_notice *n, const char *const *w, const char **title)
 		return w[S_CLOSED];
 	case NK_MERGED:
 		return w[S_MERGED];
+	case NK_PRIORITY_UPDATE:
+		return w[S_PUPDATE];
+	case NK_PRIORITY_STATUS:
+		return w[S_PSTATUS];
 	default:
 		return w[S_LINKED];
 	}
@@ -202,6 +214,9 @@ mail_item_url(const char *public_url, const struct mail_notice *n, char *buf, si
 	else if (n->post)
 		snprintf(buf, sz, "%s/round/%lld/post/%lld", public_url, (long long)n->round,
 			 (long long)n->post);
+	else if (n->priority)
+		snprintf(buf, sz, "%s/round/%lld/outcomes#priority-%lld", public_url,
+			 (long long)n->round, (long long)n->priority);
 	else
 		snprintf(buf, sz, "%s/round/%lld", public_url, (long long)n->round);
 }

@@ -25,6 +25,8 @@ struct mail_notice {
 	int64_t chat;           /* 0: none */
 	const char *actor;      /* display name */
 	int64_t created_at;
+	int64_t priority;       /* priority notices: the priority (its title in
+				   post_title); 0: none */
 };
 
 /* A round's most discussed new idea, for the digest. */

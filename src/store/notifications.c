@@ -20,8 +20,8 @@ store_notif_insert(struct store *st, struct notification *n)
 {
 	sqlite3_stmt *s = store_stmt(st,
 		"INSERT INTO notifications (recipient_id, kind, round_id, post_id, "
-		"comment_id, chat_id, actor_id, created_at) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+		"comment_id, chat_id, actor_id, created_at, priority_id, update_id) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
 	int rc;
 
 	if (!s)
@@ -34,6 +34,8 @@ store_notif_insert(struct store *st, struct notification *n)
 	bind_opt(s, 6, n->chat);
 	sqlite3_bind_int64(s, 7, n->actor.id);
 	sqlite3_bind_int64(s, 8, n->created_at);
+	bind_opt(s, 9, n->priority);
+	bind_opt(s, 10, n->update);
 	rc = sqlite3_step(s);
 	store_done(s);
 	if (rc == SQLITE_DONE)
@@ -48,7 +50,8 @@ store_notif_list(struct store *st, int64_t user_id, int64_t before, int limit,
 	sqlite3_stmt *s = store_stmt(st,
 		"SELECT n.id, n.kind, n.round_id, coalesce(n.post_id, 0), "
 		"coalesce(n.comment_id, 0), coalesce(n.chat_id, 0), n.created_at, "
-		"n.read_at IS NOT NULL, " STORE_USER_COLS("a") " FROM notifications n"
+		"n.read_at IS NOT NULL, coalesce(n.priority_id, 0), coalesce(n.update_id, 0), "
+		STORE_USER_COLS("a") " FROM notifications n"
 		STORE_NOTIF_VISIBLE " AND (?2 = 0 OR n.id < ?2) ORDER BY n.id DESC LIMIT ?3");
 	struct notification *arr = NULL;
 	size_t cap = 0, cnt = 0;
@@ -82,7 +85,9 @@ store_notif_list(struct store *st, int64_t user_id, int64_t before, int limit,
 		x->chat = sqlite3_column_int64(s, 5);
 		x->created_at = sqlite3_column_int64(s, 6);
 		x->read = sqlite3_column_int(s, 7);
-		store_read_user(s, 8, &x->actor);
+		x->priority = sqlite3_column_int64(s, 8);
+		x->update = sqlite3_column_int64(s, 9);
+		store_read_user(s, 10, &x->actor);
 	}
 	store_done(s);
 	if (rc != SQLITE_DONE) {

@@ -102,13 +102,15 @@ store_mail_notices(struct store *st, int64_t user_id, int64_t *upto,
 		"WHERE recipient_id = ?1 AND mailed_at IS NULL");
 	sqlite3_stmt *s = store_stmt(st,
 		"SELECT n.id, n.kind, n.round_id, r.title, coalesce(n.post_id, 0), "
-		"coalesce(p.title, ''), coalesce(n.comment_id, 0), coalesce(n.chat_id, 0), "
+		"coalesce(p.title, pr.title, ''), coalesce(n.comment_id, 0), "
+		"coalesce(n.chat_id, 0), "
 		/* A customer does not learn the name of another organisation's
 		 * customer unless the round shows them to each other. */
 		"CASE WHEN me.role = 'customer' AND a.role = 'customer' AND a.id <> me.id "
 		"AND NOT r.customers_see_each_other AND (me.org = '' OR me.org <> a.org) "
-		"THEN '' ELSE a.display_name END, n.created_at FROM notifications n"
-		STORE_NOTIF_VISIBLE
+		"THEN '' ELSE a.display_name END, n.created_at, "
+		"coalesce(n.priority_id, 0) FROM notifications n "
+		"LEFT JOIN priorities pr ON pr.id = n.priority_id" STORE_NOTIF_VISIBLE
 		" AND n.mailed_at IS NULL AND n.id <= ?2 ORDER BY n.id");
 	struct mail_notice *arr = NULL;
 	size_t cap = 0, cnt = 0;
@@ -159,6 +161,7 @@ store_mail_notices(struct store *st, int64_t user_id, int64_t *upto,
 		x->chat = sqlite3_column_int64(s, 7);
 		offs[cnt][2] = pool_add(&pl, s, 8);
 		x->created_at = sqlite3_column_int64(s, 9);
+		x->priority = sqlite3_column_int64(s, 10);
 		cnt++;
 	}
 	store_done(s);

@@ -5,6 +5,7 @@
 
 #include "base/err.h"
 #include "base/util.h"
+#include "store/outcomes.h"
 #include "store/store_int.h"
 
 static int
@@ -66,6 +67,8 @@ store_priority_get(struct store *st, int64_t id, struct priority *p)
 	store_done(s);
 	if (!rc)
 		rc = load_posts(st, p);
+	if (!rc)
+		rc = store_priority_load_outcomes(st, p);
 	if (rc)
 		priority_clear(p);
 	return rc;
@@ -261,7 +264,8 @@ store_priorities_by_round(struct store *st, int64_t round, struct priority **out
 	if (!err && rc != SQLITE_DONE)
 		err = store_rc(st, rc, "priorities by round");
 	for (size_t i = 0; !err && i < cnt; i++)
-		err = load_posts(st, &arr[i]);
+		if (!(err = load_posts(st, &arr[i])))
+			err = store_priority_load_outcomes(st, &arr[i]);
 	if (err) {
 		for (size_t i = 0; i < cnt; i++)
 			priority_clear(&arr[i]);

@@ -115,6 +115,32 @@ static const struct row {
 	{"{\"op\":\"priority.update\",\"priority\":$Y,\"description\":\"d $N\"}", {OK, OK, FB, FB, NF}},
 	{"{\"op\":\"priority.link\",\"priority\":$Y,\"post\":$P}", {OK, OK, FB, FB, NF}},
 	{"{\"op\":\"priority.unlink\",\"priority\":$Y,\"post\":$P}", {OK, OK, FB, FB, NF}},
+	/* Outcomes: managers and admins (and the priority's owner; $Y has
+	 * none) change them, members read, comment on updates and follow.
+	 *   $G a measure of $Y   $L a milestone of $Y   $U an update of $Y */
+	{"{\"op\":\"priority.update\",\"priority\":$Y,\"goal\":\"g $N\",\"status\":\"active\"}",
+	 {OK, OK, FB, FB, NF}},
+	{"{\"op\":\"measure.set\",\"priority\":$Y,\"name\":\"M $N\",\"baseline\":0,\"target\":10,\"current\":1}",
+	 {OK, OK, FB, FB, NF}},
+	{"{\"op\":\"measure.set\",\"priority\":$Y,\"id\":$G,\"name\":\"NPS\",\"unit\":\"pt\",\"baseline\":0,\"target\":10,\"current\":$N}",
+	 {OK, OK, FB, FB, NF}},
+	{"{\"op\":\"measure.history\",\"measure\":$G}", {OK, OK, OK, OK, NF}},
+	{"{\"op\":\"measure.delete\",\"measure\":999999}", {NF, NF, NF, NF, NF}},
+	{"{\"op\":\"milestone.set\",\"priority\":$Y,\"title\":\"L $N\",\"due\":\"2027-03-31\"}",
+	 {OK, OK, FB, FB, NF}},
+	{"{\"op\":\"milestone.set\",\"priority\":$Y,\"id\":$L,\"title\":\"Pilot\",\"due\":\"2027-04-30\",\"done\":true}",
+	 {OK, OK, FB, FB, NF}},
+	{"{\"op\":\"milestone.delete\",\"milestone\":999999}", {NF, NF, NF, NF, NF}},
+	{"{\"op\":\"priority.post_update\",\"priority\":$Y,\"body\":\"u $N\"}", {OK, OK, FB, FB, NF}},
+	{"{\"op\":\"priority.updates\",\"priority\":$Y}", {OK, OK, OK, OK, NF}},
+	{"{\"op\":\"outcomes.overview\"}", {OK, OK, FB, FB, FB}},
+	{"{\"op\":\"comment.create\",\"update\":$U,\"body\":\"c $N\"}", {OK, OK, OK, OK, NF}},
+	{"{\"op\":\"priority.follow\",\"priority\":$Y}", {OK, OK, OK, OK, NF}},
+	{"{\"op\":\"priority.unfollow\",\"priority\":$Y}", {OK, OK, OK, OK, NF}},
+	{"{\"op\":\"measure.set\",\"priority\":$Y,\"name\":\"M\",\"baseline\":0,\"target\":1e999,\"current\":1}",
+	 {"bad_request", "bad_request", "bad_request", "bad_request", "bad_request"}},
+	{"{\"op\":\"milestone.set\",\"priority\":$Y,\"title\":\"L\",\"due\":\"2027-02-29\"}",
+	 {"bad_request", "bad_request", "bad_request", "bad_request", "bad_request"}},
 	/* Each role runs the rows in turn: the admin merges and unmerges,
 	 * then the manager does the same. */
 	{"{\"op\":\"post.merge\",\"post\":$E,\"into\":$F}", {OK, OK, FB, FB, NF}},
@@ -165,6 +191,7 @@ static const struct row {
 static struct osx_server srv;
 static char tokens[NROLES][OSX_TOKEN_MAX];
 static long long id_R, id_I, id_D, id_P, id_Q, id_C, id_M, id_X, id_E, id_F, id_Y, id_V;
+static long long id_G, id_L, id_U;
 
 static cJSON *
 must(cJSON *r, const char *what)
@@ -233,6 +260,15 @@ setup(void)
 	snprintf(req, sizeof req, "{\"op\":\"need.create\",\"round\":%lld,\"title\":\"V\"}",
 		 id_R);
 	id_V = create(m, "need V", "need.id", req);
+	snprintf(req, sizeof req, "{\"op\":\"measure.set\",\"priority\":%lld,\"name\":\"G\","
+		 "\"baseline\":0,\"target\":10,\"current\":0}", id_Y);
+	id_G = create(m, "measure G", "priority.measures.0.id", req);
+	snprintf(req, sizeof req, "{\"op\":\"milestone.set\",\"priority\":%lld,\"title\":\"L\","
+		 "\"due\":\"2027-01-31\"}", id_Y);
+	id_L = create(m, "milestone L", "priority.milestones.0.id", req);
+	snprintf(req, sizeof req, "{\"op\":\"priority.post_update\",\"priority\":%lld,"
+		 "\"body\":\"U\"}", id_Y);
+	id_U = create(m, "update U", "update.id", req);
 	osx_ws_close(m);
 
 	/* The invited customer comes in through an invite, as in life. */
@@ -300,6 +336,9 @@ substitute(const char *tmpl, char *out, size_t outsz, int n)
 		case 'F': v = id_F; break;
 		case 'Y': v = id_Y; break;
 		case 'V': v = id_V; break;
+		case 'G': v = id_G; break;
+		case 'L': v = id_L; break;
+		case 'U': v = id_U; break;
 		default: v = n; break;
 		}
 		o += (size_t)snprintf(out + o, outsz - o, "%lld", v);

@@ -119,6 +119,18 @@ fx_record(void *arg, const struct os_event *ev)
 		if (ev->need)
 			e->id = ev->need->id;
 		break;
+	case EV_PRIORITY_UPDATED:
+		if (ev->priority)
+			e->id = ev->priority->id;
+		break;
+	case EV_PRIORITY_UPDATE_POSTED:
+		if (ev->update)
+			e->id = ev->update->id;
+		break;
+	case EV_UPDATE_COMMENTED:
+		if (ev->comment)
+			e->id = ev->comment->id;
+		break;
 	default:
 		break;
 	}

@@ -103,6 +103,36 @@ START_TEST(each_language_has_its_words)
 }
 END_TEST
 
+/* Notices about a priority: its title, the words of the kind, a link to
+ * the round's Outcomes board. */
+START_TEST(priority_notices_name_the_priority_and_link_the_board)
+{
+	static const struct mail_notice pn[] = {
+		{.id = 5, .kind = NK_PRIORITY_UPDATE, .round = 3, .round_title = "Gamma",
+		 .post_title = "Know our customers", .actor = "Anna", .priority = 7},
+		{.id = 6, .kind = NK_PRIORITY_STATUS, .round = 3, .round_title = "Gamma",
+		 .post_title = "Know our customers", .actor = "Anna", .priority = 7},
+	};
+	struct mail_in in = input(1, 2);
+	struct mail_out out;
+
+	in.notices = pn;
+	ck_assert_int_eq(mail_compose(&in, &out), OS_OK);
+	ck_assert_ptr_nonnull(strstr(out.text,
+		"Anna posted an update on the priority \u201cKnow our customers\u201d"));
+	ck_assert_ptr_nonnull(strstr(out.text,
+		"The status of the priority \u201cKnow our customers\u201d changed"));
+	ck_assert_ptr_nonnull(strstr(out.text,
+		"https://forum.example/round/3/outcomes#priority-7\r\n"));
+	mail_out_clear(&out);
+	in.lang = OS_LANG_NB;
+	ck_assert_int_eq(mail_compose(&in, &out), OS_OK);
+	ck_assert_ptr_nonnull(strstr(out.text,
+		"Anna publiserte en oppdatering om prioriteten \u00abKnow our customers\u00bb"));
+	mail_out_clear(&out);
+}
+END_TEST
+
 START_TEST(mime_headers_and_refusals)
 {
 	struct mail_in in = input(0, 1);
@@ -140,6 +170,7 @@ main(void)
 	tcase_add_test(tc, html_escapes_every_user_text);
 	tcase_add_test(tc, each_language_has_its_words);
 	tcase_add_test(tc, mime_headers_and_refusals);
+	tcase_add_test(tc, priority_notices_name_the_priority_and_link_the_board);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

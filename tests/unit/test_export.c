@@ -355,8 +355,9 @@ row_of(const struct csv *c, int64_t id)
 	"rank,id,kind,title,author,role,org,status,score,up,down,dots,comments,"     \
 	"priority,merged_into,admin_up,admin_down,admin_dots,manager_up,"            \
 	"manager_down,manager_dots,employee_up,employee_down,employee_dots,"         \
-	"customer_up,customer_down,customer_dots,needs"
-#define NCOLS 28
+	"customer_up,customer_down,customer_dots,priority_status,priority_goal,"    \
+	"priority_measures,priority_milestones,needs"
+#define NCOLS 32
 
 /* What a spreadsheet-safe text cell holds for s. */
 static char *
@@ -633,6 +634,12 @@ START_TEST(csv_reads_back_cell_by_cell)
 			snprintf(want[c++], 64, "%" PRId64, p->tally.down[role]);
 			snprintf(want[c++], 64, "%" PRId64, p->tally.dots[role]);
 		}
+		/* The priority's outcome columns: a new priority is planned,
+		 * with no goal, measures or milestones yet. */
+		snprintf(want[c++], 64, "%s", p->priority ? "planned" : "");
+		snprintf(want[c++], 64, "%s", "");
+		snprintf(want[c++], 64, "%s", "");
+		snprintf(want[c++], 64, "%s", "");
 		snprintf(want[c++], 64, "%s", ""); /* needs: none named here */
 		ck_assert_int_eq(c, NCOLS);
 		for (int k = 0; k < NCOLS; k++) {

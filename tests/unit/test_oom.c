@@ -136,6 +136,14 @@ static const char *const fp_tables[] = {
 	"SELECT id, round_id, title, description, description_html, deleted_at IS NULL FROM needs",
 	"SELECT need_id, post_id, linked_by FROM need_posts",
 	"SELECT need_id, priority_id, linked_by FROM need_priorities",
+	"SELECT id, goal, goal_html, status FROM priorities",
+	"SELECT id, priority_id, name, unit, baseline, target, current FROM priority_measures",
+	"SELECT id, measure_id, value, user_id FROM measure_history",
+	"SELECT id, priority_id, title, due, done_at IS NULL FROM priority_milestones",
+	"SELECT id, priority_id, body, body_html, author_id, status FROM priority_updates",
+	"SELECT id, update_id, parent_id, body, author_id FROM update_comments",
+	"SELECT priority_id, user_id, following FROM priority_follows",
+	"SELECT id, recipient_id, kind, priority_id, update_id FROM notifications",
 };
 #define NFP (sizeof fp_tables / sizeof fp_tables[0])
 
@@ -177,9 +185,10 @@ enum { ADMIN, MGR, EMP, EMP2, CUST, CUST2, NUSERS };
 static const char *const tables[] = {
 	"users", "rounds", "sessions", "round_members", "invites", "posts", "priorities",
 	"chat_messages", "comments", "votes", "post_tallies", "audit_log", "flags",
-	"priority_posts", "notifications", "unsubscribe_tokens", "mail_outbox",
-	"merge_moved_votes", "post_revisions", "comment_edits", "needs", "need_posts",
-	"need_priorities",
+	"priority_posts", "priority_measures", "measure_history", "priority_milestones",
+	"priority_updates", "update_comments", "priority_follows", "notifications",
+	"unsubscribe_tokens", "mail_outbox", "merge_moved_votes", "post_revisions",
+	"comment_edits", "needs", "need_posts", "need_priorities",
 };
 #define NTABLES (sizeof tables / sizeof tables[0])
 #define NRESTORE (2 * NTABLES - 2 + 9)
@@ -1430,6 +1439,16 @@ static const struct dop dops[] = {
 	      "\"title\":\"First things first\"}"},
 	{MGR, "{\"op\":\"priority.link\",\"rid\":7,\"priority\":$PRIO2,\"post\":$IDEA}"},
 	{MGR, "{\"op\":\"priority.unlink\",\"rid\":7,\"priority\":$PRIO1,\"post\":$IDEA}"},
+	{MGR, "{\"op\":\"priority.update\",\"rid\":7,\"priority\":$PRIO1,\"goal\":\"Know *them*\","
+	      "\"status\":\"at_risk\"}"},
+	{MGR, "{\"op\":\"measure.set\",\"rid\":7,\"priority\":$PRIO1,\"name\":\"NPS\","
+	      "\"unit\":\"points\",\"baseline\":10,\"target\":40,\"current\":12.5}"},
+	{MGR, "{\"op\":\"milestone.set\",\"rid\":7,\"priority\":$PRIO1,\"title\":\"Pilot\","
+	      "\"due\":\"2027-03-31\",\"done\":true}"},
+	{MGR, "{\"op\":\"priority.post_update\",\"rid\":7,\"priority\":$PRIO1,"
+	      "\"body\":\"We *started*\"}"},
+	{EMP, "{\"op\":\"priority.follow\",\"rid\":7,\"priority\":$PRIO1}"},
+	{EMP, "{\"op\":\"priority.updates\",\"rid\":7,\"priority\":$PRIO1}"},
 	{EMP, "{\"op\":\"search\",\"rid\":7,\"q\":\"customer timeline\"}"},
 	{CUST, "{\"op\":\"search\",\"rid\":7,\"q\":\"customers\"}"},
 	{EMP, "{\"op\":\"post.similar\",\"rid\":7,\"round\":$RA,\"q\":\"customer login\"}"},
@@ -1536,7 +1555,7 @@ scrub(cJSON *o)
 {
 	static const char *const keys[] = {"created_at", "updated_at", "last_active",
 					   "expires_at", "at", "last_flagged_at", "token", "url",
-					   "edited_at"};
+					   "edited_at", "done_at"};
 	cJSON *c;
 
 	cJSON_ArrayForEach(c, o) {

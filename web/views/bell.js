@@ -8,6 +8,7 @@ import { authorName, errorText, timeElement } from '../lib/format.js';
 // Where a notice's item is.
 export function noticePath(n) {
 	if (n.post) return `/round/${n.round}/post/${n.post}${n.comment ? `#comment-${n.comment}` : ''}`;
+	if (n.priority) return `/round/${n.round}/outcomes#priority-${n.priority}`;
 	return `/round/${n.round}`;
 }
 

@@ -18,6 +18,7 @@ import { PostDetail } from './post.js';
 import { PrioritiesPane, sortedPriorities } from './priorities.js';
 import { InsightsPane } from './insights.js';
 import { NeedsPane, needsNote } from './needs.js';
+import { OutcomesPane } from './outcomes.js';
 import { MembersPanel } from './members.js';
 import { RoundSearch } from './search.js';
 import { hiddenBadge, isModerator } from './moderation.js';
@@ -29,7 +30,7 @@ import { confirmDialog } from '../lib/confirm.js';
 const PAGE_SIZE = 50;
 
 const EXPORTS = [['csv', 'export.csv'], ['json', 'export.json'], ['md', 'export.md'], ['xlsx', 'export.xlsx']];
-const PANES = { priorities: PrioritiesPane, insights: InsightsPane, needs: NeedsPane };
+const PANES = { priorities: PrioritiesPane, insights: InsightsPane, needs: NeedsPane, outcomes: OutcomesPane };
 
 // Which phase moves a manager is offered, in order; each asks first.
 const PHASE_MOVES = {
@@ -456,7 +457,8 @@ export class RoundView {
 				h('span', { class: 'phase-actions-label' }, t('lead.tools')),
 				h('a', { class: 'btn btn-small', href: `${base}/priorities` }, t('lead.priorities')),
 				h('a', { class: 'btn btn-small', href: `${base}/insights` }, t('lead.insights')),
-				h('a', { class: 'btn btn-small', href: `${base}/needs` }, t('lead.needs'))),
+				h('a', { class: 'btn btn-small', href: `${base}/needs` }, t('lead.needs')),
+				h('a', { class: 'btn btn-small', href: `${base}/outcomes` }, t('lead.outcomes'))),
 			h('div', { class: 'phase-actions tool-group export-group', role: 'group', 'aria-label': t('export.label') },
 				h('span', { class: 'phase-actions-label' }, t('export.label')),
 				EXPORTS.map(([format, key]) => h('a', {
@@ -540,7 +542,9 @@ export class RoundView {
 						const post = this.posts.get(id);
 						return post ? h('li', null, h('a', { href: `/round/${this.roundId}/post/${id}` }, post.title)) : null;
 					})) : null))),
-			h('p', { class: 'priorities-more small' }, h('a', { href: `/round/${this.roundId}/priorities` }, t('priorities.open_board'))));
+			h('p', { class: 'priorities-more small' }, h('a', { href: `/round/${this.roundId}/priorities` }, t('priorities.open_board')),
+				h('span', { class: 'sep', 'aria-hidden': 'true' }, ' · '),
+				h('a', { href: `/round/${this.roundId}/outcomes` }, t('outcomes.open_board'))));
 		details.addEventListener('toggle', () => { this.prioritiesOpen = details.open; });
 		replaceChildren(this.prioritySlot, details);
 	}
@@ -977,6 +981,11 @@ export class RoundView {
 			break;
 		case 'priority.updated':
 			if (msg.priority) this.takePriority(msg.priority);
+			if (this.pane && this.paneName === 'outcomes') this.pane.onEvent(msg);
+			break;
+		case 'priority.update_posted':
+		case 'priority.update_commented':
+			if (this.pane && this.paneName === 'outcomes') this.pane.onEvent(msg);
 			break;
 		case 'priority.deleted':
 			if (this.priorities.delete(Number(msg.priority))) this.afterPriorities();
@@ -1052,6 +1061,9 @@ export class RoundView {
 	// A priority from a reply or an event: keep it, and show it everywhere.
 	takePriority(p) {
 		if (!p || Number(p.round) !== this.roundId) return;
+		// Following is personal: events leave it out; keep the one we have.
+		const old = this.priorities.get(p.id);
+		if (p.following === undefined && old) p = { ...p, following: old.following };
 		this.priorities.set(p.id, p);
 		this.noteUser(p.owner);
 		this.afterPriorities();
@@ -1059,6 +1071,7 @@ export class RoundView {
 
 	afterPriorities() {
 		this.renderPriorities();
+		if (this.pane && this.paneName === 'outcomes') this.pane.render();
 		// Cards show the priority they feed; titles may have changed.
 		for (const c of this.cards.values()) {
 			const post = this.posts.get(c.id);

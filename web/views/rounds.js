@@ -40,8 +40,11 @@ export class RoundsView {
 		// Managers and admins invite colleagues (employees) from here; customers
 		// are invited from their round.
 		this.invite = isStaffManager(this.app.user) ? new InvitePanel(this.app, { role: 'employee' }) : null;
+		// Leadership's view of every round's priorities.
+		const overview = isStaffManager(this.app.user)
+			? h('p', { class: 'overview-link' }, h('a', { href: '/outcomes' }, t('overview.title'))) : null;
 		main.append(h('div', { class: 'page page-narrow' },
-			head, this.flash, this.invite ? h('div', { class: 'rounds-invite' }, this.invite.el) : null,
+			head, overview, this.flash, this.invite ? h('div', { class: 'rounds-invite' }, this.invite.el) : null,
 			this.formSlot, this.error,
 			h('section', { 'aria-labelledby': 'rounds-h' }, this.listEl)));
 		this.load();
