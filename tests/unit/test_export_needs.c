@@ -108,8 +108,8 @@ START_TEST(csv_names_each_posts_needs)
 	char *s = ex(EXPORT_CSV, OS_LANG_EN, &len), *line;
 	char want[64];
 
-	/* The header ends with the needs column. */
-	ck_assert_ptr_nonnull(strstr(s, ",customer_dots,needs\r\n"));
+	/* The header ends with the needs column, after the priority's. */
+	ck_assert_ptr_nonnull(strstr(s, ",priority_milestones,needs\r\n"));
 	/* A linked idea names the need, formula-safe and quoted (it holds
 	 * no comma, but the apostrophe goes first). */
 	snprintf(want, sizeof want, ",%lld,idea,Ship weekly,", (long long)P1);
@@ -246,8 +246,9 @@ START_TEST(xlsx_has_a_needs_sheet)
 	free(s);
 	snprintf(cmd, sizeof cmd, "unzip -p %s xl/workbook.xml", path);
 	out = run(cmd);
-	/* The sheets before it keep their places. */
-	ck_assert_ptr_nonnull(strstr(out, "<sheet name=\"Behov\" sheetId=\"5\""));
+	/* The sheets before it keep their places: it comes last, after
+	 * the measures and the milestones. */
+	ck_assert_ptr_nonnull(strstr(out, "<sheet name=\"Behov\" sheetId=\"7\""));
 	free(out);
 	snprintf(cmd, sizeof cmd, "unzip -p %s xl/sharedStrings.xml", path);
 	out = run(cmd);
@@ -257,7 +258,7 @@ START_TEST(xlsx_has_a_needs_sheet)
 	ck_assert_ptr_nonnull(strstr(out, "Helio (1)"));
 	ck_assert_ptr_nonnull(strstr(out, "Støtte fra medarbejdere"));
 	free(out);
-	snprintf(cmd, sizeof cmd, "unzip -p %s xl/worksheets/sheet5.xml", path);
+	snprintf(cmd, sizeof cmd, "unzip -p %s xl/worksheets/sheet7.xml", path);
 	out = run(cmd);
 	/* Total support as a number cell, not text. */
 	ck_assert_ptr_nonnull(strstr(out, "<v>2</v>"));
