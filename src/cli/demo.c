@@ -8,6 +8,7 @@
 #include "cli/demo.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "auth/password.h"
@@ -17,8 +18,11 @@
 #include "cli/demo_text.h"
 #include "forum/chat.h"
 #include "forum/merge.h"
+#include "forum/needs.h"
+#include "forum/outcomes.h"
 #include "forum/priorities.h"
 #include "forum/posts.h"
+#include "forum/revise.h"
 #include "forum/rounds.h"
 #include "forum/votes.h"
 #include "store/rounds.h"
@@ -66,6 +70,37 @@ static const struct {
 	int owner;
 	size_t feeds[3]; /* the ideas that feed it */
 } priorities[DEMO_NPRIORITIES] = {{1, {0, 7, 16}}, {3, {1, 4, 12}}};
+
+/* How the priorities are going: priorities[0] on track, priorities[1] at
+ * risk. Each measure's current moves twice after it is set up, so that its
+ * history shows; measure2 (a second one of priorities[1]) likewise. */
+static const int prio_status[DEMO_NPRIORITIES] = {PST_ACTIVE, PST_AT_RISK};
+static const struct {
+	int priority;
+	double baseline, target, current[3];
+} measures[DEMO_NPRIORITIES + 1] = {
+	{0, 0, 100, {0, 12, 31}},
+	{1, 86, 91, {86, 85, 84}},
+	{1, 64, 30, {64, 55, 47}},
+};
+/* priorities[0]'s milestones, the first done. */
+static const char *const milestone_due[DEMO_NMILESTONES] = {"2027-03-31", "2027-09-30"};
+#define UPDATE_PRIORITY 1
+#define UPDATE_COMMENTER 4
+
+/* The needs behind the ideas (see demo_text.h), named by maria. */
+#define NEED_NAMER 1
+static const struct {
+	size_t ideas[4];
+	size_t nideas;
+	size_t priority;
+} needs[DEMO_NNEEDS] = {{{0, 10, 16, 20}, 4, 0}, {{3, 8, 19}, 3, 1}};
+
+/* lena's comment anchored to plans[0]'s second block; maria revises the
+ * plan after it. */
+#define REVISED_PLAN 0
+#define ANCHOR_AUTHOR 7
+#define ANCHOR_BLOCK 1
 
 /* The innovation round: its opener, the ideas' authors, and the exchange
  * under the first idea. */
@@ -135,7 +170,7 @@ comment(struct forum *f, const struct user *u, int64_t post_id, int64_t parent,
 /* A priority with its owner and the ideas that feed it, made by the admin. */
 static int
 priority(struct forum *f, const struct user *u, int64_t round, size_t k,
-	 const struct demo_text *t, const int64_t *idea_ids)
+	 const struct demo_text *t, const int64_t *idea_ids, int64_t *id)
 {
 	struct priority pr;
 	int64_t pid;
@@ -145,6 +180,7 @@ priority(struct forum *f, const struct user *u, int64_t round, size_t k,
 	if (rc)
 		return rc;
 	pid = pr.id;
+	*id = pid;
 	for (size_t i = 0; !rc && i < 3; i++) {
 		priority_clear(&pr);
 		rc = priorities_link(f, &u[0], pid, idea_ids[priorities[k].feeds[i]], &pr);
@@ -154,12 +190,129 @@ priority(struct forum *f, const struct user *u, int64_t round, size_t k,
 	return rc;
 }
 
+/* Goal, status, measures with their history, milestones, and a progress
+ * update with a comment, as the owners and the admin would set them. */
+static int
+outcomes(struct forum *f, const struct user *u, const struct demo_text *t,
+	 const int64_t *prio_ids)
+{
+	struct priority pr;
+	int rc = OS_OK;
+
+	for (size_t k = 0; !rc && k < DEMO_NPRIORITIES; k++) {
+		struct priority_changes ch = {0};
+
+		ch.goal = t->goals[k];
+		ch.has_status = 1;
+		ch.status = prio_status[k];
+		if (!(rc = priorities_update(f, &u[0], prio_ids[k], &ch, &pr)))
+			priority_clear(&pr);
+	}
+	for (size_t i = 0; !rc && i < DEMO_NPRIORITIES + 1; i++) {
+		const struct demo_words *w = i < DEMO_NPRIORITIES ? &t->measures[i] : &t->measure2;
+		const struct user *owner = &u[priorities[measures[i].priority].owner];
+		int64_t prio = prio_ids[measures[i].priority];
+		struct measure m = {0};
+
+		snprintf(m.name, sizeof m.name, "%s", w->title);
+		snprintf(m.unit, sizeof m.unit, "%s", w->body);
+		m.baseline = measures[i].baseline;
+		m.target = measures[i].target;
+		for (size_t h = 0; !rc && h < 3; h++) {
+			m.current = measures[i].current[h];
+			if ((rc = outcomes_measure_set(f, owner, prio, &m, &pr)))
+				break;
+			/* The new measure is the priority's last. */
+			if (!m.id && pr.nmeasures)
+				m.id = pr.measures[pr.nmeasures - 1].id;
+			priority_clear(&pr);
+		}
+	}
+	for (size_t i = 0; !rc && i < DEMO_NMILESTONES; i++) {
+		if (!(rc = outcomes_milestone_set(f, &u[priorities[0].owner], prio_ids[0], 0,
+						  t->milestones[i], milestone_due[i], i == 0,
+						  &pr)))
+			priority_clear(&pr);
+	}
+	if (!rc) {
+		struct priority_update up;
+		struct comment c;
+
+		rc = outcomes_post_update(f, &u[priorities[UPDATE_PRIORITY].owner],
+					  prio_ids[UPDATE_PRIORITY], t->update, &up);
+		if (rc)
+			return rc;
+		rc = outcomes_comment(f, &u[UPDATE_COMMENTER], up.id, 0, t->update_comment, &c);
+		priority_update_clear(&up);
+		if (!rc)
+			comment_clear(&c);
+	}
+	return rc;
+}
+
+/* The needs behind the ideas, with the ideas that say them and the
+ * priorities that answer them. */
+static int
+make_needs(struct forum *f, const struct user *u, int64_t round, const struct demo_text *t,
+	   const int64_t *idea_ids, const int64_t *prio_ids)
+{
+	int rc = OS_OK;
+
+	for (size_t k = 0; !rc && k < DEMO_NNEEDS; k++) {
+		struct need n;
+		int64_t id;
+
+		if ((rc = needs_create(f, &u[NEED_NAMER], round, t->needs[k].title,
+				       t->needs[k].body, &n)))
+			break;
+		id = n.id;
+		need_clear(&n);
+		for (size_t i = 0; !rc && i < needs[k].nideas; i++)
+			if (!(rc = needs_link(f, &u[NEED_NAMER], id, NEED_POST,
+					      idea_ids[needs[k].ideas[i]], 1, &n)))
+				need_clear(&n);
+		if (!rc && !(rc = needs_link(f, &u[NEED_NAMER], id, NEED_PRIORITY,
+					     prio_ids[needs[k].priority], 1, &n)))
+			need_clear(&n);
+	}
+	return rc;
+}
+
+/* A comment anchored to a paragraph of a plan, and the plan revised after
+ * it: the comment follows its words into revision 2. */
+static int
+revise_plan(struct forum *f, const struct user *u, const struct demo_text *t,
+	    int64_t plan)
+{
+	struct comment_anchor a = {ANCHOR_BLOCK, t->anchor_quote, 0};
+	const char *body = t->plans[REVISED_PLAN].body;
+	size_t len = strlen(body) + strlen(t->revision) + 3;
+	char *revised = malloc(len);
+	struct comment c;
+	struct post p;
+	int rc;
+
+	if (!revised)
+		return OS_ENOMEM;
+	rc = comments_create_at(f, &u[ANCHOR_AUTHOR], plan, 0, t->anchored_comment, &a, &c);
+	if (!rc) {
+		comment_clear(&c);
+		snprintf(revised, len, "%s\n\n%s", body, t->revision);
+		rc = posts_update(f, &u[plan_authors[REVISED_PLAN]], plan, NULL, revised, &p);
+		if (!rc)
+			post_clear(&p);
+	}
+	free(revised);
+	return rc;
+}
+
 static int
 demo_fill(struct forum *f, const struct demo_text *t)
 {
 	struct store *st = forum_store(f);
 	struct user u[DEMO_NPEOPLE];
 	int64_t ids[DEMO_NPEOPLE], round, cround, idea_ids[DEMO_NIDEAS], cids[DEMO_NCIDEAS];
+	int64_t plan_ids[DEMO_NPLANS], prio_ids[DEMO_NPRIORITIES];
 	struct round r = {0};
 	struct round_changes ch = {0};
 	unsigned seed = 2027;
@@ -187,7 +340,8 @@ demo_fill(struct forum *f, const struct demo_text *t)
 	round_clear(&r);
 
 	for (size_t i = 0; i < DEMO_NPLANS; i++)
-		if ((rc = post(f, &u[plan_authors[i]], round, KIND_PLAN, &t->plans[i], NULL)))
+		if ((rc = post(f, &u[plan_authors[i]], round, KIND_PLAN, &t->plans[i],
+			       &plan_ids[i])))
 			return rc;
 	for (size_t i = 0; i < DEMO_NIDEAS; i++)
 		if ((rc = post(f, &u[ideas[i].author], round, KIND_IDEA, &t->ideas[i],
@@ -240,8 +394,14 @@ demo_fill(struct forum *f, const struct demo_text *t)
 		post_clear(&merged);
 	}
 	for (size_t k = 0; k < DEMO_NPRIORITIES; k++)
-		if ((rc = priority(f, u, round, k, t, idea_ids)))
+		if ((rc = priority(f, u, round, k, t, idea_ids, &prio_ids[k])))
 			return rc;
+	/* And the new ways of following through: outcomes of the priorities,
+	 * the needs behind the ideas, a plan revised after a comment. */
+	if ((rc = outcomes(f, u, t, prio_ids)) ||
+	    (rc = make_needs(f, u, round, t, idea_ids, prio_ids)) ||
+	    (rc = revise_plan(f, u, t, plan_ids[REVISED_PLAN])))
+		return rc;
 
 	/* The customer innovation round: invited customers, dots. */
 	memset(&r, 0, sizeof r);

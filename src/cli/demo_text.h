@@ -22,6 +22,19 @@
  *   and mei, in that order; chats[3] is about ideas[7]. priorities[0] (owned
  *   by maria) gathers ideas 0, 7 and 16; priorities[1] (owned by priya)
  *   ideas 1, 4 and 12.
+ * - Outcomes: goals[k] is what priorities[k] must achieve; priorities[0]
+ *   is active, priorities[1] at risk. measures[k] (title: the name, body:
+ *   the unit) measures priorities[k]; measure2 is a second measure of
+ *   priorities[1]. milestones[] are two milestones of priorities[0], the
+ *   first done. update is priya's progress update on priorities[1],
+ *   update_comment erik's comment on it.
+ * - needs[0] gathers ideas 0, 10, 16 and 20 and is answered by
+ *   priorities[0]; needs[1] gathers ideas 3, 8 and 19 and is answered by
+ *   priorities[1]. Both are named by maria.
+ * - anchored_comment is lena's comment on plans[0], anchored to
+ *   anchor_quote, words found in the plan's second block (the paragraph
+ *   under its first heading). maria then revises plans[0] by adding
+ *   revision (Markdown, a section of its own) at its end: revision 2.
  * - The innovation round, opened by jonas for the customers: cideas[] by
  *   clara, hanna, viktor, david and sofia; ccomments[0] is sofia asking
  *   under cideas[0], ccomments[1] clara's answer.
@@ -43,6 +56,8 @@
 #define DEMO_NCUSTOMERS 2
 #define DEMO_NCIDEAS 5
 #define DEMO_NCCOMMENTS 2
+#define DEMO_NMILESTONES 2
+#define DEMO_NNEEDS 2
 
 /* A title and the text under it (a round's description, a post's body). */
 struct demo_words {
@@ -59,6 +74,14 @@ struct demo_text {
 	const char *comments[DEMO_NTHREADS][DEMO_THREAD_MAX];
 	const char *chats[DEMO_NCHATS];
 	struct demo_words priorities[DEMO_NPRIORITIES];
+	const char *goals[DEMO_NPRIORITIES];
+	struct demo_words measures[DEMO_NPRIORITIES]; /* name, unit */
+	struct demo_words measure2;              /* name, unit */
+	const char *milestones[DEMO_NMILESTONES];
+	const char *update, *update_comment;
+	struct demo_words needs[DEMO_NNEEDS];
+	const char *revision;                    /* added to plans[0] */
+	const char *anchor_quote, *anchored_comment;
 	struct demo_words innovation;            /* the customer round */
 	struct demo_words cideas[DEMO_NCIDEAS];
 	const char *ccomments[DEMO_NCCOMMENTS];

@@ -150,6 +150,46 @@ const struct demo_text demo_text_da = {
 		 "Mål, hvad kunderne får ud af os, og tag dem, der løste kundernes "
 		 "problemer, med ind i rummet."},
 	},
+	.goals = {
+		"Ved udgangen af 2027 har hver kunde **én** fælles tidslinje og en "
+		"sundhedsscore, som salg, support og fakturering læser.",
+		"Fornyelsesraten blandt de mellemstore kunder er tilbage på **91 %**, "
+		"og kunderne ser deres første reelle resultat inden for 30 dage efter "
+		"underskriften.",
+	},
+	.measures = {
+		{"Kunder med fælles tidslinje", "%"},
+		{"Fornyelsesrate, mellemstore kunder", "%"},
+	},
+	.measure2 = {"Mediantid til første værdi", "dage"},
+	.milestones = {
+		"Pilot af tidslinjen med ti kunder",
+		"Sundhedsscore på hver kundeside",
+	},
+	.update = "Fornyelserne faldt igen i dette kvartal, til 84 %, mest blandt "
+		  "kunder, der endnu ikke havde fået en kundeansvarlig. Tiden til "
+		  "første værdi bliver kortere. **Næste skridt:** supportteknikerne "
+		  "deltager i alle fornyelsesmøder i andet kvartal, og vi gennemgår de "
+		  "tyve mest udsatte kunder hver måned.",
+	.update_comment = "Kan supporten se fornyelsesdatoerne i deres kø? Ellers hører "
+			  "vi om møderne for sent.",
+	.needs = {
+		{"Kunderne skal ikke gentage sig selv",
+		 "Kunderne fortæller os det samme i salg, support og fakturering. Alle "
+		 "disse idéer beder om ét fælles billede af kunden."},
+		{"Kunderne vil se, at vi lytter",
+		 "Køreplan, kunderåd, tilbagemeldinger: kunderne vil se, hvad der "
+		 "bliver af det, de fortæller os."},
+	},
+	.revision = "## Ændret efter jeres kommentarer\n\nVi måler nu risikoen for, at "
+		    "kunden ikke fornyer, **hver måned**, ikke hvert kvartal, og "
+		    "supportteknikerne deltager i fornyelsesmøderne for de udsatte "
+		    "kunder.",
+	.anchor_quote = "Fornyelsesraten blandt de mellemstore kunder faldt fra 91 % til "
+			"86 % sidste år.",
+	.anchored_comment = "De fleste kunder, vi mistede, havde slet ingen fast "
+			    "kontaktperson. Kan vi begynde med dem, når vi indfører "
+			    "kundeansvarlige?",
 	.innovation = {"Innovationsrunde: fremtidens kundeservice",
 		       "Vi har inviteret kunder fra Kystbanken og Sundhedshuset til at "
 		       "fortælle os, hvad vores kundeservice skal kunne gøre for dem om "

@@ -140,6 +140,41 @@ const struct demo_text demo_text_en = {
 		 "Measure what customers get from us, and bring the people who fixed "
 		 "their problems into the room."},
 	},
+	.goals = {
+		"Every account has **one** shared timeline and a health score that "
+		"sales, support and billing all read by the end of 2027.",
+		"Mid-market renewals back at **91%**, with customers reaching their "
+		"first real outcome within 30 days of signing.",
+	},
+	.measures = {
+		{"Accounts with a shared timeline", "%"},
+		{"Mid-market renewal rate", "%"},
+	},
+	.measure2 = {"Median time to first value", "days"},
+	.milestones = {
+		"Timeline pilot with ten accounts",
+		"Health score on every account page",
+	},
+	.update = "Renewals slipped again this quarter, to 84%, mostly among accounts "
+		  "that had no success lead yet. Time to first value is improving. "
+		  "**Next:** support engineers join every renewal call in Q2, and we "
+		  "review the riskiest twenty accounts every month.",
+	.update_comment = "Can the support engineers see the renewal dates in their "
+			  "queue? Otherwise we will hear about the calls too late.",
+	.needs = {
+		{"Customers should not have to repeat themselves",
+		 "Customers tell us the same thing in sales, support and billing. "
+		 "These ideas all ask for one shared picture of the customer."},
+		{"Customers want to see that we listen",
+		 "Roadmap, advisory board, feedback: customers ask to see what "
+		 "becomes of what they tell us."},
+	},
+	.revision = "## Changed after your comments\n\nRenewal health is now measured "
+		    "**every month**, not every quarter, and support engineers join "
+		    "renewal calls for the accounts at risk.",
+	.anchor_quote = "Renewal rates in the mid-market fell from 91% to 86% last year.",
+	.anchored_comment = "Most of the accounts we lost had no named contact at all. "
+			    "Could we start the success leads with them?",
 	.innovation = {"Innovation round: the service desk of the future",
 		       "We have invited customers from Nordbank and Helio Health to tell "
 		       "us what their service desk should do in three years. Tell us the "

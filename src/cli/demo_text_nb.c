@@ -149,6 +149,46 @@ const struct demo_text demo_text_nb = {
 		 "Mål hva kundene får ut av oss, og ta med dem som løste problemene "
 		 "deres inn i rommet."},
 	},
+	.goals = {
+		"Innen utgangen av 2027 har hver kunde **én** felles tidslinje og en "
+		"helsescore som salg, kundestøtte og fakturering leser.",
+		"Fornyelsesraten blant de mellomstore kundene er tilbake på **91 %**, "
+		"og kundene ser sitt første reelle resultat innen 30 dager etter "
+		"signering.",
+	},
+	.measures = {
+		{"Kunder med felles tidslinje", "%"},
+		{"Fornyelsesrate, mellomstore kunder", "%"},
+	},
+	.measure2 = {"Median tid til første verdi", "dager"},
+	.milestones = {
+		"Pilot av tidslinjen med ti kunder",
+		"Helsescore på hver kundeside",
+	},
+	.update = "Fornyelsene falt igjen dette kvartalet, til 84 %, mest blant kunder "
+		  "som ennå ikke hadde fått en kundeansvarlig. Tiden til første verdi "
+		  "blir kortere. **Neste steg:** kundestøtteingeniører blir med på alle "
+		  "fornyelsesmøter i andre kvartal, og vi går gjennom de tjue mest "
+		  "utsatte kundene hver måned.",
+	.update_comment = "Kan kundestøtten se fornyelsesdatoene i køen sin? Ellers "
+			  "hører vi om møtene for sent.",
+	.needs = {
+		{"Kundene skal slippe å gjenta seg selv",
+		 "Kundene forteller oss det samme i salg, kundestøtte og fakturering. "
+		 "Alle disse ideene ber om ett felles bilde av kunden."},
+		{"Kundene vil se at vi lytter",
+		 "Veikart, kunderåd, tilbakemeldinger: kundene vil se hva som blir av "
+		 "det de forteller oss."},
+	},
+	.revision = "## Endret etter kommentarene deres\n\nVi måler nå risikoen for at "
+		    "kunden ikke fornyer **hver måned**, ikke hvert kvartal, og "
+		    "kundestøtteingeniører blir med på fornyelsesmøtene for de utsatte "
+		    "kundene.",
+	.anchor_quote = "Fornyelsesraten blant de mellomstore kundene falt fra 91 % til "
+			"86 % i fjor.",
+	.anchored_comment = "De fleste kundene vi mistet, hadde ingen fast kontaktperson "
+			    "i det hele tatt. Kan vi begynne med dem når vi innfører "
+			    "kundeansvarlige?",
 	.innovation = {"Innovasjonsrunde: fremtidens kundeservice",
 		       "Vi har invitert kunder fra Fjellsparebanken og Kysthelse til å "
 		       "fortelle oss hva kundeservicen vår bør gjøre for dem om tre år. "

@@ -151,6 +151,45 @@ const struct demo_text demo_text_sv = {
 		 "Mät vad kunderna får ut av oss, och ta in dem som löste kundernas "
 		 "problem i rummet."},
 	},
+	.goals = {
+		"Vid utgången av 2027 har varje kund **en** gemensam tidslinje och ett "
+		"hälsotal som sälj, support och fakturering läser.",
+		"Förnyelsegraden bland de medelstora kunderna är tillbaka på **91 %**, "
+		"och kunderna ser sitt första verkliga resultat inom 30 dagar efter "
+		"avtalet.",
+	},
+	.measures = {
+		{"Kunder med gemensam tidslinje", "%"},
+		{"Förnyelsegrad, medelstora kunder", "%"},
+	},
+	.measure2 = {"Mediantid till första värde", "dagar"},
+	.milestones = {
+		"Pilot av tidslinjen med tio kunder",
+		"Hälsotal på varje kundsida",
+	},
+	.update = "Förnyelserna sjönk igen det här kvartalet, till 84 %, mest bland "
+		  "kunder som ännu inte hade någon kundansvarig. Tiden till första "
+		  "värde blir kortare. **Nästa steg:** supportingenjörerna är med på "
+		  "alla förnyelsemöten under andra kvartalet, och vi går igenom de "
+		  "tjugo mest utsatta kunderna varje månad.",
+	.update_comment = "Kan supporten se förnyelsedatumen i sin kö? Annars får vi "
+			  "höra om mötena för sent.",
+	.needs = {
+		{"Kunderna ska slippa upprepa sig",
+		 "Kunderna berättar samma sak för sälj, support och fakturering. Alla "
+		 "de här idéerna ber om en gemensam bild av kunden."},
+		{"Kunderna vill se att vi lyssnar",
+		 "Färdplan, kundråd, återkoppling: kunderna vill se vad som händer med "
+		 "det de berättar för oss."},
+	},
+	.revision = "## Ändrat efter era kommentarer\n\nVi mäter nu risken att kunden "
+		    "inte förnyar **varje månad**, inte varje kvartal, och "
+		    "supportingenjörerna är med på förnyelsemötena för de utsatta "
+		    "kunderna.",
+	.anchor_quote = "Förnyelsegraden bland de medelstora kunderna sjönk från 91 % "
+			"till 86 % förra året.",
+	.anchored_comment = "De flesta kunder vi förlorade hade ingen namngiven kontakt "
+			    "alls. Kan vi börja med dem när vi inför kundansvariga?",
 	.innovation = {"Innovationsrunda: framtidens kundtjänst",
 		       "Vi har bjudit in kunder från Skärgårdsbanken och Vårdkedjan för att "
 		       "berätta vad vår kundtjänst ska kunna göra för dem om tre år. "

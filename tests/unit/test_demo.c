@@ -96,6 +96,31 @@ static const struct {
 	{"priorities with owners", "SELECT count(*) FROM priorities WHERE owner_id IS NOT NULL"},
 	{"ideas feeding priorities", "SELECT count(*) FROM priority_posts"},
 	{"round members", "SELECT count(*) FROM round_members"},
+	{"priorities with goals", "SELECT count(*) FROM priorities WHERE goal <> ''"},
+	{"active priorities", "SELECT count(*) FROM priorities WHERE status = 'active'"},
+	{"priorities at risk", "SELECT count(*) FROM priorities WHERE status = 'at_risk'"},
+	{"measures", "SELECT count(*) FROM priority_measures"},
+	{"measures with a history",
+	 "SELECT count(*) FROM priority_measures AS m WHERE (SELECT count(*) FROM "
+	 "measure_history AS h WHERE h.measure_id = m.id) >= 3 AND baseline <> target "
+	 "AND current <> baseline"},
+	{"milestones", "SELECT count(*) FROM priority_milestones"},
+	{"milestones done", "SELECT count(*) FROM priority_milestones WHERE done_at IS NOT NULL"},
+	{"progress updates", "SELECT count(*) FROM priority_updates"},
+	{"comments on updates", "SELECT count(*) FROM update_comments"},
+	{"needs", "SELECT count(*) FROM needs"},
+	{"ideas linked to needs",
+	 "SELECT count(*) FROM need_posts JOIN posts ON posts.id = post_id "
+	 "WHERE kind = 'idea' AND status = 'open'"},
+	{"needs answered by priorities", "SELECT count(*) FROM need_priorities"},
+	{"revised plans", "SELECT count(*) FROM posts WHERE kind = 'plan' AND revision = 2 "
+	 "AND (SELECT count(*) FROM post_revisions WHERE post_id = posts.id) = 2"},
+	{"anchored comments",
+	 "SELECT count(*) FROM comments JOIN posts ON posts.id = post_id WHERE kind = 'plan' "
+	 "AND anchor_quote <> '' AND anchor_block IS NOT NULL"},
+	{"anchored comments on revised plans",
+	 "SELECT count(*) FROM comments JOIN posts ON posts.id = post_id "
+	 "WHERE anchor_block IS NOT NULL AND anchor_outdated = 0 AND revision = 2"},
 };
 #define NCOUNTS (sizeof counts / sizeof counts[0])
 
@@ -115,6 +140,20 @@ static const char *const shape_sql =
 	"UNION ALL SELECT 'q' || id || round_id || owner_id || rank FROM priorities "
 	"UNION ALL SELECT 'l' || post_id || priority_id FROM priority_posts "
 	"UNION ALL SELECT 'm' || round_id || user_id FROM round_members "
+	"UNION ALL SELECT 's' || id || status FROM priorities "
+	"UNION ALL SELECT 'e' || id || priority_id || baseline || target || current "
+	"FROM priority_measures "
+	"UNION ALL SELECT 'g' || measure_id || value || user_id FROM measure_history "
+	"UNION ALL SELECT 'i' || id || priority_id || due || (done_at IS NULL) "
+	"FROM priority_milestones "
+	"UNION ALL SELECT 'w' || id || priority_id || author_id || status FROM priority_updates "
+	"UNION ALL SELECT 'k' || id || update_id || author_id FROM update_comments "
+	"UNION ALL SELECT 'n' || id || round_id || created_by FROM needs "
+	"UNION ALL SELECT 'o' || need_id || post_id FROM need_posts "
+	"UNION ALL SELECT 'j' || need_id || priority_id FROM need_priorities "
+	"UNION ALL SELECT 'x' || post_id || revision || author_id FROM post_revisions "
+	"UNION ALL SELECT 'a' || id || ifnull(anchor_block, '-') FROM comments "
+	"WHERE anchor_quote IS NOT NULL "
 	"ORDER BY 1)";
 
 /* Every language's demo has the counts of the English one, which has the
@@ -130,9 +169,17 @@ START_TEST(same_shape_in_every_language)
 		{"organisations", 3},  {"customer organisations", 2},
 		{"rounds", 2},         {"open rounds", 2},    {"dots rounds", 1},
 		{"plans", 4},          {"ideas", 30},         {"merged ideas", 1},
-		{"comments", 10},      {"replies", 4},        {"chat messages", 6},
+		{"comments", 11},      {"replies", 4},        {"chat messages", 6},
 		{"priorities", 2},     {"priorities with owners", 2},
 		{"ideas feeding priorities", 6}, {"round members", 4},
+		{"priorities with goals", 2}, {"active priorities", 1},
+		{"priorities at risk", 1},    {"measures", 3},
+		{"measures with a history", 3}, {"milestones", 2},
+		{"milestones done", 1},       {"progress updates", 1},
+		{"comments on updates", 1},   {"needs", 2},
+		{"ideas linked to needs", 7}, {"needs answered by priorities", 2},
+		{"revised plans", 1},         {"anchored comments", 1},
+		{"anchored comments on revised plans", 1},
 	};
 	enum os_lang lang = (enum os_lang)_i;
 	struct fx en, x;
@@ -224,6 +271,22 @@ START_TEST(every_text_is_translated)
 		TRANSLATED(t, priorities[i].title, i);
 		TRANSLATED(t, priorities[i].body, i);
 	}
+	for (size_t i = 0; i < DEMO_NPRIORITIES; i++) {
+		TRANSLATED(t, goals[i], i);
+		TRANSLATED(t, measures[i].title, i);
+	}
+	TRANSLATED(t, measure2.title, 0);
+	for (size_t i = 0; i < DEMO_NMILESTONES; i++)
+		TRANSLATED(t, milestones[i], i);
+	TRANSLATED(t, update, 0);
+	TRANSLATED(t, update_comment, 0);
+	for (size_t i = 0; i < DEMO_NNEEDS; i++) {
+		TRANSLATED(t, needs[i].title, i);
+		TRANSLATED(t, needs[i].body, i);
+	}
+	TRANSLATED(t, revision, 0);
+	TRANSLATED(t, anchor_quote, 0);
+	TRANSLATED(t, anchored_comment, 0);
 	for (size_t i = 0; i < DEMO_NCIDEAS; i++) {
 		TRANSLATED(t, cideas[i].title, i);
 		TRANSLATED(t, cideas[i].body, i);
