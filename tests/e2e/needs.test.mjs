@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
 	USERS, PHONE, startServer, launchBrowser, signedInPage, createRound, openRound, postIdea, postCard,
-	waitForText, waitFor,
+	waitForText, waitFor, pickOption,
 } from './helpers.mjs';
 
 let server;
@@ -113,7 +113,7 @@ test('"My ideas" answers what became of each idea in one look', { timeout: 60000
 	// And merges B into A.
 	await maria.goto(`${server.url}/round/${roundId}/post/${await postId(maria, B)}`);
 	await maria.getByRole('button', { name: 'Merge into…' }).click();
-	await maria.getByLabel('Merge into').selectOption({ label: `${A} (Idea)` });
+	await pickOption(maria, 'Merge into', 'Weekly releases', `${A} (Idea)`);
 	await maria.getByRole('button', { name: 'Merge', exact: true }).click();
 	await maria.getByRole('dialog').getByRole('button', { name: 'Merge', exact: true }).click();
 	await waitForText(maria.locator('.post-notes'), `Merged into ${A}`);
