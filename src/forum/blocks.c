@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/err.h"
+#include "base/util.h"
 
 struct buf {
 	char *s;
@@ -120,6 +121,7 @@ block_text(cmark_node *block, char **out)
 	cmark_iter *it = cmark_iter_new(block);
 	struct buf b = {0};
 	cmark_event_type ev;
+	char *fixed;
 	int rc;
 
 	*out = NULL;
@@ -160,8 +162,15 @@ block_text(cmark_node *block, char **out)
 		free(b.s);
 		return OS_ENOMEM;
 	}
-	rc = forum_ws_collapse(b.s, out, NULL);
+	/* cmark 0.30 decodes &#xFFFE; and &#xFFFF; to single bytes that are
+	 * not UTF-8: mended as the rendering is (U+FFFD), so that a block's
+	 * text is UTF-8 and a quote of it can be matched. */
+	fixed = os_utf8_repair(b.s, strlen(b.s));
 	free(b.s);
+	if (!fixed)
+		return OS_ENOMEM;
+	rc = forum_ws_collapse(fixed, out, NULL);
+	free(fixed);
 	return rc;
 }
 

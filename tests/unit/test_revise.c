@@ -149,6 +149,12 @@ START_TEST(block_text_is_what_a_reader_sees)
 	ck_assert_str_eq(t[1], "quoted twice");
 	ck_assert_str_eq(t[2], "code here");
 	forum_blocks_free(t, n);
+	/* cmark decodes &#xFFFF; to a byte that is not UTF-8: the text is
+	 * mended as the rendering is, with U+FFFD. */
+	ck_assert_int_eq(forum_blocks_text("a &#xFFFF; b\n", &t, &n), OS_OK);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(t[0], "a \xef\xbf\xbd b");
+	forum_blocks_free(t, n);
 }
 END_TEST
 
