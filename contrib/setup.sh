@@ -2,7 +2,7 @@
 # Installs what openstrat needs from Debian 12 packages, and only what is
 # missing; says nothing when everything is there. Idempotent. Run as root.
 #   contrib/setup.sh          build and run
-#   contrib/setup.sh --test   also what the tests need (Chromium, Node.js,
+#   contrib/setup.sh --test   also what the tests need (Chromium, Node.js, unzip,
 #                             python3-websockets, python3-aiosmtpd, promtool
 #                             from the prometheus package)
 #   contrib/setup.sh --bench  also what the benchmark needs (nats-server, Node.js, jq)
@@ -23,7 +23,7 @@ if [ "${1:-}" = "--test" ]; then
 	# start the system's on port 389; the test neither uses nor disturbs it,
 	# so it is left as the package leaves it.
 	need+=(chromium procps clang libclang-rt-14-dev slapd ldap-utils openssl
-	      python3-websockets python3-aiosmtpd prometheus)
+	      python3-websockets python3-aiosmtpd prometheus unzip)
 	command -v node >/dev/null 2>&1 || need+=(nodejs)
 	command -v npm >/dev/null 2>&1 || need+=(npm)
 fi
