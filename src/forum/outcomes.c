@@ -136,6 +136,22 @@ finish(struct forum *f, const struct user *caller, int64_t id, struct priority *
 	return OS_OK;
 }
 
+/* The audit entry of a change to priority cur's measure or milestone (what
+ * and id), then finish(). */
+static int
+audited(struct forum *f, const struct user *caller, const struct priority *cur,
+	const char *action, const char *what, int64_t id, struct priority *out)
+{
+	char detail[64];
+	int rc;
+
+	snprintf(detail, sizeof detail, "%s %lld", what, (long long)id);
+	if ((rc = store_audit(f->st, caller->id, action, "priority", cur->id, cur->round,
+			      detail)))
+		return rc;
+	return finish(f, caller, cur->id, out);
+}
+
 static int
 notify_followers(struct forum *f, struct notify_batch *nb, const struct user *actor,
 		 const struct round *r, int64_t priority, int kind, int64_t update)
@@ -209,7 +225,6 @@ outcomes_measure_set(struct forum *f, const struct user *caller, int64_t priorit
 	struct priority cur;
 	struct round r;
 	int64_t count;
-	char detail[64];
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -244,11 +259,8 @@ outcomes_measure_set(struct forum *f, const struct user *caller, int64_t priorit
 	m.current = in->current;
 	rc = m.id ? store_measure_update(f->st, &m, caller->id)
 		  : store_measure_insert(f->st, &m, caller->id);
-	snprintf(detail, sizeof detail, "measure %lld", (long long)m.id);
-	if (rc || (rc = store_audit(f->st, caller->id, "measure.set", "priority", priority,
-				    cur.round, detail)))
-		goto out;
-	rc = finish(f, caller, priority, out);
+	if (!rc)
+		rc = audited(f, caller, &cur, "measure.set", "measure", m.id, out);
 out:
 	priority_clear(&cur);
 	return rc;
@@ -261,7 +273,6 @@ outcomes_measure_delete(struct forum *f, const struct user *caller, int64_t id,
 	struct priority cur;
 	struct measure m;
 	struct round r;
-	char detail[64];
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -270,11 +281,8 @@ outcomes_measure_delete(struct forum *f, const struct user *caller, int64_t id,
 	if ((rc = editable_by_id(f, caller, m.priority, &cur, &r)))
 		return rc;
 	round_clear(&r);
-	snprintf(detail, sizeof detail, "measure %lld", (long long)id);
-	if (!(rc = store_measure_delete(f->st, id)) &&
-	    !(rc = store_audit(f->st, caller->id, "measure.delete", "priority", cur.id,
-			       cur.round, detail)))
-		rc = finish(f, caller, cur.id, out);
+	if (!(rc = store_measure_delete(f->st, id)))
+		rc = audited(f, caller, &cur, "measure.delete", "measure", id, out);
 	priority_clear(&cur);
 	return rc;
 }
@@ -305,7 +313,6 @@ outcomes_milestone_set(struct forum *f, const struct user *caller, int64_t prior
 	struct priority cur;
 	struct round r;
 	int64_t count;
-	char detail[64];
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -339,13 +346,8 @@ outcomes_milestone_set(struct forum *f, const struct user *caller, int64_t prior
 		m.done_at = old.done_at ? old.done_at : os_now_ms();
 	else if (done < 0)
 		m.done_at = old.done_at;
-	if ((rc = store_milestone_save(f->st, &m)))
-		goto out;
-	snprintf(detail, sizeof detail, "milestone %lld", (long long)m.id);
-	if ((rc = store_audit(f->st, caller->id, "milestone.set", "priority", priority,
-			      cur.round, detail)))
-		goto out;
-	rc = finish(f, caller, priority, out);
+	if (!(rc = store_milestone_save(f->st, &m)))
+		rc = audited(f, caller, &cur, "milestone.set", "milestone", m.id, out);
 out:
 	priority_clear(&cur);
 	return rc;
@@ -358,7 +360,6 @@ outcomes_milestone_delete(struct forum *f, const struct user *caller, int64_t id
 	struct priority cur;
 	struct milestone m;
 	struct round r;
-	char detail[64];
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -367,11 +368,8 @@ outcomes_milestone_delete(struct forum *f, const struct user *caller, int64_t id
 	if ((rc = editable_by_id(f, caller, m.priority, &cur, &r)))
 		return rc;
 	round_clear(&r);
-	snprintf(detail, sizeof detail, "milestone %lld", (long long)id);
-	if (!(rc = store_milestone_delete(f->st, id)) &&
-	    !(rc = store_audit(f->st, caller->id, "milestone.delete", "priority", cur.id,
-			       cur.round, detail)))
-		rc = finish(f, caller, cur.id, out);
+	if (!(rc = store_milestone_delete(f->st, id)))
+		rc = audited(f, caller, &cur, "milestone.delete", "milestone", id, out);
 	priority_clear(&cur);
 	return rc;
 }
