@@ -13,27 +13,27 @@
 	"JOIN posts p ON p.id = c.post_id JOIN users u ON u.id = c.author_id "
 
 static int
-read_comment(sqlite3_stmt *s, struct comment *c)
+read_comment(struct sql_stmt *s, struct comment *c)
 {
 	memset(c, 0, sizeof *c);
-	c->id = sqlite3_column_int64(s, 0);
-	c->post = sqlite3_column_int64(s, 1);
+	c->id = sql_col_int64(s, 0);
+	c->post = sql_col_int64(s, 1);
 	c->from_post = c->post;
-	c->round = sqlite3_column_int64(s, 2);
-	c->parent = sqlite3_column_int64(s, 3);
+	c->round = sql_col_int64(s, 2);
+	c->parent = sql_col_int64(s, 3);
 	c->body = store_col_dup(s, 4);
 	c->body_html = store_col_dup(s, 5);
-	c->created_at = sqlite3_column_int64(s, 6);
-	c->hidden = sqlite3_column_int(s, 7);
+	c->created_at = sql_col_int64(s, 6);
+	c->hidden = sql_col_int(s, 7);
 	store_read_user(s, 8, &c->author);
-	c->anchor_block = sqlite3_column_type(s, 14) == SQLITE_NULL ? -1
-								    : sqlite3_column_int(s, 14);
-	if (sqlite3_column_type(s, 15) != SQLITE_NULL && !(c->anchor_quote = store_col_dup(s, 15))) {
+	c->anchor_block = sql_col_type(s, 14) == SQL_NULL ? -1
+								    : sql_col_int(s, 14);
+	if (sql_col_type(s, 15) != SQL_NULL && !(c->anchor_quote = store_col_dup(s, 15))) {
 		comment_clear(c);
 		return OS_ENOMEM;
 	}
-	c->anchor_outdated = sqlite3_column_int(s, 16);
-	c->edited_at = sqlite3_column_int64(s, 17);
+	c->anchor_outdated = sql_col_int(s, 16);
+	c->edited_at = sql_col_int64(s, 17);
 	if (!c->body || !c->body_html) {
 		comment_clear(c);
 		return OS_ENOMEM;
@@ -44,27 +44,27 @@ read_comment(sqlite3_stmt *s, struct comment *c)
 int
 store_comment_insert(struct store *st, struct comment *c)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"INSERT INTO comments (post_id, parent_id, body, body_html, author_id, "
 		"created_at, anchor_block, anchor_quote) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
 	int rc;
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, c->post);
+	sql_bind_int64(s, 1, c->post);
 	if (c->parent)
-		sqlite3_bind_int64(s, 2, c->parent);
-	sqlite3_bind_text(s, 3, c->body, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, c->body_html, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 5, c->author.id);
-	sqlite3_bind_int64(s, 6, c->created_at);
+		sql_bind_int64(s, 2, c->parent);
+	sql_bind_text(s, 3, c->body, -1);
+	sql_bind_text(s, 4, c->body_html, -1);
+	sql_bind_int64(s, 5, c->author.id);
+	sql_bind_int64(s, 6, c->created_at);
 	if (c->anchor_quote) {
-		sqlite3_bind_int(s, 7, c->anchor_block);
-		sqlite3_bind_text(s, 8, c->anchor_quote, -1, SQLITE_STATIC);
+		sql_bind_int(s, 7, c->anchor_block);
+		sql_bind_text(s, 8, c->anchor_quote, -1);
 	}
-	rc = sqlite3_step(s);
+	rc = sql_step(s);
 	store_done(s);
-	if (rc != SQLITE_DONE)
+	if (rc != SQL_DONE)
 		return store_rc(st, rc, "comment insert");
 	c->id = store_last_id(st);
 	return store_fts_note_comment(st, c->id);
@@ -73,17 +73,17 @@ store_comment_insert(struct store *st, struct comment *c)
 int
 store_comment_get(struct store *st, int64_t id, struct comment *c)
 {
-	sqlite3_stmt *s = store_stmt(st, COMMENT_SELECT "WHERE c.id = ?1");
+	struct sql_stmt *s = store_stmt(st, COMMENT_SELECT "WHERE c.id = ?1");
 	int rc;
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
+	sql_bind_int64(s, 1, id);
+	rc = sql_step(s);
+	if (rc == SQL_ROW)
 		rc = read_comment(s, c);
 	else
-		rc = rc == SQLITE_DONE ? OS_ENOTFOUND : store_rc(st, rc, "comment get");
+		rc = rc == SQL_DONE ? OS_ENOTFOUND : store_rc(st, rc, "comment get");
 	store_done(s);
 	return rc;
 }
@@ -92,7 +92,7 @@ int
 store_comments_by_post(struct store *st, int64_t post, int with_hidden,
 		       struct comment **out, size_t *n)
 {
-	sqlite3_stmt *s = store_stmt(st, COMMENT_SELECT
+	struct sql_stmt *s = store_stmt(st, COMMENT_SELECT
 		"WHERE (c.post_id = ?1 OR p.merged_into = ?1) AND (?2 OR c.hidden = 0) "
 		"ORDER BY c.id");
 	struct comment *arr = NULL;
@@ -103,9 +103,9 @@ store_comments_by_post(struct store *st, int64_t post, int with_hidden,
 	*n = 0;
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, post);
-	sqlite3_bind_int(s, 2, with_hidden ? 1 : 0);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	sql_bind_int64(s, 1, post);
+	sql_bind_int(s, 2, with_hidden ? 1 : 0);
+	while ((rc = sql_step(s)) == SQL_ROW) {
 		if (store_grow((void **)&arr, &cap, cnt, sizeof *arr) ||
 		    read_comment(s, &arr[cnt])) {
 			err = OS_ENOMEM;
@@ -116,7 +116,7 @@ store_comments_by_post(struct store *st, int64_t post, int with_hidden,
 		cnt++;
 	}
 	store_done(s);
-	if (!err && rc != SQLITE_DONE)
+	if (!err && rc != SQL_DONE)
 		err = store_rc(st, rc, "comments by post");
 	if (err) {
 		for (size_t i = 0; i < cnt; i++)

@@ -19,40 +19,40 @@
 #define FILE_COLS "id, post_id, name, type, size, sha256, ifnull(pages, 0), created_at "
 
 static void
-read_file_row(sqlite3_stmt *s, struct post_file *f)
+read_file_row(struct sql_stmt *s, struct post_file *f)
 {
 	memset(f, 0, sizeof *f);
-	f->id = sqlite3_column_int64(s, 0);
-	f->post = sqlite3_column_int64(s, 1);
+	f->id = sql_col_int64(s, 0);
+	f->post = sql_col_int64(s, 1);
 	store_col_text(s, 2, f->name, sizeof f->name);
 	store_col_text(s, 3, f->type, sizeof f->type);
-	f->size = sqlite3_column_int64(s, 4);
+	f->size = sql_col_int64(s, 4);
 	store_col_text(s, 5, f->sha256, sizeof f->sha256);
-	f->pages = sqlite3_column_int(s, 6);
-	f->created_at = sqlite3_column_int64(s, 7);
+	f->pages = sql_col_int(s, 6);
+	f->created_at = sql_col_int64(s, 7);
 }
 
 int
 store_file_insert(struct store *st, struct post_file *f, int64_t uploader)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"INSERT INTO files (post_id, name, type, size, sha256, pages, uploader_id, "
 		"created_at) VALUES (?1, ?2, ?3, ?4, ?5, nullif(?6, 0), ?7, ?8)");
 	int rc;
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, f->post);
-	sqlite3_bind_text(s, 2, f->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, f->type, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, f->size);
-	sqlite3_bind_text(s, 5, f->sha256, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 6, f->pages);
-	sqlite3_bind_int64(s, 7, uploader);
-	sqlite3_bind_int64(s, 8, f->created_at);
-	rc = sqlite3_step(s);
+	sql_bind_int64(s, 1, f->post);
+	sql_bind_text(s, 2, f->name, -1);
+	sql_bind_text(s, 3, f->type, -1);
+	sql_bind_int64(s, 4, f->size);
+	sql_bind_text(s, 5, f->sha256, -1);
+	sql_bind_int(s, 6, f->pages);
+	sql_bind_int64(s, 7, uploader);
+	sql_bind_int64(s, 8, f->created_at);
+	rc = sql_step(s);
 	store_done(s);
-	if (rc != SQLITE_DONE)
+	if (rc != SQL_DONE)
 		return store_rc(st, rc, "file insert");
 	f->id = store_last_id(st);
 	return OS_OK;
@@ -61,43 +61,43 @@ store_file_insert(struct store *st, struct post_file *f, int64_t uploader)
 int
 store_file_count(struct store *st, int64_t post, int64_t *n)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT count(*) FROM files WHERE post_id = ?1");
+	struct sql_stmt *s = store_stmt(st, "SELECT count(*) FROM files WHERE post_id = ?1");
 	int rc;
 
 	*n = 0;
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, post);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*n = sqlite3_column_int64(s, 0);
+	sql_bind_int64(s, 1, post);
+	rc = sql_step(s);
+	if (rc == SQL_ROW)
+		*n = sql_col_int64(s, 0);
 	store_done(s);
-	return rc == SQLITE_ROW ? OS_OK : store_rc(st, rc, "file count");
+	return rc == SQL_ROW ? OS_OK : store_rc(st, rc, "file count");
 }
 
 int
 store_file_get(struct store *st, int64_t id, struct post_file *f)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT " FILE_COLS "FROM files WHERE id = ?1");
+	struct sql_stmt *s = store_stmt(st, "SELECT " FILE_COLS "FROM files WHERE id = ?1");
 	int rc;
 
 	memset(f, 0, sizeof *f);
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
+	sql_bind_int64(s, 1, id);
+	rc = sql_step(s);
+	if (rc == SQL_ROW)
 		read_file_row(s, f);
 	store_done(s);
-	if (rc == SQLITE_ROW)
+	if (rc == SQL_ROW)
 		return OS_OK;
-	return rc == SQLITE_DONE ? OS_ENOTFOUND : store_rc(st, rc, "file get");
+	return rc == SQL_DONE ? OS_ENOTFOUND : store_rc(st, rc, "file get");
 }
 
 int
 store_files_by_post(struct store *st, int64_t post, struct post_file **out, size_t *n)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"SELECT " FILE_COLS "FROM files WHERE post_id = ?1 ORDER BY id");
 	struct post_file *arr = NULL;
 	size_t cnt = 0, cap = 0;
@@ -107,8 +107,8 @@ store_files_by_post(struct store *st, int64_t post, struct post_file **out, size
 	*n = 0;
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, post);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	sql_bind_int64(s, 1, post);
+	while ((rc = sql_step(s)) == SQL_ROW) {
 		if (store_grow((void **)&arr, &cap, cnt, sizeof *arr)) {
 			store_done(s);
 			free(arr);
@@ -117,7 +117,7 @@ store_files_by_post(struct store *st, int64_t post, struct post_file **out, size
 		read_file_row(s, &arr[cnt++]);
 	}
 	store_done(s);
-	if (rc != SQLITE_DONE) {
+	if (rc != SQL_DONE) {
 		free(arr);
 		return store_rc(st, rc, "files by post");
 	}
@@ -130,23 +130,20 @@ int
 store_files_each_sha(struct store *st, int (*fn)(void *arg, const char *sha), void *arg)
 {
 	/* Not a cached statement: fn may run other statements meanwhile. */
-	sqlite3_stmt *s = NULL;
+	struct sql_stmt *s = NULL;
 	int rc, err = OS_OK;
 
-	if (sqlite3_prepare_v2(store_handle(st), "SELECT DISTINCT sha256 FROM files", -1, &s,
-			       NULL) != SQLITE_OK) {
-		sqlite3_finalize(s);
+	if (sql_prepare(store_conn(st), "SELECT DISTINCT sha256 FROM files", &s) != SQL_OK)
 		return OS_EINTERNAL;
-	}
-	while (!err && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while (!err && (rc = sql_step(s)) == SQL_ROW) {
 		char sha[65];
 
 		store_col_text(s, 0, sha, sizeof sha);
 		err = fn(arg, sha);
 	}
-	if (!err && rc != SQLITE_DONE)
+	if (!err && rc != SQL_DONE)
 		err = store_rc(st, rc, "file list");
-	sqlite3_finalize(s);
+	sql_finalize(s);
 	return err;
 }
 
@@ -213,15 +210,15 @@ sync_dir(const char *path)
 static int
 sha_named(struct store *st, const char *sha)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT 1 FROM files WHERE sha256 = ?1 LIMIT 1");
+	struct sql_stmt *s = store_stmt(st, "SELECT 1 FROM files WHERE sha256 = ?1 LIMIT 1");
 	int rc;
 
 	if (!s)
 		return -1;
-	sqlite3_bind_text(s, 1, sha, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
+	sql_bind_text(s, 1, sha, -1);
+	rc = sql_step(s);
 	store_done(s);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	return rc == SQL_ROW ? 1 : rc == SQL_DONE ? 0 : -1;
 }
 
 int

@@ -12,20 +12,20 @@ int
 store_flag_insert(struct store *st, int target, int64_t id, int64_t round, int64_t user,
 		  const char *reason)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"INSERT INTO flags (target_kind, target_id, round_id, user_id, reason, "
 		"created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
 	int rc;
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_text(s, 1, os_target_name(target), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, id);
-	sqlite3_bind_int64(s, 3, round);
-	sqlite3_bind_int64(s, 4, user);
-	sqlite3_bind_text(s, 5, reason, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 6, os_now_ms());
-	rc = sqlite3_step(s);
+	sql_bind_text(s, 1, os_target_name(target), -1);
+	sql_bind_int64(s, 2, id);
+	sql_bind_int64(s, 3, round);
+	sql_bind_int64(s, 4, user);
+	sql_bind_text(s, 5, reason, -1);
+	sql_bind_int64(s, 6, os_now_ms());
+	rc = sql_step(s);
 	store_done(s);
 	return store_rc(st, rc, "flag insert");
 }
@@ -33,7 +33,7 @@ store_flag_insert(struct store *st, int target, int64_t id, int64_t round, int64
 int
 store_flag_open_count(struct store *st, int target, int64_t id, int64_t *n)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"SELECT count(DISTINCT user_id) FROM flags WHERE target_kind = ?1 AND "
 		"target_id = ?2 AND resolved_at IS NULL");
 	int rc;
@@ -41,29 +41,29 @@ store_flag_open_count(struct store *st, int target, int64_t id, int64_t *n)
 	*n = 0;
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_text(s, 1, os_target_name(target), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*n = sqlite3_column_int64(s, 0);
+	sql_bind_text(s, 1, os_target_name(target), -1);
+	sql_bind_int64(s, 2, id);
+	rc = sql_step(s);
+	if (rc == SQL_ROW)
+		*n = sql_col_int64(s, 0);
 	store_done(s);
-	return rc == SQLITE_ROW ? OS_OK : store_rc(st, rc, "flag count");
+	return rc == SQL_ROW ? OS_OK : store_rc(st, rc, "flag count");
 }
 
 int
 store_flags_resolve(struct store *st, int target, int64_t id)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"UPDATE flags SET resolved_at = ?3 WHERE target_kind = ?1 AND target_id = ?2 "
 		"AND resolved_at IS NULL");
 	int rc;
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_text(s, 1, os_target_name(target), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, id);
-	sqlite3_bind_int64(s, 3, os_now_ms());
-	rc = sqlite3_step(s);
+	sql_bind_text(s, 1, os_target_name(target), -1);
+	sql_bind_int64(s, 2, id);
+	sql_bind_int64(s, 3, os_now_ms());
+	rc = sql_step(s);
 	store_done(s);
 	return store_rc(st, rc, "flags resolve");
 }
@@ -86,7 +86,7 @@ store_flag_queue(struct store *st, int64_t round, int limit, struct flagged **ou
 {
 	/* One row per flagged item, with its text and author from whichever
 	 * table it lives in. */
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"SELECT f.target_kind, f.target_id, f.round_id, count(DISTINCT f.user_id), "
 		"max(f.created_at), json_group_array(f.reason), "
 		"coalesce(p.hidden, c.hidden, m.hidden), p.title, "
@@ -110,10 +110,10 @@ store_flag_queue(struct store *st, int64_t round, int limit, struct flagged **ou
 	*n = 0;
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, round);
-	sqlite3_bind_int(s, 2, limit);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int has_title = sqlite3_column_type(s, 7) != SQLITE_NULL;
+	sql_bind_int64(s, 1, round);
+	sql_bind_int(s, 2, limit);
+	while ((rc = sql_step(s)) == SQL_ROW) {
+		int has_title = sql_col_type(s, 7) != SQL_NULL;
 		struct flagged *q;
 
 		if (store_grow((void **)&arr, &cap, cnt, sizeof *arr)) {
@@ -122,22 +122,22 @@ store_flag_queue(struct store *st, int64_t round, int limit, struct flagged **ou
 		}
 		q = &arr[cnt++];
 		memset(q, 0, sizeof *q);
-		q->target = os_target_parse((const char *)sqlite3_column_text(s, 0));
-		q->id = sqlite3_column_int64(s, 1);
-		q->round = sqlite3_column_int64(s, 2);
-		q->count = sqlite3_column_int64(s, 3);
-		q->last_at = sqlite3_column_int64(s, 4);
+		q->target = os_target_parse((const char *)sql_col_text(s, 0));
+		q->id = sql_col_int64(s, 1);
+		q->round = sql_col_int64(s, 2);
+		q->count = sql_col_int64(s, 3);
+		q->last_at = sql_col_int64(s, 4);
 		q->reasons = store_col_dup(s, 5);
-		q->hidden = sqlite3_column_int(s, 6);
+		q->hidden = sql_col_int(s, 6);
 		if (has_title)
 			q->title = store_col_dup(s, 7);
 		q->body = store_col_dup(s, 8);
-		q->author.id = sqlite3_column_int64(s, 9);
-		q->post = sqlite3_column_int64(s, 10);
+		q->author.id = sql_col_int64(s, 9);
+		q->post = sql_col_int64(s, 10);
 		/* "[]": never edited, no history. */
-		if (sqlite3_column_type(s, 11) != SQLITE_NULL &&
-		    strcmp((const char *)sqlite3_column_text(s, 11) ? (const char *)
-			   sqlite3_column_text(s, 11) : "", "[]") != 0 &&
+		if (sql_col_type(s, 11) != SQL_NULL &&
+		    strcmp((const char *)sql_col_text(s, 11) ? (const char *)
+			   sql_col_text(s, 11) : "", "[]") != 0 &&
 		    !(q->edits = store_col_dup(s, 11))) {
 			err = OS_ENOMEM;
 			break;
@@ -149,7 +149,7 @@ store_flag_queue(struct store *st, int64_t round, int limit, struct flagged **ou
 		}
 	}
 	store_done(s);
-	if (!err && rc != SQLITE_DONE)
+	if (!err && rc != SQL_DONE)
 		err = store_rc(st, rc, "flag queue");
 	for (size_t i = 0; !err && i < cnt; i++)
 		err = store_user_by_id(st, arr[i].author.id, &arr[i].author);

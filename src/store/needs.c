@@ -9,72 +9,72 @@
 
 /* Reads a list of ids from s (bound already) into *arr. */
 static int
-read_ids(struct store *st, sqlite3_stmt *s, int64_t **arr, size_t *n, const char *what)
+read_ids(struct store *st, struct sql_stmt *s, int64_t **arr, size_t *n, const char *what)
 {
 	size_t cap = 0;
 	int rc;
 
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sql_step(s)) == SQL_ROW) {
 		if (store_grow((void **)arr, &cap, *n, sizeof **arr)) {
 			store_done(s);
 			return OS_ENOMEM;
 		}
-		(*arr)[(*n)++] = sqlite3_column_int64(s, 0);
+		(*arr)[(*n)++] = sql_col_int64(s, 0);
 	}
 	store_done(s);
-	return rc == SQLITE_DONE ? OS_OK : store_rc(st, rc, what);
+	return rc == SQL_DONE ? OS_OK : store_rc(st, rc, what);
 }
 
 static int
 load_links(struct store *st, struct need *n)
 {
-	sqlite3_stmt *p = store_stmt(st,
+	struct sql_stmt *p = store_stmt(st,
 		"SELECT post_id FROM need_posts WHERE need_id = ?1 ORDER BY post_id");
-	sqlite3_stmt *q = store_stmt(st,
+	struct sql_stmt *q = store_stmt(st,
 		"SELECT priority_id FROM need_priorities WHERE need_id = ?1 ORDER BY priority_id");
 	int rc;
 
 	if (!p || !q)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(p, 1, n->id);
+	sql_bind_int64(p, 1, n->id);
 	if ((rc = read_ids(st, p, &n->posts, &n->nposts, "need posts")))
 		return rc;
-	sqlite3_bind_int64(q, 1, n->id);
+	sql_bind_int64(q, 1, n->id);
 	return read_ids(st, q, &n->priorities, &n->npriorities, "need priorities");
 }
 
 #define NEED_COLS "id, round_id, title, description, description_html, created_at, updated_at"
 
 static int
-read_need(sqlite3_stmt *s, struct need *n)
+read_need(struct sql_stmt *s, struct need *n)
 {
 	memset(n, 0, sizeof *n);
-	n->id = sqlite3_column_int64(s, 0);
-	n->round = sqlite3_column_int64(s, 1);
+	n->id = sql_col_int64(s, 0);
+	n->round = sql_col_int64(s, 1);
 	n->title = store_col_dup(s, 2);
 	n->description = store_col_dup(s, 3);
 	n->description_html = store_col_dup(s, 4);
-	n->created_at = sqlite3_column_int64(s, 5);
-	n->updated_at = sqlite3_column_int64(s, 6);
+	n->created_at = sql_col_int64(s, 5);
+	n->updated_at = sql_col_int64(s, 6);
 	return n->title && n->description && n->description_html ? OS_OK : OS_ENOMEM;
 }
 
 int
 store_need_get(struct store *st, int64_t id, struct need *n)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT " NEED_COLS " FROM needs "
+	struct sql_stmt *s = store_stmt(st, "SELECT " NEED_COLS " FROM needs "
 					 "WHERE id = ?1 AND deleted_at IS NULL");
 	int rc;
 
 	memset(n, 0, sizeof *n);
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
+	sql_bind_int64(s, 1, id);
+	rc = sql_step(s);
+	if (rc == SQL_ROW)
 		rc = read_need(s, n);
 	else
-		rc = rc == SQLITE_DONE ? OS_ENOTFOUND : store_rc(st, rc, "need get");
+		rc = rc == SQL_DONE ? OS_ENOTFOUND : store_rc(st, rc, "need get");
 	store_done(s);
 	if (!rc)
 		rc = load_links(st, n);
@@ -86,7 +86,7 @@ store_need_get(struct store *st, int64_t id, struct need *n)
 int
 store_needs_by_round(struct store *st, int64_t round, struct need **out, size_t *n)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT " NEED_COLS " FROM needs "
+	struct sql_stmt *s = store_stmt(st, "SELECT " NEED_COLS " FROM needs "
 					 "WHERE round_id = ?1 AND deleted_at IS NULL ORDER BY id");
 	struct need *arr = NULL;
 	size_t cnt = 0, cap = 0;
@@ -96,8 +96,8 @@ store_needs_by_round(struct store *st, int64_t round, struct need **out, size_t 
 	*n = 0;
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, round);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	sql_bind_int64(s, 1, round);
+	while ((rc = sql_step(s)) == SQL_ROW) {
 		if (store_grow((void **)&arr, &cap, cnt, sizeof *arr)) {
 			err = OS_ENOMEM;
 			break;
@@ -107,7 +107,7 @@ store_needs_by_round(struct store *st, int64_t round, struct need **out, size_t 
 			break;
 	}
 	store_done(s);
-	if (!err && rc != SQLITE_DONE)
+	if (!err && rc != SQL_DONE)
 		err = store_rc(st, rc, "needs by round");
 	for (size_t i = 0; !err && i < cnt; i++)
 		err = load_links(st, &arr[i]);
@@ -127,22 +127,22 @@ store_need_insert(struct store *st, int64_t round, const char *title,
 		  const char *description, const char *description_html, int64_t created_by,
 		  int64_t *id)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"INSERT INTO needs (round_id, title, description, description_html, "
 		"created_by, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)");
 	int rc;
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, round);
-	sqlite3_bind_text(s, 2, title, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, description, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, description_html, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 5, created_by);
-	sqlite3_bind_int64(s, 6, os_now_ms());
-	rc = sqlite3_step(s);
+	sql_bind_int64(s, 1, round);
+	sql_bind_text(s, 2, title, -1);
+	sql_bind_text(s, 3, description, -1);
+	sql_bind_text(s, 4, description_html, -1);
+	sql_bind_int64(s, 5, created_by);
+	sql_bind_int64(s, 6, os_now_ms());
+	rc = sql_step(s);
 	store_done(s);
-	if (rc == SQLITE_DONE)
+	if (rc == SQL_DONE)
 		*id = store_last_id(st);
 	return store_rc(st, rc, "need insert");
 }
@@ -151,19 +151,19 @@ int
 store_need_update(struct store *st, int64_t id, const char *title, const char *description,
 		  const char *description_html)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"UPDATE needs SET title = ?2, description = ?3, description_html = ?4, "
 		"updated_at = ?5 WHERE id = ?1");
 	int rc;
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_text(s, 2, title, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, description, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, description_html, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 5, os_now_ms());
-	rc = sqlite3_step(s);
+	sql_bind_int64(s, 1, id);
+	sql_bind_text(s, 2, title, -1);
+	sql_bind_text(s, 3, description, -1);
+	sql_bind_text(s, 4, description_html, -1);
+	sql_bind_int64(s, 5, os_now_ms());
+	rc = sql_step(s);
 	store_done(s);
 	return store_rc(st, rc, "need update");
 }
@@ -172,23 +172,23 @@ store_need_update(struct store *st, int64_t id, const char *title, const char *d
  * the time, and says OS_ENOTFOUND when it changed no row and that
  * matters. */
 static int
-run_change(struct store *st, sqlite3_stmt *s, int64_t a, int64_t b, int64_t c,
+run_change(struct store *st, struct sql_stmt *s, int64_t a, int64_t b, int64_t c,
 	   int need_change, const char *what)
 {
 	int rc;
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, a);
+	sql_bind_int64(s, 1, a);
 	if (b)
-		sqlite3_bind_int64(s, 2, b);
+		sql_bind_int64(s, 2, b);
 	if (c)
-		sqlite3_bind_int64(s, 3, c);
-	if (sqlite3_bind_parameter_count(s) >= 4)
-		sqlite3_bind_int64(s, 4, os_now_ms());
-	rc = sqlite3_step(s);
+		sql_bind_int64(s, 3, c);
+	if (s->conn->drv->param_count(s) >= 4)
+		sql_bind_int64(s, 4, os_now_ms());
+	rc = sql_step(s);
 	store_done(s);
-	if (rc == SQLITE_DONE && need_change && !sqlite3_changes(store_handle(st)))
+	if (rc == SQL_DONE && need_change && !store_changes(st))
 		return OS_ENOTFOUND;
 	return store_rc(st, rc, what);
 }
@@ -254,7 +254,7 @@ store_need_unlink_priority(struct store *st, int64_t need, int64_t priority)
 int
 store_needs_of_post(struct store *st, int64_t post, struct need **out, size_t *n)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"SELECT n.id, n.round_id, n.title FROM need_posts np JOIN needs n ON "
 		"n.id = np.need_id AND n.deleted_at IS NULL WHERE np.post_id = ?1 ORDER BY n.id");
 	struct need *arr = NULL;
@@ -265,8 +265,8 @@ store_needs_of_post(struct store *st, int64_t post, struct need **out, size_t *n
 	*n = 0;
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, post);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	sql_bind_int64(s, 1, post);
+	while ((rc = sql_step(s)) == SQL_ROW) {
 		struct need *x;
 
 		if (store_grow((void **)&arr, &cap, cnt, sizeof *arr)) {
@@ -275,15 +275,15 @@ store_needs_of_post(struct store *st, int64_t post, struct need **out, size_t *n
 		}
 		x = &arr[cnt++];
 		memset(x, 0, sizeof *x);
-		x->id = sqlite3_column_int64(s, 0);
-		x->round = sqlite3_column_int64(s, 1);
+		x->id = sql_col_int64(s, 0);
+		x->round = sql_col_int64(s, 1);
 		if (!(x->title = store_col_dup(s, 2))) {
 			err = OS_ENOMEM;
 			break;
 		}
 	}
 	store_done(s);
-	if (!err && rc != SQLITE_DONE)
+	if (!err && rc != SQL_DONE)
 		err = store_rc(st, rc, "needs of post");
 	if (err) {
 		for (size_t i = 0; i < cnt; i++)
@@ -299,7 +299,7 @@ store_needs_of_post(struct store *st, int64_t post, struct need **out, size_t *n
 int
 store_need_votes(struct store *st, int64_t need, struct need_votes g[3])
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"SELECT CASE v.voter_role WHEN 'employee' THEN 0 WHEN 'customer' THEN 1 "
 		"ELSE 2 END AS grp, sum(v.value = 1), sum(v.value = -1), sum(v.dots), "
 		"count(DISTINCT CASE WHEN v.value = 1 OR v.dots > 0 THEN v.user_id END) "
@@ -310,19 +310,19 @@ store_need_votes(struct store *st, int64_t need, struct need_votes g[3])
 	memset(g, 0, 3 * sizeof *g);
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, need);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int k = sqlite3_column_int(s, 0);
+	sql_bind_int64(s, 1, need);
+	while ((rc = sql_step(s)) == SQL_ROW) {
+		int k = sql_col_int(s, 0);
 
 		if (k < 0 || k > 2)
 			continue;
-		g[k].up = sqlite3_column_int64(s, 1);
-		g[k].down = sqlite3_column_int64(s, 2);
-		g[k].dots = sqlite3_column_int64(s, 3);
-		g[k].people = sqlite3_column_int64(s, 4);
+		g[k].up = sql_col_int64(s, 1);
+		g[k].down = sql_col_int64(s, 2);
+		g[k].dots = sql_col_int64(s, 3);
+		g[k].people = sql_col_int64(s, 4);
 	}
 	store_done(s);
-	return rc == SQLITE_DONE ? OS_OK : store_rc(st, rc, "need votes");
+	return rc == SQL_DONE ? OS_OK : store_rc(st, rc, "need votes");
 }
 
 /* Who stands behind a post: voted up or gave dots, wrote it, or commented
@@ -337,7 +337,7 @@ store_need_orgs(struct store *st, int64_t need, struct store_org_count **out, si
 {
 	/* The backers of this need's ideas only: every step goes through an
 	 * index by post (votes' key, comments_by_post). */
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"WITH np (id) AS (SELECT p.id FROM need_posts n JOIN posts p ON "
 		"p.id = n.post_id AND p.hidden = 0 WHERE n.need_id = ?1), "
 		"b (user_id) AS (SELECT v.user_id FROM np JOIN votes v ON v.post_id = np.id "
@@ -355,18 +355,18 @@ store_need_orgs(struct store *st, int64_t need, struct store_org_count **out, si
 	*n = 0;
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, need);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	sql_bind_int64(s, 1, need);
+	while ((rc = sql_step(s)) == SQL_ROW) {
 		if (store_grow((void **)&arr, &cap, cnt, sizeof *arr)) {
 			store_done(s);
 			free(arr);
 			return OS_ENOMEM;
 		}
 		store_col_text(s, 0, arr[cnt].org, sizeof arr[cnt].org);
-		arr[cnt++].people = sqlite3_column_int64(s, 1);
+		arr[cnt++].people = sql_col_int64(s, 1);
 	}
 	store_done(s);
-	if (rc != SQLITE_DONE) {
+	if (rc != SQL_DONE) {
 		free(arr);
 		return store_rc(st, rc, "need orgs");
 	}
@@ -378,7 +378,7 @@ store_need_orgs(struct store *st, int64_t need, struct store_org_count **out, si
 int
 store_post_ids_by_author(struct store *st, int64_t author, int64_t **out, size_t *n)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"SELECT id FROM posts WHERE author_id = ?1 ORDER BY id DESC");
 	int rc;
 
@@ -386,7 +386,7 @@ store_post_ids_by_author(struct store *st, int64_t author, int64_t **out, size_t
 	*n = 0;
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, author);
+	sql_bind_int64(s, 1, author);
 	rc = read_ids(st, s, out, n, "posts by author");
 	if (rc) {
 		free(*out);
@@ -399,32 +399,18 @@ store_post_ids_by_author(struct store *st, int64_t author, int64_t **out, size_t
 int
 store_priority_status(struct store *st, int64_t priority, char *buf, size_t sz)
 {
-	sqlite3_stmt *q = store_stmt(st,
-		"SELECT 1 FROM pragma_table_info('priorities') WHERE name = 'status'");
-	sqlite3_stmt *s = NULL;
+	struct sql_stmt *s = store_stmt(st, "SELECT status FROM priorities WHERE id = ?1");
 	int rc;
 
 	buf[0] = 0;
-	if (!q)
+	if (!s)
 		return OS_EINTERNAL;
-	rc = sqlite3_step(q);
-	store_done(q);
-	if (rc == SQLITE_DONE)
-		return OS_OK;
-	if (rc != SQLITE_ROW)
-		return store_rc(st, rc, "priority columns");
-	/* Prepared here, not cached: the column need not exist when the
-	 * statement cache is filled. */
-	rc = sqlite3_prepare_v2(store_handle(st), "SELECT status FROM priorities WHERE id = ?1",
-				-1, &s, NULL);
-	if (rc != SQLITE_OK)
-		return store_rc(st, rc, "priority status");
-	sqlite3_bind_int64(s, 1, priority);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
+	sql_bind_int64(s, 1, priority);
+	rc = sql_step(s);
+	if (rc == SQL_ROW)
 		store_col_text(s, 0, buf, sz);
-	sqlite3_finalize(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? OS_OK : store_rc(st, rc, "priority status");
+	store_done(s);
+	return rc == SQL_ROW || rc == SQL_DONE ? OS_OK : store_rc(st, rc, "priority status");
 }
 
 /* --- organisations ---------------------------------------------------- */
@@ -442,9 +428,9 @@ store_orgs_free(struct org_summary *a, size_t n)
 }
 
 static const char *
-col_str(sqlite3_stmt *s, int i)
+col_str(struct sql_stmt *s, int i)
 {
-	const char *v = (const char *)sqlite3_column_text(s, i);
+	const char *v = (const char *)sql_col_text(s, i);
 
 	return v ? v : "";
 }
@@ -475,7 +461,7 @@ find_org(struct org_summary *a, size_t n, const char *org)
 static int
 load_people(struct store *st, struct org_summary **out, size_t *n)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"SELECT " STORE_USER_COLS("u") ", max(coalesce(u.last_seen_at, 0), "
 		"coalesce((SELECT max(created_at) FROM posts WHERE author_id = u.id), 0), "
 		"coalesce((SELECT max(created_at) FROM comments WHERE author_id = u.id), 0), "
@@ -489,12 +475,12 @@ load_people(struct store *st, struct org_summary **out, size_t *n)
 
 	if (!s)
 		return OS_EINTERNAL;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sql_step(s)) == SQL_ROW) {
 		struct org_person p = {0};
 		struct org_summary *o;
 
 		store_read_user(s, 0, &p.user);
-		p.last_active = sqlite3_column_int64(s, 6);
+		p.last_active = sql_col_int64(s, 6);
 		if (!cnt || strcmp(arr[cnt - 1].org, p.user.org)) {
 			if (store_grow((void **)&arr, &cap, cnt, sizeof *arr)) {
 				err = OS_ENOMEM;
@@ -515,7 +501,7 @@ load_people(struct store *st, struct org_summary **out, size_t *n)
 			o->last_active = p.last_active;
 	}
 	store_done(s);
-	if (!err && rc != SQLITE_DONE)
+	if (!err && rc != SQL_DONE)
 		err = store_rc(st, rc, "org people");
 	*out = arr;
 	*n = cnt;
@@ -524,15 +510,15 @@ load_people(struct store *st, struct org_summary **out, size_t *n)
 
 /* Adds a count per organisation from s: (org, count) rows. */
 static int
-load_counts(struct store *st, sqlite3_stmt *s, struct org_summary *a, size_t n, int which)
+load_counts(struct store *st, struct sql_stmt *s, struct org_summary *a, size_t n, int which)
 {
 	int rc;
 
 	if (!s)
 		return OS_EINTERNAL;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sql_step(s)) == SQL_ROW) {
 		struct org_summary *o = find_org(a, n, col_str(s, 0));
-		int64_t v = sqlite3_column_int64(s, 1);
+		int64_t v = sql_col_int64(s, 1);
 
 		if (!o)
 			continue;
@@ -544,13 +530,13 @@ load_counts(struct store *st, sqlite3_stmt *s, struct org_summary *a, size_t n, 
 			o->votes = v;
 	}
 	store_done(s);
-	return rc == SQLITE_DONE ? OS_OK : store_rc(st, rc, "org counts");
+	return rc == SQL_DONE ? OS_OK : store_rc(st, rc, "org counts");
 }
 
 /* Adds references from s: (org, id, round, title) rows, to the rounds
  * (which 0) or the needs (1) of each organisation. */
 static int
-load_refs(struct store *st, sqlite3_stmt *s, struct org_summary *a, size_t n, int which)
+load_refs(struct store *st, struct sql_stmt *s, struct org_summary *a, size_t n, int which)
 {
 	struct org_summary *last = NULL;
 	size_t cap = 0;
@@ -558,7 +544,7 @@ load_refs(struct store *st, sqlite3_stmt *s, struct org_summary *a, size_t n, in
 
 	if (!s)
 		return OS_EINTERNAL;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sql_step(s)) == SQL_ROW) {
 		struct org_summary *o = find_org(a, n, col_str(s, 0));
 		struct org_ref **arr;
 		size_t *cnt;
@@ -576,19 +562,19 @@ load_refs(struct store *st, sqlite3_stmt *s, struct org_summary *a, size_t n, in
 			store_done(s);
 			return OS_ENOMEM;
 		}
-		(*arr)[*cnt].id = sqlite3_column_int64(s, 1);
-		(*arr)[*cnt].round = sqlite3_column_int64(s, 2);
+		(*arr)[*cnt].id = sql_col_int64(s, 1);
+		(*arr)[*cnt].round = sql_col_int64(s, 2);
 		store_col_text(s, 3, (*arr)[*cnt].title, sizeof (*arr)[*cnt].title);
 		(*cnt)++;
 	}
 	store_done(s);
-	return rc == SQLITE_DONE ? OS_OK : store_rc(st, rc, "org refs");
+	return rc == SQL_DONE ? OS_OK : store_rc(st, rc, "org refs");
 }
 
 static int
 load_disagree(struct store *st, struct org_summary *a, size_t n)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"WITH o AS (SELECT u.org, v.post_id, sum(v.value) AS net FROM votes v "
 		"JOIN users u ON u.id = v.user_id WHERE u.role = 'customer' AND v.value <> 0 "
 		"GROUP BY u.org, v.post_id), "
@@ -604,7 +590,7 @@ load_disagree(struct store *st, struct org_summary *a, size_t n)
 
 	if (!s)
 		return OS_EINTERNAL;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sql_step(s)) == SQL_ROW) {
 		struct org_summary *o = find_org(a, n, col_str(s, 0));
 		struct org_disagree *d;
 
@@ -619,14 +605,14 @@ load_disagree(struct store *st, struct org_summary *a, size_t n)
 			return OS_ENOMEM;
 		}
 		d = &o->disagree[o->ndisagree++];
-		d->post = sqlite3_column_int64(s, 1);
-		d->round = sqlite3_column_int64(s, 2);
+		d->post = sql_col_int64(s, 1);
+		d->round = sql_col_int64(s, 2);
 		store_col_text(s, 3, d->title, sizeof d->title);
-		d->org_net = sqlite3_column_int64(s, 4);
-		d->staff_net = sqlite3_column_int64(s, 5);
+		d->org_net = sql_col_int64(s, 4);
+		d->staff_net = sql_col_int64(s, 5);
 	}
 	store_done(s);
-	return rc == SQLITE_DONE ? OS_OK : store_rc(st, rc, "org disagreements");
+	return rc == SQL_DONE ? OS_OK : store_rc(st, rc, "org disagreements");
 }
 
 int

@@ -12,7 +12,7 @@ int
 store_mail_due(struct store *st, int mode, int64_t created_before, size_t max,
 	       int64_t **ids, size_t *n)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"SELECT n.recipient_id FROM notifications n JOIN users u ON u.id = n.recipient_id "
 		"WHERE n.mailed_at IS NULL AND u.notify = ?1 GROUP BY n.recipient_id "
 		"HAVING min(n.created_at) < ?2 ORDER BY min(n.id) LIMIT ?3");
@@ -24,19 +24,19 @@ store_mail_due(struct store *st, int mode, int64_t created_before, size_t max,
 	*n = 0;
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_text(s, 1, os_notify_mode_name(mode), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, created_before);
-	sqlite3_bind_int64(s, 3, (int64_t)max);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	sql_bind_text(s, 1, os_notify_mode_name(mode), -1);
+	sql_bind_int64(s, 2, created_before);
+	sql_bind_int64(s, 3, (int64_t)max);
+	while ((rc = sql_step(s)) == SQL_ROW) {
 		if (store_grow((void **)&arr, &cap, cnt, sizeof *arr)) {
 			store_done(s);
 			free(arr);
 			return OS_ENOMEM;
 		}
-		arr[cnt++] = sqlite3_column_int64(s, 0);
+		arr[cnt++] = sql_col_int64(s, 0);
 	}
 	store_done(s);
-	if (rc != SQLITE_DONE) {
+	if (rc != SQL_DONE) {
 		free(arr);
 		return store_rc(st, rc, "mail due");
 	}
@@ -48,7 +48,7 @@ store_mail_due(struct store *st, int mode, int64_t created_before, size_t max,
 int
 store_mail_user(struct store *st, int64_t id, struct mail_user *u)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"SELECT display_name, email, coalesce(lang, 'en') FROM users "
 		"WHERE id = ?1 AND disabled = 0");
 	int rc;
@@ -56,9 +56,9 @@ store_mail_user(struct store *st, int64_t id, struct mail_user *u)
 	memset(u, 0, sizeof *u);
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	sql_bind_int64(s, 1, id);
+	rc = sql_step(s);
+	if (rc == SQL_ROW) {
 		u->id = id;
 		store_col_text(s, 0, u->display_name, sizeof u->display_name);
 		store_col_text(s, 1, u->email, sizeof u->email);
@@ -71,7 +71,7 @@ store_mail_user(struct store *st, int64_t id, struct mail_user *u)
 		u->lang = (int)l;
 	}
 	store_done(s);
-	if (rc == SQLITE_DONE)
+	if (rc == SQL_DONE)
 		return OS_ENOTFOUND;
 	return store_rc(st, rc, "mail user");
 }
@@ -83,12 +83,12 @@ struct pool {
 };
 
 static size_t
-pool_add(struct pool *p, sqlite3_stmt *s, int col)
+pool_add(struct pool *p, struct sql_stmt *s, int col)
 {
-	const unsigned char *t = sqlite3_column_text(s, col);
+	const unsigned char *t = sql_col_text(s, col);
 	size_t at = p->b.len;
 
-	os_buf_add(&p->b, t ? (const char *)t : "", t ? (size_t)sqlite3_column_bytes(s, col) : 0);
+	os_buf_add(&p->b, t ? (const char *)t : "", t ? (size_t)sql_col_bytes(s, col) : 0);
 	os_buf_add(&p->b, "", 1);
 	return at;
 }
@@ -97,10 +97,10 @@ int
 store_mail_notices(struct store *st, int64_t user_id, int64_t *upto,
 		   struct mail_notice **out, size_t *n, char **pool_out)
 {
-	sqlite3_stmt *mx = store_stmt(st,
+	struct sql_stmt *mx = store_stmt(st,
 		"SELECT coalesce(max(id), 0) FROM notifications "
 		"WHERE recipient_id = ?1 AND mailed_at IS NULL");
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"SELECT n.id, n.kind, n.round_id, r.title, coalesce(n.post_id, 0), "
 		"coalesce(p.title, pr.title, ''), coalesce(n.comment_id, 0), "
 		"coalesce(n.chat_id, 0), "
@@ -124,17 +124,17 @@ store_mail_notices(struct store *st, int64_t user_id, int64_t *upto,
 	*upto = 0;
 	if (!mx || !s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(mx, 1, user_id);
-	rc = sqlite3_step(mx);
-	if (rc == SQLITE_ROW)
-		*upto = sqlite3_column_int64(mx, 0);
+	sql_bind_int64(mx, 1, user_id);
+	rc = sql_step(mx);
+	if (rc == SQL_ROW)
+		*upto = sql_col_int64(mx, 0);
 	store_done(mx);
-	if (rc != SQLITE_ROW)
+	if (rc != SQL_ROW)
 		return store_rc(st, rc, "mail notices");
 	os_buf_init(&pl.b);
-	sqlite3_bind_int64(s, 1, user_id);
-	sqlite3_bind_int64(s, 2, *upto);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	sql_bind_int64(s, 1, user_id);
+	sql_bind_int64(s, 2, *upto);
+	while ((rc = sql_step(s)) == SQL_ROW) {
 		struct mail_notice *x;
 		char kind[32];
 		size_t ocap = cap;
@@ -150,22 +150,22 @@ store_mail_notices(struct store *st, int64_t user_id, int64_t *upto,
 		}
 		x = &arr[cnt];
 		memset(x, 0, sizeof *x);
-		x->id = sqlite3_column_int64(s, 0);
+		x->id = sql_col_int64(s, 0);
 		store_col_text(s, 1, kind, sizeof kind);
 		x->kind = os_notify_kind_parse(kind);
-		x->round = sqlite3_column_int64(s, 2);
+		x->round = sql_col_int64(s, 2);
 		offs[cnt][0] = pool_add(&pl, s, 3);
-		x->post = sqlite3_column_int64(s, 4);
+		x->post = sql_col_int64(s, 4);
 		offs[cnt][1] = pool_add(&pl, s, 5);
-		x->comment = sqlite3_column_int64(s, 6);
-		x->chat = sqlite3_column_int64(s, 7);
+		x->comment = sql_col_int64(s, 6);
+		x->chat = sql_col_int64(s, 7);
 		offs[cnt][2] = pool_add(&pl, s, 8);
-		x->created_at = sqlite3_column_int64(s, 9);
-		x->priority = sqlite3_column_int64(s, 10);
+		x->created_at = sql_col_int64(s, 9);
+		x->priority = sql_col_int64(s, 10);
 		cnt++;
 	}
 	store_done(s);
-	if (rc != SQLITE_DONE) {
+	if (rc != SQL_DONE) {
 		free(arr);
 		free(offs);
 		os_buf_free(&pl.b);
@@ -199,17 +199,17 @@ nomem_done:
 int
 store_mail_mark(struct store *st, int64_t user_id, int64_t upto, int64_t now)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"UPDATE notifications SET mailed_at = ?3 WHERE recipient_id = ?1 "
 		"AND id <= ?2 AND mailed_at IS NULL");
 	int rc;
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, user_id);
-	sqlite3_bind_int64(s, 2, upto);
-	sqlite3_bind_int64(s, 3, now);
-	rc = sqlite3_step(s);
+	sql_bind_int64(s, 1, user_id);
+	sql_bind_int64(s, 2, upto);
+	sql_bind_int64(s, 3, now);
+	rc = sql_step(s);
 	store_done(s);
 	return store_rc(st, rc, "mail mark");
 }
@@ -218,14 +218,14 @@ int
 store_mail_ideas(struct store *st, const int64_t *rounds, size_t nrounds, int64_t since,
 		 struct mail_idea **out, size_t *n, char **pool_out)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"SELECT id, title, comment_count FROM posts WHERE round_id = ?1 "
 		"AND kind = 'idea' AND hidden = 0 AND status <> 'merged' AND created_at >= ?2 "
 		"AND comment_count > 0 ORDER BY comment_count DESC, id DESC LIMIT 3");
 	struct mail_idea *arr = NULL;
 	size_t cap = 0, cnt = 0, *offs = NULL;
 	struct pool pl;
-	int rc = SQLITE_DONE;
+	int rc = SQL_DONE;
 
 	*out = NULL;
 	*n = 0;
@@ -233,10 +233,10 @@ store_mail_ideas(struct store *st, const int64_t *rounds, size_t nrounds, int64_
 	if (!s)
 		return OS_EINTERNAL;
 	os_buf_init(&pl.b);
-	for (size_t r = 0; r < nrounds && rc == SQLITE_DONE; r++) {
-		sqlite3_bind_int64(s, 1, rounds[r]);
-		sqlite3_bind_int64(s, 2, since);
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	for (size_t r = 0; r < nrounds && rc == SQL_DONE; r++) {
+		sql_bind_int64(s, 1, rounds[r]);
+		sql_bind_int64(s, 2, since);
+		while ((rc = sql_step(s)) == SQL_ROW) {
 			size_t ocap = cap;
 
 			if (store_grow((void **)&arr, &cap, cnt, sizeof *arr))
@@ -249,14 +249,14 @@ store_mail_ideas(struct store *st, const int64_t *rounds, size_t nrounds, int64_
 				offs = p;
 			}
 			arr[cnt].round = rounds[r];
-			arr[cnt].post = sqlite3_column_int64(s, 0);
+			arr[cnt].post = sql_col_int64(s, 0);
 			offs[cnt] = pool_add(&pl, s, 1);
-			arr[cnt].comments = sqlite3_column_int64(s, 2);
+			arr[cnt].comments = sql_col_int64(s, 2);
 			cnt++;
 		}
 		store_done(s);
 	}
-	if (rc != SQLITE_DONE) {
+	if (rc != SQL_DONE) {
 		free(arr);
 		free(offs);
 		os_buf_free(&pl.b);
@@ -286,20 +286,20 @@ int
 store_outbox_add(struct store *st, int64_t recipient, const char *rcpt,
 		 const char *message_id, const char *subject, const char *mime, int64_t now)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"INSERT INTO mail_outbox (recipient_id, rcpt, message_id, subject, mime, "
 		"next_attempt_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)");
 	int rc;
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, recipient);
-	sqlite3_bind_text(s, 2, rcpt, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, message_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, subject, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, mime, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 6, now);
-	rc = sqlite3_step(s);
+	sql_bind_int64(s, 1, recipient);
+	sql_bind_text(s, 2, rcpt, -1);
+	sql_bind_text(s, 3, message_id, -1);
+	sql_bind_text(s, 4, subject, -1);
+	sql_bind_text(s, 5, mime, -1);
+	sql_bind_int64(s, 6, now);
+	rc = sql_step(s);
 	store_done(s);
 	return store_rc(st, rc, "outbox add");
 }
@@ -316,7 +316,7 @@ outbox_mail_clear(struct outbox_mail *m)
 int
 store_outbox_next(struct store *st, int64_t now, struct outbox_mail *m)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"SELECT id, rcpt, message_id, mime, attempts, created_at FROM mail_outbox "
 		"WHERE state = 'pending' AND next_attempt_at <= ?1 "
 		"ORDER BY next_attempt_at, id LIMIT 1");
@@ -325,15 +325,15 @@ store_outbox_next(struct store *st, int64_t now, struct outbox_mail *m)
 	memset(m, 0, sizeof *m);
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, now);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		m->id = sqlite3_column_int64(s, 0);
+	sql_bind_int64(s, 1, now);
+	rc = sql_step(s);
+	if (rc == SQL_ROW) {
+		m->id = sql_col_int64(s, 0);
 		m->rcpt = store_col_dup(s, 1);
 		m->message_id = store_col_dup(s, 2);
 		m->mime = store_col_dup(s, 3);
-		m->attempts = sqlite3_column_int(s, 4);
-		m->created_at = sqlite3_column_int64(s, 5);
+		m->attempts = sql_col_int(s, 4);
+		m->created_at = sql_col_int64(s, 5);
 		store_done(s);
 		if (!m->rcpt || !m->message_id || !m->mime) {
 			outbox_mail_clear(m);
@@ -342,22 +342,22 @@ store_outbox_next(struct store *st, int64_t now, struct outbox_mail *m)
 		return OS_OK;
 	}
 	store_done(s);
-	return rc == SQLITE_DONE ? OS_ENOTFOUND : store_rc(st, rc, "outbox next");
+	return rc == SQL_DONE ? OS_ENOTFOUND : store_rc(st, rc, "outbox next");
 }
 
 int
 store_outbox_sent(struct store *st, int64_t id, int64_t now)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"UPDATE mail_outbox SET state = 'sent', sent_at = ?2, attempts = attempts + 1 "
 		"WHERE id = ?1");
 	int rc;
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, now);
-	rc = sqlite3_step(s);
+	sql_bind_int64(s, 1, id);
+	sql_bind_int64(s, 2, now);
+	rc = sql_step(s);
 	store_done(s);
 	return store_rc(st, rc, "outbox sent");
 }
@@ -365,7 +365,7 @@ store_outbox_sent(struct store *st, int64_t id, int64_t now)
 int
 store_outbox_retry(struct store *st, int64_t id, int64_t next_at, const char *err)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?3, "
 		"state = CASE WHEN ?2 = 0 THEN 'failed' ELSE 'pending' END, "
 		"next_attempt_at = CASE WHEN ?2 = 0 THEN next_attempt_at ELSE ?2 END "
@@ -374,10 +374,10 @@ store_outbox_retry(struct store *st, int64_t id, int64_t next_at, const char *er
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, next_at);
-	sqlite3_bind_text(s, 3, err ? err : "", -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
+	sql_bind_int64(s, 1, id);
+	sql_bind_int64(s, 2, next_at);
+	sql_bind_text(s, 3, err ? err : "", -1);
+	rc = sql_step(s);
 	store_done(s);
 	return store_rc(st, rc, "outbox retry");
 }
@@ -385,7 +385,7 @@ store_outbox_retry(struct store *st, int64_t id, int64_t next_at, const char *er
 int
 store_outbox_counts(struct store *st, int64_t *pending, int64_t *failed)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"SELECT coalesce(sum(state = 'pending'), 0), coalesce(sum(state = 'failed'), 0) "
 		"FROM mail_outbox");
 	int rc;
@@ -393,10 +393,10 @@ store_outbox_counts(struct store *st, int64_t *pending, int64_t *failed)
 	*pending = *failed = 0;
 	if (!s)
 		return OS_EINTERNAL;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*pending = sqlite3_column_int64(s, 0);
-		*failed = sqlite3_column_int64(s, 1);
+	rc = sql_step(s);
+	if (rc == SQL_ROW) {
+		*pending = sql_col_int64(s, 0);
+		*failed = sql_col_int64(s, 1);
 	}
 	store_done(s);
 	return store_rc(st, rc, "outbox counts");
@@ -405,16 +405,16 @@ store_outbox_counts(struct store *st, int64_t *pending, int64_t *failed)
 int
 store_mail_run_get(struct store *st, const char *name, int64_t *at)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT at FROM mail_runs WHERE name = ?1");
+	struct sql_stmt *s = store_stmt(st, "SELECT at FROM mail_runs WHERE name = ?1");
 	int rc;
 
 	*at = 0;
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*at = sqlite3_column_int64(s, 0);
+	sql_bind_text(s, 1, name, -1);
+	rc = sql_step(s);
+	if (rc == SQL_ROW)
+		*at = sql_col_int64(s, 0);
 	store_done(s);
 	return store_rc(st, rc, "mail run");
 }
@@ -422,16 +422,16 @@ store_mail_run_get(struct store *st, const char *name, int64_t *at)
 int
 store_mail_run_set(struct store *st, const char *name, int64_t at)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"INSERT INTO mail_runs (name, at) VALUES (?1, ?2) "
 		"ON CONFLICT (name) DO UPDATE SET at = excluded.at");
 	int rc;
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, at);
-	rc = sqlite3_step(s);
+	sql_bind_text(s, 1, name, -1);
+	sql_bind_int64(s, 2, at);
+	rc = sql_step(s);
 	store_done(s);
 	return store_rc(st, rc, "mail run");
 }

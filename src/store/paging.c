@@ -11,7 +11,7 @@ int
 store_post_keys(struct store *st, int64_t round, int with_hidden, int kind,
 		struct post_key **out, size_t *n)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"SELECT p.id, p.kind, p.status, p.hidden, "
 		"ifnull(sum(t.up), 0), ifnull(sum(t.down), 0), ifnull(sum(t.dots), 0) "
 		"FROM posts p LEFT JOIN post_tallies t ON t.post_id = p.id "
@@ -26,31 +26,31 @@ store_post_keys(struct store *st, int64_t round, int with_hidden, int kind,
 	*n = 0;
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, round);
-	sqlite3_bind_int(s, 2, with_hidden ? 1 : 0);
+	sql_bind_int64(s, 1, round);
+	sql_bind_int(s, 2, with_hidden ? 1 : 0);
 	if (kind >= 0)
-		sqlite3_bind_text(s, 3, os_kind_name(kind), -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		sql_bind_text(s, 3, os_kind_name(kind), -1);
+	while ((rc = sql_step(s)) == SQL_ROW) {
 		struct post_key *k;
 
 		if (store_grow((void **)&arr, &cap, cnt, sizeof *arr)) {
-			rc = SQLITE_NOMEM;
+			rc = SQL_NOMEM;
 			break;
 		}
 		k = &arr[cnt++];
-		k->id = sqlite3_column_int64(s, 0);
+		k->id = sql_col_int64(s, 0);
 		store_col_text(s, 1, buf, sizeof buf);
 		k->kind = os_kind_parse(buf);
 		store_col_text(s, 2, buf, sizeof buf);
-		k->status = sqlite3_column_int(s, 3) ? STATUS_HIDDEN : os_status_parse(buf);
-		k->up = sqlite3_column_int64(s, 4);
-		k->down = sqlite3_column_int64(s, 5);
-		k->dots = sqlite3_column_int64(s, 6);
+		k->status = sql_col_int(s, 3) ? STATUS_HIDDEN : os_status_parse(buf);
+		k->up = sql_col_int64(s, 4);
+		k->down = sql_col_int64(s, 5);
+		k->dots = sql_col_int64(s, 6);
 	}
 	store_done(s);
-	if (rc != SQLITE_DONE) {
+	if (rc != SQL_DONE) {
 		free(arr);
-		return rc == SQLITE_NOMEM ? OS_ENOMEM : store_rc(st, rc, "post keys");
+		return rc == SQL_NOMEM ? OS_ENOMEM : store_rc(st, rc, "post keys");
 	}
 	*out = arr;
 	*n = cnt;

@@ -27,61 +27,61 @@
 int
 store_post_tally(struct store *st, int64_t post, struct tally *t)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"SELECT role, up, down, dots FROM post_tallies WHERE post_id = ?1");
 	int rc;
 
 	memset(t, 0, sizeof *t);
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, post);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int role = os_role_parse((const char *)sqlite3_column_text(s, 0));
+	sql_bind_int64(s, 1, post);
+	while ((rc = sql_step(s)) == SQL_ROW) {
+		int role = os_role_parse((const char *)sql_col_text(s, 0));
 
 		if (role < 0)
 			continue;
-		t->up[role] = sqlite3_column_int64(s, 1);
-		t->down[role] = sqlite3_column_int64(s, 2);
-		t->dots[role] = sqlite3_column_int64(s, 3);
+		t->up[role] = sql_col_int64(s, 1);
+		t->down[role] = sql_col_int64(s, 2);
+		t->dots[role] = sql_col_int64(s, 3);
 	}
 	store_done(s);
-	return rc == SQLITE_DONE ? OS_OK : store_rc(st, rc, "post tally");
+	return rc == SQL_DONE ? OS_OK : store_rc(st, rc, "post tally");
 }
 
 static int
-read_post(struct store *st, sqlite3_stmt *s, struct post *p)
+read_post(struct store *st, struct sql_stmt *s, struct post *p)
 {
 	char buf[16];
 
 	memset(p, 0, sizeof *p);
-	p->id = sqlite3_column_int64(s, 0);
-	p->round = sqlite3_column_int64(s, 1);
+	p->id = sql_col_int64(s, 0);
+	p->round = sql_col_int64(s, 1);
 	store_col_text(s, 2, buf, sizeof buf);
 	p->kind = os_kind_parse(buf);
 	p->title = store_col_dup(s, 3);
 	p->body = store_col_dup(s, 4);
 	p->body_html = store_col_dup(s, 5);
-	p->created_at = sqlite3_column_int64(s, 6);
+	p->created_at = sql_col_int64(s, 6);
 	store_col_text(s, 7, buf, sizeof buf);
 	p->status = os_status_parse(buf);
-	p->hidden = sqlite3_column_int(s, 8);
-	p->merged_into = sqlite3_column_int64(s, 9);
-	p->comment_count = sqlite3_column_int64(s, 10);
+	p->hidden = sql_col_int(s, 8);
+	p->merged_into = sql_col_int64(s, 9);
+	p->comment_count = sql_col_int64(s, 10);
 	store_col_text(s, 11, buf, sizeof buf);
 	p->vote_mode = os_vote_mode_parse(buf);
-	p->priority = sqlite3_column_int64(s, 12);
-	p->my_vote = sqlite3_column_int(s, 13);
+	p->priority = sql_col_int64(s, 12);
+	p->my_vote = sql_col_int(s, 13);
 	p->has_my_vote = 1;
 	store_read_user(s, 14, &p->author);
-	p->revision = sqlite3_column_int(s, 20);
-	p->edited_at = sqlite3_column_int64(s, 21);
-	p->blocks = sqlite3_column_int(s, 22);
+	p->revision = sql_col_int(s, 20);
+	p->edited_at = sql_col_int64(s, 21);
+	p->blocks = sql_col_int(s, 22);
 	if (!p->title || !p->body || !p->body_html) {
 		post_clear(p);
 		return OS_ENOMEM;
 	}
 	/* Every POST carries its files (most have none: no second query). */
-	if (sqlite3_column_int64(s, 23) > 0) {
+	if (sql_col_int64(s, 23) > 0) {
 		int rc = store_files_by_post(st, p->id, &p->files, &p->nfiles);
 
 		if (rc)
@@ -94,24 +94,24 @@ read_post(struct store *st, sqlite3_stmt *s, struct post *p)
 int
 store_post_insert(struct store *st, struct post *p)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"INSERT INTO posts (round_id, kind, title, body, body_html, author_id, "
 		"created_at, blocks) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
 	int rc;
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, p->round);
-	sqlite3_bind_text(s, 2, os_kind_name(p->kind), -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, p->title, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, p->body, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, p->body_html, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 6, p->author.id);
-	sqlite3_bind_int64(s, 7, p->created_at);
-	sqlite3_bind_int(s, 8, p->blocks);
-	rc = sqlite3_step(s);
+	sql_bind_int64(s, 1, p->round);
+	sql_bind_text(s, 2, os_kind_name(p->kind), -1);
+	sql_bind_text(s, 3, p->title, -1);
+	sql_bind_text(s, 4, p->body, -1);
+	sql_bind_text(s, 5, p->body_html, -1);
+	sql_bind_int64(s, 6, p->author.id);
+	sql_bind_int64(s, 7, p->created_at);
+	sql_bind_int(s, 8, p->blocks);
+	rc = sql_step(s);
 	store_done(s);
-	if (rc != SQLITE_DONE)
+	if (rc != SQL_DONE)
 		return store_rc(st, rc, "post insert");
 	p->id = store_last_id(st);
 	return store_fts_note_post(st, p->id);
@@ -120,18 +120,18 @@ store_post_insert(struct store *st, struct post *p)
 int
 store_post_get(struct store *st, int64_t id, int64_t viewer_id, struct post *p)
 {
-	sqlite3_stmt *s = store_stmt(st, POST_SELECT "WHERE p.id = ?2");
+	struct sql_stmt *s = store_stmt(st, POST_SELECT "WHERE p.id = ?2");
 	int rc;
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, viewer_id);
-	sqlite3_bind_int64(s, 2, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
+	sql_bind_int64(s, 1, viewer_id);
+	sql_bind_int64(s, 2, id);
+	rc = sql_step(s);
+	if (rc == SQL_ROW)
 		rc = read_post(st, s, p);
 	else
-		rc = rc == SQLITE_DONE ? OS_ENOTFOUND : store_rc(st, rc, "post get");
+		rc = rc == SQL_DONE ? OS_ENOTFOUND : store_rc(st, rc, "post get");
 	store_done(s);
 	if (rc == OS_OK && (rc = store_post_tally(st, id, &p->tally)))
 		post_clear(p);
@@ -142,7 +142,7 @@ int
 store_posts_by_round(struct store *st, int64_t round, int64_t viewer_id,
 		     int with_hidden, struct post **out, size_t *n)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		POST_SELECT "WHERE p.round_id = ?2 AND (?3 OR p.hidden = 0) ORDER BY p.id");
 	struct post *arr = NULL;
 	size_t cnt = 0, cap = 0;
@@ -152,10 +152,10 @@ store_posts_by_round(struct store *st, int64_t round, int64_t viewer_id,
 	*n = 0;
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, viewer_id);
-	sqlite3_bind_int64(s, 2, round);
-	sqlite3_bind_int(s, 3, with_hidden ? 1 : 0);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	sql_bind_int64(s, 1, viewer_id);
+	sql_bind_int64(s, 2, round);
+	sql_bind_int(s, 3, with_hidden ? 1 : 0);
+	while ((rc = sql_step(s)) == SQL_ROW) {
 		if (store_grow((void **)&arr, &cap, cnt, sizeof *arr) ||
 		    read_post(st, s, &arr[cnt])) {
 			err = OS_ENOMEM;
@@ -164,7 +164,7 @@ store_posts_by_round(struct store *st, int64_t round, int64_t viewer_id,
 		cnt++;
 	}
 	store_done(s);
-	if (!err && rc != SQLITE_DONE)
+	if (!err && rc != SQL_DONE)
 		err = store_rc(st, rc, "posts by round");
 	for (size_t i = 0; !err && i < cnt; i++)
 		err = store_post_tally(st, arr[i].id, &arr[i].tally);
@@ -189,15 +189,15 @@ store_post_set_hidden(struct store *st, int64_t post, int hidden)
 int
 store_post_set_merged(struct store *st, int64_t post, int64_t target)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"UPDATE posts SET status = 'merged', merged_into = ?2 WHERE id = ?1");
 	int rc;
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, post);
-	sqlite3_bind_int64(s, 2, target);
-	rc = sqlite3_step(s);
+	sql_bind_int64(s, 1, post);
+	sql_bind_int64(s, 2, target);
+	rc = sql_step(s);
 	store_done(s);
 	return store_rc(st, rc, "post merge");
 }
@@ -205,33 +205,33 @@ store_post_set_merged(struct store *st, int64_t post, int64_t target)
 int
 store_post_move_votes(struct store *st, int64_t from, int64_t into)
 {
-	sqlite3_stmt *rec = store_stmt(st,
+	struct sql_stmt *rec = store_stmt(st,
 		"INSERT OR IGNORE INTO merge_moved_votes (post_id, user_id) "
 		"SELECT ?1, user_id FROM votes WHERE post_id = ?1 AND user_id NOT IN "
 		"(SELECT user_id FROM votes WHERE post_id = ?2)");
-	sqlite3_stmt *mv = store_stmt(st,
+	struct sql_stmt *mv = store_stmt(st,
 		"UPDATE votes SET post_id = ?2 WHERE post_id = ?1 AND user_id NOT IN "
 		"(SELECT user_id FROM votes WHERE post_id = ?2)");
-	sqlite3_stmt *rm = store_stmt(st, "DELETE FROM votes WHERE post_id = ?1");
+	struct sql_stmt *rm = store_stmt(st, "DELETE FROM votes WHERE post_id = ?1");
 	int rc;
 
 	if (!rec || !mv || !rm)
 		return OS_EINTERNAL;
 	/* Which votes move, for post.unmerge. */
-	sqlite3_bind_int64(rec, 1, from);
-	sqlite3_bind_int64(rec, 2, into);
-	rc = sqlite3_step(rec);
+	sql_bind_int64(rec, 1, from);
+	sql_bind_int64(rec, 2, into);
+	rc = sql_step(rec);
 	store_done(rec);
-	if (rc != SQLITE_DONE)
+	if (rc != SQL_DONE)
 		return store_rc(st, rc, "record moved votes");
-	sqlite3_bind_int64(mv, 1, from);
-	sqlite3_bind_int64(mv, 2, into);
-	rc = sqlite3_step(mv);
+	sql_bind_int64(mv, 1, from);
+	sql_bind_int64(mv, 2, into);
+	rc = sql_step(mv);
 	store_done(mv);
-	if (rc != SQLITE_DONE)
+	if (rc != SQL_DONE)
 		return store_rc(st, rc, "move votes");
-	sqlite3_bind_int64(rm, 1, from);
-	rc = sqlite3_step(rm);
+	sql_bind_int64(rm, 1, from);
+	rc = sql_step(rm);
 	store_done(rm);
 	return store_rc(st, rc, "drop votes");
 }
@@ -239,30 +239,30 @@ store_post_move_votes(struct store *st, int64_t from, int64_t into)
 int
 store_post_unmerge(struct store *st, int64_t post, int64_t target)
 {
-	sqlite3_stmt *mv = store_stmt(st,
+	struct sql_stmt *mv = store_stmt(st,
 		"UPDATE votes SET post_id = ?1 WHERE post_id = ?2 AND user_id IN "
 		"(SELECT user_id FROM merge_moved_votes WHERE post_id = ?1)");
-	sqlite3_stmt *forget = store_stmt(st,
+	struct sql_stmt *forget = store_stmt(st,
 		"DELETE FROM merge_moved_votes WHERE post_id = ?1");
-	sqlite3_stmt *reopen = store_stmt(st,
+	struct sql_stmt *reopen = store_stmt(st,
 		"UPDATE posts SET status = 'open', merged_into = NULL WHERE id = ?1");
 	int rc;
 
 	if (!mv || !forget || !reopen)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(mv, 1, post);
-	sqlite3_bind_int64(mv, 2, target);
-	rc = sqlite3_step(mv);
+	sql_bind_int64(mv, 1, post);
+	sql_bind_int64(mv, 2, target);
+	rc = sql_step(mv);
 	store_done(mv);
-	if (rc != SQLITE_DONE)
+	if (rc != SQL_DONE)
 		return store_rc(st, rc, "move votes back");
-	sqlite3_bind_int64(forget, 1, post);
-	rc = sqlite3_step(forget);
+	sql_bind_int64(forget, 1, post);
+	rc = sql_step(forget);
 	store_done(forget);
-	if (rc != SQLITE_DONE)
+	if (rc != SQL_DONE)
 		return store_rc(st, rc, "forget moved votes");
-	sqlite3_bind_int64(reopen, 1, post);
-	rc = sqlite3_step(reopen);
+	sql_bind_int64(reopen, 1, post);
+	rc = sql_step(reopen);
 	store_done(reopen);
 	return store_rc(st, rc, "post unmerge");
 }

@@ -11,12 +11,12 @@
 	"dots_per_member, closes_at, created_by, created_at, customers_see_each_other"
 
 static int
-read_round(sqlite3_stmt *s, struct round *r)
+read_round(struct sql_stmt *s, struct round *r)
 {
 	char buf[16];
 
 	memset(r, 0, sizeof *r);
-	r->id = sqlite3_column_int64(s, 0);
+	r->id = sql_col_int64(s, 0);
 	r->title = store_col_dup(s, 1);
 	r->description = store_col_dup(s, 2);
 	store_col_text(s, 3, buf, sizeof buf);
@@ -25,11 +25,11 @@ read_round(sqlite3_stmt *s, struct round *r)
 	r->audience = os_audience_parse(buf);
 	store_col_text(s, 5, buf, sizeof buf);
 	r->vote_mode = os_vote_mode_parse(buf);
-	r->dots_per_member = sqlite3_column_int(s, 6);
-	r->closes_at = sqlite3_column_int64(s, 7);
-	r->created_by = sqlite3_column_int64(s, 8);
-	r->created_at = sqlite3_column_int64(s, 9);
-	r->customers_see_each_other = sqlite3_column_int(s, 10) != 0;
+	r->dots_per_member = sql_col_int(s, 6);
+	r->closes_at = sql_col_int64(s, 7);
+	r->created_by = sql_col_int64(s, 8);
+	r->created_at = sql_col_int64(s, 9);
+	r->customers_see_each_other = sql_col_int(s, 10) != 0;
 	if (!r->title || !r->description) {
 		round_clear(r);
 		return OS_ENOMEM;
@@ -40,7 +40,7 @@ read_round(sqlite3_stmt *s, struct round *r)
 int
 store_round_insert(struct store *st, struct round *r)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"INSERT INTO rounds (title, description, phase, audience, vote_mode, "
 		"dots_per_member, closes_at, created_by, created_at, updated_at, "
 		"customers_see_each_other) "
@@ -49,20 +49,20 @@ store_round_insert(struct store *st, struct round *r)
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_text(s, 1, r->title, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, r->description ? r->description : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, os_phase_name(r->phase), -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, os_audience_name(r->audience), -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, os_vote_mode_name(r->vote_mode), -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 6, r->dots_per_member);
+	sql_bind_text(s, 1, r->title, -1);
+	sql_bind_text(s, 2, r->description ? r->description : "", -1);
+	sql_bind_text(s, 3, os_phase_name(r->phase), -1);
+	sql_bind_text(s, 4, os_audience_name(r->audience), -1);
+	sql_bind_text(s, 5, os_vote_mode_name(r->vote_mode), -1);
+	sql_bind_int(s, 6, r->dots_per_member);
 	if (r->closes_at)
-		sqlite3_bind_int64(s, 7, r->closes_at);
-	sqlite3_bind_int64(s, 8, r->created_by);
-	sqlite3_bind_int64(s, 9, r->created_at);
-	sqlite3_bind_int(s, 10, r->customers_see_each_other ? 1 : 0);
-	rc = sqlite3_step(s);
+		sql_bind_int64(s, 7, r->closes_at);
+	sql_bind_int64(s, 8, r->created_by);
+	sql_bind_int64(s, 9, r->created_at);
+	sql_bind_int(s, 10, r->customers_see_each_other ? 1 : 0);
+	rc = sql_step(s);
 	store_done(s);
-	if (rc == SQLITE_DONE)
+	if (rc == SQL_DONE)
 		r->id = store_last_id(st);
 	return store_rc(st, rc, "round insert");
 }
@@ -70,17 +70,17 @@ store_round_insert(struct store *st, struct round *r)
 int
 store_round_get(struct store *st, int64_t id, struct round *r)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT " ROUND_COLS " FROM rounds WHERE id = ?1");
+	struct sql_stmt *s = store_stmt(st, "SELECT " ROUND_COLS " FROM rounds WHERE id = ?1");
 	int rc;
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
+	sql_bind_int64(s, 1, id);
+	rc = sql_step(s);
+	if (rc == SQL_ROW)
 		rc = read_round(s, r);
 	else
-		rc = rc == SQLITE_DONE ? OS_ENOTFOUND : store_rc(st, rc, "round get");
+		rc = rc == SQL_DONE ? OS_ENOTFOUND : store_rc(st, rc, "round get");
 	store_done(s);
 	return rc;
 }
@@ -88,22 +88,22 @@ store_round_get(struct store *st, int64_t id, struct round *r)
 int
 store_round_update(struct store *st, const struct round *r)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"UPDATE rounds SET title = ?2, description = ?3, phase = ?4, "
 		"closes_at = ?5, updated_at = ?6, customers_see_each_other = ?7 WHERE id = ?1");
 	int rc;
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, r->id);
-	sqlite3_bind_text(s, 2, r->title, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, r->description ? r->description : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, os_phase_name(r->phase), -1, SQLITE_STATIC);
+	sql_bind_int64(s, 1, r->id);
+	sql_bind_text(s, 2, r->title, -1);
+	sql_bind_text(s, 3, r->description ? r->description : "", -1);
+	sql_bind_text(s, 4, os_phase_name(r->phase), -1);
 	if (r->closes_at)
-		sqlite3_bind_int64(s, 5, r->closes_at);
-	sqlite3_bind_int64(s, 6, os_now_ms());
-	sqlite3_bind_int(s, 7, r->customers_see_each_other ? 1 : 0);
-	rc = sqlite3_step(s);
+		sql_bind_int64(s, 5, r->closes_at);
+	sql_bind_int64(s, 6, os_now_ms());
+	sql_bind_int(s, 7, r->customers_see_each_other ? 1 : 0);
+	rc = sql_step(s);
 	store_done(s);
 	return store_rc(st, rc, "round update");
 }
@@ -111,7 +111,7 @@ store_round_update(struct store *st, const struct round *r)
 int
 store_rounds_all(struct store *st, struct round **out, size_t *n)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT " ROUND_COLS " FROM rounds ORDER BY id DESC");
+	struct sql_stmt *s = store_stmt(st, "SELECT " ROUND_COLS " FROM rounds ORDER BY id DESC");
 	struct round *arr = NULL;
 	size_t cnt = 0, cap = 0;
 	int rc;
@@ -120,25 +120,25 @@ store_rounds_all(struct store *st, struct round **out, size_t *n)
 	*n = 0;
 	if (!s)
 		return OS_EINTERNAL;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = sql_step(s)) == SQL_ROW) {
 		if (cnt == cap) {
 			struct round *p = realloc(arr, (cap ? cap * 2 : 16) * sizeof *p);
 
 			if (!p) {
-				rc = SQLITE_NOMEM;
+				rc = SQL_NOMEM;
 				break;
 			}
 			arr = p;
 			cap = cap ? cap * 2 : 16;
 		}
 		if (read_round(s, &arr[cnt])) {
-			rc = SQLITE_NOMEM;
+			rc = SQL_NOMEM;
 			break;
 		}
 		cnt++;
 	}
 	store_done(s);
-	if (rc != SQLITE_DONE) {
+	if (rc != SQL_DONE) {
 		for (size_t i = 0; i < cnt; i++)
 			round_clear(&arr[i]);
 		free(arr);
@@ -152,20 +152,20 @@ store_rounds_all(struct store *st, struct round **out, size_t *n)
 int
 store_member_active(struct store *st, int64_t round, int64_t user_id)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"SELECT 1 FROM round_members WHERE round_id = ?1 AND user_id = ?2 "
 		"AND revoked_at IS NULL");
 	int rc;
 
 	if (!s)
 		return -1;
-	sqlite3_bind_int64(s, 1, round);
-	sqlite3_bind_int64(s, 2, user_id);
-	rc = sqlite3_step(s);
+	sql_bind_int64(s, 1, round);
+	sql_bind_int64(s, 2, user_id);
+	rc = sql_step(s);
 	store_done(s);
-	if (rc == SQLITE_ROW)
+	if (rc == SQL_ROW)
 		return 1;
-	if (rc == SQLITE_DONE)
+	if (rc == SQL_DONE)
 		return 0;
 	store_rc(st, rc, "member check");
 	return -1;
@@ -174,7 +174,7 @@ store_member_active(struct store *st, int64_t round, int64_t user_id)
 int
 store_member_add(struct store *st, int64_t round, int64_t user_id, int64_t added_by)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"INSERT INTO round_members (round_id, user_id, added_by, added_at) "
 		"VALUES (?1, ?2, ?3, ?4) ON CONFLICT (round_id, user_id) DO UPDATE "
 		"SET revoked_at = NULL, added_by = ?3, added_at = ?4");
@@ -182,12 +182,12 @@ store_member_add(struct store *st, int64_t round, int64_t user_id, int64_t added
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, round);
-	sqlite3_bind_int64(s, 2, user_id);
+	sql_bind_int64(s, 1, round);
+	sql_bind_int64(s, 2, user_id);
 	if (added_by)
-		sqlite3_bind_int64(s, 3, added_by);
-	sqlite3_bind_int64(s, 4, os_now_ms());
-	rc = sqlite3_step(s);
+		sql_bind_int64(s, 3, added_by);
+	sql_bind_int64(s, 4, os_now_ms());
+	rc = sql_step(s);
 	store_done(s);
 	return store_rc(st, rc, "member add");
 }
@@ -195,19 +195,19 @@ store_member_add(struct store *st, int64_t round, int64_t user_id, int64_t added
 int
 store_member_revoke(struct store *st, int64_t round, int64_t user_id)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"UPDATE round_members SET revoked_at = ?3 WHERE round_id = ?1 "
 		"AND user_id = ?2 AND revoked_at IS NULL");
 	int rc;
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, round);
-	sqlite3_bind_int64(s, 2, user_id);
-	sqlite3_bind_int64(s, 3, os_now_ms());
-	rc = sqlite3_step(s);
+	sql_bind_int64(s, 1, round);
+	sql_bind_int64(s, 2, user_id);
+	sql_bind_int64(s, 3, os_now_ms());
+	rc = sql_step(s);
 	store_done(s);
-	if (rc == SQLITE_DONE && !sqlite3_changes(store_handle(st)))
+	if (rc == SQL_DONE && !store_changes(st))
 		return OS_ENOTFOUND;
 	return store_rc(st, rc, "member revoke");
 }
@@ -215,7 +215,7 @@ store_member_revoke(struct store *st, int64_t round, int64_t user_id)
 int
 store_members_list(struct store *st, int64_t round, struct user **out, size_t *n)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"SELECT " STORE_USER_COLS("u") " FROM round_members m JOIN users u ON "
 		"u.id = m.user_id WHERE m.round_id = ?1 AND m.revoked_at IS NULL "
 		"ORDER BY u.org, u.display_name");
@@ -227,16 +227,16 @@ store_members_list(struct store *st, int64_t round, struct user **out, size_t *n
 	*n = 0;
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, round);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	sql_bind_int64(s, 1, round);
+	while ((rc = sql_step(s)) == SQL_ROW) {
 		if (store_grow((void **)&arr, &cap, cnt, sizeof *arr)) {
-			rc = SQLITE_NOMEM;
+			rc = SQL_NOMEM;
 			break;
 		}
 		store_read_user(s, 0, &arr[cnt++]);
 	}
 	store_done(s);
-	if (rc != SQLITE_DONE) {
+	if (rc != SQL_DONE) {
 		free(arr);
 		return store_rc(st, rc, "members list");
 	}

@@ -68,17 +68,17 @@ store_search_free(struct search_hit *hits, size_t n)
 }
 
 static int
-run(struct store *st, sqlite3_stmt *s, const char *q, int64_t round, int limit,
+run(struct store *st, struct sql_stmt *s, const char *q, int64_t round, int limit,
     int target, struct search_hit **arr, size_t *cnt, size_t *cap)
 {
 	int rc;
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_text(s, 1, q, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, round);
-	sqlite3_bind_int(s, 3, limit);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	sql_bind_text(s, 1, q, -1);
+	sql_bind_int64(s, 2, round);
+	sql_bind_int(s, 3, limit);
+	while ((rc = sql_step(s)) == SQL_ROW) {
 		struct search_hit *h;
 
 		if (store_grow((void **)arr, cap, *cnt, sizeof **arr)) {
@@ -88,13 +88,13 @@ run(struct store *st, sqlite3_stmt *s, const char *q, int64_t round, int limit,
 		h = &(*arr)[(*cnt)++];
 		memset(h, 0, sizeof *h);
 		h->target = target;
-		h->id = sqlite3_column_int64(s, 0);
-		h->post = sqlite3_column_int64(s, 1);
-		h->round = sqlite3_column_int64(s, 2);
-		h->hidden = sqlite3_column_int(s, 3);
+		h->id = sql_col_int64(s, 0);
+		h->post = sql_col_int64(s, 1);
+		h->round = sql_col_int64(s, 2);
+		h->hidden = sql_col_int(s, 3);
 		h->title = store_col_dup(s, 4);
 		h->snippet = store_col_dup(s, 5);
-		h->rank = sqlite3_column_double(s, 6);
+		h->rank = sql_col_double(s, 6);
 		if (!h->title || !h->snippet) {
 			store_done(s);
 			return OS_ENOMEM;
@@ -102,9 +102,9 @@ run(struct store *st, sqlite3_stmt *s, const char *q, int64_t round, int limit,
 	}
 	store_done(s);
 	/* A malformed query is the user's, not the server's, failure. */
-	if ((rc & 0xff) == SQLITE_ERROR)
+	if ((rc & 0xff) == SQL_ERROR)
 		return OS_EBADREQ;
-	return rc == SQLITE_DONE ? OS_OK : store_rc(st, rc, "search");
+	return rc == SQL_DONE ? OS_OK : store_rc(st, rc, "search");
 }
 
 static int
@@ -119,13 +119,13 @@ int
 store_search(struct store *st, const char *q, int64_t round, int posts_only, int limit,
 	     struct search_hit **out, size_t *n)
 {
-	sqlite3_stmt *ps = store_stmt(st,
+	struct sql_stmt *ps = store_stmt(st,
 		"SELECT p.id, p.id, p.round_id, p.hidden, p.title, "
 		"snippet(posts_fts, -1, '', '', '…', 16), bm25(posts_fts, 4.0, 1.0) "
 		"FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid "
 		"WHERE posts_fts MATCH ?1 AND (?2 = 0 OR p.round_id = ?2) "
 		"ORDER BY bm25(posts_fts, 4.0, 1.0) LIMIT ?3");
-	sqlite3_stmt *cs = store_stmt(st,
+	struct sql_stmt *cs = store_stmt(st,
 		"SELECT c.id, p.id, p.round_id, max(c.hidden, p.hidden), p.title, "
 		"snippet(comments_fts, -1, '', '', '…', 16), bm25(comments_fts) "
 		"FROM comments_fts JOIN comments c ON c.id = comments_fts.rowid "

@@ -9,20 +9,20 @@ store_session_insert(struct store *st, const unsigned char hash[OS_TOKEN_HASH_LE
 		     int64_t user_id, int64_t now, int64_t expires_at,
 		     int64_t *session_id)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"INSERT INTO sessions (token_hash, user_id, created_at, last_seen, "
 		"expires_at) VALUES (?1, ?2, ?3, ?3, ?4)");
 	int rc;
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_blob(s, 1, hash, OS_TOKEN_HASH_LEN, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, user_id);
-	sqlite3_bind_int64(s, 3, now);
-	sqlite3_bind_int64(s, 4, expires_at);
-	rc = sqlite3_step(s);
+	sql_bind_blob(s, 1, hash, OS_TOKEN_HASH_LEN);
+	sql_bind_int64(s, 2, user_id);
+	sql_bind_int64(s, 3, now);
+	sql_bind_int64(s, 4, expires_at);
+	rc = sql_step(s);
 	store_done(s);
-	if (rc == SQLITE_DONE && session_id)
+	if (rc == SQL_DONE && session_id)
 		*session_id = store_last_id(st);
 	return store_rc(st, rc, "session insert");
 }
@@ -32,7 +32,7 @@ store_session_lookup(struct store *st, const unsigned char hash[OS_TOKEN_HASH_LE
 		     int64_t now, int64_t idle_ms, struct user *u,
 		     int64_t *session_id, int64_t *last_seen)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"SELECT s.id, s.last_seen, u.id FROM sessions s "
 		"JOIN users u ON u.id = s.user_id "
 		"WHERE s.token_hash = ?1 AND s.revoked_at IS NULL "
@@ -42,19 +42,19 @@ store_session_lookup(struct store *st, const unsigned char hash[OS_TOKEN_HASH_LE
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_blob(s, 1, hash, OS_TOKEN_HASH_LEN, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, now);
-	sqlite3_bind_int64(s, 3, now - idle_ms);
-	rc = sqlite3_step(s);
-	if (rc != SQLITE_ROW) {
+	sql_bind_blob(s, 1, hash, OS_TOKEN_HASH_LEN);
+	sql_bind_int64(s, 2, now);
+	sql_bind_int64(s, 3, now - idle_ms);
+	rc = sql_step(s);
+	if (rc != SQL_ROW) {
 		store_done(s);
-		return rc == SQLITE_DONE ? OS_EUNAUTH : store_rc(st, rc, "session lookup");
+		return rc == SQL_DONE ? OS_EUNAUTH : store_rc(st, rc, "session lookup");
 	}
 	if (session_id)
-		*session_id = sqlite3_column_int64(s, 0);
+		*session_id = sql_col_int64(s, 0);
 	if (last_seen)
-		*last_seen = sqlite3_column_int64(s, 1);
-	uid = sqlite3_column_int64(s, 2);
+		*last_seen = sql_col_int64(s, 1);
+	uid = sql_col_int64(s, 2);
 	store_done(s);
 	/* A user the store cannot read now is not a signed-out user. */
 	rc = store_user_by_id(st, uid, u);
@@ -64,14 +64,14 @@ store_session_lookup(struct store *st, const unsigned char hash[OS_TOKEN_HASH_LE
 int
 store_session_touch(struct store *st, int64_t session_id, int64_t now)
 {
-	sqlite3_stmt *s = store_stmt(st, "UPDATE sessions SET last_seen = ?2 WHERE id = ?1");
+	struct sql_stmt *s = store_stmt(st, "UPDATE sessions SET last_seen = ?2 WHERE id = ?1");
 	int rc;
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, session_id);
-	sqlite3_bind_int64(s, 2, now);
-	rc = sqlite3_step(s);
+	sql_bind_int64(s, 1, session_id);
+	sql_bind_int64(s, 2, now);
+	rc = sql_step(s);
 	store_done(s);
 	return store_rc(st, rc, "session touch");
 }
@@ -80,16 +80,16 @@ int
 store_session_revoke(struct store *st, const unsigned char hash[OS_TOKEN_HASH_LEN],
 		     int64_t now)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"UPDATE sessions SET revoked_at = ?2 "
 		"WHERE token_hash = ?1 AND revoked_at IS NULL");
 	int rc;
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_blob(s, 1, hash, OS_TOKEN_HASH_LEN, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, now);
-	rc = sqlite3_step(s);
+	sql_bind_blob(s, 1, hash, OS_TOKEN_HASH_LEN);
+	sql_bind_int64(s, 2, now);
+	rc = sql_step(s);
 	store_done(s);
 	return store_rc(st, rc, "session revoke");
 }
@@ -97,16 +97,16 @@ store_session_revoke(struct store *st, const unsigned char hash[OS_TOKEN_HASH_LE
 int
 store_session_revoke_user(struct store *st, int64_t user_id, int64_t now)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"UPDATE sessions SET revoked_at = ?2 "
 		"WHERE user_id = ?1 AND revoked_at IS NULL");
 	int rc;
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, user_id);
-	sqlite3_bind_int64(s, 2, now);
-	rc = sqlite3_step(s);
+	sql_bind_int64(s, 1, user_id);
+	sql_bind_int64(s, 2, now);
+	rc = sql_step(s);
 	store_done(s);
 	return store_rc(st, rc, "session revoke user");
 }
@@ -115,17 +115,17 @@ int
 store_session_revoke_others(struct store *st, int64_t user_id,
 			    const unsigned char keep[OS_TOKEN_HASH_LEN], int64_t now)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"UPDATE sessions SET revoked_at = ?2 "
 		"WHERE user_id = ?1 AND revoked_at IS NULL AND token_hash <> ?3");
 	int rc;
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, user_id);
-	sqlite3_bind_int64(s, 2, now);
-	sqlite3_bind_blob(s, 3, keep, OS_TOKEN_HASH_LEN, SQLITE_STATIC);
-	rc = sqlite3_step(s);
+	sql_bind_int64(s, 1, user_id);
+	sql_bind_int64(s, 2, now);
+	sql_bind_blob(s, 3, keep, OS_TOKEN_HASH_LEN);
+	rc = sql_step(s);
 	store_done(s);
 	return store_rc(st, rc, "session revoke others");
 }

@@ -1,31 +1,37 @@
 #ifndef OS_STORE_INT_H
 #define OS_STORE_INT_H
 
-/* Private to src/store/: SQLite types stay behind this header. */
+/* Private to src/store/: what the store files share. They speak to the
+ * database only through src/store/sql.h. */
 
-#include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "store/db.h"
+#include "store/sql.h"
 
 /* A cached, reset statement for sql, which must be a string literal (the
  * cache is keyed by its address). NULL on a prepare error, logged. */
-sqlite3_stmt *store_stmt(struct store *st, const char *sql);
+struct sql_stmt *store_stmt(struct store *st, const char *sql);
 
 /* Resets and clears a statement taken from store_stmt(). */
-void store_done(sqlite3_stmt *s);
+void store_done(struct sql_stmt *s);
 /* Runs a bound INSERT INTO users and finishes it: the new id in *id (if not
  * NULL), OS_EUSERTAKEN for a taken username, else the store's error. */
-int store_user_insert_step(struct store *st, sqlite3_stmt *s, int64_t *id, const char *what);
+int store_user_insert_step(struct store *st, struct sql_stmt *s, int64_t *id, const char *what);
 
 /* Runs one or more statements with no results. 0 or OS_EINTERNAL. */
 int store_exec(struct store *st, const char *sql);
 
-/* Maps a SQLite result code to an os_err, logging unexpected ones. */
+/* Maps an SQL_ result code to an os_err, logging unexpected ones. */
 int store_rc(struct store *st, int rc, const char *what);
 
-sqlite3 *store_handle(struct store *st);
+/* The connection, its engine's dialect, its last error message and the
+ * number of rows its last write changed. */
+struct sql_conn *store_conn(struct store *st);
+enum sql_dialect store_dialect(const struct store *st);
+const char *store_errmsg(struct store *st);
+int store_changes(struct store *st);
 
 /* A new post or comment for the search index: indexed now outside a group
  * of writes, else with the whole group just before its COMMIT
@@ -35,24 +41,15 @@ int store_fts_note_post(struct store *st, int64_t id);
 int store_fts_note_comment(struct store *st, int64_t id);
 int store_fts_flush(struct store *st);
 
-/* The FTS5 tokenizer of the search index (src/store/tokenizer.c; the
- * name is the one schema/004_search_stem.sql gives the tables). */
-#define STORE_TOKENIZER "openstrat_stem"
-
-/* Registers STORE_TOKENIZER on db. Every connection that may touch the
- * search tables needs it, before it does: without it they cannot be read,
- * written, migrated or checked. A SQLite result code. */
-int store_tokenizer_register(sqlite3 *db);
-
-/* True when STORE_TOKENIZER finds a word in the n bytes at text (emoji,
+/* True when the search tokenizer (src/store/sqlite/tokenizer.c) finds a word in the n bytes at text (emoji,
  * punctuation and malformed UTF-8 are no words). */
 int store_tokenizer_has_word(const char *text, size_t n);
 
 /* Copies column i as text into buf (always NUL-terminated). */
-void store_col_text(sqlite3_stmt *s, int i, char *buf, size_t sz);
+void store_col_text(struct sql_stmt *s, int i, char *buf, size_t sz);
 
 /* Column i as a malloc'd string ("" for NULL); NULL when out of memory. */
-char *store_col_dup(sqlite3_stmt *s, int i);
+char *store_col_dup(struct sql_stmt *s, int i);
 
 /* Makes room in *arr (elements of size sz, capacity *cap) for element n.
  * 0, or -1 when out of memory (the array is left as it was). */
@@ -65,7 +62,7 @@ int store_update_int(struct store *st, const char *sql, int64_t id, int value,
 /* Reads the six user columns (id, username, display_name, role, org,
  * disabled) starting at column col. */
 struct user;
-void store_read_user(sqlite3_stmt *s, int col, struct user *u);
+void store_read_user(struct sql_stmt *s, int col, struct user *u);
 
 /* The user columns of alias a, in store_read_user() order. */
 #define STORE_USER_COLS(a) a ".id, " a ".username, " a ".display_name, " \

@@ -12,23 +12,23 @@
 #define USER_COLS "id, username, display_name, role, org, disabled, lang"
 
 void
-store_read_user(sqlite3_stmt *s, int col, struct user *u)
+store_read_user(struct sql_stmt *s, int col, struct user *u)
 {
 	char role[16];
 
 	memset(u, 0, sizeof *u);
-	u->id = sqlite3_column_int64(s, col);
+	u->id = sql_col_int64(s, col);
 	store_col_text(s, col + 1, u->username, sizeof u->username);
 	store_col_text(s, col + 2, u->display_name, sizeof u->display_name);
 	store_col_text(s, col + 3, role, sizeof role);
 	u->role = os_role_parse(role);
 	store_col_text(s, col + 4, u->org, sizeof u->org);
-	u->disabled = sqlite3_column_int(s, col + 5);
+	u->disabled = sql_col_int(s, col + 5);
 }
 
 /* The columns after the six of store_read_user(), from col on. */
 static void
-read_own(sqlite3_stmt *s, int col, struct user *u)
+read_own(struct sql_stmt *s, int col, struct user *u)
 {
 	char lang[8];
 	enum os_lang l;
@@ -43,33 +43,33 @@ store_user_insert(struct store *st, const char *username,
 		  const char *display_name, int role, const char *org,
 		  const char *pw_hash, int64_t *id)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"INSERT INTO users (username, display_name, role, org, pw_hash, "
 		"created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_text(s, 1, username, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, display_name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, os_role_name(role), -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, org ? org : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, pw_hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 6, os_now_ms());
+	sql_bind_text(s, 1, username, -1);
+	sql_bind_text(s, 2, display_name, -1);
+	sql_bind_text(s, 3, os_role_name(role), -1);
+	sql_bind_text(s, 4, org ? org : "", -1);
+	sql_bind_text(s, 5, pw_hash, -1);
+	sql_bind_int64(s, 6, os_now_ms());
 	return store_user_insert_step(st, s, id, "user insert");
 }
 
 int
-store_user_insert_step(struct store *st, sqlite3_stmt *s, int64_t *id, const char *what)
+store_user_insert_step(struct store *st, struct sql_stmt *s, int64_t *id, const char *what)
 {
-	int rc = sqlite3_step(s);
+	int rc = sql_step(s);
 
 	store_done(s);
-	if (rc == SQLITE_DONE) {
+	if (rc == SQL_DONE) {
 		if (id)
 			*id = store_last_id(st);
 		return OS_OK;
 	}
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+	if ((rc & 0xff) == SQL_CONSTRAINT)
 		return OS_EUSERTAKEN;
 	return store_rc(st, rc, what);
 }
@@ -78,15 +78,15 @@ int
 store_user_by_name(struct store *st, const char *username, struct user *u,
 		   char *hash, size_t hashsz)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"SELECT " USER_COLS ", pw_hash FROM users WHERE username = ?1");
 	int rc;
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_text(s, 1, username, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	sql_bind_text(s, 1, username, -1);
+	rc = sql_step(s);
+	if (rc == SQL_ROW) {
 		store_read_user(s, 0, u);
 		read_own(s, 6, u);
 		if (hash)
@@ -95,41 +95,41 @@ store_user_by_name(struct store *st, const char *username, struct user *u,
 		return OS_OK;
 	}
 	store_done(s);
-	return rc == SQLITE_DONE ? OS_ENOTFOUND : store_rc(st, rc, "user by name");
+	return rc == SQL_DONE ? OS_ENOTFOUND : store_rc(st, rc, "user by name");
 }
 
 int
 store_user_by_id(struct store *st, int64_t id, struct user *u)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"SELECT " USER_COLS " FROM users WHERE id = ?1");
 	int rc;
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	sql_bind_int64(s, 1, id);
+	rc = sql_step(s);
+	if (rc == SQL_ROW) {
 		store_read_user(s, 0, u);
 		read_own(s, 6, u);
 		store_done(s);
 		return OS_OK;
 	}
 	store_done(s);
-	return rc == SQLITE_DONE ? OS_ENOTFOUND : store_rc(st, rc, "user by id");
+	return rc == SQL_DONE ? OS_ENOTFOUND : store_rc(st, rc, "user by id");
 }
 
 int
 store_user_set_hash(struct store *st, int64_t id, const char *pw_hash)
 {
-	sqlite3_stmt *s = store_stmt(st, "UPDATE users SET pw_hash = ?2 WHERE id = ?1");
+	struct sql_stmt *s = store_stmt(st, "UPDATE users SET pw_hash = ?2 WHERE id = ?1");
 	int rc;
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_text(s, 2, pw_hash, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
+	sql_bind_int64(s, 1, id);
+	sql_bind_text(s, 2, pw_hash, -1);
+	rc = sql_step(s);
 	store_done(s);
 	return store_rc(st, rc, "user set hash");
 }
@@ -137,16 +137,16 @@ store_user_set_hash(struct store *st, int64_t id, const char *pw_hash)
 int
 store_user_set_disabled(struct store *st, int64_t id, int disabled)
 {
-	sqlite3_stmt *s = store_stmt(st, "UPDATE users SET disabled = ?2 WHERE id = ?1");
+	struct sql_stmt *s = store_stmt(st, "UPDATE users SET disabled = ?2 WHERE id = ?1");
 	int rc;
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int(s, 2, disabled ? 1 : 0);
-	rc = sqlite3_step(s);
+	sql_bind_int64(s, 1, id);
+	sql_bind_int(s, 2, disabled ? 1 : 0);
+	rc = sql_step(s);
 	store_done(s);
-	if (rc == SQLITE_DONE && sqlite3_changes(store_handle(st)) == 0)
+	if (rc == SQL_DONE && store_changes(st) == 0)
 		return OS_ENOTFOUND;
 	return store_rc(st, rc, "user set disabled");
 }
@@ -154,17 +154,17 @@ store_user_set_disabled(struct store *st, int64_t id, int disabled)
 int
 store_user_set_display_name(struct store *st, int64_t id, const char *display_name)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"UPDATE users SET display_name = ?2 WHERE id = ?1");
 	int rc;
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_text(s, 2, display_name, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
+	sql_bind_int64(s, 1, id);
+	sql_bind_text(s, 2, display_name, -1);
+	rc = sql_step(s);
 	store_done(s);
-	if (rc == SQLITE_DONE && sqlite3_changes(store_handle(st)) == 0)
+	if (rc == SQL_DONE && store_changes(st) == 0)
 		return OS_ENOTFOUND;
 	return store_rc(st, rc, "user set display name");
 }
@@ -172,19 +172,19 @@ store_user_set_display_name(struct store *st, int64_t id, const char *display_na
 int
 store_user_set_lang(struct store *st, int64_t id, const char *lang)
 {
-	sqlite3_stmt *s = store_stmt(st, "UPDATE users SET lang = ?2 WHERE id = ?1");
+	struct sql_stmt *s = store_stmt(st, "UPDATE users SET lang = ?2 WHERE id = ?1");
 	int rc;
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, id);
+	sql_bind_int64(s, 1, id);
 	if (lang)
-		sqlite3_bind_text(s, 2, lang, -1, SQLITE_STATIC);
+		sql_bind_text(s, 2, lang, -1);
 	else
-		sqlite3_bind_null(s, 2);
-	rc = sqlite3_step(s);
+		sql_bind_null(s, 2);
+	rc = sql_step(s);
 	store_done(s);
-	if (rc == SQLITE_DONE && sqlite3_changes(store_handle(st)) == 0)
+	if (rc == SQL_DONE && store_changes(st) == 0)
 		return OS_ENOTFOUND;
 	return store_rc(st, rc, "user set lang");
 }
@@ -192,13 +192,13 @@ store_user_set_lang(struct store *st, int64_t id, const char *lang)
 int64_t
 store_user_count(struct store *st)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT count(*) FROM users");
+	struct sql_stmt *s = store_stmt(st, "SELECT count(*) FROM users");
 	int64_t n = -1;
 
 	if (!s)
 		return -1;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		n = sqlite3_column_int64(s, 0);
+	if (sql_step(s) == SQL_ROW)
+		n = sql_col_int64(s, 0);
 	store_done(s);
 	return n;
 }
@@ -207,7 +207,7 @@ store_user_count(struct store *st)
 
 /* Reads the columns of ACCOUNT_COLS starting at col. */
 static void
-read_account(sqlite3_stmt *s, int col, struct account *p)
+read_account(struct sql_stmt *s, int col, struct account *p)
 {
 	char source[16];
 
@@ -219,36 +219,36 @@ read_account(sqlite3_stmt *s, int col, struct account *p)
 	p->source = os_source_parse(source);
 	if (p->source < 0)
 		p->source = SOURCE_LOCAL;
-	p->last_seen_at = sqlite3_column_int64(s, col + 9);
+	p->last_seen_at = sql_col_int64(s, col + 9);
 }
 
 int
 store_account_insert(struct store *st, const struct account *p, const char *pw_hash,
 		     int64_t *id)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"INSERT INTO users (username, display_name, role, org, pw_hash, "
 		"created_at, email, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
 	int rc;
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_text(s, 1, p->user.username, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, p->user.display_name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, os_role_name(p->user.role), -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, p->user.org, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, pw_hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 6, os_now_ms());
-	sqlite3_bind_text(s, 7, p->email, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 8, os_source_name(p->source), -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
+	sql_bind_text(s, 1, p->user.username, -1);
+	sql_bind_text(s, 2, p->user.display_name, -1);
+	sql_bind_text(s, 3, os_role_name(p->user.role), -1);
+	sql_bind_text(s, 4, p->user.org, -1);
+	sql_bind_text(s, 5, pw_hash, -1);
+	sql_bind_int64(s, 6, os_now_ms());
+	sql_bind_text(s, 7, p->email, -1);
+	sql_bind_text(s, 8, os_source_name(p->source), -1);
+	rc = sql_step(s);
 	store_done(s);
-	if (rc == SQLITE_DONE) {
+	if (rc == SQL_DONE) {
 		if (id)
 			*id = store_last_id(st);
 		return OS_OK;
 	}
-	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+	if (rc == SQL_CONSTRAINT_UNIQUE)
 		return OS_EUSERTAKEN;
 	return store_rc(st, rc, "account insert");
 }
@@ -256,12 +256,12 @@ store_account_insert(struct store *st, const struct account *p, const char *pw_h
 /* Steps a statement that selects ACCOUNT_COLS (and perhaps pw_hash after
  * them) and reads its one row. */
 static int
-one_account(struct store *st, sqlite3_stmt *s, struct account *p, char *hash,
+one_account(struct store *st, struct sql_stmt *s, struct account *p, char *hash,
 	    size_t hashsz, const char *what)
 {
-	int rc = sqlite3_step(s);
+	int rc = sql_step(s);
 
-	if (rc == SQLITE_ROW) {
+	if (rc == SQL_ROW) {
 		read_account(s, 0, p);
 		if (hash)
 			store_col_text(s, 10, hash, hashsz);
@@ -269,17 +269,17 @@ one_account(struct store *st, sqlite3_stmt *s, struct account *p, char *hash,
 		return OS_OK;
 	}
 	store_done(s);
-	return rc == SQLITE_DONE ? OS_ENOTFOUND : store_rc(st, rc, what);
+	return rc == SQL_DONE ? OS_ENOTFOUND : store_rc(st, rc, what);
 }
 
 int
 store_account_by_id(struct store *st, int64_t id, struct account *p)
 {
-	sqlite3_stmt *s = store_stmt(st, "SELECT " ACCOUNT_COLS " FROM users WHERE id = ?1");
+	struct sql_stmt *s = store_stmt(st, "SELECT " ACCOUNT_COLS " FROM users WHERE id = ?1");
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, id);
+	sql_bind_int64(s, 1, id);
 	return one_account(st, s, p, NULL, 0, "account by id");
 }
 
@@ -287,33 +287,33 @@ int
 store_account_by_name(struct store *st, const char *username, struct account *p,
 		      char *hash, size_t hashsz)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"SELECT " ACCOUNT_COLS ", pw_hash FROM users WHERE username = ?1");
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_text(s, 1, username, -1, SQLITE_STATIC);
+	sql_bind_text(s, 1, username, -1);
 	return one_account(st, s, p, hash, hashsz, "account by name");
 }
 
 int
 store_account_update(struct store *st, const struct account *p)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"UPDATE users SET display_name = ?2, role = ?3, org = ?4, email = ?5 "
 		"WHERE id = ?1");
 	int rc;
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, p->user.id);
-	sqlite3_bind_text(s, 2, p->user.display_name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, os_role_name(p->user.role), -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, p->user.org, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, p->email, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
+	sql_bind_int64(s, 1, p->user.id);
+	sql_bind_text(s, 2, p->user.display_name, -1);
+	sql_bind_text(s, 3, os_role_name(p->user.role), -1);
+	sql_bind_text(s, 4, p->user.org, -1);
+	sql_bind_text(s, 5, p->email, -1);
+	rc = sql_step(s);
 	store_done(s);
-	if (rc == SQLITE_DONE && sqlite3_changes(store_handle(st)) == 0)
+	if (rc == SQL_DONE && store_changes(st) == 0)
 		return OS_ENOTFOUND;
 	return store_rc(st, rc, "account update");
 }
@@ -321,14 +321,14 @@ store_account_update(struct store *st, const struct account *p)
 int
 store_user_set_source(struct store *st, int64_t id, int source)
 {
-	sqlite3_stmt *s = store_stmt(st, "UPDATE users SET source = ?2 WHERE id = ?1");
+	struct sql_stmt *s = store_stmt(st, "UPDATE users SET source = ?2 WHERE id = ?1");
 	int rc;
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_text(s, 2, os_source_name(source), -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
+	sql_bind_int64(s, 1, id);
+	sql_bind_text(s, 2, os_source_name(source), -1);
+	rc = sql_step(s);
 	store_done(s);
 	return store_rc(st, rc, "user set source");
 }
@@ -336,16 +336,16 @@ store_user_set_source(struct store *st, int64_t id, int source)
 int
 store_user_seen(struct store *st, int64_t id, int64_t now)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"UPDATE users SET last_seen_at = ?2 WHERE id = ?1 "
 		"AND (last_seen_at IS NULL OR last_seen_at < ?2)");
 	int rc;
 
 	if (!s)
 		return OS_EINTERNAL;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, now);
-	rc = sqlite3_step(s);
+	sql_bind_int64(s, 1, id);
+	sql_bind_int64(s, 2, now);
+	rc = sql_step(s);
 	store_done(s);
 	return store_rc(st, rc, "user seen");
 }
@@ -353,14 +353,14 @@ store_user_seen(struct store *st, int64_t id, int64_t now)
 int64_t
 store_admins_enabled(struct store *st)
 {
-	sqlite3_stmt *s = store_stmt(st,
+	struct sql_stmt *s = store_stmt(st,
 		"SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0");
 	int64_t n = -1;
 
 	if (!s)
 		return -1;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		n = sqlite3_column_int64(s, 0);
+	if (sql_step(s) == SQL_ROW)
+		n = sql_col_int64(s, 0);
 	store_done(s);
 	return n;
 }
@@ -375,25 +375,25 @@ store_admins_enabled(struct store *st)
 	"AND (?7 IS NULL OR role <> 'customer')"
 
 static void
-bind_filter(sqlite3_stmt *s, const struct account_query *q, const char *folded)
+bind_filter(struct sql_stmt *s, const struct account_query *q, const char *folded)
 {
 	if (folded)
-		sqlite3_bind_text(s, 1, folded, -1, SQLITE_STATIC);
+		sql_bind_text(s, 1, folded, -1);
 	if (q->role >= 0)
-		sqlite3_bind_text(s, 2, os_role_name(q->role), -1, SQLITE_STATIC);
+		sql_bind_text(s, 2, os_role_name(q->role), -1);
 	if (q->disabled >= 0)
-		sqlite3_bind_int(s, 3, q->disabled ? 1 : 0);
-	sqlite3_bind_int(s, 6, q->names_only ? 1 : 0);
+		sql_bind_int(s, 3, q->disabled ? 1 : 0);
+	sql_bind_int(s, 6, q->names_only ? 1 : 0);
 	if (q->staff_only)
-		sqlite3_bind_int(s, 7, 1);
+		sql_bind_int(s, 7, 1);
 }
 
 int
 store_account_list(struct store *st, const struct account_query *q,
 		   struct account **out, size_t *n, int64_t *total)
 {
-	sqlite3_stmt *c = store_stmt(st, "SELECT count(*) FROM users" ACCOUNT_FILTER);
-	sqlite3_stmt *s = store_stmt(st, "SELECT " ACCOUNT_COLS " FROM users" ACCOUNT_FILTER
+	struct sql_stmt *c = store_stmt(st, "SELECT count(*) FROM users" ACCOUNT_FILTER);
+	struct sql_stmt *s = store_stmt(st, "SELECT " ACCOUNT_COLS " FROM users" ACCOUNT_FILTER
 					 " ORDER BY username LIMIT ?4 OFFSET ?5");
 	struct account *arr = NULL;
 	size_t cap = 0, k = 0;
@@ -408,27 +408,27 @@ store_account_list(struct store *st, const struct account_query *q,
 	if (q->text && *q->text && !(folded = os_utf8_fold(q->text)))
 		return OS_ENOMEM;
 	bind_filter(c, q, folded);
-	rc = sqlite3_step(c);
-	if (rc == SQLITE_ROW)
-		*total = sqlite3_column_int64(c, 0);
+	rc = sql_step(c);
+	if (rc == SQL_ROW)
+		*total = sql_col_int64(c, 0);
 	store_done(c);
-	if (rc != SQLITE_ROW) {
+	if (rc != SQL_ROW) {
 		free(folded);
 		return store_rc(st, rc, "account count");
 	}
 	bind_filter(s, q, folded);
-	sqlite3_bind_int(s, 4, q->limit);
-	sqlite3_bind_int64(s, 5, q->offset);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	sql_bind_int(s, 4, q->limit);
+	sql_bind_int64(s, 5, q->offset);
+	while ((rc = sql_step(s)) == SQL_ROW) {
 		if (store_grow((void **)&arr, &cap, k, sizeof *arr)) {
-			rc = SQLITE_NOMEM;
+			rc = SQL_NOMEM;
 			break;
 		}
 		read_account(s, 0, &arr[k++]);
 	}
 	store_done(s);
 	free(folded);
-	if (rc != SQLITE_DONE) {
+	if (rc != SQL_DONE) {
 		free(arr);
 		return store_rc(st, rc, "account list");
 	}

@@ -54,7 +54,7 @@
 #include "store/db.h"
 #include "store/invites.h"
 #include "store/rounds.h"
-#include "store/store_int.h"
+#include "store/sqlite/sqlite_int.h"
 #include "store/users.h"
 
 /* ---- failing loudly ---- */
@@ -526,7 +526,7 @@ fuzz_world_free(struct fuzz_world *w)
 static int
 fuzz_round_visible(struct fuzz_world *w, const struct user *u, int64_t id)
 {
-	sqlite3 *db = store_handle(w->st);
+	sqlite3 *db = store_sqlite(w->st);
 	sqlite3_stmt *s = NULL;
 	int vis = -1;
 
@@ -574,7 +574,7 @@ fuzz_item(struct fuzz_world *w, int target, int64_t id, int64_t *round, int *hid
 	sqlite3_stmt *s = NULL;
 	int rc = -1;
 
-	if (sqlite3_prepare_v2(store_handle(w->st), sql[target], -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(store_sqlite(w->st), sql[target], -1, &s, NULL) != SQLITE_OK)
 		abort();
 	sqlite3_bind_int64(s, 1, id);
 	if (sqlite3_step(s) == SQLITE_ROW) {
@@ -592,7 +592,7 @@ fuzz_priority_round(struct fuzz_world *w, int64_t id)
 	sqlite3_stmt *s = NULL;
 	int64_t r = -1;
 
-	if (sqlite3_prepare_v2(store_handle(w->st), "SELECT round_id FROM priorities WHERE id = ?1",
+	if (sqlite3_prepare_v2(store_sqlite(w->st), "SELECT round_id FROM priorities WHERE id = ?1",
 			       -1, &s, NULL) != SQLITE_OK)
 		abort();
 	sqlite3_bind_int64(s, 1, id);

@@ -26,7 +26,7 @@
 #include <string.h>
 
 #include "fuzz_common.h"
-#include "store/store_int.h"
+#include "store/sqlite/sqlite_int.h"
 
 /* Kept for the whole run (reachable, so no leak): the tokenizer is the
  * connection's. */
@@ -105,7 +105,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	fuzz_global_init();
 	FUZZ_CHECK(store_open(":memory:", STORE_SYNC_NORMAL, &store) == OS_OK, "store_open");
-	FUZZ_CHECK(sqlite3_prepare_v2(store_handle(store), "SELECT fts5(?1)", -1, &s, NULL) ==
+	FUZZ_CHECK(sqlite3_prepare_v2(store_sqlite(store), "SELECT fts5(?1)", -1, &s, NULL) ==
 			   SQLITE_OK, "prepare");
 	sqlite3_bind_pointer(s, 1, (void *)&api, "fts5_api_ptr", NULL);
 	FUZZ_CHECK(sqlite3_step(s) == SQLITE_ROW && api, "no fts5_api");

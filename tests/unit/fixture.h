@@ -28,7 +28,7 @@
 #include "forum/rounds.h"
 #include "store/db.h"
 #include "store/rounds.h"
-#include "store/store_int.h" /* store_handle(), to count rows */
+#include "store/sqlite/sqlite_int.h" /* store_sqlite(), to count rows */
 #include "store/users.h"
 
 #define FX_MAX_EVENTS 256
@@ -290,7 +290,7 @@ fx_count(struct fx *x, const char *table)
 	int64_t n = -1;
 
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
-	ck_assert_int_eq(sqlite3_prepare_v2(store_handle(x->st), sql, -1, &s, NULL),
+	ck_assert_int_eq(sqlite3_prepare_v2(store_sqlite(x->st), sql, -1, &s, NULL),
 			 SQLITE_OK);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		n = sqlite3_column_int64(s, 0);
@@ -322,7 +322,7 @@ fx_fingerprint(struct fx *x)
 	uint64_t h = 1469598103934665603ULL;
 	int rc;
 
-	ck_assert_int_eq(sqlite3_prepare_v2(store_handle(x->st), sql, -1, &s, NULL),
+	ck_assert_int_eq(sqlite3_prepare_v2(store_sqlite(x->st), sql, -1, &s, NULL),
 			 SQLITE_OK);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		for (int i = 0; i < sqlite3_column_count(s); i++) {

@@ -18,7 +18,7 @@
 #include "store/posts.h"
 #include "store/rounds.h"
 #include "store/comments.h"
-#include "store/store_int.h"
+#include "store/sqlite/sqlite_int.h"
 #include "store/users.h"
 #include "store/votes.h"
 
@@ -59,7 +59,7 @@ count(struct store *st, const char *sql)
 	sqlite3_stmt *s = NULL;
 	int64_t n = -1;
 
-	ck_assert_int_eq(sqlite3_prepare_v2(store_handle(st), sql, -1, &s, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(store_sqlite(st), sql, -1, &s, NULL), SQLITE_OK);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		n = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
@@ -72,7 +72,7 @@ pragma_text(struct store *st, const char *sql, char *buf, size_t sz)
 	sqlite3_stmt *s = NULL;
 
 	buf[0] = '\0';
-	ck_assert_int_eq(sqlite3_prepare_v2(store_handle(st), sql, -1, &s, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(store_sqlite(st), sql, -1, &s, NULL), SQLITE_OK);
 	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
 		snprintf(buf, sz, "%s", (const char *)sqlite3_column_text(s, 0));
 	sqlite3_finalize(s);
@@ -251,7 +251,7 @@ START_TEST(check_constraints_reject_bad_enums)
 	int64_t uid;
 
 	ck_assert_int_eq(store_open(":memory:", STORE_SYNC_FULL, &st), OS_OK);
-	db = store_handle(st);
+	db = store_sqlite(st);
 	uid = add_user(st, "mgr", ROLE_MANAGER);
 
 	ck_assert_int_eq(sqlite3_exec(db, "INSERT INTO users (username, display_name, role, "
@@ -398,7 +398,7 @@ START_TEST(tally_triggers_stay_exact)
 			/* Deleting outside store_vote_set must count as well. */
 			snprintf(sql, sizeof sql, "DELETE FROM votes WHERE post_id = %lld",
 				 (long long)posts[p]);
-			ck_assert_int_eq(sqlite3_exec(store_handle(st), sql, NULL, NULL, NULL),
+			ck_assert_int_eq(sqlite3_exec(store_sqlite(st), sql, NULL, NULL, NULL),
 					 SQLITE_OK);
 		} else {
 			ck_assert_int_eq(store_vote_set(st, posts[p], users[u], round, role,
@@ -499,12 +499,12 @@ START_TEST(failed_commit_returns_error_and_rolls_back_the_group)
 	ck_assert_int_eq(store_op_end(st, 1), OS_OK);
 	/* A foreign key violation deferred to COMMIT makes the commit fail. */
 	ck_assert_int_eq(store_op_begin(st), OS_OK);
-	ck_assert_int_eq(sqlite3_exec(store_handle(st), "PRAGMA defer_foreign_keys = ON", NULL,
+	ck_assert_int_eq(sqlite3_exec(store_sqlite(st), "PRAGMA defer_foreign_keys = ON", NULL,
 				      NULL, NULL),
 			 SQLITE_OK);
 	snprintf(sql, sizeof sql, "INSERT INTO round_members (round_id, user_id, added_at) "
 		 "VALUES (777, 888, 0)");
-	ck_assert_int_eq(sqlite3_exec(store_handle(st), sql, NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(store_sqlite(st), sql, NULL, NULL, NULL), SQLITE_OK);
 	ck_assert_int_eq(store_op_end(st, 1), OS_OK);
 
 	ck_assert_int_ne(store_commit(st), OS_OK);
@@ -568,12 +568,12 @@ START_TEST(group_stats_count_commits_and_kept_writes)
 
 	/* A commit that fails is a failure, not a commit. */
 	ck_assert_int_eq(store_op_begin(st), OS_OK);
-	ck_assert_int_eq(sqlite3_exec(store_handle(st), "PRAGMA defer_foreign_keys = ON", NULL,
+	ck_assert_int_eq(sqlite3_exec(store_sqlite(st), "PRAGMA defer_foreign_keys = ON", NULL,
 				      NULL, NULL),
 			 SQLITE_OK);
 	snprintf(sql, sizeof sql, "INSERT INTO round_members (round_id, user_id, added_at) "
 		 "VALUES (777, 888, 0)");
-	ck_assert_int_eq(sqlite3_exec(store_handle(st), sql, NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(store_sqlite(st), sql, NULL, NULL, NULL), SQLITE_OK);
 	ck_assert_int_eq(store_op_end(st, 1), OS_OK);
 	ck_assert_int_ne(store_commit(st), OS_OK);
 	ck_assert_uint_eq(ss->commits, 2);
@@ -650,9 +650,9 @@ START_TEST(search_index_follows_the_committed_group)
 	ck_assert_int_eq(store_op_begin(st), OS_OK);
 	c = comment_on(p, u, "epsilon lost");
 	ck_assert_int_eq(store_comment_insert(st, &c), OS_OK);
-	ck_assert_int_eq(sqlite3_exec(store_handle(st), "PRAGMA defer_foreign_keys = ON", NULL,
+	ck_assert_int_eq(sqlite3_exec(store_sqlite(st), "PRAGMA defer_foreign_keys = ON", NULL,
 				      NULL, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(store_handle(st),
+	ck_assert_int_eq(sqlite3_exec(store_sqlite(st),
 				      "INSERT INTO round_members (round_id, user_id, added_at) "
 				      "VALUES (777, 888, 0)", NULL, NULL, NULL), SQLITE_OK);
 	ck_assert_int_eq(store_op_end(st, 1), OS_OK);
@@ -667,7 +667,7 @@ START_TEST(search_index_follows_the_committed_group)
 	ck_assert_int_eq(matches(st, "kept"), 3);
 	ck_assert_int_eq(count(st, "SELECT count(*) FROM comments"), 4);
 
-	ck_assert_int_eq(sqlite3_exec(store_handle(st),
+	ck_assert_int_eq(sqlite3_exec(store_sqlite(st),
 				      "INSERT INTO comments_fts (comments_fts) VALUES ('integrity-check');"
 				      "INSERT INTO posts_fts (posts_fts) VALUES ('integrity-check')",
 				      NULL, NULL, NULL), SQLITE_OK);

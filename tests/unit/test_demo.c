@@ -43,7 +43,7 @@ scalar(struct fx *x, const char *sql)
 	sqlite3_stmt *s = NULL;
 	int64_t n = -1;
 
-	ck_assert_int_eq(sqlite3_prepare_v2(store_handle(x->st), sql, -1, &s, NULL),
+	ck_assert_int_eq(sqlite3_prepare_v2(store_sqlite(x->st), sql, -1, &s, NULL),
 			 SQLITE_OK);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		n = sqlite3_column_int64(s, 0);
@@ -58,7 +58,7 @@ text(struct fx *x, const char *sql)
 	sqlite3_stmt *s = NULL;
 	char *t = NULL;
 
-	ck_assert_int_eq(sqlite3_prepare_v2(store_handle(x->st), sql, -1, &s, NULL),
+	ck_assert_int_eq(sqlite3_prepare_v2(store_sqlite(x->st), sql, -1, &s, NULL),
 			 SQLITE_OK);
 	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
 		t = strdup((const char *)sqlite3_column_text(s, 0));

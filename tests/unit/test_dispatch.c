@@ -960,7 +960,7 @@ START_TEST(email_goes_to_oneself_and_admins_only)
 {
 	cJSON *j;
 
-	ck_assert_int_eq(sqlite3_exec(store_handle(X.st),
+	ck_assert_int_eq(sqlite3_exec(store_sqlite(X.st),
 				      "UPDATE users SET email = 'anna@example.com' WHERE username = 'anna'",
 				      NULL, NULL, NULL), SQLITE_OK);
 	j = call_as(&X.emp, HELLO);

@@ -43,7 +43,7 @@ row(const char *username, char *out, size_t outsz)
 	sqlite3_stmt *s = NULL;
 
 	out[0] = '\0';
-	ck_assert_int_eq(sqlite3_prepare_v2(store_handle(X.st),
+	ck_assert_int_eq(sqlite3_prepare_v2(store_sqlite(X.st),
 					    "SELECT username || '|' || display_name || '|' || email "
 					    "|| '|' || role || '|' || org || '|' || source || '|' || "
 					    "pw_hash || '|' || disabled FROM users WHERE username = ?1",
@@ -61,7 +61,7 @@ fingerprint(void)
 	sqlite3_stmt *s = NULL;
 	uint64_t h = fx_fingerprint(&X);
 
-	ck_assert_int_eq(sqlite3_prepare_v2(store_handle(X.st),
+	ck_assert_int_eq(sqlite3_prepare_v2(store_sqlite(X.st),
 					    "SELECT group_concat(email || source || pw_hash, ',') "
 					    "FROM users", -1, &s, NULL), SQLITE_OK);
 	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))

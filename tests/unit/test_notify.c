@@ -39,7 +39,7 @@ teardown(void)
 static void
 forget(void)
 {
-	ck_assert_int_eq(sqlite3_exec(store_handle(X.st), "DELETE FROM notifications", NULL,
+	ck_assert_int_eq(sqlite3_exec(store_sqlite(X.st), "DELETE FROM notifications", NULL,
 				      NULL, NULL),
 			 SQLITE_OK);
 	fx_clear_events(&X);

@@ -286,7 +286,7 @@ exec_ok(sqlite3 *db, const char *sql)
 static void
 world_snapshot(struct world *w)
 {
-	sqlite3 *db = store_handle(w->x.st);
+	sqlite3 *db = store_sqlite(w->x.st);
 	char sql[256];
 	size_t k = 0;
 
@@ -547,7 +547,7 @@ assert_consistent(struct world *w, const char *op, unsigned long n)
 		rc = sqlite3_step(w->fts[i]);
 		sqlite3_reset(w->fts[i]);
 		CHECK(rc == SQLITE_DONE, "%s, allocation %lu: the search index disagrees with "
-		      "the rows (%s)", op, n, sqlite3_errmsg(store_handle(w->x.st)));
+		      "the rows (%s)", op, n, sqlite3_errmsg(store_sqlite(w->x.st)));
 	}
 }
 
@@ -1090,7 +1090,7 @@ run_store_op(struct world *w, const struct sop *op, unsigned long nth, int persi
 		rc = op->fn(w, &b);
 	}
 	fm_disarm();
-	CHECK(sqlite3_get_autocommit(store_handle(st)),
+	CHECK(sqlite3_get_autocommit(store_sqlite(st)),
 	      "%s, allocation %lu: a transaction is still open", op->name, nth);
 	o->rc = rc;
 	o->desc = os_buf_detach(&b, NULL);
@@ -1222,7 +1222,7 @@ START_TEST(group_commit_is_all_or_nothing)
 					rc = OS_EINTERNAL;
 			}
 			commit = store_commit(st);
-			CHECK(sqlite3_get_autocommit(store_handle(st)),
+			CHECK(sqlite3_get_autocommit(store_sqlite(st)),
 			      "allocation %lu: a transaction is still open", n);
 			assert_consistent(&W, "group", n);
 			CHECK(ra == OS_OK, "the first operation failed (%d)", ra);
@@ -1344,7 +1344,7 @@ START_TEST(tokenizer_says_nomem_when_out_of_memory)
 	int want = 0;
 
 	ck_assert_int_eq(store_open(":memory:", STORE_SYNC_FULL, &st), OS_OK);
-	ck_assert_int_eq(sqlite3_prepare_v2(store_handle(st), "SELECT fts5(?1)", -1, &s, NULL),
+	ck_assert_int_eq(sqlite3_prepare_v2(store_sqlite(st), "SELECT fts5(?1)", -1, &s, NULL),
 			 SQLITE_OK);
 	sqlite3_bind_pointer(s, 1, (void *)&api, "fts5_api_ptr", NULL);
 	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
@@ -1643,7 +1643,7 @@ run_request(struct world *w, struct dispatch *d, const struct dop *op, const cha
 	reply = dispatch_request(d, w->u[op->who], NULL, req, strlen(req), &len, &o->is_write);
 	o->commit = store_commit(w->x.st);
 	fm_disarm();
-	CHECK(sqlite3_get_autocommit(store_handle(w->x.st)),
+	CHECK(sqlite3_get_autocommit(store_sqlite(w->x.st)),
 		      "%s, allocation %lu: a transaction is still open after the commit", req, nth);
 	read_reply(reply, len, o, req, nth);
 	free(reply);

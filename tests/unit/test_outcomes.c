@@ -23,7 +23,7 @@ static int64_t R, P, IDEA;
 static void
 forget(void)
 {
-	ck_assert_int_eq(sqlite3_exec(store_handle(X.st), "DELETE FROM notifications", NULL,
+	ck_assert_int_eq(sqlite3_exec(store_sqlite(X.st), "DELETE FROM notifications", NULL,
 				      NULL, NULL),
 			 SQLITE_OK);
 	fx_clear_events(&X);
@@ -78,7 +78,7 @@ ofp(void)
 	uint64_t h = 1469598103934665603ULL;
 	int rc;
 
-	ck_assert_int_eq(sqlite3_prepare_v2(store_handle(X.st), sql, -1, &s, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(store_sqlite(X.st), sql, -1, &s, NULL), SQLITE_OK);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		for (int i = 0; i < sqlite3_column_count(s); i++) {
 			const unsigned char *t = sqlite3_column_text(s, i);
@@ -505,7 +505,7 @@ START_TEST(customers_follow_only_what_they_can_see)
 	ck_assert_int_eq(post_update(&X.mgr, pb, "Shipped", NULL), OS_OK);
 	ck_assert_uint_eq(notes_for(X.cust.id, NK_PRIORITY_UPDATE), 1);
 	/* Access revoked: no more notices. */
-	ck_assert_int_eq(sqlite3_exec(store_handle(X.st), "UPDATE round_members SET revoked_at = 1",
+	ck_assert_int_eq(sqlite3_exec(store_sqlite(X.st), "UPDATE round_members SET revoked_at = 1",
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
 	forget();

@@ -380,7 +380,7 @@ START_TEST(malformed_utf8_in_the_rows_is_harmless)
 	static const char bad[] = "kundene \xc3 \xff\xfe leverand\xf8ren \xed\xa0\x80 "
 				  "\xe2\x82 kunde\xc3\xa5\xcc \xf0\x9f\x98";
 	int64_t p = post("Ren tittel", "Ren tekst.");
-	sqlite3 *db = store_handle(X.st);
+	sqlite3 *db = store_sqlite(X.st);
 	sqlite3_stmt *s;
 	struct found f;
 
@@ -463,7 +463,7 @@ tok_setup(void)
 	void *arg = NULL;
 
 	setup();
-	api = fts5_of(store_handle(X.st));
+	api = fts5_of(store_sqlite(X.st));
 	ck_assert_int_eq(api->xFindTokenizer(api, STORE_TOKENIZER, &arg, &TM), SQLITE_OK);
 	ck_assert_int_eq(TM.xCreate(arg, NULL, 0, &TK), SQLITE_OK);
 }
@@ -604,7 +604,7 @@ START_TEST(tokenizer_handles_edge_inputs)
 	free(s);
 	/* The tokenizer takes no options. */
 	{
-		fts5_api *api = fts5_of(store_handle(X.st));
+		fts5_api *api = fts5_of(store_sqlite(X.st));
 		const char *argv[] = {"remove_diacritics", "1"};
 		fts5_tokenizer m;
 		Fts5Tokenizer *t = NULL;
@@ -761,12 +761,12 @@ START_TEST(migration_reindexes_an_existing_database)
 	ck_assert_int_eq(h[0].post, 2);
 	store_search_free(h, n);
 	/* New rows after the migration are indexed with the new tokenizer. */
-	ck_assert_int_eq(sqlite3_exec(store_handle(st),
+	ck_assert_int_eq(sqlite3_exec(store_sqlite(st),
 		"INSERT INTO posts (id, round_id, kind, title, body, body_html, author_id, "
 		"created_at) VALUES (3, 1, 'idea', 'Kundens stemme', '', '', 1, 0)",
 		NULL, NULL, NULL), SQLITE_OK);
 	ck_assert_int_eq(store_fts_note_post(st, 3), OS_OK);
-	ck_assert_int_eq(count(store_handle(st), "SELECT count(*) FROM posts_fts "
+	ck_assert_int_eq(count(store_sqlite(st), "SELECT count(*) FROM posts_fts "
 			       "WHERE posts_fts MATCH 'kunder'"), 2);
 	ck_assert_int_eq(store_integrity_check(st), OS_OK);
 	store_close(st);
@@ -780,7 +780,7 @@ START_TEST(integrity_check_sees_an_index_out_of_step)
 	struct store *st;
 
 	ck_assert_int_eq(store_open(dbpath, STORE_SYNC_FULL, &st), OS_OK);
-	ck_assert_int_eq(sqlite3_exec(store_handle(st),
+	ck_assert_int_eq(sqlite3_exec(store_sqlite(st),
 		"INSERT INTO users (id, username, display_name, role, pw_hash, created_at) "
 		"VALUES (1, 'ann', 'Ann', 'manager', 'x', 0);"
 		"INSERT INTO rounds (id, title, phase, audience, vote_mode, created_by, "

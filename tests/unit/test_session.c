@@ -14,7 +14,7 @@
 #include "base/util.h"
 #include "fixture.h"
 #include "store/sessions.h"
-#include "store/store_int.h"
+#include "store/sqlite/sqlite_int.h"
 #include "store/users.h"
 
 static struct store *st;
@@ -68,7 +68,7 @@ last_seen_of(const char *token)
 	int64_t v = -1;
 
 	session_token_hash(token, h);
-	ck_assert_int_eq(sqlite3_prepare_v2(store_handle(st),
+	ck_assert_int_eq(sqlite3_prepare_v2(store_sqlite(st),
 					    "SELECT last_seen FROM sessions WHERE token_hash = ?1",
 					    -1, &s, NULL),
 			 SQLITE_OK);
@@ -144,7 +144,7 @@ START_TEST(only_the_hash_is_stored)
 	session_token_hash(token, h);
 	/* Look through every column of every session row for the token, as
 	 * text or as bytes. */
-	ck_assert_int_eq(sqlite3_prepare_v2(store_handle(st), "SELECT * FROM sessions", -1, &s,
+	ck_assert_int_eq(sqlite3_prepare_v2(store_sqlite(st), "SELECT * FROM sessions", -1, &s,
 					    NULL),
 			 SQLITE_OK);
 	while (sqlite3_step(s) == SQLITE_ROW) {

@@ -48,7 +48,7 @@ count_where(const char *sql)
 	sqlite3_stmt *s = NULL;
 	int64_t n = -1;
 
-	ck_assert_int_eq(sqlite3_prepare_v2(store_handle(X.st), sql, -1, &s, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(store_sqlite(X.st), sql, -1, &s, NULL), SQLITE_OK);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		n = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
@@ -360,7 +360,7 @@ START_TEST(reset_links_are_single_use_and_expire)
 	/* Past its time. */
 	ck_assert_int_eq(FX_W(&X, users_reset_create(X.f, &X.admin, X.emp2.id, token, &exp)),
 			 OS_OK);
-	ck_assert_int_eq(sqlite3_exec(store_handle(X.st),
+	ck_assert_int_eq(sqlite3_exec(store_sqlite(X.st),
 				      "UPDATE password_resets SET expires_at = 1 "
 				      "WHERE used_at IS NULL", NULL, NULL, NULL), SQLITE_OK);
 	ck_assert_int_eq(FX_W(&X, users_reset_use(X.f, token, "h", &out)), OS_ERESETEXPIRED);
@@ -429,7 +429,7 @@ START_TEST(sessions_in_use_mark_the_user_seen)
 	ck_assert_int_eq(store_account_by_id(X.st, X.emp.id, &a), OS_OK);
 	ck_assert_int_ge(a.last_seen_at, os_now_ms() - 5000);
 	/* A connection open for long keeps it up to date. */
-	ck_assert_int_eq(sqlite3_exec(store_handle(X.st),
+	ck_assert_int_eq(sqlite3_exec(store_sqlite(X.st),
 				      "UPDATE sessions SET last_seen = last_seen - 600000; "
 				      "UPDATE users SET last_seen_at = 1", NULL, NULL, NULL),
 			 SQLITE_OK);

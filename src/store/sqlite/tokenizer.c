@@ -56,7 +56,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/store_int.h"
+#include "store/sqlite/sqlite_int.h"
 
 /* Bytes of a word the index keeps; no word of the four languages comes
  * near it ("menneskerettighetsorganisasjonene" has 33). */
@@ -496,7 +496,7 @@ tok_create(void *unused, const char **argv, int argc, Fts5Tokenizer **out)
 }
 
 int
-store_tokenizer_register(sqlite3 *db)
+sql_sqlite_tokenizer_register(sqlite3 *db)
 {
 	static fts5_tokenizer methods = {tok_create, tok_delete, tok_tokenize};
 	fts5_api *api = NULL;
