@@ -248,7 +248,7 @@ in_transaction(struct store *st)
 }
 
 /*
- * After SQLITE_NOMEM, SQLITE_IOERR or SQLITE_FULL in a statement that has
+ * After running out of memory, an I/O error or a full disk in a statement that has
  * no statement journal (any read, for one), SQLite rolls the whole
  * transaction back by itself: the group's earlier writes are gone, and a
  * savepoint opened now would start a transaction of its own that its
@@ -443,8 +443,8 @@ store_commit_nosync(struct store *st)
 	st->db->committing = 0;
 	if (rc != SQL_OK) {
 		os_err("store: commit failed: %s", sql_errmsg(st->db));
-		/* A failed COMMIT may leave the transaction open (SQLITE_BUSY,
-		 * SQLITE_FULL, SQLITE_NOMEM): end it so that the next group
+		/* A failed COMMIT may leave the transaction open (busy,
+		 * disk full, out of memory): end it so that the next group
 		 * starts clean (or store_op_begin() ends it, should ROLLBACK
 		 * fail too). */
 		rollback_all(st);
