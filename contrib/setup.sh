@@ -4,7 +4,8 @@
 #   contrib/setup.sh          build and run
 #   contrib/setup.sh --test   also what the tests need (Chromium, Node.js, unzip,
 #                             python3-websockets, python3-aiosmtpd, promtool
-#                             from the prometheus package)
+#                             from the prometheus package, postgresql,
+#                             nats-server)
 #   contrib/setup.sh --bench  also what the benchmark needs (nats-server, Node.js, jq)
 set -euo pipefail
 
@@ -12,6 +13,8 @@ need=(build-essential cmake pkg-config libwebsockets-dev libwebsockets-evlib-ev 
       libsqlite3-dev libsodium-dev libcjson-dev libcmark-dev libxlsxwriter-dev libstemmer-dev libldap-dev
       libcurl4-openssl-dev
       check sqlite3)
+# libpq: the store in PostgreSQL (--db postgresql://...).
+need+=(libpq-dev)
 if [ "${1:-}" = "--bench" ]; then
 	need+=(nats-server jq procps)
 	command -v node >/dev/null 2>&1 || need+=(nodejs)
@@ -24,6 +27,10 @@ if [ "${1:-}" = "--test" ]; then
 	# so it is left as the package leaves it.
 	need+=(chromium procps clang libclang-rt-14-dev slapd ldap-utils openssl
 	      python3-websockets python3-aiosmtpd prometheus unzip)
+	# postgresql: the store and forum tests run a second time against a
+	# throwaway cluster (tests/support/pg.sh); nats-server: the tests
+	# between nodes.
+	need+=(postgresql nats-server)
 	command -v node >/dev/null 2>&1 || need+=(nodejs)
 	command -v npm >/dev/null 2>&1 || need+=(npm)
 fi

@@ -3,7 +3,8 @@
 
 /*
  * Shared set-up for the forum-layer unit tests: a store on ":memory:" with
- * the schema applied, a forum whose event sink records into an array, and a
+ * the schema applied (or, when OPENSTRAT_TEST_PG names a PostgreSQL
+ * database, on a fresh schema of its own in that database), a forum whose event sink records into an array, and a
  * cast of users, one per role (two employees, two customers). Writes are
  * wrapped in store operations and committed the way the dispatcher and the
  * transport do it, so that a refused write is rolled back exactly as in the
@@ -14,6 +15,8 @@
  */
 
 #include <check.h>
+#include <libpq-fe.h>
+#include <sodium.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -28,7 +31,9 @@
 #include "forum/rounds.h"
 #include "store/db.h"
 #include "store/rounds.h"
-#include "store/sqlite/sqlite_int.h" /* store_sqlite(), to count rows */
+#include "store/sql.h"
+#include "store/sqlite/sqlite_int.h" /* store_sqlite(), for the SQLite-only checks */
+#include "store/store_int.h"         /* store_conn(), to count rows */
 #include "store/users.h"
 
 #define FX_MAX_EVENTS 256
@@ -59,7 +64,89 @@ struct fx {
 	struct fx_note notes[FX_MAX_EVENTS];
 	size_t nnotes;
 	struct user admin, mgr, emp, emp2, cust, cust2;
+	char pg_schema[32]; /* on PostgreSQL: the schema of this test; else "" */
 };
+
+/* The PostgreSQL database the tests run against (OPENSTRAT_TEST_PG), or
+ * NULL: SQLite. */
+static inline const char *
+fx_pg_url(void)
+{
+	const char *u = getenv("OPENSTRAT_TEST_PG");
+
+	return u && *u ? u : NULL;
+}
+
+/* Runs sql on a connection of its own to the test database. */
+static inline void
+fx_pg_admin(const char *sql)
+{
+	PGconn *c = PQconnectdb(fx_pg_url());
+	PGresult *r;
+
+	ck_assert_msg(PQstatus(c) == CONNECTION_OK, "PostgreSQL: %s", PQerrorMessage(c));
+	r = PQexec(c, sql);
+	ck_assert_msg(PQresultStatus(r) == PGRES_COMMAND_OK, "PostgreSQL: %s: %s", sql,
+		      PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+}
+
+/*
+ * The target store_open() gets: ":memory:", or on PostgreSQL a new empty
+ * schema of the test database (a random name: tests run side by side)
+ * with the connection's search_path set to it, so that the migrations
+ * build the schema there.
+ */
+static inline const char *
+fx_target(struct fx *x, char *buf, size_t sz)
+{
+	const char *url = fx_pg_url();
+	char sql[128];
+
+	if (!url)
+		return ":memory:";
+	snprintf(x->pg_schema, sizeof x->pg_schema, "t_%08x%08x", randombytes_random(),
+		 randombytes_random());
+	snprintf(sql, sizeof sql, "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s",
+		 x->pg_schema, x->pg_schema);
+	fx_pg_admin(sql);
+	ck_assert_int_lt(snprintf(buf, sz, "%s%soptions=-csearch_path%%3D%s", url,
+				  strchr(url, '?') ? "&" : "?", x->pg_schema),
+			 (int)sz);
+	return buf;
+}
+
+/* Drops the schema fx_target() made (none on SQLite). */
+static inline void
+fx_target_drop(struct fx *x)
+{
+	char sql[80];
+
+	if (!x->pg_schema[0])
+		return;
+	snprintf(sql, sizeof sql, "DROP SCHEMA IF EXISTS %s CASCADE", x->pg_schema);
+	fx_pg_admin(sql);
+	x->pg_schema[0] = '\0';
+}
+
+static inline int
+fx_is_pg(struct fx *x)
+{
+	return store_dialect(x->st) == SQL_POSTGRESQL;
+}
+
+/* Runs SQL on the store's own connection (for a test that sets up what no
+ * request can). SQL_OK or the driver's code. */
+static inline int
+fx_exec(struct fx *x, const char *sql)
+{
+	int rc = sql_exec(store_conn(x->st), sql);
+
+	if (rc != SQL_OK)
+		fprintf(stderr, "fx_exec: %s: %s\n", sql, sql_errmsg(store_conn(x->st)));
+	return rc;
+}
 
 static inline void
 fx_record(void *arg, const struct os_event *ev)
@@ -200,9 +287,11 @@ fx_open(struct fx *x, int rate_limit)
 {
 	struct forum_events events = {.emit = fx_record, .arg = x};
 	struct forum_opts opts = {.rate_limit = rate_limit};
+	char target[1024];
 
 	memset(x, 0, sizeof *x);
-	ck_assert_int_eq(store_open(":memory:", STORE_SYNC_FULL, &x->st), OS_OK);
+	ck_assert_int_eq(store_open(fx_target(x, target, sizeof target), STORE_SYNC_FULL, &x->st),
+			 OS_OK);
 	ck_assert_int_eq(forum_new(x->st, &events, &opts, &x->f), OS_OK);
 	fx_user(x, "root", ROLE_ADMIN, &x->admin);
 	fx_user(x, "mgr", ROLE_MANAGER, &x->mgr);
@@ -220,6 +309,7 @@ fx_close(struct fx *x)
 	store_close(x->st);
 	x->f = NULL;
 	x->st = NULL;
+	fx_target_drop(x);
 }
 
 /* Moves a round to phase as the admin (who may do it from any phase). */
@@ -286,48 +376,59 @@ static inline int64_t
 fx_count(struct fx *x, const char *table)
 {
 	char sql[128];
-	sqlite3_stmt *s = NULL;
+	struct sql_stmt *s = NULL;
 	int64_t n = -1;
 
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
-	ck_assert_int_eq(sqlite3_prepare_v2(store_sqlite(x->st), sql, -1, &s, NULL),
-			 SQLITE_OK);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	ck_assert_int_eq(sql_prepare(store_conn(x->st), sql, &s), SQL_OK);
+	if (sql_step(s) == SQL_ROW)
+		n = sql_col_int64(s, 0);
+	sql_finalize(s);
 	ck_assert_int_ge(n, 0);
 	return n;
 }
 
 /* A fingerprint of everything a request could write: row counts and a hash
- * of the contents of every table the forum writes. */
+ * of the contents of every table the forum writes. (Columns as text, so
+ * that the UNION has one type per column on every engine.) */
+#define FX_T(c) "CAST(" c " AS TEXT)"
 static inline uint64_t
 fx_fingerprint(struct fx *x)
 {
 	static const char *const sql =
-		"SELECT 'u', id, username, display_name, role, org, "
-		"disabled || '/' || ifnull(lang, '-') FROM users "
-		"UNION ALL SELECT 's', id, user_id, last_seen, expires_at, revoked_at, 0 FROM sessions "
-		"UNION ALL SELECT 'r', id, title, description, phase, closes_at, dots_per_member FROM rounds "
-		"UNION ALL SELECT 'm', round_id, user_id, revoked_at, 0, 0, 0 FROM round_members "
-		"UNION ALL SELECT 'p', id, title, body, status, hidden, comment_count FROM posts "
-		"UNION ALL SELECT 'c', id, post_id, parent_id, body, hidden, 0 FROM comments "
-		"UNION ALL SELECT 'v', post_id, user_id, voter_role, value, dots, 0 FROM votes "
-		"UNION ALL SELECT 't', post_id, role, up, down, dots, 0 FROM post_tallies "
-		"UNION ALL SELECT 'h', id, round_id, body, hidden, 0, 0 FROM chat_messages "
-		"UNION ALL SELECT 'f', id, target_id, reason, 0, 0, 0 FROM flags "
-		"UNION ALL SELECT 'a', id, action, detail, 0, 0, 0 FROM audit_log "
+		"SELECT 'u', id, " FX_T("username") ", " FX_T("display_name") ", "
+		FX_T("role") ", " FX_T("org") ", "
+		FX_T("disabled || '/' || coalesce(lang, '-')") " FROM users "
+		"UNION ALL SELECT 's', id, " FX_T("user_id") ", " FX_T("last_seen") ", "
+		FX_T("expires_at") ", " FX_T("revoked_at") ", '0' FROM sessions "
+		"UNION ALL SELECT 'r', id, " FX_T("title") ", " FX_T("description") ", "
+		FX_T("phase") ", " FX_T("closes_at") ", " FX_T("dots_per_member") " FROM rounds "
+		"UNION ALL SELECT 'm', round_id, " FX_T("user_id") ", " FX_T("revoked_at")
+		", '0', '0', '0' FROM round_members "
+		"UNION ALL SELECT 'p', id, " FX_T("title") ", " FX_T("body") ", " FX_T("status")
+		", " FX_T("hidden") ", " FX_T("comment_count") " FROM posts "
+		"UNION ALL SELECT 'c', id, " FX_T("post_id") ", " FX_T("parent_id") ", "
+		FX_T("body") ", " FX_T("hidden") ", '0' FROM comments "
+		"UNION ALL SELECT 'v', post_id, " FX_T("user_id") ", " FX_T("voter_role") ", "
+		FX_T("value") ", " FX_T("dots") ", '0' FROM votes "
+		"UNION ALL SELECT 't', post_id, " FX_T("role") ", " FX_T("up") ", "
+		FX_T("down") ", " FX_T("dots") ", '0' FROM post_tallies "
+		"UNION ALL SELECT 'h', id, " FX_T("round_id") ", " FX_T("body") ", "
+		FX_T("hidden") ", '0', '0' FROM chat_messages "
+		"UNION ALL SELECT 'f', id, " FX_T("target_id") ", " FX_T("reason")
+		", '0', '0', '0' FROM flags "
+		"UNION ALL SELECT 'a', id, " FX_T("action") ", " FX_T("detail")
+		", '0', '0', '0' FROM audit_log "
 		"ORDER BY 1, 2, 3";
-	sqlite3_stmt *s = NULL;
+	struct sql_stmt *s = NULL;
 	uint64_t h = 1469598103934665603ULL;
 	int rc;
 
-	ck_assert_int_eq(sqlite3_prepare_v2(store_sqlite(x->st), sql, -1, &s, NULL),
-			 SQLITE_OK);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		for (int i = 0; i < sqlite3_column_count(s); i++) {
-			const unsigned char *t = sqlite3_column_text(s, i);
-			int n = sqlite3_column_bytes(s, i);
+	ck_assert_int_eq(sql_prepare(store_conn(x->st), sql, &s), SQL_OK);
+	while ((rc = sql_step(s)) == SQL_ROW) {
+		for (int i = 0; i < sql_col_count(s); i++) {
+			const unsigned char *t = sql_col_text(s, i);
+			int n = sql_col_bytes(s, i);
 
 			for (int k = 0; t && k < n; k++)
 				h = (h ^ t[k]) * 1099511628211ULL;
@@ -335,10 +436,11 @@ fx_fingerprint(struct fx *x)
 		}
 		h = (h ^ 0xfe) * 1099511628211ULL;
 	}
-	sqlite3_finalize(s);
-	ck_assert_int_eq(rc, SQLITE_DONE);
+	sql_finalize(s);
+	ck_assert_int_eq(rc, SQL_DONE);
 	return h;
 }
+#undef FX_T
 
 /* n copies of unit, NUL-terminated; the caller frees it. */
 static inline char *
