@@ -388,6 +388,47 @@ fx_count(struct fx *x, const char *table)
 	return n;
 }
 
+/* The first column of the first row of sql, an integer (-1: no row). */
+static inline int64_t
+fx_query_int64(struct fx *x, const char *sql)
+{
+	struct sql_stmt *s = NULL;
+	int64_t n = -1;
+
+	ck_assert_msg(sql_prepare(store_conn(x->st), sql, &s) == SQL_OK, "%s: %s", sql,
+		      sql_errmsg(store_conn(x->st)));
+	if (sql_step(s) == SQL_ROW)
+		n = sql_col_int64(s, 0);
+	sql_finalize(s);
+	return n;
+}
+
+/* A hash of every row sql returns, every column as text. */
+static inline uint64_t
+fx_hash_rows(struct fx *x, const char *sql)
+{
+	struct sql_stmt *s = NULL;
+	uint64_t h = 1469598103934665603ULL;
+	int rc;
+
+	ck_assert_msg(sql_prepare(store_conn(x->st), sql, &s) == SQL_OK, "%s: %s", sql,
+		      sql_errmsg(store_conn(x->st)));
+	while ((rc = sql_step(s)) == SQL_ROW) {
+		for (int i = 0; i < sql_col_count(s); i++) {
+			const unsigned char *t = sql_col_text(s, i);
+			int n = sql_col_bytes(s, i);
+
+			for (int k = 0; t && k < n; k++)
+				h = (h ^ t[k]) * 1099511628211ULL;
+			h = (h ^ 0xff) * 1099511628211ULL;
+		}
+		h = (h ^ 0xfe) * 1099511628211ULL;
+	}
+	sql_finalize(s);
+	ck_assert_int_eq(rc, SQL_DONE);
+	return h;
+}
+
 /* A fingerprint of everything a request could write: row counts and a hash
  * of the contents of every table the forum writes. (Columns as text, so
  * that the UNION has one type per column on every engine.) */
@@ -420,25 +461,7 @@ fx_fingerprint(struct fx *x)
 		"UNION ALL SELECT 'a', id, " FX_T("action") ", " FX_T("detail")
 		", '0', '0', '0' FROM audit_log "
 		"ORDER BY 1, 2, 3";
-	struct sql_stmt *s = NULL;
-	uint64_t h = 1469598103934665603ULL;
-	int rc;
-
-	ck_assert_int_eq(sql_prepare(store_conn(x->st), sql, &s), SQL_OK);
-	while ((rc = sql_step(s)) == SQL_ROW) {
-		for (int i = 0; i < sql_col_count(s); i++) {
-			const unsigned char *t = sql_col_text(s, i);
-			int n = sql_col_bytes(s, i);
-
-			for (int k = 0; t && k < n; k++)
-				h = (h ^ t[k]) * 1099511628211ULL;
-			h = (h ^ 0xff) * 1099511628211ULL;
-		}
-		h = (h ^ 0xfe) * 1099511628211ULL;
-	}
-	sql_finalize(s);
-	ck_assert_int_eq(rc, SQL_DONE);
-	return h;
+	return fx_hash_rows(x, sql);
 }
 #undef FX_T
 

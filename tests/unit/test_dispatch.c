@@ -960,9 +960,8 @@ START_TEST(email_goes_to_oneself_and_admins_only)
 {
 	cJSON *j;
 
-	ck_assert_int_eq(sqlite3_exec(store_sqlite(X.st),
-				      "UPDATE users SET email = 'anna@example.com' WHERE username = 'anna'",
-				      NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(fx_exec(&X,
+				      "UPDATE users SET email = 'anna@example.com' WHERE username = 'anna'"), SQL_OK);
 	j = call_as(&X.emp, HELLO);
 	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
 				 cJSON_GetObjectItemCaseSensitive(j, "user"), "email")),

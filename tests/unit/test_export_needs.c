@@ -61,9 +61,8 @@ setup(void)
 	struct need n;
 
 	fx_open(&X, 0);
-	ck_assert_int_eq(sqlite3_exec(store_sqlite(X.st),
-				      "UPDATE users SET org = 'Helio' WHERE username = 'cust'",
-				      NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(fx_exec(&X,
+				      "UPDATE users SET org = 'Helio' WHERE username = 'cust'"), SQL_OK);
 	ck_assert_int_eq(store_user_by_id(X.st, X.cust.id, &X.cust), OS_OK);
 	R = fx_round(&X, VOTE_UPDOWN, 0, AUD_INVITED, PHASE_OPEN);
 	fx_member(&X, R, &X.cust);

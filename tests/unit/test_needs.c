@@ -123,7 +123,7 @@ set_org(const struct user *u, const char *org)
 
 	snprintf(sql, sizeof sql, "UPDATE users SET org = '%s' WHERE id = %lld", org,
 		 (long long)u->id);
-	ck_assert_int_eq(sqlite3_exec(store_sqlite(X.st), sql, NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(fx_exec(&X, sql), SQL_OK);
 }
 
 static struct need

@@ -39,9 +39,8 @@ teardown(void)
 static void
 forget(void)
 {
-	ck_assert_int_eq(sqlite3_exec(store_sqlite(X.st), "DELETE FROM notifications", NULL,
-				      NULL, NULL),
-			 SQLITE_OK);
+	ck_assert_int_eq(fx_exec(&X, "DELETE FROM notifications"),
+			 SQL_OK);
 	fx_clear_events(&X);
 }
 

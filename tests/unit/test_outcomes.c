@@ -23,9 +23,8 @@ static int64_t R, P, IDEA;
 static void
 forget(void)
 {
-	ck_assert_int_eq(sqlite3_exec(store_sqlite(X.st), "DELETE FROM notifications", NULL,
-				      NULL, NULL),
-			 SQLITE_OK);
+	ck_assert_int_eq(fx_exec(&X, "DELETE FROM notifications"),
+			 SQL_OK);
 	fx_clear_events(&X);
 }
 
@@ -60,38 +59,34 @@ teardown(void)
 	fx_close(&X);
 }
 
-/* Everything the outcome ops could write. */
+/* Everything the outcome ops could write (columns as text, so that the
+ * UNION has one type per column on every engine). */
+#define T(c) "CAST(" c " AS TEXT)"
 static uint64_t
 ofp(void)
 {
 	static const char *const sql =
-		"SELECT 'p', id, goal, status, title, owner_id, rank FROM priorities "
-		"UNION ALL SELECT 'm', id, name, unit, baseline, target, current FROM priority_measures "
-		"UNION ALL SELECT 'h', id, measure_id, value, 0, 0, 0 FROM measure_history "
-		"UNION ALL SELECT 'l', id, title, due, done_at, 0, 0 FROM priority_milestones "
-		"UNION ALL SELECT 'u', id, body, status, author_id, 0, 0 FROM priority_updates "
-		"UNION ALL SELECT 'c', id, update_id, parent_id, body, 0, 0 FROM update_comments "
-		"UNION ALL SELECT 'f', priority_id, user_id, following, 0, 0, 0 FROM priority_follows "
-		"UNION ALL SELECT 'n', id, recipient_id, kind, 0, 0, 0 FROM notifications "
+		"SELECT 'p', id, " T("goal") ", " T("status") ", " T("title") ", " T("owner_id")
+		", " T("rank") " FROM priorities "
+		"UNION ALL SELECT 'm', id, " T("name") ", " T("unit") ", " T("baseline") ", "
+		T("target") ", " T("current") " FROM priority_measures "
+		"UNION ALL SELECT 'h', id, " T("measure_id") ", " T("value")
+		", '0', '0', '0' FROM measure_history "
+		"UNION ALL SELECT 'l', id, " T("title") ", " T("due") ", " T("done_at")
+		", '0', '0' FROM priority_milestones "
+		"UNION ALL SELECT 'u', id, " T("body") ", " T("status") ", " T("author_id")
+		", '0', '0' FROM priority_updates "
+		"UNION ALL SELECT 'c', id, " T("update_id") ", " T("parent_id") ", " T("body")
+		", '0', '0' FROM update_comments "
+		"UNION ALL SELECT 'f', priority_id, " T("user_id") ", " T("following")
+		", '0', '0', '0' FROM priority_follows "
+		"UNION ALL SELECT 'n', id, " T("recipient_id") ", " T("kind")
+		", '0', '0', '0' FROM notifications "
 		"ORDER BY 1, 2, 3";
-	sqlite3_stmt *s = NULL;
-	uint64_t h = 1469598103934665603ULL;
-	int rc;
 
-	ck_assert_int_eq(sqlite3_prepare_v2(store_sqlite(X.st), sql, -1, &s, NULL), SQLITE_OK);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		for (int i = 0; i < sqlite3_column_count(s); i++) {
-			const unsigned char *t = sqlite3_column_text(s, i);
-			int n = sqlite3_column_bytes(s, i);
-
-			for (int k = 0; t && k < n; k++)
-				h = (h ^ t[k]) * 1099511628211ULL;
-			h = (h ^ 0xff) * 1099511628211ULL;
-		}
-	sqlite3_finalize(s);
-	ck_assert_int_eq(rc, SQLITE_DONE);
-	return h ^ fx_fingerprint(&X);
+	return fx_hash_rows(&X, sql) ^ fx_fingerprint(&X);
 }
+#undef T
 
 static int
 measure_set(const struct user *u, int64_t prio, int64_t id, const char *name,
@@ -505,9 +500,8 @@ START_TEST(customers_follow_only_what_they_can_see)
 	ck_assert_int_eq(post_update(&X.mgr, pb, "Shipped", NULL), OS_OK);
 	ck_assert_uint_eq(notes_for(X.cust.id, NK_PRIORITY_UPDATE), 1);
 	/* Access revoked: no more notices. */
-	ck_assert_int_eq(sqlite3_exec(store_sqlite(X.st), "UPDATE round_members SET revoked_at = 1",
-				      NULL, NULL, NULL),
-			 SQLITE_OK);
+	ck_assert_int_eq(fx_exec(&X, "UPDATE round_members SET revoked_at = 1"),
+			 SQL_OK);
 	forget();
 	ck_assert_int_eq(post_update(&X.mgr, pb, "Again", NULL), OS_OK);
 	ck_assert_uint_eq(X.nnotes, 0);

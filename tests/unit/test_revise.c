@@ -80,14 +80,7 @@ revise(const struct user *u, int64_t post, const char *title, const char *body, 
 static int64_t
 count(const char *sql)
 {
-	sqlite3_stmt *s;
-	int64_t n = -1;
-
-	ck_assert_int_eq(sqlite3_prepare_v2(store_sqlite(X.st), sql, -1, &s, NULL), SQLITE_OK);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return n;
+	return fx_query_int64(&X, sql);
 }
 
 static void
@@ -124,7 +117,7 @@ START_TEST(older_posts_get_their_marks_when_read)
 	/* As a post written before blocks were kept looks in the store. */
 	snprintf(sql, sizeof sql, "UPDATE posts SET blocks = 0, body_html = '<h1>Growth</h1>' "
 				  "WHERE id = %lld", (long long)id);
-	ck_assert_int_eq(sqlite3_exec(store_sqlite(X.st), sql, NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(fx_exec(&X, sql), SQL_OK);
 	ck_assert_int_eq(posts_get(X.f, &X.emp, id, &p, &cs, &n), OS_OK);
 	ck_assert_int_eq(p.blocks, 3);
 	ck_assert_ptr_nonnull(strstr(p.body_html, "<ul data-block=\"2\">"));
@@ -374,7 +367,7 @@ START_TEST(comment_edit_window_and_history)
 	/* A day later the author may not; an admin still may. */
 	snprintf(sql, sizeof sql, "UPDATE comments SET created_at = %lld WHERE id = %lld",
 		 (long long)(os_now_ms() - COMMENT_EDIT_WINDOW_MS - 1000), (long long)cid);
-	ck_assert_int_eq(sqlite3_exec(store_sqlite(X.st), sql, NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(fx_exec(&X, sql), SQL_OK);
 	ck_assert_int_eq(FX_W(&X, comments_update(X.f, &X.emp, cid, "Third", &c)), OS_EFORBIDDEN);
 	ck_assert_int_eq(FX_W(&X, comments_update(X.f, &X.admin, cid, "Moderated", &c)), OS_OK);
 	comment_clear(&c);

@@ -45,14 +45,7 @@ set_role(const struct user *caller, int64_t id, int role)
 static int64_t
 count_where(const char *sql)
 {
-	sqlite3_stmt *s = NULL;
-	int64_t n = -1;
-
-	ck_assert_int_eq(sqlite3_prepare_v2(store_sqlite(X.st), sql, -1, &s, NULL), SQLITE_OK);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return n;
+	return fx_query_int64(&X, sql);
 }
 
 START_TEST(last_admin_cannot_be_demoted_or_disabled)
@@ -360,9 +353,9 @@ START_TEST(reset_links_are_single_use_and_expire)
 	/* Past its time. */
 	ck_assert_int_eq(FX_W(&X, users_reset_create(X.f, &X.admin, X.emp2.id, token, &exp)),
 			 OS_OK);
-	ck_assert_int_eq(sqlite3_exec(store_sqlite(X.st),
+	ck_assert_int_eq(fx_exec(&X,
 				      "UPDATE password_resets SET expires_at = 1 "
-				      "WHERE used_at IS NULL", NULL, NULL, NULL), SQLITE_OK);
+				      "WHERE used_at IS NULL"), SQL_OK);
 	ck_assert_int_eq(FX_W(&X, users_reset_use(X.f, token, "h", &out)), OS_ERESETEXPIRED);
 }
 END_TEST
@@ -429,10 +422,10 @@ START_TEST(sessions_in_use_mark_the_user_seen)
 	ck_assert_int_eq(store_account_by_id(X.st, X.emp.id, &a), OS_OK);
 	ck_assert_int_ge(a.last_seen_at, os_now_ms() - 5000);
 	/* A connection open for long keeps it up to date. */
-	ck_assert_int_eq(sqlite3_exec(store_sqlite(X.st),
+	ck_assert_int_eq(fx_exec(&X,
 				      "UPDATE sessions SET last_seen = last_seen - 600000; "
-				      "UPDATE users SET last_seen_at = 1", NULL, NULL, NULL),
-			 SQLITE_OK);
+				      "UPDATE users SET last_seen_at = 1"),
+			 SQL_OK);
 	ck_assert_int_eq(session_check_live(X.st, &session_default_policy, h, &u), OS_OK);
 	ck_assert_int_eq(store_commit(X.st), OS_OK);
 	ck_assert_int_eq(store_account_by_id(X.st, X.emp.id, &a), OS_OK);
