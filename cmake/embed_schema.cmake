@@ -1,7 +1,12 @@
-# Turns schema/NNN_name.sql into a C table of migrations, in order.
+# Turns SRC_DIR/NNN_name.sql into a C table of migrations, in order, named
+# PREFIX migrations (store_ for SQLite's schema/, store_pg_ for
+# schema/postgresql/).
+if(NOT PREFIX)
+  set(PREFIX store_)
+endif()
 file(GLOB files ${SRC_DIR}/*.sql)
 list(SORT files)
-set(body "/* Generated from schema/ by cmake/embed_schema.cmake; do not edit. */\n")
+set(body "/* Generated from ${SRC_DIR} by cmake/embed_schema.cmake; do not edit. */\n")
 string(APPEND body "#include \"store/migrations.h\"\n\n")
 set(table "")
 set(i 0)
@@ -18,7 +23,11 @@ foreach(f ${files})
   string(APPEND table "  {${ver}, \"${name}\", sql_${i}},\n")
   math(EXPR i "${i} + 1")
 endforeach()
-string(APPEND body "\nconst struct migration store_migrations[] = {\n${table}};\n")
-string(APPEND body "const int store_migration_count = ${i};\n")
+if(i EQUAL 0)
+  set(table "  {0, NULL, NULL},\n")
+  string(APPEND body "#include <stddef.h>\n")
+endif()
+string(APPEND body "\nconst struct migration ${PREFIX}migrations[] = {\n${table}};\n")
+string(APPEND body "const int ${PREFIX}migration_count = ${i};\n")
 file(WRITE ${OUT}.tmp "${body}")
 execute_process(COMMAND ${CMAKE_COMMAND} -E copy_if_different ${OUT}.tmp ${OUT})

@@ -10,7 +10,7 @@ set -euo pipefail
 
 need=(build-essential cmake pkg-config libwebsockets-dev libwebsockets-evlib-ev libev-dev
       libsqlite3-dev libsodium-dev libcjson-dev libcmark-dev libxlsxwriter-dev libstemmer-dev libldap-dev
-      libcurl4-openssl-dev
+      libcurl4-openssl-dev libpq-dev
       check sqlite3)
 if [ "${1:-}" = "--bench" ]; then
 	need+=(nats-server jq procps)
