@@ -1,8 +1,8 @@
-# Turns schema/NNN_name.sql into a C table of migrations, in order.
-# -DNAME=prefix names the table (NAME_migrations, NAME_migration_count);
-# store by default (schema/ for SQLite; store_pg for schema/postgresql/).
-if(NOT NAME)
-  set(NAME store)
+# Turns SRC_DIR/NNN_name.sql into a C table of migrations, in order, named
+# PREFIX migrations (store_ for SQLite's schema/, store_pg_ for
+# schema/postgresql/).
+if(NOT PREFIX)
+  set(PREFIX store_)
 endif()
 file(GLOB files ${SRC_DIR}/*.sql)
 list(SORT files)
@@ -19,11 +19,15 @@ foreach(f ${files})
   string(REGEX REPLACE "^0+" "" ver ${CMAKE_MATCH_1})
   file(READ ${f} hex HEX)
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," hex "${hex}")
-  string(APPEND body "static const char ${NAME}_sql_${i}[] = {${hex} 0x00};\n")
-  string(APPEND table "  {${ver}, \"${name}\", ${NAME}_sql_${i}},\n")
+  string(APPEND body "static const char sql_${i}[] = {${hex} 0x00};\n")
+  string(APPEND table "  {${ver}, \"${name}\", sql_${i}},\n")
   math(EXPR i "${i} + 1")
 endforeach()
-string(APPEND body "\nconst struct migration ${NAME}_migrations[] = {\n${table}};\n")
-string(APPEND body "const int ${NAME}_migration_count = ${i};\n")
+if(i EQUAL 0)
+  set(table "  {0, NULL, NULL},\n")
+  string(APPEND body "#include <stddef.h>\n")
+endif()
+string(APPEND body "\nconst struct migration ${PREFIX}migrations[] = {\n${table}};\n")
+string(APPEND body "const int ${PREFIX}migration_count = ${i};\n")
 file(WRITE ${OUT}.tmp "${body}")
 execute_process(COMMAND ${CMAKE_COMMAND} -E copy_if_different ${OUT}.tmp ${OUT})

@@ -11,10 +11,8 @@ set -euo pipefail
 
 need=(build-essential cmake pkg-config libwebsockets-dev libwebsockets-evlib-ev libev-dev
       libsqlite3-dev libsodium-dev libcjson-dev libcmark-dev libxlsxwriter-dev libstemmer-dev libldap-dev
-      libcurl4-openssl-dev
+      libcurl4-openssl-dev libpq-dev
       check sqlite3)
-# libpq: the store in PostgreSQL (--db postgresql://...).
-need+=(libpq-dev)
 if [ "${1:-}" = "--bench" ]; then
 	need+=(nats-server jq procps)
 	command -v node >/dev/null 2>&1 || need+=(nodejs)

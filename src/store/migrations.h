@@ -12,7 +12,7 @@ struct migration {
 extern const struct migration store_migrations[];
 extern const int store_migration_count;
 
-/* The same for PostgreSQL, from schema/postgresql/NNN_name.sql. */
+/* The same for PostgreSQL, from schema/postgresql/. */
 extern const struct migration store_pg_migrations[];
 extern const int store_pg_migration_count;
 
