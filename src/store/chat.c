@@ -67,7 +67,7 @@ store_chat_history(struct store *st, int64_t round, int64_t before, int limit,
 {
 	/* Newest first from the index, then reversed into oldest first. */
 	struct sql_stmt *s = store_stmt(st, CHAT_SELECT
-		"WHERE c.round_id = ?1 AND c.id < ?2 AND (?4 OR c.hidden = 0) "
+		"WHERE c.round_id = ?1 AND c.id < ?2 AND (?4 <> 0 OR c.hidden = 0) "
 		"ORDER BY c.id DESC LIMIT ?3");
 	struct chat *arr = NULL;
 	size_t cnt = 0, cap = 0;

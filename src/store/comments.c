@@ -93,7 +93,7 @@ store_comments_by_post(struct store *st, int64_t post, int with_hidden,
 		       struct comment **out, size_t *n)
 {
 	struct sql_stmt *s = store_stmt(st, COMMENT_SELECT
-		"WHERE (c.post_id = ?1 OR p.merged_into = ?1) AND (?2 OR c.hidden = 0) "
+		"WHERE (c.post_id = ?1 OR p.merged_into = ?1) AND (?2 <> 0 OR c.hidden = 0) "
 		"ORDER BY c.id");
 	struct comment *arr = NULL;
 	size_t cnt = 0, cap = 0;

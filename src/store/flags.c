@@ -86,22 +86,32 @@ store_flag_queue(struct store *st, int64_t round, int limit, struct flagged **ou
 {
 	/* One row per flagged item, with its text and author from whichever
 	 * table it lives in. */
-	struct sql_stmt *s = store_stmt(st,
-		"SELECT f.target_kind, f.target_id, f.round_id, count(DISTINCT f.user_id), "
-		"max(f.created_at), json_group_array(f.reason), "
-		"coalesce(p.hidden, c.hidden, m.hidden), p.title, "
-		"coalesce(p.body, c.body, m.body), "
-		"coalesce(p.author_id, c.author_id, m.author_id) AS author, "
-		"coalesce(p.id, c.post_id), "
-		"(SELECT json_group_array(json_object('body', e.body, 'at', e.edited_at)) "
-		"FROM (SELECT body, edited_at FROM comment_edits "
-		"WHERE comment_id = c.id ORDER BY id) e) "
-		"FROM flags f "
-		"LEFT JOIN posts p ON f.target_kind = 'post' AND p.id = f.target_id "
-		"LEFT JOIN comments c ON f.target_kind = 'comment' AND c.id = f.target_id "
-		"LEFT JOIN chat_messages m ON f.target_kind = 'chat' AND m.id = f.target_id "
-		"WHERE f.resolved_at IS NULL AND (?1 = 0 OR f.round_id = ?1) "
-		"GROUP BY f.target_kind, f.target_id ORDER BY max(f.id) DESC LIMIT ?2");
+	/* The reasons and a comment's earlier texts come as JSON arrays,
+	 * built by each engine's own JSON functions. */
+#define FLAG_QUEUE(reasons, edits) \
+		"SELECT f.target_kind, f.target_id, f.round_id, count(DISTINCT f.user_id), " \
+		"max(f.created_at), " reasons ", " \
+		"coalesce(p.hidden, c.hidden, m.hidden), p.title, " \
+		"coalesce(p.body, c.body, m.body), " \
+		"coalesce(p.author_id, c.author_id, m.author_id) AS author, " \
+		"coalesce(p.id, c.post_id), " edits " " \
+		"FROM flags f " \
+		"LEFT JOIN posts p ON f.target_kind = 'post' AND p.id = f.target_id " \
+		"LEFT JOIN comments c ON f.target_kind = 'comment' AND c.id = f.target_id " \
+		"LEFT JOIN chat_messages m ON f.target_kind = 'chat' AND m.id = f.target_id " \
+		"WHERE f.resolved_at IS NULL AND (?1 = 0 OR f.round_id = ?1) " \
+		"GROUP BY f.target_kind, f.target_id, p.id, c.id, m.id " \
+		"ORDER BY max(f.id) DESC LIMIT ?2"
+	struct sql_stmt *s = store_stmt(st, store_dialect(st) == SQL_POSTGRESQL
+		? FLAG_QUEUE("json_agg(f.reason ORDER BY f.id)::text",
+			     "coalesce((SELECT json_agg(json_build_object('body', e.body, "
+			     "'at', e.edited_at) ORDER BY e.id)::text FROM comment_edits e "
+			     "WHERE e.comment_id = c.id), '[]')")
+		: FLAG_QUEUE("json_group_array(f.reason)",
+			     "(SELECT json_group_array(json_object('body', e.body, 'at', "
+			     "e.edited_at)) FROM (SELECT body, edited_at FROM comment_edits "
+			     "WHERE comment_id = c.id ORDER BY id) e)"));
+#undef FLAG_QUEUE
 	struct flagged *arr = NULL;
 	size_t cnt = 0, cap = 0;
 	int rc, err = OS_OK;

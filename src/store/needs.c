@@ -457,18 +457,25 @@ find_org(struct org_summary *a, size_t n, const char *org)
 
 /* Every customer with the time of their latest doing: signing in, posting,
  * commenting, voting or chatting. Ordered by organisation (byte order, as
- * find_org() searches) and name. */
+ * find_org() searches: users.org compares bytes on both engines, SQLite's
+ * BINARY and PostgreSQL's COLLATE "C") and name. */
 static int
 load_people(struct store *st, struct org_summary **out, size_t *n)
 {
-	struct sql_stmt *s = store_stmt(st,
-		"SELECT " STORE_USER_COLS("u") ", max(coalesce(u.last_seen_at, 0), "
-		"coalesce((SELECT max(created_at) FROM posts WHERE author_id = u.id), 0), "
-		"coalesce((SELECT max(created_at) FROM comments WHERE author_id = u.id), 0), "
-		"coalesce((SELECT max(updated_at) FROM votes WHERE user_id = u.id), 0), "
-		"coalesce((SELECT max(created_at) FROM chat_messages WHERE author_id = u.id), 0)) "
-		"FROM users u WHERE u.role = 'customer' "
-		"ORDER BY u.org COLLATE BINARY, u.display_name, u.id");
+	/* The latest of five times: SQLite's max() of several arguments is
+	 * PostgreSQL's greatest(). */
+#define PEOPLE_LATEST(fn) \
+		"SELECT " STORE_USER_COLS("u") ", " fn "(coalesce(u.last_seen_at, 0), " \
+		"coalesce((SELECT max(created_at) FROM posts WHERE author_id = u.id), 0), " \
+		"coalesce((SELECT max(created_at) FROM comments WHERE author_id = u.id), 0), " \
+		"coalesce((SELECT max(updated_at) FROM votes WHERE user_id = u.id), 0), " \
+		"coalesce((SELECT max(created_at) FROM chat_messages WHERE author_id = u.id), 0)) " \
+		"FROM users u WHERE u.role = 'customer' " \
+		"ORDER BY u.org, u.display_name, u.id"
+	struct sql_stmt *s = store_stmt(st, store_dialect(st) == SQL_POSTGRESQL
+						    ? PEOPLE_LATEST("greatest")
+						    : PEOPLE_LATEST("max"));
+#undef PEOPLE_LATEST
 	struct org_summary *arr = NULL;
 	size_t cnt = 0, cap = 0, pcap = 0;
 	int rc, err = OS_OK;
@@ -583,7 +590,7 @@ load_disagree(struct store *st, struct org_summary *a, size_t n)
 		"SELECT o.org, p.id, p.round_id, p.title, o.net, s.net FROM o "
 		"JOIN s ON s.post_id = o.post_id JOIN posts p ON p.id = o.post_id AND p.hidden = 0 "
 		"WHERE (o.net > 0 AND s.net < 0) OR (o.net < 0 AND s.net > 0) "
-		"ORDER BY o.org COLLATE BINARY, abs(o.net - s.net) DESC, p.id");
+		"ORDER BY o.org, abs(o.net - s.net) DESC, p.id");
 	struct org_summary *last = NULL;
 	size_t cap = 0;
 	int rc;
@@ -639,14 +646,14 @@ store_orgs(struct store *st, struct org_summary **out, size_t *n)
 		"SELECT DISTINCT u.org, r.id, 0, r.title FROM round_members rm "
 		"JOIN users u ON u.id = rm.user_id AND u.role = 'customer' "
 		"JOIN rounds r ON r.id = rm.round_id WHERE rm.revoked_at IS NULL "
-		"ORDER BY u.org COLLATE BINARY, r.id"), a, cnt, 0)) ||
+		"ORDER BY u.org, r.id"), a, cnt, 0)) ||
 	    (rc = load_refs(st, store_stmt(st,
 		"WITH " BACKERS "SELECT DISTINCT u.org, n.id, n.round_id, n.title FROM backer b "
 		"JOIN users u ON u.id = b.user_id AND u.role = 'customer' "
 		"JOIN posts p ON p.id = b.post_id AND p.hidden = 0 "
 		"JOIN need_posts np ON np.post_id = p.id "
 		"JOIN needs n ON n.id = np.need_id AND n.deleted_at IS NULL "
-		"ORDER BY u.org COLLATE BINARY, n.id"), a, cnt, 1)) ||
+		"ORDER BY u.org, n.id"), a, cnt, 1)) ||
 	    (rc = load_disagree(st, a, cnt))) {
 		store_orgs_free(a, cnt);
 		return rc;

@@ -615,7 +615,7 @@ int
 store_priority_contributor(struct store *st, int64_t priority, int64_t user, int *yes)
 {
 	struct sql_stmt *s = store_stmt(st,
-		"SELECT EXISTS (SELECT 1 FROM (" CONTRIBUTORS ") WHERE u = ?2)");
+		"SELECT EXISTS (SELECT 1 FROM (" CONTRIBUTORS ") AS k WHERE u = ?2)");
 	int rc;
 
 	*yes = 0;
@@ -635,7 +635,7 @@ store_priority_followers(struct store *st, int64_t priority, int64_t **ids, size
 {
 	struct sql_stmt *s = store_stmt(st,
 		"SELECT u FROM (" CONTRIBUTORS " UNION SELECT user_id FROM priority_follows "
-		"WHERE priority_id = ?1 AND following = 1) WHERE u NOT IN (SELECT user_id "
+		"WHERE priority_id = ?1 AND following = 1) AS k WHERE u NOT IN (SELECT user_id "
 		"FROM priority_follows WHERE priority_id = ?1 AND following = 0) ORDER BY u");
 	int64_t *arr = NULL;
 	size_t cap = 0, cnt = 0;

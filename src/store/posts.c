@@ -143,7 +143,7 @@ store_posts_by_round(struct store *st, int64_t round, int64_t viewer_id,
 		     int with_hidden, struct post **out, size_t *n)
 {
 	struct sql_stmt *s = store_stmt(st,
-		POST_SELECT "WHERE p.round_id = ?2 AND (?3 OR p.hidden = 0) ORDER BY p.id");
+		POST_SELECT "WHERE p.round_id = ?2 AND (?3 <> 0 OR p.hidden = 0) ORDER BY p.id");
 	struct post *arr = NULL;
 	size_t cnt = 0, cap = 0;
 	int rc, err = OS_OK;
@@ -206,9 +206,9 @@ int
 store_post_move_votes(struct store *st, int64_t from, int64_t into)
 {
 	struct sql_stmt *rec = store_stmt(st,
-		"INSERT OR IGNORE INTO merge_moved_votes (post_id, user_id) "
+		"INSERT INTO merge_moved_votes (post_id, user_id) "
 		"SELECT ?1, user_id FROM votes WHERE post_id = ?1 AND user_id NOT IN "
-		"(SELECT user_id FROM votes WHERE post_id = ?2)");
+		"(SELECT user_id FROM votes WHERE post_id = ?2) ON CONFLICT DO NOTHING");
 	struct sql_stmt *mv = store_stmt(st,
 		"UPDATE votes SET post_id = ?2 WHERE post_id = ?1 AND user_id NOT IN "
 		"(SELECT user_id FROM votes WHERE post_id = ?2)");

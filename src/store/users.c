@@ -11,6 +11,11 @@
 /* The six user columns and then the user's own choices (lang). */
 #define USER_COLS "id, username, display_name, role, org, disabled, lang"
 
+/* Usernames compare without regard to case: SQLite's column is COLLATE
+ * NOCASE; PostgreSQL's unique index is on lower(username) (its schema
+ * says why), and this condition uses it. */
+#define USERNAME_IS_PG "lower(username) = lower(?1)"
+
 void
 store_read_user(struct sql_stmt *s, int col, struct user *u)
 {
@@ -78,8 +83,9 @@ int
 store_user_by_name(struct store *st, const char *username, struct user *u,
 		   char *hash, size_t hashsz)
 {
-	struct sql_stmt *s = store_stmt(st,
-		"SELECT " USER_COLS ", pw_hash FROM users WHERE username = ?1");
+	struct sql_stmt *s = store_stmt(st, store_dialect(st) == SQL_POSTGRESQL
+		? "SELECT " USER_COLS ", pw_hash FROM users WHERE " USERNAME_IS_PG
+		: "SELECT " USER_COLS ", pw_hash FROM users WHERE username = ?1");
 	int rc;
 
 	if (!s)
@@ -287,8 +293,9 @@ int
 store_account_by_name(struct store *st, const char *username, struct account *p,
 		      char *hash, size_t hashsz)
 {
-	struct sql_stmt *s = store_stmt(st,
-		"SELECT " ACCOUNT_COLS ", pw_hash FROM users WHERE username = ?1");
+	struct sql_stmt *s = store_stmt(st, store_dialect(st) == SQL_POSTGRESQL
+		? "SELECT " ACCOUNT_COLS ", pw_hash FROM users WHERE " USERNAME_IS_PG
+		: "SELECT " ACCOUNT_COLS ", pw_hash FROM users WHERE username = ?1");
 
 	if (!s)
 		return OS_EINTERNAL;
@@ -370,7 +377,7 @@ store_admins_enabled(struct store *st)
  * os_match() is registered by store_open(); it skips NULL texts. */
 #define ACCOUNT_FILTER \
 	" WHERE (?1 IS NULL OR os_match(?1, username, display_name, " \
-	"CASE WHEN ?6 THEN NULL ELSE email END, CASE WHEN ?6 THEN NULL ELSE org END)) " \
+	"CASE WHEN ?6 <> 0 THEN NULL ELSE email END, CASE WHEN ?6 <> 0 THEN NULL ELSE org END)) " \
 	"AND (?2 IS NULL OR role = ?2) AND (?3 IS NULL OR disabled = ?3) " \
 	"AND (?7 IS NULL OR role <> 'customer')"
 
@@ -393,8 +400,11 @@ store_account_list(struct store *st, const struct account_query *q,
 		   struct account **out, size_t *n, int64_t *total)
 {
 	struct sql_stmt *c = store_stmt(st, "SELECT count(*) FROM users" ACCOUNT_FILTER);
-	struct sql_stmt *s = store_stmt(st, "SELECT " ACCOUNT_COLS " FROM users" ACCOUNT_FILTER
-					 " ORDER BY username LIMIT ?4 OFFSET ?5");
+	struct sql_stmt *s = store_stmt(st, store_dialect(st) == SQL_POSTGRESQL
+		? "SELECT " ACCOUNT_COLS " FROM users" ACCOUNT_FILTER
+		  " ORDER BY lower(username) LIMIT ?4 OFFSET ?5"
+		: "SELECT " ACCOUNT_COLS " FROM users" ACCOUNT_FILTER
+		  " ORDER BY username LIMIT ?4 OFFSET ?5");
 	struct account *arr = NULL;
 	size_t cap = 0, k = 0;
 	char *folded = NULL;
