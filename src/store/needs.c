@@ -301,7 +301,8 @@ store_need_votes(struct store *st, int64_t need, struct need_votes g[3])
 {
 	struct sql_stmt *s = store_stmt(st,
 		"SELECT CASE v.voter_role WHEN 'employee' THEN 0 WHEN 'customer' THEN 1 "
-		"ELSE 2 END AS grp, sum(v.value = 1), sum(v.value = -1), sum(v.dots), "
+		"ELSE 2 END AS grp, sum(CASE WHEN v.value = 1 THEN 1 ELSE 0 END), "
+		"sum(CASE WHEN v.value = -1 THEN 1 ELSE 0 END), sum(v.dots), "
 		"count(DISTINCT CASE WHEN v.value = 1 OR v.dots > 0 THEN v.user_id END) "
 		"FROM need_posts np JOIN posts p ON p.id = np.post_id AND p.hidden = 0 "
 		"JOIN votes v ON v.post_id = p.id WHERE np.need_id = ?1 GROUP BY grp");

@@ -180,9 +180,12 @@ store_user_notify_set(struct store *st, int64_t user_id, int mode)
 int
 store_unsub_token_add(struct store *st, int64_t user_id, const unsigned char hash[32])
 {
-	struct sql_stmt *s = store_stmt(st,
-		"INSERT INTO unsubscribe_tokens (user_id, token_hash, created_at) "
-		"VALUES (?1, ?2, strftime('%s', 'now') * 1000)");
+	/* created_at: now, in whole seconds (as milliseconds). */
+	struct sql_stmt *s = store_stmt(st, store_dialect(st) == SQL_POSTGRESQL
+		? "INSERT INTO unsubscribe_tokens (user_id, token_hash, created_at) "
+		  "VALUES (?1, ?2, floor(extract(epoch FROM now()))::bigint * 1000)"
+		: "INSERT INTO unsubscribe_tokens (user_id, token_hash, created_at) "
+		  "VALUES (?1, ?2, strftime('%s', 'now') * 1000)");
 	int rc;
 
 	if (!s)

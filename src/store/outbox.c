@@ -386,7 +386,8 @@ int
 store_outbox_counts(struct store *st, int64_t *pending, int64_t *failed)
 {
 	struct sql_stmt *s = store_stmt(st,
-		"SELECT coalesce(sum(state = 'pending'), 0), coalesce(sum(state = 'failed'), 0) "
+		"SELECT coalesce(sum(CASE WHEN state = 'pending' THEN 1 ELSE 0 END), 0), "
+		"coalesce(sum(CASE WHEN state = 'failed' THEN 1 ELSE 0 END), 0) "
 		"FROM mail_outbox");
 	int rc;
 

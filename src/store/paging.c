@@ -15,7 +15,7 @@ store_post_keys(struct store *st, int64_t round, int with_hidden, int kind,
 		"SELECT p.id, p.kind, p.status, p.hidden, "
 		"ifnull(sum(t.up), 0), ifnull(sum(t.down), 0), ifnull(sum(t.dots), 0) "
 		"FROM posts p LEFT JOIN post_tallies t ON t.post_id = p.id "
-		"WHERE p.round_id = ?1 AND (?2 <> 0 OR p.hidden = 0) AND (?3 IS NULL OR p.kind = ?3) "
+		"WHERE p.round_id = ?1 AND (?2 <> 0 OR p.hidden = 0) AND (CAST(?3 AS TEXT) IS NULL OR p.kind = ?3) "
 		"GROUP BY p.id ORDER BY p.id");
 	struct post_key *arr = NULL;
 	size_t cnt = 0, cap = 0;

@@ -373,13 +373,17 @@ store_admins_enabled(struct store *st)
 }
 
 /* The filter of a listing; ?1 the folded text (or NULL), ?2 the role (or
- * NULL), ?3 disabled (or NULL), ?6 names only, ?7 staff only (or NULL).
+ * NULL), ?3 disabled (or NULL), ?4 names only, ?5 staff only (or NULL);
+ * the page is ?6 and ?7. (A parameter left NULL is cast: PostgreSQL must
+ * know its type; and the count, which has no page, uses no number beyond
+ * ?5: PostgreSQL cannot type a parameter a statement never uses.)
  * os_match() is registered by store_open(); it skips NULL texts. */
 #define ACCOUNT_FILTER \
-	" WHERE (?1 IS NULL OR os_match(?1, username, display_name, " \
-	"CASE WHEN ?6 <> 0 THEN NULL ELSE email END, CASE WHEN ?6 <> 0 THEN NULL ELSE org END)) " \
-	"AND (?2 IS NULL OR role = ?2) AND (?3 IS NULL OR disabled = ?3) " \
-	"AND (?7 IS NULL OR role <> 'customer')"
+	" WHERE (CAST(?1 AS TEXT) IS NULL OR os_match(?1, username, display_name, " \
+	"CASE WHEN ?4 <> 0 THEN NULL ELSE email END, CASE WHEN ?4 <> 0 THEN NULL ELSE org END)) " \
+	"AND (CAST(?2 AS TEXT) IS NULL OR role = ?2) " \
+	"AND (CAST(?3 AS BIGINT) IS NULL OR disabled = ?3) " \
+	"AND (CAST(?5 AS BIGINT) IS NULL OR role <> 'customer')"
 
 static void
 bind_filter(struct sql_stmt *s, const struct account_query *q, const char *folded)
@@ -390,9 +394,9 @@ bind_filter(struct sql_stmt *s, const struct account_query *q, const char *folde
 		sql_bind_text(s, 2, os_role_name(q->role), -1);
 	if (q->disabled >= 0)
 		sql_bind_int(s, 3, q->disabled ? 1 : 0);
-	sql_bind_int(s, 6, q->names_only ? 1 : 0);
+	sql_bind_int(s, 4, q->names_only ? 1 : 0);
 	if (q->staff_only)
-		sql_bind_int(s, 7, 1);
+		sql_bind_int(s, 5, 1);
 }
 
 int
@@ -402,9 +406,9 @@ store_account_list(struct store *st, const struct account_query *q,
 	struct sql_stmt *c = store_stmt(st, "SELECT count(*) FROM users" ACCOUNT_FILTER);
 	struct sql_stmt *s = store_stmt(st, store_dialect(st) == SQL_POSTGRESQL
 		? "SELECT " ACCOUNT_COLS " FROM users" ACCOUNT_FILTER
-		  " ORDER BY lower(username) LIMIT ?4 OFFSET ?5"
+		  " ORDER BY lower(username) LIMIT ?6 OFFSET ?7"
 		: "SELECT " ACCOUNT_COLS " FROM users" ACCOUNT_FILTER
-		  " ORDER BY username LIMIT ?4 OFFSET ?5");
+		  " ORDER BY username LIMIT ?6 OFFSET ?7");
 	struct account *arr = NULL;
 	size_t cap = 0, k = 0;
 	char *folded = NULL;
@@ -427,8 +431,8 @@ store_account_list(struct store *st, const struct account_query *q,
 		return store_rc(st, rc, "account count");
 	}
 	bind_filter(s, q, folded);
-	sql_bind_int(s, 4, q->limit);
-	sql_bind_int64(s, 5, q->offset);
+	sql_bind_int(s, 6, q->limit);
+	sql_bind_int64(s, 7, q->offset);
 	while ((rc = sql_step(s)) == SQL_ROW) {
 		if (store_grow((void **)&arr, &cap, k, sizeof *arr)) {
 			rc = SQL_NOMEM;
