@@ -40,35 +40,26 @@ run(const char *data, int dry, struct import_result *res)
 static void
 row(const char *username, char *out, size_t outsz)
 {
-	sqlite3_stmt *s = NULL;
+	struct sql_stmt *s = NULL;
 
 	out[0] = '\0';
-	ck_assert_int_eq(sqlite3_prepare_v2(store_sqlite(X.st),
-					    "SELECT username || '|' || display_name || '|' || email "
-					    "|| '|' || role || '|' || org || '|' || source || '|' || "
-					    "pw_hash || '|' || disabled FROM users WHERE username = ?1",
-					    -1, &s, NULL), SQLITE_OK);
-	sqlite3_bind_text(s, 1, username, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		snprintf(out, outsz, "%s", (const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
+	ck_assert_int_eq(sql_prepare(store_conn(X.st),
+				     "SELECT username || '|' || display_name || '|' || email "
+				     "|| '|' || role || '|' || org || '|' || source || '|' || "
+				     "pw_hash || '|' || disabled FROM users WHERE username = ?1",
+				     &s), SQL_OK);
+	sql_bind_text(s, 1, username, -1);
+	if (sql_step(s) == SQL_ROW)
+		snprintf(out, outsz, "%s", (const char *)sql_col_text(s, 0));
+	sql_finalize(s);
 }
 
 static uint64_t
 fingerprint(void)
 {
 	/* fx_fingerprint() and the columns it leaves out. */
-	sqlite3_stmt *s = NULL;
-	uint64_t h = fx_fingerprint(&X);
-
-	ck_assert_int_eq(sqlite3_prepare_v2(store_sqlite(X.st),
-					    "SELECT group_concat(email || source || pw_hash, ',') "
-					    "FROM users", -1, &s, NULL), SQLITE_OK);
-	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
-		for (const unsigned char *p = sqlite3_column_text(s, 0); *p; p++)
-			h = (h ^ *p) * 1099511628211ULL;
-	sqlite3_finalize(s);
-	return h;
+	return fx_fingerprint(&X) ^
+	       fx_hash_rows(&X, "SELECT id, email, source, pw_hash FROM users ORDER BY id");
 }
 
 START_TEST(good_file_creates_and_updates)
