@@ -31,23 +31,31 @@ copy_one(void *arg, const char *sha)
 
 /* Copies every file the backup at out names into out.files/: the
  * database was copied first, and files are never changed or removed while
- * a row names them, so the pair is consistent. */
+ * a row names them, so the pair is consistent. A PostgreSQL backup is
+ * pg_dump's file, which the store cannot open: the files the live
+ * database names once the dump is done are copied instead (a superset,
+ * but for rows deleted meanwhile). */
 static int
-backup_files(const char *db, const char *out, long *copied)
+backup_files(struct store *live, const char *db, const char *files, const char *out,
+	     long *copied)
 {
 	struct file_copy fc = {.copied = 0};
-	struct store *copy;
+	struct store *copy = live;
 	int rc;
 
 	*copied = 0;
-	if (files_dir_of(db, fc.src, sizeof fc.src) || files_dir_of(out, fc.dst, sizeof fc.dst))
+	if (files ? (size_t)snprintf(fc.src, sizeof fc.src, "%s", files) >= sizeof fc.src
+		  : files_dir_of(db, fc.src, sizeof fc.src) != 0)
 		return OS_EINTERNAL;
-	if (store_open(out, STORE_SYNC_FULL, &copy))
+	if (files_dir_of(out, fc.dst, sizeof fc.dst))
+		return OS_EINTERNAL;
+	if (!store_target_is_remote(db) && store_open(out, STORE_SYNC_FULL, &copy))
 		return OS_EINTERNAL;
 	rc = files_dir_prepare(NULL, fc.dst);
 	if (!rc)
 		rc = store_files_each_sha(copy, copy_one, &fc);
-	store_close(copy);
+	if (copy != live)
+		store_close(copy);
 	*copied = fc.copied;
 	return rc;
 }
@@ -55,8 +63,10 @@ backup_files(const char *db, const char *out, long *copied)
 int
 cli_backup(int argc, char **argv)
 {
-	struct cli_opt opts[] = {{"db", 1, NULL}, {"out", 1, NULL}, {NULL, 0, NULL}};
-	const char *usage = "openstrat backup --db PATH --out FILE";
+	struct cli_opt opts[] = {{"db", 1, NULL}, {"out", 1, NULL}, {"files", 1, NULL},
+				 {NULL, 0, NULL}};
+	const char *usage = "openstrat backup --db PATH|postgresql://... --out FILE [--files DIR]";
+	const char *db, *files;
 	struct store *st;
 	struct stat sb;
 	long copied = 0;
@@ -72,21 +82,29 @@ cli_backup(int argc, char **argv)
 		fprintf(stderr, "openstrat: %s exists; choose a new file\n", cli_get(opts, "out"));
 		return 1;
 	}
-	if (stat(cli_get(opts, "db"), &sb) != 0 ||
-	    store_open(cli_get(opts, "db"), STORE_SYNC_FULL, &st)) {
-		fprintf(stderr, "openstrat: cannot open %s\n", cli_get(opts, "db"));
+	db = cli_get(opts, "db");
+	files = cli_get(opts, "files");
+	if (store_target_is_remote(db) && !files) {
+		fprintf(stderr, "openstrat: with a PostgreSQL database, --files DIR names the "
+				"attachments folder\nusage: %s\n", usage);
+		return 2;
+	}
+	if ((!store_target_is_remote(db) && stat(db, &sb) != 0) ||
+	    store_open(db, STORE_SYNC_FULL, &st)) {
+		fprintf(stderr, "openstrat: cannot open %s\n", db);
 		return 1;
 	}
 	rc = store_backup(st, cli_get(opts, "out"));
-	store_close(st);
 	if (!rc)
-		rc = backup_files(cli_get(opts, "db"), cli_get(opts, "out"), &copied);
+		rc = backup_files(st, db, files, cli_get(opts, "out"), &copied);
+	store_close(st);
 	if (rc) {
 		fprintf(stderr, "openstrat: the backup failed\n");
 		return 1;
 	}
-	printf("openstrat: backed up %s to %s (integrity ok, %ld file%s in %s.files)\n",
-	       cli_get(opts, "db"), cli_get(opts, "out"), copied, copied == 1 ? "" : "s",
+	printf("openstrat: backed up %s to %s (%s, %ld file%s in %s.files)\n", db, cli_get(opts, "out"),
+	       store_target_is_remote(db) ? "pg_dump's custom format" : "integrity ok", copied,
+	       copied == 1 ? "" : "s",
 	       cli_get(opts, "out"));
 	return 0;
 }

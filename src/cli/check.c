@@ -35,8 +35,9 @@ check_one(void *arg, const char *sha)
 int
 cli_check(int argc, char **argv)
 {
-	struct cli_opt opts[] = {{"db", 1, NULL}, {NULL, 0, NULL}};
-	const char *usage = "openstrat check --db PATH";
+	struct cli_opt opts[] = {{"db", 1, NULL}, {"files", 1, NULL}, {NULL, 0, NULL}};
+	const char *usage = "openstrat check --db PATH|postgresql://... [--files DIR]";
+	const char *db, *files;
 	struct store *st;
 	struct stat sb;
 	int rc;
@@ -47,9 +48,16 @@ cli_check(int argc, char **argv)
 		fprintf(stderr, "openstrat: --db is required\nusage: %s\n", usage);
 		return 2;
 	}
+	db = cli_get(opts, "db");
+	files = cli_get(opts, "files");
+	if (store_target_is_remote(db) && !files) {
+		fprintf(stderr, "openstrat: with a PostgreSQL database, --files DIR names the "
+				"attachments folder\nusage: %s\n", usage);
+		return 2;
+	}
 	/* Checking must not create a database where there is none. */
-	if (stat(cli_get(opts, "db"), &sb) != 0 ||
-	    store_open(cli_get(opts, "db"), STORE_SYNC_FULL, &st)) {
+	if ((!store_target_is_remote(db) && stat(db, &sb) != 0) ||
+	    store_open(db, STORE_SYNC_FULL, &st)) {
 		fprintf(stderr, "openstrat: cannot open %s\n", cli_get(opts, "db"));
 		return 1;
 	}
@@ -57,7 +65,8 @@ cli_check(int argc, char **argv)
 	{
 		struct file_check fc = {.present = 0};
 
-		if (files_dir_of(cli_get(opts, "db"), fc.dir, sizeof fc.dir) ||
+		if ((files ? (size_t)snprintf(fc.dir, sizeof fc.dir, "%s", files) >= sizeof fc.dir
+			   : files_dir_of(db, fc.dir, sizeof fc.dir) != 0) ||
 		    store_files_each_sha(st, check_one, &fc) || fc.missing)
 			rc = rc ? rc : 1;
 	}

@@ -10,6 +10,7 @@
 #include "auth/directory.h"
 #include "base/err.h"
 #include "base/util.h"
+#include "store/db.h"
 #include "transport/proxy.h"
 #include "transport/server.h"
 
@@ -227,6 +228,7 @@ cli_serve(int argc, char **argv)
 		{"ldap-bind-password-file", 1, NULL}, {"ldap-role", 1, NULL},
 		{"ldap-org", 1, NULL},   {"ldap-timeout", 1, NULL},
 		{"max-upload-mb", 1, NULL},
+		{"files", 1, NULL},
 		{NULL, 0, NULL}};
 	const char *usage = "openstrat serve --db PATH [--listen ADDR] [--port N] "
 			    "[--web DIR] [--public-url URL] [--rate-limit N] "
@@ -338,9 +340,18 @@ cli_serve(int argc, char **argv)
 			return 2;
 		}
 	}
+	/* Attachments live beside a SQLite database; several nodes on one
+	 * PostgreSQL database need a folder they all share. */
+	o.files_dir = cli_get(opts, "files");
+	if (store_target_is_remote(o.db_path) && !o.files_dir) {
+		fprintf(stderr, "openstrat: with a PostgreSQL database, --files DIR names the "
+				"attachments folder (one every node shares)\nusage: %s\n", usage);
+		return 2;
+	}
 	/* A mistyped path must not become a new, empty forum: only init, demo
-	 * and serve --demo create a database. */
-	if (!o.demo && stat(o.db_path, &sb) != 0) {
+	 * and serve --demo create a database. (A PostgreSQL database that
+	 * is not there fails to connect.) */
+	if (!o.demo && !store_target_is_remote(o.db_path) && stat(o.db_path, &sb) != 0) {
 		fprintf(stderr, "openstrat: %s: %s; run openstrat init first\n", o.db_path,
 			errno == ENOENT ? "no such database" : strerror(errno));
 		return 1;

@@ -178,6 +178,12 @@ finalize_all(struct store *st)
 }
 
 int
+store_target_is_remote(const char *target)
+{
+	return sql_target_is_pg(target);
+}
+
+int
 store_open(const char *path, enum store_sync sync, struct store **out)
 {
 	struct store *st;

@@ -26,6 +26,10 @@ enum store_sync { STORE_SYNC_NORMAL, STORE_SYNC_FULL };
  * caller and freed with store_close(). */
 int store_open(const char *path, enum store_sync sync, struct store **out);
 
+/* True when target names a database on a server (postgresql:// or
+ * postgres://) rather than a SQLite file. */
+int store_target_is_remote(const char *target);
+
 /* Commits any open group, finalizes the statements and closes. NULL is
  * fine. */
 void store_close(struct store *st);

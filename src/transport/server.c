@@ -996,7 +996,9 @@ server_run(const struct server_opts *o)
 	}
 	/* Attachments live beside the database; what an upload stopped by
 	 * a crash left behind goes before anyone can upload again. */
-	if (files_dir_of(o->db_path, s->files_dir, sizeof s->files_dir) ||
+	if ((o->files_dir ? (size_t)snprintf(s->files_dir, sizeof s->files_dir, "%s",
+					     o->files_dir) >= sizeof s->files_dir
+			  : files_dir_of(o->db_path, s->files_dir, sizeof s->files_dir) != 0) ||
 	    files_dir_prepare(s->st, s->files_dir)) {
 		fprintf(stderr, "openstrat: cannot prepare the file folder %s\n", s->files_dir);
 		goto out;

@@ -36,6 +36,7 @@ struct server_opts {
 	const struct proxy_list *metrics_allow;   /* may read /metrics besides loopback; NULL: none */
 	const struct directory *directory; /* sign-in through LDAP; NULL: none (not owned) */
 	int max_upload_mb;       /* the largest attachment, MiB (default 20) */
+	const char *files_dir;   /* the attachments; NULL: DB.files beside a SQLite database */
 };
 
 /* Fills o with the contract's defaults. */

@@ -41,7 +41,9 @@ struct osx_server {
 	pid_t pid;              /* 0 when not running */
 	int port;               /* the port it printed; 0 when not running */
 	char dir[256];          /* the temp directory (mkdtemp under /tmp) */
-	char db[300];           /* DIR/os.db */
+	char db[300];           /* DIR/os.db, or a PostgreSQL URL (osx_pg()) */
+	char pg_name[64];       /* its PostgreSQL database, or "" */
+	char files_dir[300];    /* --files DIR/files on PostgreSQL, else "" */
 	char base_url[64];      /* http://127.0.0.1:PORT */
 	char origin[64];        /* same as base_url: the upgrade's own Origin */
 	char log_path[300];     /* DIR/server.log: the server's stderr, appended */
@@ -49,6 +51,10 @@ struct osx_server {
 	char **args;            /* extra serve args of the latest start (owned) */
 	int starts;             /* how many times serve was started */
 };
+
+/* The PostgreSQL cluster the servers run on (OPENSTRAT_TEST_PG), or NULL
+ * for SQLite. */
+const char *osx_pg(void);
 
 /* Makes the temp dir and runs `openstrat init --db DIR/os.db` (no server
  * yet: add users first if you like, then osx_server_serve). s is zeroed

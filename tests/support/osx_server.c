@@ -5,6 +5,7 @@
 #include "osx_int.h"
 
 #include <errno.h>
+#include <libpq-fe.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <poll.h>
@@ -430,6 +431,53 @@ free_args(struct osx_server *s)
 	}
 }
 
+/*
+ * With OPENSTRAT_TEST_PG set (the URL of a database on a throwaway
+ * PostgreSQL cluster, tests/support/pg.sh), each server gets a database of
+ * its own on that cluster, created here and dropped by cleanup, and its
+ * attachments go to DIR/files.
+ */
+static int
+pg_url_for(const char *base, const char *name, char *out, size_t outsz)
+{
+	const char *slash = strrchr(base, '/');
+
+	if (!slash || slash - base < 13)
+		return -1;
+	return (size_t)snprintf(out, outsz, "%.*s/%s", (int)(slash - base), base, name) >= outsz
+		       ? -1 : 0;
+}
+
+static int
+pg_admin(const char *sql)
+{
+	const char *base = getenv("OPENSTRAT_TEST_PG");
+	PGconn *pg = PQconnectdb(base);
+	PGresult *r;
+	int ok;
+
+	if (PQstatus(pg) != CONNECTION_OK) {
+		fprintf(stderr, "osx: cannot connect to %s: %s", base, PQerrorMessage(pg));
+		PQfinish(pg);
+		return -1;
+	}
+	r = PQexec(pg, sql);
+	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok)
+		fprintf(stderr, "osx: %s: %s", sql, PQresultErrorMessage(r));
+	PQclear(r);
+	PQfinish(pg);
+	return ok ? 0 : -1;
+}
+
+const char *
+osx_pg(void)
+{
+	const char *pg = getenv("OPENSTRAT_TEST_PG");
+
+	return pg && *pg ? pg : NULL;
+}
+
 int
 osx_server_init(struct osx_server *s)
 {
@@ -444,6 +492,19 @@ osx_server_init(struct osx_server *s)
 		return -1;
 	}
 	snprintf(s->db, sizeof s->db, "%s/os.db", s->dir);
+	if (osx_pg()) {
+		static unsigned n;
+		char sql[200];
+
+		snprintf(s->pg_name, sizeof s->pg_name, "osx_%ld_%u", (long)getpid(), ++n);
+		snprintf(sql, sizeof sql, "CREATE DATABASE %s", s->pg_name);
+		if (pg_url_for(osx_pg(), s->pg_name, s->db, sizeof s->db) || pg_admin(sql)) {
+			s->pg_name[0] = '\0';
+			osx_server_cleanup(s);
+			return -1;
+		}
+		snprintf(s->files_dir, sizeof s->files_dir, "%s/files", s->dir);
+	}
 	snprintf(s->log_path, sizeof s->log_path, "%s/server.log", s->dir);
 	snprintf(s->out_path, sizeof s->out_path, "%s/stdout.log", s->dir);
 	rc = osx_cli(&r, NULL, NULL, "init", "--db", s->db, (char *)NULL);
@@ -506,6 +567,10 @@ serve(struct osx_server *s)
 	argv[n++] = "serve";
 	argv[n++] = "--db";
 	argv[n++] = s->db;
+	if (s->files_dir[0]) {
+		argv[n++] = "--files";
+		argv[n++] = s->files_dir;
+	}
 	argv[n++] = "--listen";
 	argv[n++] = "127.0.0.1";
 	argv[n++] = "--port";
@@ -670,6 +735,13 @@ osx_server_cleanup(struct osx_server *s)
 	const char *keep = getenv("OSX_KEEP");
 
 	osx_server_kill(s);
+	if (s->pg_name[0]) {
+		char sql[200];
+
+		snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", s->pg_name);
+		pg_admin(sql);
+		s->pg_name[0] = '\0';
+	}
 	if (s->dir[0]) {
 		if (keep && *keep && strcmp(keep, "0"))
 			fprintf(stderr, "osx: keeping %s\n", s->dir);

@@ -15,8 +15,8 @@
  * paged or small.
  *
  * Durability. COMMIT waits for PostgreSQL's WAL flush (synchronous_commit
- * on) unless the server defers syncs (defer_sync): then a group commits
- * with synchronous_commit off, which returns once the commit is in the
+ * on) unless the server defers syncs (defer_sync): then the store's
+ * connection commits with synchronous_commit off, which returns once the commit is in the
  * WAL buffers, and sync(), on the server's sync thread and a connection
  * of its own, commits a transaction that has a transaction id with
  * synchronous_commit on. Its commit record comes after every earlier
@@ -100,6 +100,7 @@ struct pg_stmt {
 #define PS(s) ((struct pg_stmt *)(s))
 
 static const struct sql_driver pg_driver;
+static int session_setup(struct pg_conn *c);
 
 static void
 set_err(struct pg_conn *c, const char *what, const char *msg)
@@ -166,6 +167,8 @@ ensure_conn(struct pg_conn *c)
 		return -1;
 	}
 	c->gen++;
+	if (session_setup(c))
+		return -1;
 	os_info("store: reconnected to PostgreSQL");
 	return 0;
 }
@@ -740,10 +743,15 @@ pg_migrate(struct sql_conn *conn)
 	return rc;
 }
 
+/* Connects with a connect timeout of 3 s unless the URL names one: a
+ * reconnect runs on the event loop, and a database host that does not
+ * answer must not hold it for TCP's minutes. */
 static PGconn *
 connect_to(const char *url, char *err, size_t errsz)
 {
-	PGconn *pg = PQconnectdb(url);
+	const char *const keys[] = {"connect_timeout", "dbname", NULL};
+	const char *const vals[] = {"3", url, NULL};
+	PGconn *pg = PQconnectdbParams(keys, vals, 1);
 
 	if (PQstatus(pg) != CONNECTION_OK) {
 		snprintf(err, errsz, "%s", PQerrorMessage(pg));
@@ -751,6 +759,17 @@ connect_to(const char *url, char *err, size_t errsz)
 		return NULL;
 	}
 	return pg;
+}
+
+/* The session's settings, after each connect: text in UTF-8, times in
+ * UTC, and with deferred sync, commits that return before the flush
+ * (store_commit() still syncs after them). */
+static int
+session_setup(struct pg_conn *c)
+{
+	return exec_on(c, c->pg, c->defer_sync ? "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC';"
+						 " SET synchronous_commit = off"
+					       : "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'");
 }
 
 static int
@@ -766,6 +785,12 @@ pg_defer_sync(struct sql_conn *conn)
 		return OS_EINTERNAL;
 	}
 	c->defer_sync = 1;
+	if (session_setup(c)) {
+		PQfinish(c->sync_pg);
+		c->sync_pg = NULL;
+		c->defer_sync = 0;
+		return OS_EINTERNAL;
+	}
 	return OS_OK;
 }
 
@@ -773,10 +798,7 @@ static int
 pg_commit_nosync(struct sql_conn *conn)
 {
 	struct pg_conn *c = PC(conn);
-	int rc;
 
-	if (c->defer_sync && (rc = exec_on(c, c->pg, "SET LOCAL synchronous_commit = off")))
-		return rc;
 	return exec_on(c, c->pg, "COMMIT");
 }
 
@@ -915,9 +937,7 @@ sql_pg_open(const char *url, enum store_sync sync, struct sql_conn **out)
 		free(c);
 		return OS_EINTERNAL;
 	}
-	/* Times and text as the store writes them; the C collation orders
-	 * like SQLite. */
-	if (exec_on(c, c->pg, "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'")) {
+	if (session_setup(c)) {
 		pg_close(&c->base);
 		return OS_EINTERNAL;
 	}
