@@ -100,7 +100,7 @@ store_flag_queue(struct store *st, int64_t round, int limit, struct flagged **ou
 		"LEFT JOIN comments c ON f.target_kind = 'comment' AND c.id = f.target_id " \
 		"LEFT JOIN chat_messages m ON f.target_kind = 'chat' AND m.id = f.target_id " \
 		"WHERE f.resolved_at IS NULL AND (?1 = 0 OR f.round_id = ?1) " \
-		"GROUP BY f.target_kind, f.target_id, p.id, c.id, m.id " \
+		"GROUP BY f.target_kind, f.target_id, f.round_id, p.id, c.id, m.id " \
 		"ORDER BY max(f.id) DESC LIMIT ?2"
 	struct sql_stmt *s = store_stmt(st, store_dialect(st) == SQL_POSTGRESQL
 		? FLAG_QUEUE("json_agg(f.reason ORDER BY f.id)::text",

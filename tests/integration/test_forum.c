@@ -768,8 +768,13 @@ START_TEST(sigkill_loses_no_acknowledged_write)
 	{
 		struct osx_cli_result res;
 
-		ck_assert_msg(osx_cli(&res, NULL, NULL, "check", "--db", srv.db, (char *)NULL) == 0,
-			      "openstrat check: %s%s", res.out, res.err);
+		/* (On PostgreSQL check needs the attachments folder.) */
+		int rc = srv.files_dir[0]
+				 ? osx_cli(&res, NULL, NULL, "check", "--db", srv.db, "--files",
+					   srv.files_dir, (char *)NULL)
+				 : osx_cli(&res, NULL, NULL, "check", "--db", srv.db, (char *)NULL);
+
+		ck_assert_msg(rc == 0, "openstrat check: %s%s", res.out, res.err);
 		osx_cli_free(&res);
 	}
 	/* ...and every acknowledged comment is there after a restart. */

@@ -269,9 +269,12 @@ START_TEST(cli_invites_and_expiry)
 
 		snprintf(sql, sizeof sql, "UPDATE invites SET expires_at = 1 WHERE used_at IS NULL");
 		ck_assert_int_eq(osx_cli(NULL, NULL, NULL, "init", "--db", srv.db, (char *)NULL), 0);
-		ck_assert_int_eq(system("command -v sqlite3 >/dev/null"), 0);
+		/* The engine's own shell: sqlite3, or psql on PostgreSQL. */
+		ck_assert_int_eq(system(osx_pg() ? "command -v psql >/dev/null"
+						 : "command -v sqlite3 >/dev/null"), 0);
 		char cmd[700];
-		snprintf(cmd, sizeof cmd, "sqlite3 '%s' '%s'", srv.db, sql);
+		snprintf(cmd, sizeof cmd, osx_pg() ? "psql -q '%s' -c '%s'" : "sqlite3 '%s' '%s'",
+			 srv.db, sql);
 		ck_assert_int_eq(system(cmd), 0);
 	}
 	ck_assert_int_eq(accept_invite(token, "late", "Northwind", NULL, &resp), 410);
