@@ -16,6 +16,7 @@
 #include "dispatch/dispatch.h"
 #include "fixture.h"
 #include "forum/posts.h"
+#include "forum/revise.h"
 #include "forum/search.h"
 #include "store/migrations.h"
 #include "store/search.h"
@@ -400,6 +401,249 @@ START_TEST(malformed_utf8_in_the_rows_is_harmless)
 	f = search("kunder");
 	ck_assert_int_eq(f.n, 1);
 	ck_assert_int_eq(f.target[0], TARGET_COMMENT);
+	ck_assert_int_eq(store_integrity_check(X.st), OS_OK);
+}
+END_TEST
+
+/* ---- edits, snippets and the index on either store ---- */
+
+/* The search op's hits as the store gives them (snippets too). */
+static struct search_hit *
+hits_of(const char *q, int all, size_t *n)
+{
+	struct search_hit *h = NULL;
+	char *fq;
+
+	ck_assert_int_eq(store_search_query(q, all, &fq), OS_OK);
+	ck_assert_ptr_nonnull(fq);
+	ck_assert_int_eq(store_search(X.st, fq, 0, 0, MAX_HITS, &h, n), OS_OK);
+	free(fq);
+	return h;
+}
+
+START_TEST(edits_are_found_by_their_new_words)
+{
+	int64_t p = post("Kantine", "Bedre mat i lunsjen.");
+	int64_t c = comment(p, "Kundene klager på maten.");
+	struct comment co;
+	struct post po;
+	struct found f;
+
+	ck_assert(!HAS(search("leverandører"), p));
+	ck_assert_int_eq(FX_W(&X, posts_update(X.f, &X.emp, p, "Leverandøren svarer sent",
+					       NULL, &po)), OS_OK);
+	post_clear(&po);
+	assert_finds("leverandører", p, 1);
+	assert_finds("kantine", p, 0);
+	/* The body stays indexed with the new title. */
+	assert_finds("lunsj", p, 1);
+	ck_assert_int_eq(FX_W(&X, posts_update(X.f, &X.emp, p, NULL, "Kundene venter.", &po)),
+			 OS_OK);
+	post_clear(&po);
+	assert_finds("kunder", p, 1);
+	assert_finds("lunsj", p, 0);
+	assert_finds("leverandører", p, 1);
+
+	f = search("kunder klager");
+	ck_assert_int_ge(at(&f, TARGET_COMMENT, c), 0);
+	ck_assert_int_eq(FX_W(&X, comments_update(X.f, &X.emp2, c, "Leverantören svarar sent.",
+						  &co)), OS_OK);
+	comment_clear(&co);
+	f = search("klager");
+	ck_assert_int_lt(at(&f, TARGET_COMMENT, c), 0);
+	f = search("leverantörer svarar");
+	ck_assert_int_ge(at(&f, TARGET_COMMENT, c), 0);
+	ck_assert_int_eq(store_integrity_check(X.st), OS_OK);
+}
+END_TEST
+
+/* What a hit shows: FTS5's snippet of 16 words, "…" where the text is
+ * cut, from the column (title or body) that shows most of the query. */
+START_TEST(snippets_show_the_words_found)
+{
+	int64_t p = post("Kantine og mat",
+			 "Vi har snakket lenge om dette. Maten i kantinen er dyr og kald, og "
+			 "mange spiser ute. Kundene merker det også: de som kommer på besøk "
+			 "får ikke noe varmt. Vi foreslår en ny leverandør fra neste år, og "
+			 "en prøveperiode på tre måneder.");
+	int64_t c = comment(p, "Enig! Kundene våre klager hver uke.");
+	struct search_hit *h;
+	size_t n;
+
+	h = hits_of("kunder", 1, &n);
+	ck_assert_uint_eq(n, 2);
+	for (size_t i = 0; i < n; i++) {
+		if (h[i].target == TARGET_POST) {
+			ck_assert_int_eq(h[i].id, p);
+			ck_assert_str_eq(h[i].snippet,
+					 "…dyr og kald, og mange spiser ute. Kundene merker det "
+					 "også: de som kommer på besøk…");
+		} else {
+			ck_assert_int_eq(h[i].id, c);
+			ck_assert_str_eq(h[i].snippet, "Enig! Kundene våre klager hver uke.");
+		}
+	}
+	store_search_free(h, n);
+	/* A word in the title and the body: the window with both. */
+	h = hits_of("leverandør år", 1, &n);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(h[0].snippet, "…Vi foreslår en ny leverandør fra neste år, og en "
+				       "prøveperiode på tre måneder.");
+	store_search_free(h, n);
+	h = hits_of("kantine", 1, &n);
+	ck_assert_uint_eq(n, 1);
+	/* The title and the body both hold it, the body at the start of a
+	 * sentence, which FTS5 prefers. */
+	ck_assert_str_eq(h[0].snippet, "…Maten i kantinen er dyr og kald, og mange spiser ute. "
+				       "Kundene merker det også: de…");
+	store_search_free(h, n);
+}
+END_TEST
+
+static int
+rnd(uint32_t *seed, int n)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return (int)((*seed >> 16) % (unsigned)n);
+}
+
+/* The snippets the PostgreSQL store cuts in C (search_snippet()) are
+ * FTS5's, on many texts and queries: checked against FTS5 itself. */
+START_TEST(snippets_cut_in_c_are_fts5s)
+{
+	static const char *const vocab[] = {
+		"kunde", "kunder", "kundene", "Kundens", "leverandør", "leverandøren",
+		"leverantör", "leverantören", "customer", "customers", "mat", "maten",
+		"kaffe", "kaffen", "får", "far", "idé", "ideer", "2027", "b2b", "møte",
+		"møtet", "plan", "planen", "vi", "og", "er", "i", "på", "det",
+	};
+	static const char *const seps[] = {" ", " ", " ", " ", ", ", ". ", ": ", "! ", " — ",
+					   "\n", " 🙂 ", ".\n\n", "🙂", " (", ") "};
+	enum { NV = sizeof vocab / sizeof vocab[0], NS = sizeof seps / sizeof seps[0],
+	       NPOST = 40 };
+	static char titles[NPOST][200], bodies[NPOST][2000], cbodies[NPOST][600];
+	int64_t pid[NPOST], cid[NPOST];
+	struct words *w = store_words(X.st);
+	uint32_t seed = 7;
+	int compared = 0;
+
+	ck_assert_ptr_nonnull(w);
+	for (int i = 0; i < NPOST; i++) {
+		int nt = 1 + rnd(&seed, 6), nb = 1 + rnd(&seed, 60), nc = 1 + rnd(&seed, 20);
+		size_t o;
+
+		o = 0;
+		for (int k = 0; k < nt; k++)
+			o += (size_t)snprintf(titles[i] + o, sizeof titles[i] - o, "%s%s",
+					      k ? " " : "", vocab[rnd(&seed, NV)]);
+		o = 0;
+		for (int k = 0; k < nb; k++)
+			o += (size_t)snprintf(bodies[i] + o, sizeof bodies[i] - o, "%s%s",
+					      vocab[rnd(&seed, NV)], seps[rnd(&seed, NS)]);
+		o = 0;
+		for (int k = 0; k < nc; k++)
+			o += (size_t)snprintf(cbodies[i] + o, sizeof cbodies[i] - o, "%s%s",
+					      vocab[rnd(&seed, NV)], seps[rnd(&seed, NS)]);
+		/* As the forum keeps them: without white space at the end. */
+		for (o = strlen(bodies[i]); o && strchr(" \n", bodies[i][o - 1]); o--)
+			bodies[i][o - 1] = '\0';
+		for (o = strlen(cbodies[i]); o && strchr(" \n", cbodies[i][o - 1]); o--)
+			cbodies[i][o - 1] = '\0';
+		pid[i] = post(titles[i], bodies[i]);
+		cid[i] = comment(pid[i], cbodies[i]);
+	}
+	for (int round = 0; round < 150; round++) {
+		char q[200];
+		struct search_query *sq;
+		struct search_hit *h;
+		size_t n, o = 0;
+		char *fq;
+		int nw = 1 + rnd(&seed, 3);
+
+		for (int k = 0; k < nw; k++) {
+			const char *v = vocab[rnd(&seed, NV)];
+			int cut = rnd(&seed, 4) == 0 && strlen(v) > 3;
+
+			o += (size_t)snprintf(q + o, sizeof q - o, "%s%.*s", k ? " " : "",
+					      cut ? 3 : (int)strlen(v), v);
+		}
+		ck_assert_int_eq(store_search_query(q, round % 2, &fq), OS_OK);
+		ck_assert_int_eq(store_search(X.st, fq, 0, 0, 100, &h, &n), OS_OK);
+		ck_assert_int_eq(search_query_parse(w, fq, &sq), OS_OK);
+		for (size_t i = 0; i < n; i++) {
+			const char *col[2];
+			char *mine;
+			int k;
+
+			for (k = 0; k < NPOST; k++)
+				if (h[i].target == TARGET_POST ? pid[k] == h[i].id : cid[k] == h[i].id)
+					break;
+			ck_assert_int_lt(k, NPOST);
+			col[0] = h[i].target == TARGET_POST ? titles[k] : cbodies[k];
+			col[1] = bodies[k];
+			ck_assert_int_eq(search_snippet(w, sq, col, h[i].target == TARGET_POST ? 2 : 1,
+							16, "…", &mine), OS_OK);
+			if (strcmp(mine, h[i].snippet))
+				ck_abort_msg("query %s, %s %lld: FTS5 cut \"%s\", search_snippet() \"%s\"",
+					     fq, h[i].target == TARGET_POST ? "post" : "comment",
+					     (long long)h[i].id, h[i].snippet, mine);
+			free(mine);
+			compared++;
+		}
+		search_query_free(sq);
+		store_search_free(h, n);
+		free(fq);
+	}
+	ck_assert_int_gt(compared, 500);
+}
+END_TEST
+
+/* The vector of a row, as PostgreSQL reads it: each word and its stems at
+ * one position, the title weighing A, the body after a free position. */
+START_TEST(vectors_hold_each_word_and_its_stems)
+{
+	struct words *w = store_words(X.st);
+	const char *col[2] = {"Kundene", "b2b får 🙂 Får"};
+	char *v;
+
+	ck_assert_ptr_nonnull(w);
+	ck_assert_int_eq(search_vector(w, col, "AD", 2, &v), OS_OK);
+	ck_assert_str_eq(v, "'b2b':3 'får':4,5 'kundene':1A '~da:får':4,5 '~da:kund':1A "
+			    "'~en:får':4,5 '~en:kunden':1A '~nb:får':4,5 '~nb:kund':1A "
+			    "'~sv:får':4,5 '~sv:kunden':1A");
+	free(v);
+	col[0] = "🙂 !";
+	ck_assert_int_eq(search_vector(w, col, "D", 1, &v), OS_OK);
+	ck_assert_str_eq(v, "");
+	free(v);
+}
+END_TEST
+
+/* On PostgreSQL: the vectors are PostgreSQL's own spelling of them, and
+ * `openstrat check` sees one that is missing or out of step. */
+START_TEST(pg_check_sees_a_vector_out_of_step)
+{
+	int64_t p, c;
+	char sql[160];
+
+	if (store_dialect(X.st) != SQL_POSTGRESQL)
+		return;
+	p = post("Kundene våre", "Vi må lytte. 'Sitat' \\ og «mer»");
+	c = comment(p, "Leverandøren svarte ikke.");
+	ck_assert_int_eq(store_integrity_check(X.st), OS_OK);
+	/* search_vector() writes what PostgreSQL prints (check's fast path). */
+	ck_assert_int_eq(fx_count(&X, "posts WHERE CAST(CAST(CAST(search AS text) AS tsvector) "
+				      "AS text) <> CAST(search AS text) OR search IS NULL"), 0);
+	snprintf(sql, sizeof sql, "UPDATE posts SET search = NULL WHERE id = %lld", (long long)p);
+	ck_assert_int_eq(sql_exec(store_conn(X.st), sql), SQL_OK);
+	ck_assert_int_ne(store_integrity_check(X.st), OS_OK);
+	ck_assert_int_eq(store_fts_edited_post(X.st, p), OS_OK);
+	ck_assert_int_eq(store_integrity_check(X.st), OS_OK);
+	snprintf(sql, sizeof sql, "UPDATE comments SET search = CAST('leverandøren:1' AS tsvector) "
+		 "WHERE id = %lld", (long long)c);
+	ck_assert_int_eq(sql_exec(store_conn(X.st), sql), SQL_OK);
+	ck_assert_int_ne(store_integrity_check(X.st), OS_OK);
+	ck_assert_int_eq(store_fts_edited_comment(X.st, c), OS_OK);
 	ck_assert_int_eq(store_integrity_check(X.st), OS_OK);
 }
 END_TEST
@@ -817,10 +1061,15 @@ main(void)
 	tcase_add_test(tc, the_exact_word_ranks_above_its_other_forms);
 	tcase_add_test(tc, a_mixed_language_post_is_found_in_each_language);
 	tcase_add_test(tc, odd_text_is_searched_without_harm);
+	tcase_add_test(tc, edits_are_found_by_their_new_words);
+	tcase_add_test(tc, snippets_show_the_words_found);
+	tcase_add_test(tc, vectors_hold_each_word_and_its_stems);
+	tcase_add_test(tc, pg_check_sees_a_vector_out_of_step);
 	suite_add_tcase(s, tc);
 	if (on_pg)
 		return fx_run(s);
 	tcase_add_test(tc, malformed_utf8_in_the_rows_is_harmless);
+	tcase_add_test(tc, snippets_cut_in_c_are_fts5s);
 	tcase_add_checked_fixture(tk, tok_setup, tok_teardown);
 	tcase_add_test(tk, tokenizer_emits_the_word_and_its_four_stems);
 	tcase_add_test(tk, tokenizer_folds_case_and_accents_but_not_nordic_letters);
