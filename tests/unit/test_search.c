@@ -1,9 +1,11 @@
 /*
  * Search: src/forum/search.c (the search op), post.similar through the
- * dispatcher, src/store/search.c (the query) and src/store/tokenizer.c
- * (the FTS5 tokenizer that stems Norwegian bokmål, Swedish, Danish and
- * English), and schema/004_search_stem.sql, which reindexes an existing
- * database with it.
+ * dispatcher, src/store/search.c (the query) and src/store/words.c
+ * (the words that stem Norwegian bokmål, Swedish, Danish and English, for
+ * FTS5 through src/store/sqlite/tokenizer.c), schema/004_search_stem.sql,
+ * which reindexes an existing database with it, and on PostgreSQL
+ * src/store/search_pg.c and src/store/search_words.c. The forum's tests
+ * run on both stores (OPENSTRAT_TEST_PG, see fixture.h).
  */
 #include <check.h>
 #include <cjson/cJSON.h>
