@@ -1048,13 +1048,10 @@ int
 main(void)
 {
 	Suite *s = suite_create("search");
-	TCase *tc = tcase_create("forum");
-	TCase *tk = tcase_create("tokenizer");
-	TCase *tm = tcase_create("migration");
+	TCase *tc = tcase_create("forum"), *tk, *tm;
 	/* With OPENSTRAT_TEST_PG the forum's tests run on PostgreSQL (see
 	 * fixture.h); the tests of FTS5 and of SQLite files are SQLite's. */
 	const char *pg = getenv("OPENSTRAT_TEST_PG");
-	int on_pg = pg && *pg;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, each_language_finds_its_inflected_forms);
@@ -1068,16 +1065,18 @@ main(void)
 	tcase_add_test(tc, vectors_hold_each_word_and_its_stems);
 	tcase_add_test(tc, pg_check_sees_a_vector_out_of_step);
 	suite_add_tcase(s, tc);
-	if (on_pg)
+	if (pg && *pg)
 		return fx_run(s);
 	tcase_add_test(tc, malformed_utf8_in_the_rows_is_harmless);
 	tcase_add_test(tc, snippets_cut_in_c_are_fts5s);
+	tk = tcase_create("tokenizer");
 	tcase_add_checked_fixture(tk, tok_setup, tok_teardown);
 	tcase_add_test(tk, tokenizer_emits_the_word_and_its_four_stems);
 	tcase_add_test(tk, tokenizer_folds_case_and_accents_but_not_nordic_letters);
 	tcase_add_test(tk, tokenizer_handles_edge_inputs);
 	tcase_add_test(tk, tokenizer_survives_malformed_utf8);
 	suite_add_tcase(s, tk);
+	tm = tcase_create("migration");
 	tcase_add_checked_fixture(tm, tmp_setup, tmp_teardown);
 	tcase_add_test(tm, migration_reindexes_an_existing_database);
 	tcase_add_test(tm, integrity_check_sees_an_index_out_of_step);
