@@ -433,6 +433,22 @@ store_fts_note_comment(struct store *st, int64_t id)
 }
 
 int
+store_fts_note_post_text(struct store *st, int64_t id, const char *title, const char *body)
+{
+	if (store_dialect(st) == SQL_POSTGRESQL)
+		return store_pg_index_post_text(st, id, title, body);
+	return fts_note(st, FTS_POSTS, id);
+}
+
+int
+store_fts_note_comment_text(struct store *st, int64_t id, const char *body)
+{
+	if (store_dialect(st) == SQL_POSTGRESQL)
+		return store_pg_index_comment_text(st, id, body);
+	return fts_note(st, FTS_COMMENTS, id);
+}
+
+int
 store_fts_flush(struct store *st)
 {
 	int rc = OS_OK;

@@ -55,38 +55,65 @@ write_vector(struct store *st, const char *sql, int64_t id, const char *vec)
 	return store_rc(st, rc, "search index");
 }
 
+/* Writes the vector of the row's text, col[0..ncol). */
 static int
-index_row(struct store *st, int comment, int64_t id)
+index_text(struct store *st, int comment, int64_t id, const char *const *col)
 {
-	struct sql_stmt *s = store_stmt(st, comment ? "SELECT body FROM comments WHERE id = ?1"
-						   : "SELECT title, body FROM posts WHERE id = ?1");
 	struct words *w = store_words(st);
-	const char *col[2];
 	char *vec = NULL;
 	int rc;
 
-	if (!s)
-		return OS_EINTERNAL;
 	if (!w)
 		return OS_ENOMEM;
-	sql_bind_int64(s, 1, id);
-	rc = sql_step(s);
-	if (rc != SQL_ROW) {
-		store_done(s);
-		return rc == SQL_DONE ? OS_ENOTFOUND : store_rc(st, rc, "search index");
-	}
-	col[0] = (const char *)sql_col_text(s, 0);
-	col[1] = comment ? NULL : (const char *)sql_col_text(s, 1);
-	rc = search_vector(w, col, comment ? weights_comment : weights_post, comment ? 1 : 2,
-			   &vec);
-	store_done(s);
-	if (rc)
+	if ((rc = search_vector(w, col, comment ? weights_comment : weights_post, comment ? 1 : 2,
+				&vec)))
 		return rc;
 	rc = write_vector(st,
 			  comment ? "UPDATE comments SET search = CAST(?2 AS tsvector) WHERE id = ?1"
 				  : "UPDATE posts SET search = CAST(?2 AS tsvector) WHERE id = ?1",
 			  id, vec);
 	free(vec);
+	return rc;
+}
+
+int
+store_pg_index_post_text(struct store *st, int64_t id, const char *title, const char *body)
+{
+	const char *col[2] = {title, body};
+
+	return index_text(st, 0, id, col);
+}
+
+int
+store_pg_index_comment_text(struct store *st, int64_t id, const char *body)
+{
+	const char *col[1] = {body};
+
+	return index_text(st, 1, id, col);
+}
+
+static int
+index_row(struct store *st, int comment, int64_t id)
+{
+	struct sql_stmt *s = store_stmt(st, comment ? "SELECT body FROM comments WHERE id = ?1"
+						   : "SELECT title, body FROM posts WHERE id = ?1");
+	const char *col[2];
+	int rc;
+
+	if (!s)
+		return OS_EINTERNAL;
+	sql_bind_int64(s, 1, id);
+	rc = sql_step(s);
+	if (rc != SQL_ROW) {
+		store_done(s);
+		return rc == SQL_DONE ? OS_ENOTFOUND : store_rc(st, rc, "search index");
+	}
+	/* The row's text stays valid until the statement is reset (the
+	 * driver reads a result whole). */
+	col[0] = (const char *)sql_col_text(s, 0);
+	col[1] = comment ? NULL : (const char *)sql_col_text(s, 1);
+	rc = index_text(st, comment, id, col);
+	store_done(s);
 	return rc;
 }
 

@@ -41,6 +41,11 @@ int store_changes(struct store *st);
  * triggers keep FTS5 in step, PostgreSQL's vector is written again. */
 int store_fts_note_post(struct store *st, int64_t id);
 int store_fts_note_comment(struct store *st, int64_t id);
+/* The same, given the text just inserted (PostgreSQL then need not read
+ * it back). */
+int store_fts_note_post_text(struct store *st, int64_t id, const char *title,
+			     const char *body);
+int store_fts_note_comment_text(struct store *st, int64_t id, const char *body);
 int store_fts_flush(struct store *st);
 int store_fts_edited_post(struct store *st, int64_t id);
 int store_fts_edited_comment(struct store *st, int64_t id);
