@@ -600,6 +600,112 @@ START_TEST(snippets_cut_in_c_are_fts5s)
 }
 END_TEST
 
+/* On PostgreSQL: a tsvector matches a tsquery exactly when FTS5 matches
+ * the same row with the same query, on many texts and queries (an FTS5
+ * table of an in-memory SQLite database beside the test's PostgreSQL). */
+START_TEST(pg_matches_what_fts5_matches)
+{
+	static const char *const vocab[] = {
+		"kunde", "kunder", "kundene", "Kundens", "leverandør", "leverandøren",
+		"leverantör", "leverantören", "customer", "customers", "mat", "maten",
+		"kaffe", "kaffen", "får", "far", "idé", "ideer", "2027", "b2b", "møte",
+		"møtet", "kaffe🙂kopp", "kopp", "vi", "og", "er", "i", "på", "det",
+	};
+	static const char *const seps[] = {" ", " ", ", ", ". ", " 🙂 ", "\n", "🙂", " — "};
+	enum { NV = sizeof vocab / sizeof vocab[0], NS = sizeof seps / sizeof seps[0],
+	       NDOC = 30 };
+	static char titles[NDOC][200], bodies[NDOC][1200];
+	struct words *w = store_words(X.st);
+	sqlite3_stmt *ins, *match;
+	struct sql_stmt *pgm;
+	uint32_t seed = 11;
+	sqlite3 *db;
+	int matched = 0, compared = 0;
+
+	if (store_dialect(X.st) != SQL_POSTGRESQL)
+		return;
+	ck_assert_ptr_nonnull(w);
+	ck_assert_int_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
+	ck_assert_int_eq(sql_sqlite_tokenizer_register(db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "CREATE VIRTUAL TABLE f USING fts5 (title, body, "
+				      "tokenize = '" STORE_TOKENIZER "')", NULL, NULL, NULL),
+			 SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "INSERT INTO f (rowid, title, body) "
+					    "VALUES (?1, ?2, ?3)", -1, &ins, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT 1 FROM f WHERE f MATCH ?1 AND rowid = ?2",
+					    -1, &match, NULL), SQLITE_OK);
+	ck_assert_int_eq(sql_prepare(store_conn(X.st), "SELECT CAST(?1 AS tsvector) @@ "
+				     "CAST(?2 AS tsquery)", &pgm), SQL_OK);
+	for (int i = 0; i < NDOC; i++) {
+		int nt = 1 + rnd(&seed, 5), nb = rnd(&seed, 40);
+		size_t o = 0;
+
+		for (int k = 0; k < nt; k++)
+			o += (size_t)snprintf(titles[i] + o, sizeof titles[i] - o, "%s%s",
+					      k ? " " : "", vocab[rnd(&seed, NV)]);
+		o = 0;
+		for (int k = 0; k < nb; k++)
+			o += (size_t)snprintf(bodies[i] + o, sizeof bodies[i] - o, "%s%s",
+					      vocab[rnd(&seed, NV)], seps[rnd(&seed, NS)]);
+		sqlite3_bind_int(ins, 1, i + 1);
+		sqlite3_bind_text(ins, 2, titles[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 3, bodies[i], -1, SQLITE_STATIC);
+		ck_assert_int_eq(sqlite3_step(ins), SQLITE_DONE);
+		sqlite3_reset(ins);
+	}
+	for (int round = 0; round < 60; round++) {
+		struct search_query *sq;
+		char q[200], *fq, *tsq;
+		size_t o = 0;
+		int nw = 1 + rnd(&seed, 3);
+
+		for (int k = 0; k < nw; k++) {
+			const char *v = vocab[rnd(&seed, NV)];
+			int cut = rnd(&seed, 4) == 0 && strlen(v) > 3;
+
+			o += (size_t)snprintf(q + o, sizeof q - o, "%s%.*s", k ? " " : "",
+					      cut ? 3 : (int)strlen(v), v);
+		}
+		ck_assert_int_eq(store_search_query(q, round % 2, &fq), OS_OK);
+		ck_assert_int_eq(search_query_parse(w, fq, &sq), OS_OK);
+		ck_assert_int_eq(search_query_tsquery(sq, 0, &tsq), OS_OK);
+		for (int i = 0; i < NDOC; i++) {
+			const char *col[2] = {titles[i], bodies[i]};
+			int fts5, pg;
+			char *vec;
+
+			ck_assert_int_eq(search_vector(w, col, "AD", 2, &vec), OS_OK);
+			sqlite3_bind_text(match, 1, fq, -1, SQLITE_STATIC);
+			sqlite3_bind_int(match, 2, i + 1);
+			fts5 = sqlite3_step(match) == SQLITE_ROW;
+			sqlite3_reset(match);
+			sql_bind_text(pgm, 1, vec, -1);
+			sql_bind_text(pgm, 2, tsq, -1);
+			ck_assert_int_eq(sql_step(pgm), SQL_ROW);
+			pg = sql_col_int(pgm, 0);
+			sql_reset(pgm);
+			if (fts5 != pg)
+				ck_abort_msg("\"%s\" on \"%s\" / \"%s\": FTS5 %s, PostgreSQL (%s) %s", q,
+					     titles[i], bodies[i], fts5 ? "matches" : "does not",
+					     tsq, pg ? "matches" : "does not");
+			matched += fts5;
+			compared++;
+			free(vec);
+		}
+		free(tsq);
+		search_query_free(sq);
+		free(fq);
+	}
+	sql_finalize(pgm);
+	sqlite3_finalize(ins);
+	sqlite3_finalize(match);
+	sqlite3_close(db);
+	/* Both outcomes, many times. */
+	ck_assert_int_gt(matched, 100);
+	ck_assert_int_gt(compared - matched, 100);
+}
+END_TEST
+
 /* The vector of a row, as PostgreSQL reads it: each word and its stems at
  * one position, the title weighing A, the body after a free position. */
 START_TEST(vectors_hold_each_word_and_its_stems)
@@ -1064,6 +1170,7 @@ main(void)
 	tcase_add_test(tc, snippets_show_the_words_found);
 	tcase_add_test(tc, vectors_hold_each_word_and_its_stems);
 	tcase_add_test(tc, pg_check_sees_a_vector_out_of_step);
+	tcase_add_test(tc, pg_matches_what_fts5_matches);
 	suite_add_tcase(s, tc);
 	if (pg && *pg)
 		return fx_run(s);
