@@ -51,7 +51,7 @@ backup_files(struct store *live, const char *db, const char *files, const char *
 		return OS_EINTERNAL;
 	if (!store_target_is_remote(db) && store_open(out, STORE_SYNC_FULL, &copy))
 		return OS_EINTERNAL;
-	rc = files_dir_prepare(NULL, fc.dst);
+	rc = files_dir_prepare(NULL, fc.dst, 0);
 	if (!rc)
 		rc = store_files_each_sha(copy, copy_one, &fc);
 	if (copy != live)

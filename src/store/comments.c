@@ -67,7 +67,7 @@ store_comment_insert(struct store *st, struct comment *c)
 	if (rc != SQL_DONE)
 		return store_rc(st, rc, "comment insert");
 	c->id = store_last_id(st);
-	return store_fts_note_comment(st, c->id);
+	return store_fts_note_comment_text(st, c->id, c->body);
 }
 
 int

@@ -7,6 +7,8 @@
 
 #include "base/err.h"
 #include "base/log.h"
+#include "store/search_int.h"
+#include "store/words.h"
 
 #define STMT_SLOTS 512 /* power of two, well above the number of queries */
 
@@ -35,6 +37,9 @@ struct store {
 	 * that flushed the index (to edit an indexed row) and then failed
 	 * took the flushed entries with it, so they are pending again. */
 	int64_t fts_from_op[FTS_N];
+	/* The stemmers, for a store that splits words itself (PostgreSQL's
+	 * search): made at first use. */
+	struct words *words;
 	struct stmt_slot slots[STMT_SLOTS];
 };
 
@@ -225,7 +230,16 @@ store_close(struct store *st)
 		store_commit(st);
 	finalize_all(st);
 	st->db->drv->close(st->db);
+	words_free(st->words);
 	free(st);
+}
+
+struct words *
+store_words(struct store *st)
+{
+	if (!st->words && words_new(&st->words))
+		st->words = NULL;
+	return st->words;
 }
 
 /* Transaction control runs once or twice per write: prepared once, like
@@ -377,11 +391,32 @@ fts_index_from(struct store *st, int t, int64_t from, int only_one)
 }
 
 static int
+fts_edited(struct store *st, int t, int64_t id)
+{
+	if (store_dialect(st) != SQL_POSTGRESQL)
+		return OS_OK; /* SQLite: the update triggers of schema/002 */
+	return t == FTS_POSTS ? store_pg_index_post(st, id) : store_pg_index_comment(st, id);
+}
+
+int
+store_fts_edited_post(struct store *st, int64_t id)
+{
+	return fts_edited(st, FTS_POSTS, id);
+}
+
+int
+store_fts_edited_comment(struct store *st, int64_t id)
+{
+	return fts_edited(st, FTS_COMMENTS, id);
+}
+
+static int
 fts_note(struct store *st, int t, int64_t id)
 {
-	/* A database that keeps its search index itself needs no help. */
+	/* Without FTS5 (PostgreSQL) the store writes each row's vector at
+	 * once, in the operation's transaction. */
 	if (!st->db->drv->fts_at_commit)
-		return OS_OK;
+		return fts_edited(st, t, id);
 	/* Outside a group (the command line, tests) the row is its own
 	 * transaction: index it now. */
 	if (!st->group_open)
@@ -400,6 +435,22 @@ store_fts_note_post(struct store *st, int64_t id)
 int
 store_fts_note_comment(struct store *st, int64_t id)
 {
+	return fts_note(st, FTS_COMMENTS, id);
+}
+
+int
+store_fts_note_post_text(struct store *st, int64_t id, const char *title, const char *body)
+{
+	if (store_dialect(st) == SQL_POSTGRESQL)
+		return store_pg_index_post_text(st, id, title, body);
+	return fts_note(st, FTS_POSTS, id);
+}
+
+int
+store_fts_note_comment_text(struct store *st, int64_t id, const char *body)
+{
+	if (store_dialect(st) == SQL_POSTGRESQL)
+		return store_pg_index_comment_text(st, id, body);
 	return fts_note(st, FTS_COMMENTS, id);
 }
 
@@ -499,7 +550,13 @@ store_sync(struct store *st)
 int
 store_integrity_check(struct store *st)
 {
-	return st->db->drv->integrity_check(st->db);
+	int rc = st->db->drv->integrity_check(st->db);
+
+	/* FTS5 checks its index in SQLite's integrity_check; PostgreSQL's
+	 * search vectors are the store's own. */
+	if (!rc && store_dialect(st) == SQL_POSTGRESQL)
+		rc = store_pg_search_check(st);
+	return rc;
 }
 
 int64_t

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -221,13 +222,26 @@ sha_named(struct store *st, const char *sha)
 	return rc == SQL_ROW ? 1 : rc == SQL_DONE ? 0 : -1;
 }
 
+/* Removes f unless the folder is shared and f is younger than
+ * FILES_SHARED_SWEEP_AGE. 1 when it was removed. */
+static int
+sweep(const char *f, int shared, time_t now)
+{
+	struct stat sb;
+
+	if (shared && (stat(f, &sb) || now - sb.st_mtime < FILES_SHARED_SWEEP_AGE))
+		return 0;
+	return unlink(f) == 0;
+}
+
 int
-files_dir_prepare(struct store *st, const char *dir)
+files_dir_prepare(struct store *st, const char *dir, int shared)
 {
 	char path[STORE_FILES_PATH_MAX];
 	struct dirent *e;
 	DIR *d;
 	int swept = 0;
+	time_t now = time(NULL);
 
 	if (make_dir(dir))
 		return OS_EINTERNAL;
@@ -239,7 +253,7 @@ files_dir_prepare(struct store *st, const char *dir)
 		if (e->d_name[0] == '.')
 			continue;
 		if (snprintf(f, sizeof f, "%s/%s", path, e->d_name) < (int)sizeof f)
-			swept += unlink(f) == 0;
+			swept += sweep(f, shared, now);
 	}
 	closedir(d);
 	if (swept)
@@ -274,7 +288,7 @@ files_dir_prepare(struct store *st, const char *dir)
 			}
 			if (!named && snprintf(f, sizeof f, "%s/%s", path, e2->d_name) <
 					      (int)sizeof f)
-				swept += unlink(f) == 0;
+				swept += sweep(f, shared, now);
 		}
 		closedir(sub);
 	}

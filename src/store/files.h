@@ -47,8 +47,13 @@ int files_dir_of(const char *db_path, char *out, size_t outsz);
 /* Makes dir and dir/tmp when missing, and empties dir/tmp (uploads a
  * stopped process left half done). Then, with st not NULL, removes the
  * files no row names (an upload stopped between its rename and its
- * commit). For start-up, before anything uploads. */
-int files_dir_prepare(struct store *st, const char *dir);
+ * commit). For start-up, before anything uploads.
+ *
+ * A folder that several nodes share (shared set) may hold uploads another
+ * node is writing or about to commit right now: there only what is older
+ * than FILES_SHARED_SWEEP_AGE seconds is removed. */
+#define FILES_SHARED_SWEEP_AGE 3600
+int files_dir_prepare(struct store *st, const char *dir, int shared);
 
 /* A new, empty temporary file in dir/tmp: its descriptor, and its path in
  * path. -1 on failure (logged). */

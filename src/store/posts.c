@@ -114,7 +114,7 @@ store_post_insert(struct store *st, struct post *p)
 	if (rc != SQL_DONE)
 		return store_rc(st, rc, "post insert");
 	p->id = store_last_id(st);
-	return store_fts_note_post(st, p->id);
+	return store_fts_note_post_text(st, p->id, p->title, p->body);
 }
 
 int

@@ -38,6 +38,8 @@ store_post_revise(struct store *st, struct post *p, int64_t editor, int64_t at)
 	store_done(s);
 	if (rc != SQL_DONE)
 		return store_rc(st, rc, "post revise");
+	if ((rc = store_fts_edited_post(st, p->id)))
+		return rc;
 	p->edited_at = at;
 	s = store_stmt(st, "INSERT INTO post_revisions (post_id, revision, title, body, "
 			   "author_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
@@ -143,7 +145,9 @@ store_comment_edit(struct store *st, int64_t id, const char *body, const char *b
 	sql_bind_int64(s, 4, at);
 	rc = sql_step(s);
 	store_done(s);
-	return rc == SQL_DONE ? OS_OK : store_rc(st, rc, "comment edit");
+	if (rc != SQL_DONE)
+		return store_rc(st, rc, "comment edit");
+	return store_fts_edited_comment(st, id);
 }
 
 int

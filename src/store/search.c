@@ -6,7 +6,9 @@
 
 #include "base/err.h"
 #include "base/util.h"
+#include "store/search_int.h"
 #include "store/store_int.h"
+#include "store/words.h"
 
 int
 store_search_query(const char *text, int all, char **out)
@@ -24,7 +26,7 @@ store_search_query(const char *text, int all, char **out)
 	 * Each word is asked for twice, ("word"* OR "word"): the prefix term
 	 * finds the word itself and longer ones starting with it (a word still
 	 * being typed), the whole term its other inflected forms, through the
-	 * stems the tokenizer (src/store/tokenizer.c) gives a whole term. A
+	 * stems the tokenizer (src/store/words.c) gives a whole term. A
 	 * post holding the very word matches both and ranks above one that
 	 * holds only another form of it, which matches one. */
 	while (*p) {
@@ -37,7 +39,7 @@ store_search_query(const char *text, int all, char **out)
 			p++;
 		/* A run of nothing but emoji or symbols would be a phrase
 		 * of no terms, which matches nothing even beside others. */
-		if (p == start || !store_tokenizer_has_word(start, (size_t)(p - start)))
+		if (p == start || !words_has_word(start, (size_t)(p - start)))
 			continue;
 		if (words++)
 			os_buf_adds(&b, all ? " AND " : " OR ");
@@ -115,9 +117,10 @@ by_rank(const void *a, const void *b)
 	return x->rank < y->rank ? -1 : x->rank > y->rank;
 }
 
-int
-store_search(struct store *st, const char *q, int64_t round, int posts_only, int limit,
-	     struct search_hit **out, size_t *n)
+/* SQLite: FTS5's tables (schema/004). */
+static int
+fts5_search(struct store *st, const char *q, int64_t round, int posts_only, int limit,
+	    struct search_hit **out, size_t *n)
 {
 	struct sql_stmt *ps = store_stmt(st,
 		"SELECT p.id, p.id, p.round_id, p.hidden, p.title, "
@@ -150,4 +153,13 @@ store_search(struct store *st, const char *q, int64_t round, int posts_only, int
 	*out = arr;
 	*n = cnt;
 	return OS_OK;
+}
+
+int
+store_search(struct store *st, const char *q, int64_t round, int posts_only, int limit,
+	     struct search_hit **out, size_t *n)
+{
+	if (store_dialect(st) == SQL_POSTGRESQL)
+		return store_pg_search(st, q, round, posts_only, limit, out, n);
+	return fts5_search(st, q, round, posts_only, limit, out, n);
 }

@@ -92,8 +92,8 @@ struct sql_driver {
 	int (*integrity_check)(struct sql_conn *c);
 	int (*backup)(struct sql_conn *c, const char *out);
 	/* 1 when new posts and comments are indexed by the store at commit
-	 * (store_fts_note_post()); 0 when the database keeps its index
-	 * itself. */
+	 * (store_fts_note_post()); 0 when the store writes each row's search
+	 * vector at once (PostgreSQL: src/store/search_pg.c). */
 	int fts_at_commit;
 };
 

@@ -35,15 +35,24 @@ int store_changes(struct store *st);
 
 /* A new post or comment for the search index: indexed now outside a group
  * of writes, else with the whole group just before its COMMIT
- * (store_fts_flush(), which store_commit() runs). Anything that changes an
- * indexed body must call store_fts_flush() first. */
+ * (store_fts_flush(), which store_commit() runs); on PostgreSQL at once.
+ * Anything that changes an indexed body must call store_fts_flush() first,
+ * and store_fts_edited_post() (or _comment()) after: SQLite's update
+ * triggers keep FTS5 in step, PostgreSQL's vector is written again. */
 int store_fts_note_post(struct store *st, int64_t id);
 int store_fts_note_comment(struct store *st, int64_t id);
+/* The same, given the text just inserted (PostgreSQL then need not read
+ * it back). */
+int store_fts_note_post_text(struct store *st, int64_t id, const char *title,
+			     const char *body);
+int store_fts_note_comment_text(struct store *st, int64_t id, const char *body);
 int store_fts_flush(struct store *st);
+int store_fts_edited_post(struct store *st, int64_t id);
+int store_fts_edited_comment(struct store *st, int64_t id);
 
-/* True when the search tokenizer (src/store/sqlite/tokenizer.c) finds a word in the n bytes at text (emoji,
- * punctuation and malformed UTF-8 are no words). */
-int store_tokenizer_has_word(const char *text, size_t n);
+/* The store's stemmers (src/store/words.h), made at first use; NULL when
+ * out of memory. */
+struct words *store_words(struct store *st);
 
 /* Copies column i as text into buf (always NUL-terminated). */
 void store_col_text(struct sql_stmt *s, int i, char *buf, size_t sz);

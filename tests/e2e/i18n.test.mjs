@@ -220,7 +220,7 @@ test('the invite page speaks the browser\'s language and has the menu', { timeou
 	await page.context().close();
 });
 
-// Needs the stemming search tokenizer (schema 004, src/store/tokenizer.c).
+// Needs the stemming search tokenizer (schema 004, src/store/words.c).
 test('search finds a Danish word in another form: "leverandører" finds "leverandøren"', { timeout: 60000 }, async () => {
 	const page = await newPage(browser);
 	await signIn(page, server, 'ada');

@@ -1,7 +1,7 @@
 /*
- * The search tokenizer (src/store/tokenizer.c): every post and comment
- * passes through it when indexed or shown as a snippet, and every search
- * query.
+ * The search tokenizer (src/store/words.c, through its FTS5 glue
+ * src/store/sqlite/tokenizer.c): every post and comment passes through it
+ * when indexed or shown as a snippet, and every search query.
  *
  * Input: the first byte picks how FTS5 calls it (% 4: a document, a
  * document re-read for a snippet, a whole-word query term, a prefix query

@@ -287,6 +287,33 @@ def tokenizer_seeds():
     return s
 
 
+def search_words_seeds():
+    # Byte 0: bit 0 every word (search) or any (post.similar); byte 1 the
+    # query's length; then the query, then the row: title, newline, body.
+    rows = [
+        ("Kundene våre", "Vi har snakket lenge om dette. Maten i kantinen er dyr og kald, "
+         "og mange spiser ute. Kundene merker det også: de som kommer på besøk "
+         "får ikke noe varmt. Vi foreslår en ny leverandør fra neste år."),
+        ("Customers first", "One customer portal: a single place to sign in."),
+        ("Leverantören svarar sent", "Det tar veckor. Kunderna väntar."),
+        ("Bedre kaffe \u2615\U0001F642!!!", "kaffe\U0001F642kopp \u2014 \u00absitat\u00bb 2027 b2b"),
+        ("fa\u030ar", "o\u0308l ide\u0301 \u030a caf\u00e9"),
+        ("Kantine", ""),
+    ]
+    queries = ["kunder", "kunder leverandør", "customers first", "kaffe\U0001F642kopp",
+               "får", "kund", "ide", "2027 b2b", "leverantörer svarar", "\U0001F642 kaffe"]
+    s = []
+    for i, (title, body) in enumerate(rows):
+        for k, q in enumerate(queries):
+            if (i + k) % 2:
+                continue
+            qb = q.encode()
+            s.append(bytes([k % 2, len(qb)]) + qb + title.encode() + b"\n" + body.encode())
+    s.append(bytes([1, 5]) + b"kunde" + b"kunde\xffne\n\xc3 kundene \xf0\x9f\x98")
+    s.append(bytes([0, 3]) + b"aaa" + b"a" * 300 + b"\n" + ("\u00e5" * 200).encode())
+    return s
+
+
 def http_seeds():
     t = TOKENS
     LOGIN, ACCEPT, TOKEN = 0, 1, 2
@@ -381,3 +408,4 @@ if __name__ == "__main__":
     write("fuzz_markdown", markdown_seeds())
     write("fuzz_http_body", http_seeds())
     write("fuzz_tokenizer", tokenizer_seeds())
+    write("fuzz_search_words", search_words_seeds())
