@@ -367,15 +367,6 @@ START_TEST(the_database_speaks_the_language)
 	ck_assert_str_eq(org, langs[k].org);
 	display = text(&x, "SELECT display_name FROM users WHERE username = 'maria'");
 	ck_assert_str_eq(display, langs[k].display);
-	if (fx_is_pg(&x)) {
-		fprintf(stderr, "the_database_speaks_the_language: its search skipped on "
-				"PostgreSQL: full-text search is not built for it yet\n");
-		free(title);
-		free(org);
-		free(display);
-		fx_close(&x);
-		return;
-	}
 	ck_assert_msg(hits(&x, stem[langs[k].lang]) >= 15, "%s: \"%s\" finds %zu posts",
 		      os_lang_code(langs[k].lang), stem[langs[k].lang],
 		      hits(&x, stem[langs[k].lang]));
@@ -450,11 +441,6 @@ START_TEST(unknown_language_refused)
 	struct stat sb;
 	static const char *const bad[] = {"fi", "NB", "", "english"};
 
-	if (fx_pg_url()) {
-		fprintf(stderr, "demo_command_takes_the_language: skipped on PostgreSQL: it "
-				"checks the SQLite file the command writes\n");
-		return;
-	}
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(db, sizeof db, "%s/os.db", dir);
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

@@ -395,8 +395,6 @@ START_TEST(search_follows_edits)
 	struct comment c;
 	struct post p;
 
-	FX_SKIP_ON_PG(&X, "full-text search is not built for it yet");
-
 	/* Created and revised in one group of writes, before the group's
 	 * commit indexed the new post. */
 	fx_begin(&X);
@@ -426,8 +424,6 @@ START_TEST(failed_edit_keeps_pending_index)
 {
 	int64_t r = fx_open_round(&X), id = plan(r);
 	struct post p;
-
-	FX_SKIP_ON_PG(&X, "full-text search is not built for it yet");
 
 	/* A new post in the group, then a revision that fails after the
 	 * index was flushed for it: the new post is still indexed at commit. */
