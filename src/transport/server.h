@@ -36,6 +36,8 @@ struct server_opts {
 	const struct proxy_list *metrics_allow;   /* may read /metrics besides loopback; NULL: none */
 	const struct directory *directory; /* sign-in through LDAP; NULL: none (not owned) */
 	int max_upload_mb;       /* the largest attachment, MiB (default 20) */
+	const char *nats_url;    /* --nats: events between nodes; NULL: one node */
+	const char *forum;       /* --forum: the NATS subjects' forum name */
 };
 
 /* Fills o with the contract's defaults. */

@@ -1,0 +1,474 @@
+/*
+ * Two nodes, one forum (serve --nats): a real nats-server on 127.0.0.1 and
+ * two openstrat processes on one SQLite database file. What one node's
+ * clients do reaches the other node's subscribers exactly once, rendered
+ * for each of them; presence is the union and a SIGKILLed node leaves it
+ * within 10 s; a revoked customer's socket closes on the other node; a
+ * NATS outage shows on /healthz and events resume after it, never twice.
+ *
+ * The test is skipped (exit 77) when nats-server is not installed.
+ */
+#include <check.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "osclient.h"
+
+static char nats_bin[512];
+static pid_t nats_pid;
+static int nats_port;
+static char nats_url[64], forum_name[32];
+static struct osx_server na, nb;
+static char tok_mgr[OSX_TOKEN_MAX], tok_emp[OSX_TOKEN_MAX], tok_emp2[OSX_TOKEN_MAX],
+	tok_c1[OSX_TOKEN_MAX], tok_c2[OSX_TOKEN_MAX];
+
+static int
+find_prog(const char *name)
+{
+	static const char *const dirs[] = {"/usr/sbin", "/usr/bin", "/usr/local/bin",
+					   "/usr/local/sbin", NULL};
+
+	for (size_t i = 0; dirs[i]; i++) {
+		snprintf(nats_bin, sizeof nats_bin, "%s/%s", dirs[i], name);
+		if (access(nats_bin, X_OK) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+free_port(void)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof a;
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+
+	memset(&a, 0, sizeof a);
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert(fd >= 0);
+	ck_assert(bind(fd, (struct sockaddr *)&a, sizeof a) == 0);
+	ck_assert(getsockname(fd, (struct sockaddr *)&a, &len) == 0);
+	port = ntohs(a.sin_port);
+	close(fd);
+	return port;
+}
+
+static int
+port_open(int port)
+{
+	struct sockaddr_in a;
+	int fd = socket(AF_INET, SOCK_STREAM, 0), ok;
+
+	memset(&a, 0, sizeof a);
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	a.sin_port = htons((uint16_t)port);
+	ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
+	close(fd);
+	return ok;
+}
+
+static void
+nats_start(void)
+{
+	char port[16];
+	long long until = osx_now_ms() + 10000;
+
+	snprintf(port, sizeof port, "%d", nats_port);
+	nats_pid = fork();
+	ck_assert(nats_pid >= 0);
+	if (nats_pid == 0) {
+		int devnull = open("/dev/null", O_WRONLY);
+
+		/* Never outlives a test that failed half-way. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+
+		dup2(devnull, 1);
+		dup2(devnull, 2);
+		execl(nats_bin, nats_bin, "-a", "127.0.0.1", "-p", port, (char *)NULL);
+		_exit(127);
+	}
+	while (!port_open(nats_port)) {
+		ck_assert_msg(osx_now_ms() < until, "nats-server did not listen on %d", nats_port);
+		osx_sleep_ms(50);
+	}
+}
+
+static void
+nats_kill(void)
+{
+	if (nats_pid > 0) {
+		kill(nats_pid, SIGKILL);
+		waitpid(nats_pid, NULL, 0);
+	}
+	nats_pid = 0;
+}
+
+/* Node B serves node A's database file. */
+static void
+setup(void)
+{
+	const char *extra[] = {"--nats", nats_url, "--forum", forum_name, "--rate-limit", "0",
+			       "--conn-rate-limit", "0", NULL};
+
+	nats_port = free_port();
+	snprintf(nats_url, sizeof nats_url, "nats://127.0.0.1:%d", nats_port);
+	snprintf(forum_name, sizeof forum_name, "test%d", (int)getpid());
+	nats_start();
+	ck_assert_int_eq(osx_server_start(&na, extra), 0);
+	ck_assert_int_eq(osx_server_init(&nb), 0);
+	snprintf(nb.db, sizeof nb.db, "%s", na.db);
+	ck_assert_int_eq(osx_server_serve(&nb, extra), 0);
+	ck_assert_int_eq(osx_user_new(&na, "mgr", "manager", tok_mgr, sizeof tok_mgr), 0);
+	ck_assert_int_eq(osx_user_new(&na, "emp", "employee", tok_emp, sizeof tok_emp), 0);
+	ck_assert_int_eq(osx_user_new(&na, "emp2", "employee", tok_emp2, sizeof tok_emp2), 0);
+	ck_assert_int_eq(osx_user_add(&na, "c1", OSX_PASSWORD, "customer", "Carla One", "Acme"),
+			 0);
+	ck_assert_int_eq(osx_user_add(&na, "c2", OSX_PASSWORD, "customer", "Carl Two", "Beta"),
+			 0);
+	/* Signed in on B: one session table for both nodes. */
+	ck_assert_int_eq(osx_login(nb.port, "c1", OSX_PASSWORD, tok_c1, sizeof tok_c1), 200);
+	ck_assert_int_eq(osx_login(na.port, "c2", OSX_PASSWORD, tok_c2, sizeof tok_c2), 200);
+}
+
+static void
+teardown(void)
+{
+	osx_server_stop(&na);
+	osx_server_stop(&nb);
+	osx_server_cleanup(&na);
+	osx_server_cleanup(&nb);
+	nats_kill();
+}
+
+static cJSON *
+call_ok(const char *what, cJSON *reply)
+{
+	ck_assert_msg(reply != NULL, "%s: no reply", what);
+	ck_assert_msg(osx_ok(reply), "%s failed: %s", what, osx_jtext(reply));
+	return reply;
+}
+
+static long long
+make_round(struct osx_ws *mgr, const char *audience)
+{
+	cJSON *r = call_ok("round.create",
+			   osx_ws_call(mgr, 0,
+				       "{\"op\":\"round.create\",\"title\":\"Across nodes\","
+				       "\"description\":\"d\",\"audience\":\"%s\","
+				       "\"vote_mode\":\"updown\"}",
+				       audience));
+	long long id = osx_jint(r, "round.id", 0);
+
+	cJSON_Delete(r);
+	cJSON_Delete(call_ok("round.update",
+			     osx_ws_call(mgr, 0, "{\"op\":\"round.update\",\"round\":%lld,"
+						 "\"phase\":\"open\"}", id)));
+	return id;
+}
+
+static void
+subscribe(struct osx_ws *ws, long long round)
+{
+	cJSON_Delete(call_ok("round.subscribe",
+			     osx_ws_call(ws, 0, "{\"op\":\"round.subscribe\",\"round\":%lld}",
+					 round)));
+}
+
+static long long
+post_idea(struct osx_ws *ws, long long round, const char *title)
+{
+	cJSON *r = call_ok("post.create",
+			   osx_ws_call(ws, 0, "{\"op\":\"post.create\",\"round\":%lld,"
+					      "\"kind\":\"idea\",\"title\":\"%s\",\"body\":\"b\"}",
+				       round, title));
+	long long id = osx_jint(r, "post.id", 0);
+
+	cJSON_Delete(r);
+	ck_assert(id > 0);
+	return id;
+}
+
+static int
+is_post(const cJSON *ev, void *arg)
+{
+	return osx_jint(ev, "post.id", 0) == *(long long *)arg;
+}
+
+/* How many post.created events for post arrive within ms. */
+static int
+count_post(struct osx_ws *ws, long long post, int ms)
+{
+	int n = 0;
+	cJSON *ev;
+
+	while ((ev = osx_ws_wait_event_if(ws, "post.created", is_post, &post, ms))) {
+		n++;
+		cJSON_Delete(ev);
+		ms = 1500; /* after the first: is there a second? */
+	}
+	return n;
+}
+
+static int
+health(int port)
+{
+	struct osx_http_resp r;
+	int st = osx_http(port, "GET", "/healthz", NULL, NULL, &r);
+
+	osx_http_free(&r);
+	return st;
+}
+
+static int
+wait_health(int port, int want, int ms)
+{
+	long long until = osx_now_ms() + ms;
+
+	while (osx_now_ms() < until) {
+		if (health(port) == want)
+			return 1;
+		osx_sleep_ms(100);
+	}
+	return 0;
+}
+
+START_TEST(a_post_on_one_node_reaches_the_other_once_rendered_per_viewer)
+{
+	struct osx_ws *mgr_a = osx_ws_open(na.port, tok_mgr);
+	struct osx_ws *emp_b = osx_ws_open(nb.port, tok_emp);
+	struct osx_ws *c1_b = osx_ws_open(nb.port, tok_c1);
+	struct osx_ws *c2_a = osx_ws_open(na.port, tok_c2);
+	long long round, c1, c2, post;
+	cJSON *ev;
+
+	ck_assert(mgr_a && emp_b && c1_b && c2_a);
+	round = make_round(mgr_a, "invited");
+	ev = osx_ws_call(c1_b, 0, "{\"op\":\"hello\"}");
+	c1 = osx_jint(ev, "user.id", 0);
+	cJSON_Delete(ev);
+	ev = osx_ws_call(c2_a, 0, "{\"op\":\"hello\"}");
+	c2 = osx_jint(ev, "user.id", 0);
+	cJSON_Delete(ev);
+	ck_assert(c1 > 0 && c2 > 0);
+	cJSON_Delete(call_ok("member.add", osx_ws_call(mgr_a, 0, "{\"op\":\"member.add\","
+					   "\"round\":%lld,\"user\":%lld}", round, c1)));
+	cJSON_Delete(call_ok("member.add", osx_ws_call(mgr_a, 0, "{\"op\":\"member.add\","
+					   "\"round\":%lld,\"user\":%lld}", round, c2)));
+	subscribe(emp_b, round);
+	subscribe(c1_b, round);
+
+	/* The manager's idea on A: once to each subscriber on B. */
+	post = post_idea(mgr_a, round, "From node A");
+	ck_assert_int_eq(count_post(emp_b, post, 5000), 1);
+	ck_assert_int_eq(count_post(c1_b, post, 5000), 1);
+
+	/* Another organisation's customer posts on A: staff on B see who,
+	 * the customer on B sees an anonymous customer, as on one node. */
+	post = post_idea(c2_a, round, "From Beta");
+	ev = osx_ws_wait_event_if(emp_b, "post.created", is_post, &post, 5000);
+	ck_assert_msg(ev != NULL, "B's employee got no post.created");
+	ck_assert_str_eq(osx_jstr(ev, "post.author.display_name"), "Carl Two");
+	cJSON_Delete(ev);
+	ev = osx_ws_wait_event_if(c1_b, "post.created", is_post, &post, 5000);
+	ck_assert_msg(ev != NULL, "B's customer got no post.created");
+	ck_assert_msg(osx_jbool(ev, "post.author.anonymous") == 1 &&
+			      !strcmp(osx_jstr(ev, "post.author.display_name"), "") &&
+			      !strcmp(osx_jstr(ev, "post.author.org"), ""),
+		      "another organisation's customer shown to a customer: %s", osx_jtext(ev));
+	cJSON_Delete(ev);
+	ck_assert_int_eq(osx_ws_no_event(c1_b, "post.created", 1000), 1);
+
+	osx_ws_close(mgr_a);
+	osx_ws_close(emp_b);
+	osx_ws_close(c1_b);
+	osx_ws_close(c2_a);
+}
+END_TEST
+
+static int
+names_user(const cJSON *ev, void *arg)
+{
+	const cJSON *list = osx_jget(ev, "online");
+	const cJSON *u;
+
+	cJSON_ArrayForEach(u, list)
+		if (!strcmp(osx_jstr(u, "username") ? osx_jstr(u, "username") : "",
+			    (const char *)arg))
+			return 1;
+	return 0;
+}
+
+static int
+lacks_user(const cJSON *ev, void *arg)
+{
+	return !names_user(ev, arg);
+}
+
+START_TEST(presence_is_the_union_and_a_killed_node_leaves_it)
+{
+	struct osx_ws *mgr_a = osx_ws_open(na.port, tok_mgr);
+	struct osx_ws *emp_b = osx_ws_open(nb.port, tok_emp);
+	struct osx_ws *emp2_a = osx_ws_open(na.port, tok_emp2);
+	long long round, t0;
+	cJSON *ev;
+
+	ck_assert(mgr_a && emp_b && emp2_a);
+	round = make_round(mgr_a, "internal");
+	subscribe(emp_b, round);
+	subscribe(emp2_a, round);
+	ev = osx_ws_wait_event_if(emp_b, "presence", names_user, "emp2", 8000);
+	ck_assert_msg(ev != NULL, "B does not show emp2, online on A");
+	cJSON_Delete(ev);
+	/* And A shows emp, online on B. */
+	ev = osx_ws_wait_event_if(emp2_a, "presence", names_user, "emp", 8000);
+	ck_assert_msg(ev != NULL, "A does not show emp, online on B");
+	cJSON_Delete(ev);
+
+	osx_ws_drop(mgr_a);
+	osx_ws_drop(emp2_a);
+	osx_ws_clear(emp_b);
+	t0 = osx_now_ms();
+	osx_server_kill(&na);
+	ev = osx_ws_wait_event_if(emp_b, "presence", lacks_user, "emp2", 14000);
+	ck_assert_msg(ev != NULL, "emp2 stayed online on B after A was killed");
+	ck_assert_msg(osx_now_ms() - t0 <= 12000, "A left presence only after %lld ms",
+		      osx_now_ms() - t0);
+	ck_assert_msg(names_user(ev, "emp"), "B's own user left presence: %s", osx_jtext(ev));
+	cJSON_Delete(ev);
+	osx_ws_close(emp_b);
+}
+END_TEST
+
+START_TEST(a_revoked_customer_is_closed_on_the_other_node)
+{
+	struct osx_ws *mgr_a = osx_ws_open(na.port, tok_mgr);
+	struct osx_ws *c1_b = osx_ws_open(nb.port, tok_c1);
+	struct osx_ws *c2_b = osx_ws_open(nb.port, tok_c2);
+	struct osx_ws *admin;
+	char tok_admin[OSX_TOKEN_MAX];
+	long long round, c1, c2, t0;
+	cJSON *ev;
+	int code;
+
+	ck_assert(mgr_a && c1_b && c2_b);
+	round = make_round(mgr_a, "invited");
+	ev = osx_ws_call(c1_b, 0, "{\"op\":\"hello\"}");
+	c1 = osx_jint(ev, "user.id", 0);
+	cJSON_Delete(ev);
+	ev = osx_ws_call(c2_b, 0, "{\"op\":\"hello\"}");
+	c2 = osx_jint(ev, "user.id", 0);
+	cJSON_Delete(ev);
+	cJSON_Delete(call_ok("member.add", osx_ws_call(mgr_a, 0, "{\"op\":\"member.add\","
+					   "\"round\":%lld,\"user\":%lld}", round, c1)));
+	subscribe(c1_b, round);
+
+	t0 = osx_now_ms();
+	cJSON_Delete(call_ok("member.revoke", osx_ws_call(mgr_a, 0, "{\"op\":\"member.revoke\","
+					      "\"round\":%lld,\"user\":%lld}", round, c1)));
+	ev = osx_ws_wait_event(c1_b, "access.revoked", 5000);
+	ck_assert_msg(ev != NULL, "no access.revoked on B");
+	ck_assert_int_eq(osx_jint(ev, "round", 0), round);
+	cJSON_Delete(ev);
+	code = osx_ws_wait_close(c1_b, 5000);
+	ck_assert_int_eq(code, 1008);
+	ck_assert_msg(osx_now_ms() - t0 <= 5000, "closed after %lld ms", osx_now_ms() - t0);
+
+	/* Disabled by an admin on A: the account's sockets on B close. */
+	ck_assert_int_eq(osx_user_new(&na, "root", "admin", tok_admin, sizeof tok_admin), 0);
+	admin = osx_ws_open(na.port, tok_admin);
+	ck_assert(admin != NULL);
+	t0 = osx_now_ms();
+	cJSON_Delete(call_ok("user.disable", osx_ws_call(admin, 0, "{\"op\":\"user.disable\","
+					     "\"user\":%lld}", c2)));
+	code = osx_ws_wait_close(c2_b, 5000);
+	ck_assert_int_eq(code, 1008);
+	ck_assert_msg(osx_now_ms() - t0 <= 5000, "closed after %lld ms", osx_now_ms() - t0);
+
+	osx_ws_close(c1_b);
+	osx_ws_close(c2_b);
+	osx_ws_close(admin);
+	osx_ws_close(mgr_a);
+}
+END_TEST
+
+START_TEST(a_nats_outage_degrades_health_and_events_resume_never_twice)
+{
+	struct osx_ws *mgr_a = osx_ws_open(na.port, tok_mgr);
+	struct osx_ws *emp_b = osx_ws_open(nb.port, tok_emp);
+	long long round, during, after;
+	int n, code;
+
+	ck_assert(mgr_a && emp_b);
+	round = make_round(mgr_a, "internal");
+	subscribe(emp_b, round);
+	ck_assert_int_eq(count_post(emp_b, post_idea(mgr_a, round, "Before"), 5000), 1);
+	ck_assert_int_eq(health(na.port), 200);
+
+	nats_kill();
+	ck_assert_msg(wait_health(na.port, 503, 8000), "A's /healthz stayed healthy");
+	ck_assert_msg(wait_health(nb.port, 503, 8000), "B's /healthz stayed healthy");
+	/* Each node still serves its own clients. */
+	during = post_idea(mgr_a, round, "During");
+
+	nats_start();
+	ck_assert_msg(wait_health(na.port, 200, 10000), "A did not reconnect");
+	ck_assert_msg(wait_health(nb.port, 200, 10000), "B did not reconnect");
+	after = post_idea(mgr_a, round, "After");
+
+	/* The idea written during the outage reaches B at most once; if it
+	 * was missed, B closes its subscribers (1011) so that they reload
+	 * rather than miss it silently. */
+	n = count_post(emp_b, during, 3000);
+	ck_assert_msg(n <= 1, "an event was delivered %d times", n);
+	if (n == 0) {
+		code = osx_ws_wait_close(emp_b, 5000);
+		ck_assert_msg(code == 1011, "missed an event without a close to reload (close %d)",
+			      code);
+		osx_ws_close(emp_b);
+		emp_b = osx_ws_open(nb.port, tok_emp);
+		ck_assert(emp_b != NULL);
+		subscribe(emp_b, round);
+		after = post_idea(mgr_a, round, "After the reload");
+	}
+	ck_assert_int_eq(count_post(emp_b, after, 5000), 1);
+	osx_ws_close(mgr_a);
+	osx_ws_close(emp_b);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("cluster_nats");
+	TCase *tc = tcase_create("two nodes");
+	SRunner *sr;
+	int failed;
+
+	if (!find_prog("nats-server")) {
+		fprintf(stderr, "nats-server is not installed (Debian: nats-server): skipping\n");
+		return 77;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, a_post_on_one_node_reaches_the_other_once_rendered_per_viewer);
+	tcase_add_test(tc, presence_is_the_union_and_a_killed_node_leaves_it);
+	tcase_add_test(tc, a_revoked_customer_is_closed_on_the_other_node);
+	tcase_add_test(tc, a_nats_outage_degrades_health_and_events_resume_never_twice);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
