@@ -4,7 +4,8 @@
  * clients do reaches the other node's subscribers exactly once, rendered
  * for each of them; presence is the union and a SIGKILLed node leaves it
  * within 10 s; a revoked customer's socket closes on the other node; a
- * NATS outage shows on /healthz and events resume after it, never twice.
+ * NATS outage shows on /healthz and events resume after it, never twice,
+ * and one node's subscribers who missed events reload.
  *
  * The test is skipped (exit 77) when nats-server is not installed.
  */
@@ -420,8 +421,13 @@ START_TEST(a_nats_outage_degrades_health_and_events_resume_never_twice)
 	/* Each node still serves its own clients. */
 	during = post_idea(mgr_a, round, "During");
 
+	/* A is back first and sends what it buffered while B is still
+	 * away: B misses it for sure. */
+	kill(nb.pid, SIGSTOP);
 	nats_start();
 	ck_assert_msg(wait_health(na.port, 200, 10000), "A did not reconnect");
+	osx_sleep_ms(1000);
+	kill(nb.pid, SIGCONT);
 	ck_assert_msg(wait_health(nb.port, 200, 10000), "B did not reconnect");
 	after = post_idea(mgr_a, round, "After");
 
