@@ -361,6 +361,22 @@ oom:
 }
 
 void
+cluster_session_ended(struct server *s, const unsigned char hash[32])
+{
+	char hex[65];
+	cJSON *o;
+
+	if (!s->cluster)
+		return;
+	o = control("session_ended", 0);
+	if (o) {
+		sodium_bin2hex(hex, sizeof hex, hash, 32);
+		cJSON_AddStringToObject(o, "hash", hex);
+	}
+	queue_json(s, 0, o);
+}
+
+void
 cluster_rate_hit(struct server *s, int64_t user_id)
 {
 	if (s->cluster && !s->cluster->applying)
@@ -785,6 +801,17 @@ apply_control(struct server *s, const cJSON *o)
 			throttle_fail(s->throttle, name, addr, os_now_ms());
 		else
 			throttle_success(s->throttle, name, addr);
+		return;
+	}
+	if (!strcmp(t, "session_ended")) {
+		const char *hex = str(o, "hash");
+		unsigned char h[32];
+
+		if (!hex || sodium_hex2bin(h, sizeof h, hex, strlen(hex), NULL, NULL, NULL))
+			return;
+		for (struct conn *c = s->conns; c; c = c->next)
+			if (!memcmp(c->session_hash, h, sizeof h))
+				conn_close(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "signed out");
 		return;
 	}
 	if (uid <= 0)

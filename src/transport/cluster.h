@@ -53,6 +53,10 @@ int cluster_degraded(struct server *s);
 void cluster_rate_hit(struct server *s, int64_t user_id);
 void cluster_signin(struct server *s, const char *username, const char *addr, int ok);
 
+/* A session was revoked (sign-out) on this node: the other nodes close
+ * its sockets (1008). Published after the commit. */
+void cluster_session_ended(struct server *s, const unsigned char hash[32]);
+
 /* Appends the cluster's Prometheus lines to buf (metrics.c). */
 struct os_buf;
 int cluster_metrics(struct server *s, struct os_buf *buf);

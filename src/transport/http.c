@@ -680,6 +680,9 @@ handle_logout(struct http_pss *p)
 	char token[128];
 
 	if (http_request_token(p->wsi, token, sizeof token) == 0) {
+		unsigned char hash[32];
+
+		session_token_hash(token, hash);
 		if (store_op_begin(s->st) == OS_OK)
 			store_op_end(s->st, session_revoke(s->st, token) == OS_OK);
 		sodium_memzero(token, sizeof token);
@@ -688,6 +691,8 @@ handle_logout(struct http_pss *p)
 			respond_error(p, OS_EINTERNAL, NULL);
 			return;
 		}
+		/* The other nodes close the session's sockets now. */
+		cluster_session_ended(s, hash);
 		server_flush(s);
 	}
 	snprintf(p->extra, sizeof p->extra,

@@ -395,6 +395,23 @@ START_TEST(a_revoked_customer_is_closed_on_the_other_node)
 	ck_assert_int_eq(code, 1008);
 	ck_assert_msg(osx_now_ms() - t0 <= 5000, "closed after %lld ms", osx_now_ms() - t0);
 
+	/* Signed out on A: that session's socket on B closes. */
+	{
+		char tok[OSX_TOKEN_MAX];
+		struct osx_ws *emp_b;
+
+		ck_assert_int_eq(osx_login(na.port, "emp", OSX_PASSWORD, tok, sizeof tok), 200);
+		emp_b = osx_ws_open(nb.port, tok);
+		ck_assert(emp_b != NULL);
+		t0 = osx_now_ms();
+		ck_assert_int_eq(osx_logout(na.port, tok), 204);
+		code = osx_ws_wait_close(emp_b, 5000);
+		ck_assert_int_eq(code, 1008);
+		ck_assert_msg(osx_now_ms() - t0 <= 5000, "closed after %lld ms",
+			      osx_now_ms() - t0);
+		osx_ws_close(emp_b);
+	}
+
 	osx_ws_close(c1_b);
 	osx_ws_close(c2_b);
 	osx_ws_close(admin);
