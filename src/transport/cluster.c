@@ -30,7 +30,10 @@
 #define TICK_US       (1000 * 1000)
 #define HEARTBEAT_US  (3 * 1000 * 1000)
 #define EXPIRE_US     (10 * 1000 * 1000)   /* a silent node leaves presence */
-#define FORGET_US     (120 * 1000 * 1000)  /* and is forgotten */
+/* A silent node's round numbers are kept this long, so that a node cut
+ * off for a while still notices what it missed when it hears from it
+ * again; one that said goodbye is forgotten at once. */
+#define FORGET_US     (24LL * 3600 * 1000 * 1000)
 #define BUCKETS       64
 #define HB_ROUNDS_MAX 4096                 /* round seqs a heartbeat names */
 
@@ -54,6 +57,7 @@ struct origin {
 	uint64_t last_seq;
 	int64_t heard_us;
 	int baselined;            /* its heartbeat gave every round's rseq */
+	int gone;                 /* it stopped cleanly */
 	struct rseq *rseq[BUCKETS];
 	struct remote_room *rooms;
 	struct origin *next;
@@ -643,10 +647,14 @@ apply_presence(struct server *s, struct origin *og, const cJSON *o, int64_t now)
 	}
 	for (const cJSON *r = cJSON_IsArray(rooms) ? rooms->child : NULL; r; r = r->next)
 		apply_room(s, og, r, now);
+	if (num(o, "bye", 0)) {
+		os_info("cluster: node %016llx left", (unsigned long long)og->id);
+		og->gone = 1;
+	}
 	if (!cJSON_IsArray(seqs))
 		return;
 	for (const cJSON *p = seqs->child; p; p = p->next) {
-		int64_t round = (int64_t)num(cJSON_GetArrayItem(p, 0), "", 0);
+		int64_t round;
 		const cJSON *r0 = cJSON_GetArrayItem(p, 0), *s1 = cJSON_GetArrayItem(p, 1);
 		struct rseq *e;
 
@@ -969,7 +977,7 @@ tick_cb(lws_sorted_usec_list_t *sul)
 				(unsigned long long)og->id);
 			origin_clear_rooms(s, og);
 		}
-		if (now - og->heard_us > FORGET_US) {
+		if (og->gone || now - og->heard_us > FORGET_US) {
 			*pp = og->next;
 			rseq_free(og->rseq);
 			free(og);
@@ -1047,6 +1055,7 @@ cluster_stop(struct server *s)
 		if (o) {
 			cJSON_AddStringToObject(o, "t", "presence");
 			cJSON_AddNumberToObject(o, "all", 1);
+			cJSON_AddNumberToObject(o, "bye", 1);
 			cJSON_AddItemToObject(o, "rooms", cJSON_CreateArray());
 		}
 		publish_now(s, -1, o);

@@ -144,11 +144,15 @@ setup(void)
 static void
 teardown(void)
 {
-	osx_server_stop(&na);
-	osx_server_stop(&nb);
+	/* A node still running stops cleanly (a node the test killed is
+	 * not running). */
+	int sa = na.pid ? osx_server_stop(&na) : 0;
+	int sb = nb.pid ? osx_server_stop(&nb) : 0;
+
 	osx_server_cleanup(&na);
 	osx_server_cleanup(&nb);
 	nats_kill();
+	ck_assert_msg(sa == 0 && sb == 0, "a node exited %d / %d on SIGTERM", sa, sb);
 }
 
 static cJSON *
