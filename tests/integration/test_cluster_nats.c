@@ -300,6 +300,74 @@ START_TEST(a_post_on_one_node_reaches_the_other_once_rendered_per_viewer)
 }
 END_TEST
 
+START_TEST(votes_through_both_nodes_end_in_one_tally_everywhere)
+{
+	struct osx_ws *mgr_a = osx_ws_open(na.port, tok_mgr);
+	struct osx_ws *emp_a = osx_ws_open(na.port, tok_emp);
+	struct osx_ws *emp2_b = osx_ws_open(nb.port, tok_emp2);
+	long long round, posts[12];
+	const int n = 12;
+
+	ck_assert(mgr_a && emp_a && emp2_b);
+	round = make_round(mgr_a, "internal");
+	subscribe(emp_a, round);
+	subscribe(emp2_b, round);
+	for (int i = 0; i < n; i++)
+		posts[i] = post_idea(mgr_a, round, "Vote on me");
+	/* Both at once, one through each node: the tallies cross on the
+	 * way, and whatever order they arrive in, the last one each
+	 * subscriber sees counts both votes. */
+	for (int i = 0; i < n; i++) {
+		char a[128], b[128];
+		cJSON *ra, *rb;
+
+		snprintf(a, sizeof a, "{\"op\":\"vote.cast\",\"post\":%lld,\"value\":1,\"rid\":%d}",
+			 posts[i], 1000 + i);
+		snprintf(b, sizeof b, "{\"op\":\"vote.cast\",\"post\":%lld,\"value\":1,\"rid\":%d}",
+			 posts[i], 2000 + i);
+		ck_assert_int_eq(osx_ws_send_text(emp_a, a), 0);
+		ck_assert_int_eq(osx_ws_send_text(emp2_b, b), 0);
+		ra = osx_ws_wait_reply(emp_a, 1000 + i, 5000);
+		rb = osx_ws_wait_reply(emp2_b, 2000 + i, 5000);
+		ck_assert_msg(osx_ok(ra) && osx_ok(rb), "votes: %s / %s", osx_jtext(ra),
+			      osx_jtext(rb));
+		cJSON_Delete(ra);
+		cJSON_Delete(rb);
+	}
+	osx_ws_pump(emp_a, 1500);
+	osx_ws_pump(emp2_b, 200);
+	{
+		/* Per post, the last tally each side saw. */
+		long long last_a[12], last_b[12];
+		cJSON *ev;
+
+		for (int i = 0; i < n; i++)
+			last_a[i] = last_b[i] = -1;
+		while ((ev = osx_ws_wait_event(emp_a, "vote.tally", 300))) {
+			for (int i = 0; i < n; i++)
+				if (osx_jint(ev, "post", 0) == posts[i])
+					last_a[i] = osx_jint(ev, "tally.up", -1);
+			cJSON_Delete(ev);
+		}
+		while ((ev = osx_ws_wait_event(emp2_b, "vote.tally", 300))) {
+			for (int i = 0; i < n; i++)
+				if (osx_jint(ev, "post", 0) == posts[i])
+					last_b[i] = osx_jint(ev, "tally.up", -1);
+			cJSON_Delete(ev);
+		}
+		for (int i = 0; i < n; i++) {
+			ck_assert_msg(last_a[i] == 2, "post %d: A's subscriber ends with %lld up",
+				      i, last_a[i]);
+			ck_assert_msg(last_b[i] == 2, "post %d: B's subscriber ends with %lld up",
+				      i, last_b[i]);
+		}
+	}
+	osx_ws_close(mgr_a);
+	osx_ws_close(emp_a);
+	osx_ws_close(emp2_b);
+}
+END_TEST
+
 static int
 names_user(const cJSON *ev, void *arg)
 {
@@ -489,6 +557,7 @@ main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, a_post_on_one_node_reaches_the_other_once_rendered_per_viewer);
+	tcase_add_test(tc, votes_through_both_nodes_end_in_one_tally_everywhere);
 	tcase_add_test(tc, presence_is_the_union_and_a_killed_node_leaves_it);
 	tcase_add_test(tc, a_revoked_customer_is_closed_on_the_other_node);
 	tcase_add_test(tc, a_nats_outage_degrades_health_and_events_resume_never_twice);
