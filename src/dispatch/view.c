@@ -40,7 +40,10 @@ walk(cJSON *o)
 		cJSON *anon;
 
 		memset(&u, 0, sizeof u);
-		u.id = (int64_t)cJSON_GetObjectItemCaseSensitive(o, "id")->valuedouble;
+		double id = cJSON_GetObjectItemCaseSensitive(o, "id")->valuedouble;
+
+		/* An id no rendering makes: nobody's, so anonymous. */
+		u.id = id >= 0 && id <= 9007199254740992.0 ? (int64_t)id : 0;
 		u.role = os_role_parse(cJSON_GetObjectItemCaseSensitive(o, "role")->valuestring);
 		snprintf(u.org, sizeof u.org, "%s",
 			 cJSON_GetObjectItemCaseSensitive(o, "org")->valuestring);

@@ -14,16 +14,19 @@
 #include "transport/cluster.h"
 
 #include <cjson/cJSON.h>
+#include <limits.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/lang.h"
 #include "base/log.h"
 #include "cluster/bus.h"
 #include "dispatch/view.h"
 #include "forum/events.h"
 #include "forum/rounds.h"
+#include "store/posts.h"
 #include "store/rounds.h"
 #include "transport/internal.h"
 
@@ -135,12 +138,36 @@ user_json(const struct user *u)
 	return o;
 }
 
+/* Numbers from the bus, within what converts to an integer without
+ * overflow (anything else is a message no node sends: its default). */
+static double
+dnum(const cJSON *v, double dflt)
+{
+	double x = cJSON_IsNumber(v) ? v->valuedouble : dflt;
+
+	return x >= -9007199254740992.0 && x <= 9007199254740992.0 ? x : dflt;
+}
+
 static double
 num(const cJSON *o, const char *k, double dflt)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	return dnum(cJSON_GetObjectItemCaseSensitive(o, k), dflt);
+}
 
-	return cJSON_IsNumber(v) ? v->valuedouble : dflt;
+static int
+small(const cJSON *o, const char *k, int dflt)
+{
+	double x = num(o, k, dflt);
+
+	return x >= INT_MIN && x <= INT_MAX ? (int)x : dflt;
+}
+
+static uint64_t
+unum(const cJSON *o, const char *k)
+{
+	double x = num(o, k, 0);
+
+	return x > 0 ? (uint64_t)x : 0;
 }
 
 static const char *
@@ -163,10 +190,12 @@ user_from(const cJSON *o, struct user *u)
 	snprintf(u->username, sizeof u->username, "%s", un);
 	snprintf(u->display_name, sizeof u->display_name, "%s", dn);
 	snprintf(u->org, sizeof u->org, "%s", org);
-	u->role = (int)num(o, "role", ROLE_CUSTOMER);
-	u->disabled = (int)num(o, "disabled", 0);
-	u->has_lang = (int)num(o, "has_lang", 0);
-	u->lang = (int)num(o, "lang", 0);
+	u->role = small(o, "role", ROLE_CUSTOMER);
+	u->disabled = small(o, "disabled", 0);
+	u->has_lang = small(o, "has_lang", 0);
+	u->lang = small(o, "lang", 0);
+	if (u->role < 0 || u->role >= ROLE_COUNT || u->lang < 0 || u->lang >= OS_LANG_COUNT)
+		return -1;
 	return u->id > 0 ? 0 : -1;
 }
 
@@ -349,6 +378,10 @@ cluster_emit(struct server *s, const struct os_event *ev)
 				ev->round_obj ? ev->round_obj->customers_see_each_other : -1);
 	cJSON_AddNumberToObject(o, "round_updated",
 				ev->type == EV_ROUND_UPDATED && ev->round_obj);
+	if (ev->type == EV_VOTE_TALLY && ev->post) {
+		cJSON_AddNumberToObject(o, "tally_post", (double)ev->post->id);
+		cJSON_AddNumberToObject(o, "vote_mode", ev->post->vote_mode);
+	}
 	if (add_text(o, "full", dispatch_render_event(ev, &len)) ||
 	    (event_hides(ev) && add_text(o, "redacted", dispatch_render_event_redacted(ev, &len)))) {
 		cJSON_Delete(o);
@@ -553,7 +586,7 @@ apply_room(struct server *s, struct origin *og, const cJSON *room, int64_t now)
 {
 	const cJSON *list = cJSON_GetObjectItemCaseSensitive(room, "online");
 	int64_t round = (int64_t)num(room, "round", 0);
-	size_t count = (size_t)num(room, "count", 0), n = 0, cap;
+	size_t count = (size_t)unum(room, "count"), n = 0, cap;
 	struct remote_room **pp, *rr;
 	struct user *users;
 	uint64_t h;
@@ -658,21 +691,31 @@ apply_presence(struct server *s, struct origin *og, const cJSON *o, int64_t now)
 		const cJSON *r0 = cJSON_GetArrayItem(p, 0), *s1 = cJSON_GetArrayItem(p, 1);
 		struct rseq *e;
 
-		if (!cJSON_IsNumber(r0) || !cJSON_IsNumber(s1))
+		if (!cJSON_IsNumber(r0) || !cJSON_IsNumber(s1) || dnum(s1, -1) < 0)
 			continue;
-		round = (int64_t)r0->valuedouble;
+		round = (int64_t)dnum(r0, 0);
 		e = rseq_find(og->rseq, round, 1);
 		if (!e)
 			continue;
-		if (og->baselined && (uint64_t)s1->valuedouble > e->seq)
+		if (og->baselined && (uint64_t)dnum(s1, 0) > e->seq)
 			resync(s, round);
-		if ((uint64_t)s1->valuedouble > e->seq)
-			e->seq = (uint64_t)s1->valuedouble;
+		if ((uint64_t)dnum(s1, 0) > e->seq)
+			e->seq = (uint64_t)dnum(s1, 0);
 	}
 	og->baselined = 1;
 }
 
 /* ---- events of other nodes ---- */
+
+/* 1 when text has the shape of an event (an object): nothing else goes
+ * to a client. */
+static int
+object_text(const char *text)
+{
+	size_t n = text ? strlen(text) : 0;
+
+	return n >= 2 && text[0] == '{' && text[n - 1] == '}';
+}
 
 static void
 send_text(struct conn *c, const char *json, size_t len)
@@ -722,17 +765,54 @@ customer_text(void *arg, struct conn *c)
 	free(t);
 }
 
+/*
+ * Votes cast through several nodes: their tallies may arrive here in
+ * another order than they were committed, and the last to arrive would
+ * stay on screen. The tally is read again from the database instead (all
+ * of it, whoever voted where) and sent like this node's own tallies:
+ * after this node's open group commits, the latest for a post replacing
+ * one still waiting. 1 when sent so.
+ */
+static int
+remote_tally(struct server *s, int64_t round, const cJSON *o)
+{
+	struct post p;
+	struct os_event ev;
+	size_t len;
+	char *json;
+
+	memset(&p, 0, sizeof p);
+	p.id = (int64_t)num(o, "tally_post", 0);
+	p.vote_mode = small(o, "vote_mode", 0);
+	if (store_post_tally(s->st, p.id, &p.tally)) {
+		os_warn("cluster: the tally of post %lld could not be read again",
+			(long long)p.id);
+		return 0;
+	}
+	memset(&ev, 0, sizeof ev);
+	ev.type = EV_VOTE_TALLY;
+	ev.round = round;
+	ev.post = &p;
+	json = dispatch_render_event(&ev, &len);
+	if (!json)
+		return 0;
+	server_event(s, round, json, len, p.id);
+	return 1;
+}
+
 /* The same audiences as emit_event() (server.c) gives its own events. */
 static void
 apply_event(struct server *s, struct origin *og, const cJSON *o, uint64_t rs)
 {
 	int64_t round = (int64_t)num(o, "round", 0);
 	const char *full = str(o, "full"), *redacted = str(o, "redacted");
-	int privacy = (int)num(o, "privacy", -1), see_all = (int)num(o, "see_all", 0);
+	int privacy = small(o, "privacy", -1), see_all = small(o, "see_all", 0);
 	struct rseq *e;
 
-	if (round <= 0 || !full)
+	if (round <= 0 || !object_text(full) || (redacted && !object_text(redacted))) {
+		s->cluster->bad++;
 		return;
+	}
 	e = rseq_find(og->rseq, round, 1);
 	if (e) {
 		if (rs && rs <= e->seq) {
@@ -746,6 +826,8 @@ apply_event(struct server *s, struct origin *og, const cJSON *o, uint64_t rs)
 	s->cluster->delivered++;
 	if (privacy >= 0)
 		fanout_set_privacy(s, round, privacy);
+	if (num(o, "tally_post", 0) > 0 && remote_tally(s, round, o))
+		return;
 	if (!fanout_privacy(s, round) && num(o, "users", 0)) {
 		struct for_customer fc = {redacted ? redacted : full, see_all};
 
@@ -842,7 +924,7 @@ apply_control(struct server *s, const cJSON *o)
 		if (user_from(cJSON_GetObjectItemCaseSensitive(o, "u"), &a.user))
 			return;
 		snprintf(a.email, sizeof a.email, "%s", str(o, "email") ? str(o, "email") : "");
-		a.source = (int)num(o, "source", 0);
+		a.source = small(o, "source", 0);
 		a.last_seen_at = (int64_t)num(o, "last_seen_at", 0);
 		ev.type = EV_USER_UPDATED;
 		ev.account = &a;
@@ -853,9 +935,9 @@ apply_control(struct server *s, const cJSON *o)
 		ev.user = &u;
 	} else if (!strcmp(t, "notify")) {
 		const char *full = str(o, "full");
-		int see_all = (int)num(o, "see_all", 0);
+		int see_all = small(o, "see_all", 0);
 
-		if (!full)
+		if (!object_text(full))
 			return;
 		for (struct conn *c = s->conns; c; c = c->next) {
 			size_t len;
@@ -899,7 +981,7 @@ handle(struct server *s, struct bus_msg *bm, int64_t now)
 	struct cluster *cl = s->cluster;
 	cJSON *o = cJSON_ParseWithLength(bm->data, bm->len);
 	const char *node = str(o, "node"), *t = str(o, "t");
-	uint64_t id, seq = (uint64_t)num(o, "seq", 0), rs = (uint64_t)num(o, "rseq", 0);
+	uint64_t id, seq = unum(o, "seq"), rs = unum(o, "rseq");
 	struct origin *og;
 	char *end;
 

@@ -491,6 +491,106 @@ START_TEST(a_revoked_customer_is_closed_on_the_other_node)
 }
 END_TEST
 
+/* Publishes raw messages on the forum's subjects with NATS' own text
+ * protocol, as a broken or hostile node might. */
+static void
+nats_raw(const char *const *msgs)
+{
+	struct sockaddr_in a;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	char buf[4096];
+	size_t got = 0;
+	long long until = osx_now_ms() + 5000;
+
+	memset(&a, 0, sizeof a);
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	a.sin_port = htons((uint16_t)nats_port);
+	ck_assert(connect(fd, (struct sockaddr *)&a, sizeof a) == 0);
+	dprintf(fd, "CONNECT {\"verbose\":false,\"pedantic\":false}\r\n");
+	for (size_t i = 0; msgs[i]; i += 2)
+		dprintf(fd, "PUB openstrat.%s.%s %zu\r\n%s\r\n", forum_name, msgs[i],
+			strlen(msgs[i + 1]), msgs[i + 1]);
+	dprintf(fd, "PING\r\n");
+	/* PONG: the server has taken everything before it. */
+	while (osx_now_ms() < until && got < sizeof buf - 1) {
+		ssize_t n = read(fd, buf + got, sizeof buf - 1 - got);
+
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+		buf[got] = '\0';
+		if (strstr(buf, "PONG"))
+			break;
+	}
+	ck_assert_msg(strstr(buf, "PONG") != NULL, "nats-server did not answer: %s", buf);
+	close(fd);
+}
+
+START_TEST(bad_messages_on_the_bus_change_nothing)
+{
+	struct osx_ws *mgr_a = osx_ws_open(na.port, tok_mgr);
+	struct osx_ws *emp_b = osx_ws_open(nb.port, tok_emp);
+	long long round;
+	char r1[512], r2[512], r3[600];
+
+	ck_assert(mgr_a && emp_b);
+	round = make_round(mgr_a, "internal");
+	subscribe(emp_b, round);
+	/* Its own presence first. */
+	cJSON_Delete(osx_ws_wait_event(emp_b, "presence", 3000));
+	osx_ws_clear(emp_b);
+	snprintf(r1, sizeof r1, "{\"node\":\"00000000000000ab\",\"seq\":2,\"rseq\":1,"
+		 "\"t\":\"ev\",\"round\":%lld,\"full\":\"not an event\",\"users\":1}", round);
+	snprintf(r2, sizeof r2, "{\"node\":\"00000000000000ab\",\"seq\":3,\"t\":\"presence\","
+		 "\"all\":1,\"rooms\":[{\"round\":%lld,\"online\":[{\"id\":1e300,\"role\":99,"
+		 "\"username\":5},7],\"count\":-3},3],\"rseq\":[[1,2],[\"x\"],[%lld,-1],"
+		 "[1e300,1e300],4]}", round, round);
+	snprintf(r3, sizeof r3, "{\"node\":\"00000000000000ab\",\"seq\":4,\"t\":\"presence\","
+		 "\"rooms\":[{\"round\":%lld,\"online\":[{\"id\":9,\"username\":\"x\","
+		 "\"display_name\":\"x\",\"org\":\"\",\"role\":-1,\"lang\":1e9}],\"count\":1e300}]}",
+		 round);
+	{
+		const char *const msgs[] = {
+			"control", "not json",
+			"control", "{\"node\":\"zz\",\"seq\":1,\"t\":\"ev\"}",
+			"control", "{\"node\":\"00000000000000ab\",\"seq\":1e300,\"rseq\":-5,"
+				   "\"t\":\"ev\",\"round\":1e30,\"full\":\"{}\"}",
+			"round.1", "{\"node\":\"00000000000000ab\",\"seq\":1,\"rseq\":-5,"
+				   "\"t\":\"ev\",\"round\":-1e30,\"full\":7}",
+			"round.1", r1,
+			"presence", r2,
+			"presence", r3,
+			"control", "{\"node\":\"00000000000000ab\",\"seq\":5,\"t\":\"account\","
+				   "\"user\":1e300,\"u\":{}}",
+			"control", "{\"node\":\"00000000000000ab\",\"seq\":6,\"t\":\"notify\","
+				   "\"user\":2,\"full\":\"[1]\"}",
+			"control", "{\"node\":\"00000000000000ab\",\"seq\":7,"
+				   "\"t\":\"session_ended\",\"hash\":\"zz\"}",
+			"control", "{\"node\":\"00000000000000ab\",\"seq\":8,\"t\":\"revoked\","
+				   "\"user\":2,\"round\":-1}",
+			"control", "{\"node\":\"00000000000000ab\",\"seq\":9,\"t\":\"rate\","
+				   "\"user\":-7}",
+			"control", "{\"node\":\"00000000000000ab\",\"seq\":10,"
+				   "\"t\":\"signin_failed\"}",
+			"control", "{\"node\":\"00000000000000ab\",\"seq\":11,\"t\":\"user\","
+				   "\"user\":3,\"u\":{\"id\":3,\"role\":1e300}}",
+			"control", "{\"node\":\"00000000000000ab\",\"seq\":12,\"t\":\"nothing\"}",
+			"control", "[]",
+			NULL};
+
+		nats_raw(msgs);
+	}
+	/* Nothing reached the subscriber, and the nodes work as before. */
+	ck_assert_int_eq(osx_ws_no_event(emp_b, NULL, 1000), 1);
+	ck_assert_int_eq(count_post(emp_b, post_idea(mgr_a, round, "Still fine"), 5000), 1);
+	ck_assert_int_eq(health(na.port), 200);
+	ck_assert_int_eq(health(nb.port), 200);
+	osx_ws_close(mgr_a);
+	osx_ws_close(emp_b);
+}
+END_TEST
+
 START_TEST(a_nats_outage_degrades_health_and_events_resume_never_twice)
 {
 	struct osx_ws *mgr_a = osx_ws_open(na.port, tok_mgr);
@@ -560,6 +660,7 @@ main(void)
 	tcase_add_test(tc, votes_through_both_nodes_end_in_one_tally_everywhere);
 	tcase_add_test(tc, presence_is_the_union_and_a_killed_node_leaves_it);
 	tcase_add_test(tc, a_revoked_customer_is_closed_on_the_other_node);
+	tcase_add_test(tc, bad_messages_on_the_bus_change_nothing);
 	tcase_add_test(tc, a_nats_outage_degrades_health_and_events_resume_never_twice);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
