@@ -637,8 +637,43 @@ START_TEST(a_nats_outage_degrades_health_and_events_resume_never_twice)
 		after = post_idea(mgr_a, round, "After the reload");
 	}
 	ck_assert_int_eq(count_post(emp_b, after, 5000), 1);
+
+	/* What happened shows in B's metrics. */
+	{
+		struct osx_http_resp r;
+
+		ck_assert_int_eq(osx_http(nb.port, "GET", "/metrics", NULL, NULL, &r), 200);
+		ck_assert_ptr_nonnull(strstr(r.body, "\nopenstrat_cluster_connected 1\n"));
+		ck_assert_ptr_nonnull(strstr(r.body, "\nopenstrat_cluster_resyncs_total 1\n"));
+		ck_assert_ptr_nonnull(strstr(r.body, "\nopenstrat_cluster_reconnects_total 1\n"));
+		osx_http_free(&r);
+	}
 	osx_ws_close(mgr_a);
 	osx_ws_close(emp_b);
+}
+END_TEST
+
+START_TEST(bad_options_are_usage_errors)
+{
+	static const char *const bad[][6] = {
+		{"--forum", "x", NULL},
+		{"--nats", "http://127.0.0.1:4222", NULL},
+		{"--nats", "nats://127.0.0.1:4222", "--forum", "a.b", NULL},
+		{"--nats", "nats://127.0.0.1:4222", "--forum", "", NULL},
+	};
+
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		const char *args[12] = {"serve", "--db", na.db, "--port", "0"};
+		struct osx_cli_result r;
+		size_t n = 5;
+
+		for (size_t j = 0; bad[i][j]; j++)
+			args[n++] = bad[i][j];
+		ck_assert_int_eq(osx_cliv(&r, NULL, NULL, args), 2);
+		ck_assert_msg(strstr(r.err, "--nats") || strstr(r.err, "--forum"),
+			      "no reason given: %s", r.err);
+		osx_cli_free(&r);
+	}
 }
 END_TEST
 
@@ -662,6 +697,7 @@ main(void)
 	tcase_add_test(tc, presence_is_the_union_and_a_killed_node_leaves_it);
 	tcase_add_test(tc, a_revoked_customer_is_closed_on_the_other_node);
 	tcase_add_test(tc, bad_messages_on_the_bus_change_nothing);
+	tcase_add_test(tc, bad_options_are_usage_errors);
 	tcase_add_test(tc, a_nats_outage_degrades_health_and_events_resume_never_twice);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
