@@ -467,6 +467,31 @@ START_TEST(a_revoked_customer_is_closed_on_the_other_node)
 	ck_assert_int_eq(code, 1008);
 	ck_assert_msg(osx_now_ms() - t0 <= 5000, "closed after %lld ms", osx_now_ms() - t0);
 
+	/* A role change on A reaches the account's connection on B: an
+	 * employee made a customer leaves the internal round at once. */
+	{
+		struct osx_ws *emp_b = osx_ws_open(nb.port, tok_emp);
+		long long internal = make_round(mgr_a, "internal"), emp;
+
+		ck_assert(emp_b != NULL);
+		ev = osx_ws_call(emp_b, 0, "{\"op\":\"hello\"}");
+		emp = osx_jint(ev, "user.id", 0);
+		cJSON_Delete(ev);
+		subscribe(emp_b, internal);
+		t0 = osx_now_ms();
+		cJSON_Delete(call_ok("user.update", osx_ws_call(admin, 0, "{\"op\":\"user.update\","
+						    "\"user\":%lld,\"role\":\"customer\"}", emp)));
+		ev = osx_ws_wait_event(emp_b, "user.updated", 5000);
+		ck_assert_msg(ev != NULL, "no user.updated on B");
+		ck_assert_str_eq(osx_jstr(ev, "user.role"), "customer");
+		ck_assert_int_eq(osx_jint(ev, "unsubscribed.0", 0), internal);
+		cJSON_Delete(ev);
+		ck_assert_msg(osx_now_ms() - t0 <= 5000, "after %lld ms", osx_now_ms() - t0);
+		cJSON_Delete(call_ok("user.update", osx_ws_call(admin, 0, "{\"op\":\"user.update\","
+						    "\"user\":%lld,\"role\":\"employee\"}", emp)));
+		osx_ws_close(emp_b);
+	}
+
 	/* Signed out on A: that session's socket on B closes. */
 	{
 		char tok[OSX_TOKEN_MAX];
