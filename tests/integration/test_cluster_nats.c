@@ -368,6 +368,85 @@ START_TEST(votes_through_both_nodes_end_in_one_tally_everywhere)
 }
 END_TEST
 
+/* The ids of the chat.message events ws receives until quiet, in arrival
+ * order; returns how many (at most max). */
+static int
+chat_ids(struct osx_ws *ws, long long *ids, int max)
+{
+	int n = 0;
+	cJSON *ev;
+
+	while ((ev = osx_ws_wait_event(ws, "chat.message", 1500))) {
+		if (n < max)
+			ids[n++] = osx_jint(ev, "chat.id", 0);
+		cJSON_Delete(ev);
+	}
+	return n;
+}
+
+static int
+cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return (x > y) - (x < y);
+}
+
+START_TEST(chat_through_both_nodes_is_the_same_on_both)
+{
+	struct osx_ws *mgr_a = osx_ws_open(na.port, tok_mgr);
+	struct osx_ws *emp_a = osx_ws_open(na.port, tok_emp);
+	struct osx_ws *emp2_b = osx_ws_open(nb.port, tok_emp2);
+	long long round, ida[64], idb[64], hist[64];
+	const int n = 20;
+	int na_, nb_;
+	cJSON *h;
+
+	ck_assert(mgr_a && emp_a && emp2_b);
+	round = make_round(mgr_a, "internal");
+	subscribe(emp_a, round);
+	subscribe(emp2_b, round);
+	/* Both talk at once, each through their own node. */
+	for (int i = 0; i < n; i++) {
+		char m[160];
+
+		snprintf(m, sizeof m, "{\"op\":\"chat.send\",\"round\":%lld,\"body\":\"a%d\","
+			 "\"rid\":%d}", round, i, 100 + i);
+		ck_assert_int_eq(osx_ws_send_text(emp_a, m), 0);
+		snprintf(m, sizeof m, "{\"op\":\"chat.send\",\"round\":%lld,\"body\":\"b%d\","
+			 "\"rid\":%d}", round, i, 100 + i);
+		ck_assert_int_eq(osx_ws_send_text(emp2_b, m), 0);
+	}
+	na_ = chat_ids(emp_a, ida, 64);
+	nb_ = chat_ids(emp2_b, idb, 64);
+	/* Every message once on each node (the same set), and in the order
+	 * of their ids, which is the order the web client shows and the
+	 * history gives, the same everywhere. */
+	ck_assert_int_eq(na_, 2 * n);
+	ck_assert_int_eq(nb_, 2 * n);
+	qsort(ida, (size_t)na_, sizeof *ida, cmp_ll);
+	qsort(idb, (size_t)nb_, sizeof *idb, cmp_ll);
+	for (int i = 0; i < 2 * n; i++) {
+		ck_assert_msg(ida[i] == idb[i], "message %d: %lld on A, %lld on B", i, ida[i], idb[i]);
+		ck_assert_msg(i == 0 || ida[i] != ida[i - 1], "chat %lld delivered twice", ida[i]);
+	}
+	h = call_ok("chat.history", osx_ws_call(emp2_b, 0, "{\"op\":\"chat.history\","
+						"\"round\":%lld,\"limit\":200}", round));
+	ck_assert_int_eq(cJSON_GetArraySize(osx_jget(h, "messages")), 2 * n);
+	for (int i = 0; i < 2 * n; i++) {
+		char path[32];
+
+		snprintf(path, sizeof path, "messages.%d.id", i);
+		hist[i] = osx_jint(h, path, 0);
+		ck_assert_int_eq(hist[i], ida[i]);
+	}
+	cJSON_Delete(h);
+	osx_ws_close(mgr_a);
+	osx_ws_close(emp_a);
+	osx_ws_close(emp2_b);
+}
+END_TEST
+
 static int
 names_user(const cJSON *ev, void *arg)
 {
@@ -719,6 +798,7 @@ main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, a_post_on_one_node_reaches_the_other_once_rendered_per_viewer);
 	tcase_add_test(tc, votes_through_both_nodes_end_in_one_tally_everywhere);
+	tcase_add_test(tc, chat_through_both_nodes_is_the_same_on_both);
 	tcase_add_test(tc, presence_is_the_union_and_a_killed_node_leaves_it);
 	tcase_add_test(tc, a_revoked_customer_is_closed_on_the_other_node);
 	tcase_add_test(tc, bad_messages_on_the_bus_change_nothing);
