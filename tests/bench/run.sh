@@ -412,6 +412,15 @@ setup_db() {
 	echo "   creating $nusers users and a manager (argon2id, a few seconds)"
 	"$OSBENCH_BIN" users --db "$1" --bin "$OPENSTRAT_BIN" --count "$nusers" > "$tmp/users.txt" 2> "$tmp/users.err" ||
 		{ cat "$tmp/users.err" >&2; exit 1; }
+	# 'users' takes an account that exists already as created: make sure
+	# they are all there (a database the program cannot write says so here).
+	local have
+	have=$(dbcount "$1" "SELECT count(*) FROM users WHERE username LIKE 'bench%'" 2>&1) || true
+	if ! [ "$have" -ge $((nusers + 1)) ] 2>/dev/null; then
+		cat "$tmp/init.out" "$tmp/users.err" >&2
+		echo "run.sh: the accounts are not in $1 (found: $have)" >&2
+		exit 1
+	fi
 }
 
 # start_node DB LOG [ARGS...]: starts 'openstrat serve' on DB with the
