@@ -59,7 +59,8 @@
 #   --stores "S ..."     the stores to run the set on, one after the other,
 #                        each with a fresh server: sqlite, pg ["sqlite", or
 #                        "pg" with --db-url or --pg]; "sqlite pg" puts their
-#                        writes side by side (the pg runs' labels start "pg:")
+#                        writes side by side (the pg runs' labels start "pg:");
+#                        "" for none (with --cluster: only the nodes' runs)
 #   --cluster N          then N openstrat nodes on the PostgreSQL database,
 #                        linked by a nats-server of their own (--nats-bin) on a
 #                        free port: each fan-out of --cluster-fanout with the
@@ -123,7 +124,7 @@ nats_bin=nats-server
 node_bin=node
 db_url=""
 want_pg=0
-stores=""
+stores=auto
 cluster_n=0
 cluster_fanout="500:200"
 cluster_writers=""
@@ -190,7 +191,7 @@ if [ -n "$db_url" ] && [ "$want_pg" = 1 ]; then
 	echo "run.sh: --db-url or --pg, not both" >&2
 	exit 2
 fi
-if [ -z "$stores" ]; then
+if [ "$stores" = auto ]; then
 	stores=sqlite
 	if [ -n "$db_url" ] || [ "$want_pg" = 1 ]; then
 		stores=pg
