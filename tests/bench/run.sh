@@ -486,28 +486,48 @@ ticks_of() {
 	done
 	echo "$n"
 }
+# The CPU ticks of the throwaway PostgreSQL cluster (--pg): the postmaster
+# with its children that have ended, and the backends running; empty
+# without one.
+pg_ticks() {
+	local pm p n
+	[ -n "$pg_dir" ] && [ -r "$pg_dir/data/postmaster.pid" ] || return 0
+	pm=$(head -n 1 "$pg_dir/data/postmaster.pid")
+	n=$(awk '{ sub(/.*\) /, ""); print $12 + $13 + $14 + $15 }' "/proc/$pm/stat" 2>/dev/null || echo 0)
+	for p in $(pgrep -P "$pm" 2>/dev/null); do
+		n=$((n + $(server_ticks "$p")))
+	done
+	echo "$n"
+}
 # run NAME LIMIT_SECONDS OSBENCH_ARGS...: one osbench run, its table and the
-# server's CPU and peak RSS over the whole run (setup included).
+# server's CPU and peak RSS over the whole run (setup included), and
+# PostgreSQL's CPU when the run started it (in the JSON line: run_s and
+# pg_cpu_s, over the whole run).
 run() {
 	local name="$lp$1" limit="$2"
 	shift 2
-	local t0 t1 c0 c1 rc=0 peak
+	local t0 t1 c0 c1 rc=0 peak p0 p1 pgs=""
 	t0=$(date +%s.%N)
 	c0=$(ticks_of)
+	p0=$(pg_ticks)
 	echo
 	echo "-- $name ($target): osbench $* --ports $target_port"
 	timeout --kill-after=10 "$limit" "$OSBENCH_BIN" "$@" --ports "$target_port" "${target_args[@]}" \
 		--server-pid "$target_pid" --threads "$threads" --label "$name" ${extra[@]+"${extra[@]}"} \
 		> "$tmp/run.out" 2> "$tmp/run.err" || rc=$?
 	c1=$(ticks_of)
+	p1=$(pg_ticks)
 	t1=$(date +%s.%N)
+	[ -n "$p0" ] && [ -n "$p1" ] && pgs=$(awk -v a="$p0" -v b="$p1" -v t="$clk_tck" 'BEGIN { printf "%.2f", (b - a) / t }')
 	grep -v '^{"osbench"' "$tmp/run.out" || true
-	grep '^{"osbench"' "$tmp/run.out" >> "$pass_results" || true
+	grep '^{"osbench"' "$tmp/run.out" |
+		sed "s/}\$/,\"run_s\":$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')${pgs:+,\"pg_cpu_s\":$pgs}}/" \
+		>> "$pass_results" || true
 	grep -v '^osbench: .*\(logins in\|users created\|: round\|: post\)' "$tmp/run.err" >&2 || true
 	peak=$(awk -v a="$t0" -v b="$t1" '$1 >= a && $1 <= b && $2 > m { m = $2 } END { print m + 0 }' "$target_rss")
-	awk -v c="$((c1 - c0))" -v t="$clk_tck" -v s0="$t0" -v s1="$t1" -v p="$peak" 'BEGIN {
-		printf "  whole run (setup included): %.1f s, server CPU %.2f s, server peak RSS %d KiB (sampled)\n",
-			s1 - s0, c / t, p }'
+	awk -v c="$((c1 - c0))" -v t="$clk_tck" -v s0="$t0" -v s1="$t1" -v p="$peak" -v pg="$pgs" 'BEGIN {
+		printf "  whole run (setup included): %.1f s, server CPU %.2f s%s, server peak RSS %d KiB (sampled)\n",
+			s1 - s0, c / t, pg == "" ? "" : ", PostgreSQL CPU " pg " s", p }'
 	if [ "$rc" != 0 ]; then
 		echo "  ** osbench exit status $rc (1: something lost or failed, 2: setup, 124: time limit)"
 		failures=$((failures + 1))
@@ -857,17 +877,19 @@ if command -v jq > /dev/null && grep -q '"label":"pg:writes-' "$results" &&
 	grep -q '"label":"\(sqlite:\)\{0,1\}writes-' "$results"; then
 	echo
 	echo "== writes: SQLite beside PostgreSQL (comment.create, acknowledged after commit;"
-	echo "   CPU in % of one core; the last column is PostgreSQL's writes/s divided by SQLite's)"
+	echo "   CPU in % of one core, \"others\" includes PostgreSQL's; the last column is"
+	echo "   PostgreSQL's writes/s divided by SQLite's)"
 	jq -rs '
 	  def ms: if . == null then "-" else (. / 10 | round) / 100 | tostring end;
 	  def pct: if . == null then "-" else tostring + "%" end;
 	  [.[] | select(.scenario == "writes" and (.label | test("^(sqlite:|pg:)?writes-")))] as $w
 	  | ($w | map(select(.label | startswith("pg:") | not)) | INDEX(.writers | tostring)) as $sq
-	  | "| writers | store | acknowledged writes/s | reply p50 / p99 ms | server CPU | osbench | others | PostgreSQL / SQLite |",
-	    "|---|---|---|---|---|---|---|---|",
+	  | "| writers | store | acknowledged writes/s | reply p50 / p99 ms | server CPU | osbench | others | PostgreSQL CPU (whole run) | PostgreSQL / SQLite |",
+	    "|---|---|---|---|---|---|---|---|---|",
 	    ($w | sort_by(.writers, (.label | startswith("pg:")))[] |
 	     (.label | startswith("pg:")) as $pg |
 	     "| \(.writers) | \(if $pg then "PostgreSQL" else "SQLite" end) | \(.writes_per_s) | \(.reply_p50_us | ms) / \(.reply_p99_us | ms) | \(.server_cpu_pct | pct) | \(.client_cpu_pct | pct) | \(.other_cpu_pct | pct) | " +
+	     (if .pg_cpu_s and .run_s > 0 then "\((.pg_cpu_s / .run_s * 1000 | round) / 10)%" else "-" end) + " | " +
 	     (if $pg and $sq[.writers | tostring].writes_per_s > 0 then
 	        "\((.writes_per_s / $sq[.writers | tostring].writes_per_s * 100 | round) / 100)x" else "" end) + " |")
 	' "$results"
