@@ -21,7 +21,18 @@ struct entry {
 struct throttle {
 	unsigned char salt[crypto_shorthash_KEYBYTES];
 	struct entry e[SETS][WAYS];
+	void (*hook)(void *arg, const char *username, const char *addr, int ok);
+	void *hook_arg;
 };
+
+void
+throttle_set_hook(struct throttle *t,
+		  void (*hook)(void *arg, const char *username, const char *addr, int ok),
+		  void *arg)
+{
+	t->hook = hook;
+	t->hook_arg = arg;
+}
 
 enum kind { K_PAIR, K_USER, K_ADDR };
 
@@ -143,6 +154,8 @@ throttle_fail(struct throttle *t, const char *username, const char *addr,
 			e->blocked_until = now_ms + ms;
 		}
 	}
+	if (t->hook)
+		t->hook(t->hook_arg, username, addr, 0);
 }
 
 void
@@ -155,4 +168,6 @@ throttle_success(struct throttle *t, const char *username, const char *addr)
 	e = find(t, key, 0, 0);
 	if (e)
 		memset(e, 0, sizeof *e);
+	if (t->hook)
+		t->hook(t->hook_arg, username, addr, 1);
 }

@@ -29,4 +29,10 @@ void throttle_fail(struct throttle *t, const char *username, const char *addr,
 /* Records a success: forgets the failures of this username at addr. */
 void throttle_success(struct throttle *t, const char *username, const char *addr);
 
+/* Several nodes, one throttle: hook is told of every failure (ok 0) and
+ * success (ok 1) recorded, to pass on to the other nodes. */
+void throttle_set_hook(struct throttle *t,
+		       void (*hook)(void *arg, const char *username, const char *addr, int ok),
+		       void *arg);
+
 #endif

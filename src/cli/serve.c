@@ -11,6 +11,7 @@
 #include "base/err.h"
 #include "base/util.h"
 #include "store/db.h"
+#include "cluster/bus.h"
 #include "transport/proxy.h"
 #include "transport/server.h"
 
@@ -229,13 +230,14 @@ cli_serve(int argc, char **argv)
 		{"ldap-org", 1, NULL},   {"ldap-timeout", 1, NULL},
 		{"max-upload-mb", 1, NULL},
 		{"files", 1, NULL},
+		{"nats", 1, NULL},       {"forum", 1, NULL},
 		{NULL, 0, NULL}};
 	const char *usage = "openstrat serve --db PATH [--listen ADDR] [--port N] "
 			    "[--web DIR] [--public-url URL] [--rate-limit N] "
 			    "[--flag-threshold N] [--conn-rate-limit N] [--sync full|normal] "
 			    "[--trusted-proxy ADDR[,ADDR...]]... [--metrics-allow ADDR[,ADDR...]]... "
 			    "[--event-loop libev|poll] [--demo [--demo-lang en|nb|sv|da]] "
-			    "[--max-upload-mb N] "
+			    "[--max-upload-mb N] [--nats URL[,URL...] [--forum NAME]] "
 			    "[--ldap-url URL [--ldap-starttls] [--ldap-ca FILE] --ldap-base DN "
 			    "[--ldap-filter FILTER] [--ldap-bind-dn DN --ldap-bind-password-file FILE] "
 			    "[--ldap-role ROLE=GROUP_DN]... [--ldap-org TEXT] [--ldap-timeout SECONDS]] "
@@ -295,6 +297,20 @@ cli_serve(int argc, char **argv)
 			return 2;
 		}
 		o.max_upload_mb = (int)v;
+	}
+	o.nats_url = cli_get(opts, "nats");
+	o.forum = cli_get(opts, "forum");
+	if (o.forum && !o.nats_url) {
+		fprintf(stderr, "openstrat: --forum goes with --nats\n");
+		return 2;
+	}
+	if (o.forum && !bus_forum_name_ok(o.forum)) {
+		fprintf(stderr, "openstrat: --forum takes 1 to 64 letters, digits, - or _\n");
+		return 2;
+	}
+	if (o.nats_url && strncmp(o.nats_url, "nats://", 7) && strncmp(o.nats_url, "tls://", 6)) {
+		fprintf(stderr, "openstrat: --nats takes nats://HOST:PORT\n");
+		return 2;
 	}
 	if (cli_get(opts, "sync")) {
 		if (!strcmp(cli_get(opts, "sync"), "full"))

@@ -112,5 +112,35 @@ forum_rate_take(struct forum *f, const struct user *caller)
 	if (s->tokens < 1.0)
 		return OS_ERATELIMIT;
 	s->tokens -= 1.0;
+	if (f->rate_hook)
+		f->rate_hook(f->rate_hook_arg, caller->id);
 	return OS_OK;
+}
+
+void
+forum_set_rate_hook(struct forum *f, void (*hook)(void *arg, int64_t user), void *arg)
+{
+	f->rate_hook = hook;
+	f->rate_hook_arg = arg;
+}
+
+void
+forum_rate_charge(struct forum *f, int64_t user)
+{
+	struct rate_slot *s;
+	int64_t now;
+	double cap;
+
+	if (f->opts.rate_limit <= 0 || user <= 0)
+		return;
+	cap = f->opts.rate_limit;
+	now = os_mono_us();
+	s = bucket(f, user, cap, now);
+	if (!s)
+		return;
+	s->tokens += (double)(now - s->at_us) * cap / 60e6;
+	if (s->tokens > cap)
+		s->tokens = cap;
+	s->at_us = now;
+	s->tokens = s->tokens >= 1.0 ? s->tokens - 1.0 : 0.0;
 }

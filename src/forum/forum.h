@@ -38,6 +38,11 @@ void forum_emit(struct forum *f, const struct os_event *ev);
  * OS_ERATELIMIT when the bucket is empty (admins are never limited). */
 int forum_rate_take(struct forum *f, const struct user *caller);
 
+/* Several nodes, one limit: hook is told of each write this node takes
+ * from a bucket, and forum_rate_charge() takes one that another node took. */
+void forum_set_rate_hook(struct forum *f, void (*hook)(void *arg, int64_t user), void *arg);
+void forum_rate_charge(struct forum *f, int64_t user);
+
 /* 1 when u may see round id now, 0 when not (or it is gone), -1 when the
  * store could not tell. For the transport, to end the subscriptions of
  * someone whose role changed. */

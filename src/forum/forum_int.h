@@ -19,6 +19,9 @@ struct forum {
 	 * that grows with the number of writers. */
 	struct rate_slot *rate;
 	size_t rate_cap, rate_used;
+	/* Told of every write taken from a bucket (other nodes count it). */
+	void (*rate_hook)(void *arg, int64_t user);
+	void *rate_hook_arg;
 };
 
 /* What a write is, for the phase rules. */

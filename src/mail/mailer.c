@@ -397,16 +397,29 @@ mailer_main(void *arg)
 {
 	struct mailer *m = arg;
 
+	int led = -2;
+
 	while (!stopping(m)) {
 		int64_t now = os_now_ms();
 		size_t dropped = 0;
 		struct timespec until;
+		/* Of several nodes on one database, one mails (the others
+		 * would send every mail again); another takes over when its
+		 * connection ends. */
+		int lead = store_try_lead(m->st, STORE_LEAD_MAILER);
 
+		if (lead != led && lead >= 0)
+			os_info(lead ? "mail: this node sends the forum's mail"
+				     : "mail: another node sends the forum's mail; this one stands by");
+		led = lead;
+		if (lead != 1)
+			goto wait;
 		in_tx(m, drop_off, &dropped);
 		compose_due(m, NOTIFY_INSTANT, now - (int64_t)m->o.batch_seconds * 1000 + 1, 0);
 		maybe_digest(m, now);
 		send_due(m);
 		log_depth(m);
+wait:
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += 1;
 		pthread_mutex_lock(&m->mu);

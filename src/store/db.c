@@ -559,6 +559,14 @@ store_integrity_check(struct store *st)
 	return rc;
 }
 
+int
+store_try_lead(struct store *st, enum store_lead what)
+{
+	if (!st->db->drv->try_lead)
+		return 1;
+	return st->db->drv->try_lead(st->db, 0x6f73740000000000LL + (int64_t)what);
+}
+
 int64_t
 store_last_id(struct store *st)
 {

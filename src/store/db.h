@@ -92,6 +92,14 @@ int store_integrity_check(struct store *st);
  * checks the copy's integrity. */
 int store_backup(struct store *st, const char *out_path);
 
+/* Work that one node does for the whole forum (sending the mail
+ * outbox): 1 while this store's connection leads it, 0 while another
+ * node's does, -1 when the database cannot say. A SQLite database always
+ * leads; on PostgreSQL the lead is a session advisory lock, so it passes
+ * to another node when the leader's connection ends. */
+enum store_lead { STORE_LEAD_MAILER = 1 };
+int store_try_lead(struct store *st, enum store_lead what);
+
 /* The row id of the last insert on this connection. */
 int64_t store_last_id(struct store *st);
 

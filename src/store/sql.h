@@ -91,6 +91,10 @@ struct sql_driver {
 	int (*sync)(struct sql_conn *c);
 	int (*integrity_check)(struct sql_conn *c);
 	int (*backup)(struct sql_conn *c, const char *out);
+	/* 1 while this connection holds the forum-wide lead for key (work
+	 * one node does for all), 0 while another holds it, -1 on error.
+	 * NULL: the database serves one node, which always leads. */
+	int (*try_lead)(struct sql_conn *c, int64_t key);
 	/* 1 when new posts and comments are indexed by the store at commit
 	 * (store_fts_note_post()); 0 when the store writes each row's search
 	 * vector at once (PostgreSQL: src/store/search_pg.c). */

@@ -11,6 +11,7 @@
 
 #include "base/err.h"
 #include "base/log.h"
+#include "transport/cluster.h"
 
 /* Presence changes are pushed at most this often per room. */
 #define PRESENCE_DELAY_US (250 * 1000)
@@ -48,16 +49,19 @@ static int
 presence_send(struct server *s, struct room *r)
 {
 	size_t n = r->nonline < DISPATCH_PRESENCE_MAX ? r->nonline : DISPATCH_PRESENCE_MAX;
-	struct user *users = malloc((n ? n : 1) * sizeof *users);
+	struct user *users = malloc(DISPATCH_PRESENCE_MAX * sizeof *users);
 	struct msg *m = NULL;
-	size_t len;
+	size_t len, total = r->nonline;
 	char *json;
 
 	if (!users)
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		users[i] = r->online[i].user;
-	json = dispatch_render_presence(r->id, users, n, r->nonline, NULL, 1, &len);
+	/* With other nodes: everyone online on any of them. */
+	if (s->cluster)
+		cluster_online_union(s, r->id, users, &n, DISPATCH_PRESENCE_MAX, &total);
+	json = dispatch_render_presence(r->id, users, n, total, NULL, 1, &len);
 	if (json)
 		m = msg_new(json, len);
 	free(json);
@@ -80,7 +84,7 @@ presence_send(struct server *s, struct room *r)
 
 		if (c->user.role != ROLE_CUSTOMER || c->closing)
 			continue;
-		json = dispatch_render_presence(r->id, users, n, r->nonline, &c->user, 0, &len);
+		json = dispatch_render_presence(r->id, users, n, total, &c->user, 0, &len);
 		m = json ? msg_new(json, len) : NULL;
 		free(json);
 		if (!m) {
@@ -109,6 +113,8 @@ presence_flush(struct server *s)
 		 * else came or went. */
 		if (presence_send(s, r))
 			presence_changed(s, r);
+		else if (s->cluster)
+			cluster_local_presence(s, r->id);
 	}
 }
 
@@ -439,9 +445,29 @@ fanout_privacy(struct server *s, int64_t round)
 	return r && r->customers_see_all;
 }
 
+void
+fanout_presence_changed(struct server *s, int64_t round)
+{
+	struct room *r = room_find(s, round, 0);
+
+	if (r)
+		presence_changed(s, r);
+}
+
 size_t
 fanout_online(struct server *s, int64_t round, struct user *out, size_t max,
 	      size_t *total)
+{
+	size_t n = fanout_local_online(s, round, out, max, total);
+
+	if (s->cluster)
+		cluster_online_union(s, round, out, &n, max, total);
+	return n;
+}
+
+size_t
+fanout_local_online(struct server *s, int64_t round, struct user *out, size_t max,
+		    size_t *total)
 {
 	struct room *r = room_find(s, round, 0);
 	size_t n = 0;

@@ -27,6 +27,7 @@
 #include "forum/notify.h"
 #include "forum/users.h"
 #include "store/rounds.h"
+#include "transport/cluster.h"
 #include "transport/files_http.h"
 #include "transport/http_body.h"
 #include "transport/metrics_allow.h"
@@ -679,6 +680,9 @@ handle_logout(struct http_pss *p)
 	char token[128];
 
 	if (http_request_token(p->wsi, token, sizeof token) == 0) {
+		unsigned char hash[32];
+
+		session_token_hash(token, hash);
 		if (store_op_begin(s->st) == OS_OK)
 			store_op_end(s->st, session_revoke(s->st, token) == OS_OK);
 		sodium_memzero(token, sizeof token);
@@ -687,6 +691,8 @@ handle_logout(struct http_pss *p)
 			respond_error(p, OS_EINTERNAL, NULL);
 			return;
 		}
+		/* The other nodes close the session's sockets now. */
+		cluster_session_ended(s, hash);
 		server_flush(s);
 	}
 	snprintf(p->extra, sizeof p->extra,
@@ -1248,9 +1254,15 @@ http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			p->route = metrics_gate(s, wsi, p->is_post);
 		switch (p->route) {
 		case R_HEALTH: {
-			char *ok = strdup("{\"ok\":true}");
+			/* A node cut off from the other nodes still serves its
+			 * own clients, but the balancer should send new ones
+			 * elsewhere. */
+			int degraded = cluster_degraded(s);
+			char *ok = strdup(degraded ? "{\"ok\":false,\"degraded\":\"nats\"}"
+						   : "{\"ok\":true}");
 
-			respond(p, 200, "application/json", ok, ok ? strlen(ok) : 0);
+			respond(p, degraded ? 503 : 200, "application/json", ok,
+				ok ? strlen(ok) : 0);
 			return 0;
 		}
 		case R_STATIC:

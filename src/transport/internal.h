@@ -148,6 +148,11 @@ struct http_pss;
 /* Who an event goes to among a round's subscribers: everyone, managers
  * and admins, everyone else, everyone but customers, or employees. */
 enum { AUD_ALL, AUD_MODERATORS, AUD_OTHERS, AUD_STAFF, AUD_EMPLOYEES };
+/* A pending message for the other nodes (cluster.c), not for a round's
+ * subscribers: published once the commit is durable. */
+#define AUD_CLUSTER 100
+
+struct cluster;
 
 struct server {
 	struct server_opts opts;
@@ -200,6 +205,7 @@ struct server {
 	size_t batch_n, batch_cap, batch_len;
 
 	struct metrics metrics;
+	struct cluster *cluster;  /* --nats; NULL on a single node */
 
 	volatile int stop;
 };
@@ -246,6 +252,12 @@ void server_flush(struct server *s);
 void server_release_synced(struct server *s);
 /* Makes sure server_flush() runs at the end of this loop turn. */
 void server_schedule_flush(struct server *s);
+/* A message for the other nodes (takes json), published after the commit
+ * like an event (round > 0: the round's subject; 0: control). */
+void server_cluster(struct server *s, int64_t round, char *json, size_t len);
+/* Applies an event another node emitted as if the forum had emitted it
+ * here (sign-outs, revocations, account changes). */
+void server_apply_event(struct server *s, const struct os_event *ev);
 
 /* Fan-out (fanout.c). */
 int fanout_subscribe(struct server *s, struct conn *c, int64_t round);
@@ -269,6 +281,12 @@ size_t fanout_online(struct server *s, int64_t round, struct user *out,
 void fanout_user_changed(struct server *s, struct conn *c);
 /* Closes the subscriptions of user_id to round (access revoked). */
 void fanout_revoke(struct server *s, int64_t round, int64_t user_id);
+/* This node's own online users of round (fanout_online() adds the other
+ * nodes'). */
+size_t fanout_local_online(struct server *s, int64_t round, struct user *out, size_t max,
+			   size_t *total);
+/* Another node's online set in round changed: its presence goes out. */
+void fanout_presence_changed(struct server *s, int64_t round);
 void fanout_free(struct server *s);
 
 /* The security headers of every HTTP response (server.c): lws adds them to

@@ -4,6 +4,7 @@
  * /proc/self.
  */
 #include "transport/metrics.h"
+#include "transport/cluster.h"
 
 #include <dirent.h>
 #include <inttypes.h>
@@ -368,6 +369,7 @@ metrics_render(struct server *s, size_t *len)
 		       ms.attempts_failed);
 	}
 
+	cluster_metrics(s, &b);
 	signins(&b, m);
 	single(&b, "openstrat_password_jobs", "gauge",
 	       "Password hashing jobs queued or running", s->pw ? (uint64_t)pwpool_pending(s->pw) : 0);

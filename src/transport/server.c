@@ -19,6 +19,7 @@
 #include "store/files.h"
 #include "store/rounds.h"
 #include "store/users.h"
+#include "transport/cluster.h"
 
 struct server *the_server;
 
@@ -230,11 +231,34 @@ server_event(struct server *s, int64_t round, char *json, size_t len, int64_t ke
 	msg_unref(m);
 }
 
+void
+server_cluster(struct server *s, int64_t round, char *json, size_t len)
+{
+	struct msg *m = json ? msg_new(json, len) : NULL;
+
+	free(json);
+	if (!m) {
+		os_err("out of memory: a message for the other nodes was lost");
+		return;
+	}
+	if (store_group_open(s->st) || s->pend_head || s->wait_head) {
+		pend(s, NULL, round, 0, 0, m);
+		if (s->pend_tail && s->pend_tail->m == m)
+			s->pend_tail->audience = AUD_CLUSTER;
+		return;
+	}
+	cluster_publish(s, round, m);
+	msg_unref(m);
+}
+
 static void
 deliver(struct server *s, struct pending *p, int rc)
 {
 	if (!p->m) {
 		/* superseded by a later event with the same key */
+	} else if (p->audience == AUD_CLUSTER) {
+		if (!rc)
+			cluster_publish(s, p->round, p->m);
 	} else if (p->conn) {
 		if (p->rx_us)
 			metrics_reply(&s->metrics, p->rx_us, os_mono_us());
@@ -560,6 +584,9 @@ emit_event(void *arg, const struct os_event *ev)
 	size_t len;
 	char *json;
 
+	/* The other nodes apply it too (published after the commit). */
+	if (s->cluster)
+		cluster_emit(s, ev);
 	if (ev->type == EV_USER_UPDATED && !ev->user) {
 		/* An admin changed the account. */
 		for (struct conn *c = s->conns; c; c = c->next)
@@ -702,6 +729,12 @@ emit_event(void *arg, const struct os_event *ev)
 	}
 	json = dispatch_render_event(ev, &len);
 	server_event(s, ev->round, json, len, ev->type == EV_VOTE_TALLY ? ev->post->id : 0);
+}
+
+void
+server_apply_event(struct server *s, const struct os_event *ev)
+{
+	emit_event(s, ev);
 }
 
 static int
@@ -1132,6 +1165,8 @@ server_run(const struct server_opts *o)
 			goto out;
 		}
 	}
+	if (o->nats_url && cluster_start(s))
+		goto out;
 	printf("openstrat: listening on http://%s:%d\n", o->listen,
 	       lws_get_vhost_listen_port(s->vh));
 	fflush(stdout);
@@ -1159,6 +1194,8 @@ out:
 	 * (which the sync thread wakes) goes away; later commits sync
 	 * themselves. */
 	sync_stop(s);
+	/* What the last commits published leaves before the bus closes. */
+	cluster_stop(s);
 	if (s->ctx) {
 		lws_sul_cancel(&s->sweep_sul);
 		lws_sul_cancel(&s->check_sul);

@@ -37,6 +37,8 @@ struct server_opts {
 	const struct directory *directory; /* sign-in through LDAP; NULL: none (not owned) */
 	int max_upload_mb;       /* the largest attachment, MiB (default 20) */
 	const char *files_dir;   /* the attachments; NULL: DB.files beside a SQLite database */
+	const char *nats_url;    /* --nats: events between nodes; NULL: one node */
+	const char *forum;       /* --forum: the NATS subjects' forum name */
 };
 
 /* Fills o with the contract's defaults. */

@@ -11,6 +11,7 @@
 
 #include "base/err.h"
 #include "base/log.h"
+#include "transport/cluster.h"
 
 #include <cjson/cJSON.h>
 
@@ -465,6 +466,9 @@ ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		 * woke the loop: then nothing is released). */
 		if (s)
 			server_release_synced(s);
+		/* Or the bus brought messages from the other nodes. */
+		if (s && s->cluster)
+			cluster_drain(s);
 		return 0;
 
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:

@@ -101,6 +101,27 @@ bench_settle(struct bench *b, double quiet_s, double max_s)
 }
 
 void
+bench_spread(struct bench *b, size_t first, size_t n)
+{
+	for (size_t i = 0; i < n && first + i < b->nconns; i++)
+		b->conns[first + i].node = (uint8_t)(i % (size_t)b->nnodes);
+}
+
+uint64_t
+bench_node_sum(struct bench *b, size_t off, int k)
+{
+	return bench_sum(b, off + (size_t)k * sizeof(uint64_t));
+}
+
+void
+bench_node_hist(struct bench *b, int k, struct hist *h)
+{
+	hist_init(h);
+	for (int t = 0; t < b->nworkers; t++)
+		hist_merge(h, &b->workers[t].h_node[k]);
+}
+
+void
 bench_hists(struct bench *b, struct hist *connect, struct hist *reply, struct hist *delivery)
 {
 	hist_init(connect);
@@ -186,6 +207,31 @@ bench_fanout_drained(struct bench *b)
 	return ok + err >= sent && BENCH_SUM(b, distinct) >= ok * (uint64_t)b->o.subscribers;
 }
 
+/* Several nodes: a node that never gets another node's events (started
+ * without a link between them) would hold the drain for its whole length;
+ * once nothing has arrived for DRAIN_STALL_NS after the last publish, the
+ * rest is not coming. */
+#define DRAIN_STALL_NS (5ull * 1000000000ull)
+
+static int
+drained_or_stalled(struct bench *b)
+{
+	uint64_t last = BENCH_MAX(b, last_delivery_ns),
+		 end = __atomic_load_n(&b->pub_end_ns, __ATOMIC_RELAXED), now = now_ns();
+
+	if (bench_fanout_drained(b))
+		return 1;
+	if (b->nnodes < 2 || !end)
+		return 0;
+	if (last < end)
+		last = end;
+	if (now > last && now - last >= DRAIN_STALL_NS) {
+		b->drain_stalled = 1;
+		return 1;
+	}
+	return 0;
+}
+
 int
 bench_publish_and_drain(struct bench *b, int (*published)(struct bench *))
 {
@@ -200,7 +246,10 @@ bench_publish_and_drain(struct bench *b, int (*published)(struct bench *))
 		limit_s = b->o.duration + 60;
 	if (bench_wait(b, published, limit_s, "publishing"))
 		rc = 1;
-	if (bench_wait(b, bench_fanout_drained, b->o.drain, "draining"))
+	if (bench_wait(b, drained_or_stalled, b->o.drain, "draining") || b->drain_stalled)
 		rc = 1;
+	if (b->drain_stalled && !b->o.quiet)
+		fprintf(stderr, "osbench: draining: nothing arrived for %.0f s after the last "
+				"publish; stopped waiting\n", (double)DRAIN_STALL_NS / 1e9);
 	return rc;
 }

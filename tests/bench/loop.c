@@ -221,7 +221,8 @@ start_connect(struct conn *c)
 		conn_end(c, strerror(errno));
 		return;
 	}
-	if (connect(c->fd, (struct sockaddr *)&w->b->addr, sizeof w->b->addr) < 0 &&
+	if (connect(c->fd, (struct sockaddr *)&w->b->node_addr[c->node],
+		    sizeof w->b->node_addr[c->node]) < 0 &&
 	    errno != EINPROGRESS) {
 		conn_end(c, strerror(errno));
 		return;
@@ -249,7 +250,7 @@ send_upgrade(struct conn *c)
 		     "%s%s%s"
 		     "%s%s%s"
 		     "\r\n",
-		     b->proto->path, b->host_header, c->key,
+		     b->proto->path, b->node_host[c->node], c->key,
 		     b->proto->subprotocol ? "Sec-WebSocket-Protocol: " : "",
 		     b->proto->subprotocol ? b->proto->subprotocol : "",
 		     b->proto->subprotocol ? "\r\n" : "", auth ? "Authorization: Bearer " : "",
@@ -696,6 +697,8 @@ bench_start(struct bench *b)
 		hist_init(&w->h_delivery);
 		for (int k = 0; k < OSB_WINDOWS; k++)
 			hist_init(&w->h_win[k]);
+		for (int k = 0; k < OSB_MAX_NODES; k++)
+			hist_init(&w->h_node[k]);
 		w->epfd = epoll_create1(EPOLL_CLOEXEC);
 		w->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 		if (w->epfd < 0 || w->evfd < 0 ||

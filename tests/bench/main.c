@@ -44,7 +44,11 @@ usage(FILE *f)
 		"\n"
 		"server:\n"
 		"  --host ADDR            IPv4 address (127.0.0.1)\n"
-		"  --port N               the server's port (required)\n"
+		"  --port N               the server's port (required); repeat it, or give\n"
+		"  --ports P1,P2,...      several, for nodes of one forum: fanout and rounds\n"
+		"                         spread subscribers over them (publishers on the\n"
+		"                         first), writes and connect spread every connection;\n"
+		"                         each node's deliveries are reported (at most %d)\n"
 		"  --server-pid PID       also report the server's CPU and RSS from /proc\n"
 		"  --proto NAME           the server's protocol: openstrat, or a comparison peer:\n"
 		"                         nats (nats-server's WebSocket listener), ws (the Node\n"
@@ -93,7 +97,7 @@ usage(FILE *f)
 		"Exit status 0 when complete, 1 when something was lost or failed,\n"
 		"2 on a usage or setup error.\n"
 		"Start the server with --rate-limit 0 --conn-rate-limit 0, or the\n"
-		"publisher and the writers get rate_limited.\n");
+		"publisher and the writers get rate_limited.\n", OSB_MAX_NODES);
 }
 
 static void
@@ -128,7 +132,7 @@ enum {
 	O_CREATE, O_CONNS, O_SUBS, O_WRITERS, O_RATE, O_WINDOW, O_DURATION, O_WARMUP,
 	O_DRAIN, O_SETTLE, O_HOLD, O_MESSAGES, O_SIZE, O_ROUND, O_POST, O_PAR, O_CTIMEOUT,
 	O_PID, O_LABEL, O_QUIET, O_COUNT, O_PROTO, O_SOURCES, O_ROUNDS, O_OP, O_LOGINS,
-	O_BAD_LOGINS, O_BAD_SOURCE, O_SLOW_TIMEOUT, O_SLOW_RCVBUF, O_HELP,
+	O_BAD_LOGINS, O_BAD_SOURCE, O_SLOW_TIMEOUT, O_SLOW_RCVBUF, O_PORTS, O_HELP,
 };
 
 static const struct option longopts[] = {
@@ -151,6 +155,7 @@ static const struct option longopts[] = {
 	{"op", 1, NULL, O_OP},              {"logins", 1, NULL, O_LOGINS},
 	{"bad-logins", 1, NULL, O_BAD_LOGINS}, {"bad-source", 1, NULL, O_BAD_SOURCE},
 	{"slow-timeout", 1, NULL, O_SLOW_TIMEOUT}, {"slow-rcvbuf", 1, NULL, O_SLOW_RCVBUF},
+	{"ports", 1, NULL, O_PORTS},
 	{"help", 0, NULL, O_HELP},
 	{NULL, 0, NULL, 0},
 };
@@ -192,6 +197,26 @@ sources(struct bench *b, const char *list)
 	return b->nsrc ? 0 : -1;
 }
 
+/* --port (repeated) and --ports P1,P2,...: the nodes, in order. */
+static int
+add_ports(struct bench *b, const char *list)
+{
+	char buf[256], *save = NULL, *end;
+
+	snprintf(buf, sizeof buf, "%s", list);
+	for (char *p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		long v = strtol(p, &end, 10);
+
+		if (end == p || *end || v < 1 || v > 65535 || b->o.nports == OSB_MAX_NODES) {
+			fprintf(stderr, "osbench: --ports: '%s' is not a port from 1 to 65535 "
+					"(at most %d of them)\n", p, OSB_MAX_NODES);
+			return -1;
+		}
+		b->o.ports[b->o.nports++] = (int)v;
+	}
+	return b->o.nports ? 0 : -1;
+}
+
 /* The connections a scenario opens (the file descriptors it needs). */
 static size_t
 conns_needed(const struct bench *b, const char *name)
@@ -226,7 +251,11 @@ parse(struct bench *b, int argc, char **argv, int *count, const char **proto)
 	} while (0)
 		switch (c) {
 		case O_HOST: o->host = optarg; break;
-		case O_PORT: NUM(1, 65535); o->port = (int)v; break;
+		case O_PORT:
+		case O_PORTS:
+			if (add_ports(b, optarg))
+				return -1;
+			break;
 		case O_THREADS: NUM(1, OSB_MAX_THREADS); o->threads = (int)v; break;
 		case O_USERS: o->users_file = optarg; break;
 		case O_DB: o->db = optarg; break;
@@ -384,10 +413,12 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (!b.o.port) {
+	if (!b.o.nports) {
 		fprintf(stderr, "osbench: --port is required\n");
 		return 2;
 	}
+	b.o.port = b.o.ports[0];
+	b.nnodes = b.o.nports;
 	if (b.o.rate <= 0 && !b.o.window)
 		b.o.window = 64;
 	if (!b.o.subscribers)
@@ -395,6 +426,12 @@ main(int argc, char **argv)
 	b.proto = proto_named(proto);
 	if (!b.proto) {
 		fprintf(stderr, "osbench: --proto must be openstrat, nats or ws\n");
+		return 2;
+	}
+	if (b.nnodes > 1 && (b.proto->peer || !strcmp(sc->name, "storm") ||
+			     !strcmp(sc->name, "slow"))) {
+		fprintf(stderr, "osbench: several ports are for openstrat's fanout, rounds, "
+				"writes and connect\n");
 		return 2;
 	}
 	if (b.proto->peer && !strcmp(sc->name, "writes")) {
@@ -411,6 +448,11 @@ main(int argc, char **argv)
 		return 2;
 	}
 	snprintf(b.host_header, sizeof b.host_header, "%s:%d", b.o.host, b.o.port);
+	for (int k = 0; k < b.nnodes; k++) {
+		b.node_addr[k] = b.addr;
+		b.node_addr[k].sin_port = htons((uint16_t)b.o.ports[k]);
+		snprintf(b.node_host[k], sizeof b.node_host[k], "%s:%d", b.o.host, b.o.ports[k]);
+	}
 	randombytes_buf(raw, sizeof raw);
 	snprintf(b.tag, sizeof b.tag, "%02x%02x%02x%02x", raw[0], raw[1], raw[2], raw[3]);
 

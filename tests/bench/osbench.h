@@ -32,6 +32,8 @@
 /* Windows a run may be split into (storm, slow: before, during, after). */
 #define OSB_WINDOWS 4
 #define OSB_MAX_SOURCES 64
+/* Servers (nodes of one forum) a run may spread its connections over. */
+#define OSB_MAX_NODES 8
 
 /* The main thread moves the workers through these, in order. */
 enum phase {
@@ -62,6 +64,7 @@ struct conn {
 	uint8_t frag_op;    /* opcode of a fragmented message in assembly, 0 if none */
 	uint8_t corked;     /* queue writes without flushing */
 	uint8_t close_sent;
+	uint8_t node;       /* which server (--ports) it connects to */
 	uint32_t idx;       /* in bench.conns */
 	struct worker *w;
 	const char *token;
@@ -100,6 +103,9 @@ struct wstats {
 	uint64_t last_rx_ns, last_delivery_ns, first_delivery_ns;
 	uint64_t cross;                     /* deliveries from another source (round) */
 	uint64_t win_deliveries[OSB_WINDOWS]; /* by the window their message was sent in */
+	/* By the node (server) of the receiving or writing connection. */
+	uint64_t node_deliveries[OSB_MAX_NODES], node_distinct[OSB_MAX_NODES],
+		node_dups[OSB_MAX_NODES], node_measured_ok[OSB_MAX_NODES];
 };
 
 #define ST_ADD(w, f, n) \
@@ -125,6 +131,7 @@ struct worker {
 	struct hist h_reply;    /* request to reply: hello, writes, publishes */
 	struct hist h_delivery; /* publish to delivery */
 	struct hist h_win[OSB_WINDOWS]; /* the same, by the window of the send */
+	struct hist h_node[OSB_MAX_NODES]; /* the same, by the subscriber's node */
 	char error[200];        /* the first failure, for the report */
 };
 
@@ -139,7 +146,9 @@ struct user {
 struct bench_opts {
 	const char *scenario;
 	const char *host;
-	int port;
+	int port;              /* the first of ports: setup, logins, publishers */
+	int ports[OSB_MAX_NODES]; /* --ports / repeated --port: nodes of one forum */
+	int nports;
 	int threads;
 	const char *users_file;
 	const char *db, *bin, *password, *prefix;
@@ -171,8 +180,11 @@ struct proto;
 struct bench {
 	struct bench_opts o;
 	size_t want_subs;       /* bench_subscribe_all(): subscribers to wait for */
-	struct sockaddr_in addr;
+	struct sockaddr_in addr;     /* node 0's, as node_addr[0] */
 	char host_header[80];
+	struct sockaddr_in node_addr[OSB_MAX_NODES];
+	char node_host[OSB_MAX_NODES][80];
+	int nnodes;                  /* 1 unless --ports names more */
 	const struct proto *proto;
 	struct user *users;
 	size_t nusers;
@@ -197,6 +209,7 @@ struct bench {
 	 * main thread, win_start[k] before nwin. */
 	uint64_t win_start[OSB_WINDOWS];
 	int nwin;
+	int drain_stalled;    /* the drain stopped early: nothing more came (nodes) */
 };
 
 static inline int
@@ -272,6 +285,14 @@ int bench_publish_and_drain(struct bench *b, int (*published)(struct bench *));
 /* Every acknowledged publish answered and delivered to each of
  * --subscribers subscribers of its round. */
 int bench_fanout_drained(struct bench *b);
+/* Spreads conns[first .. first + n) over the nodes round-robin (the
+ * first on node 0). */
+void bench_spread(struct bench *b, size_t first, size_t n);
+/* Sum of one per-node counter (node_deliveries, ...) for node k. */
+uint64_t bench_node_sum(struct bench *b, size_t off, int k);
+#define BENCH_NODE_SUM(b, f, k) bench_node_sum((b), offsetof(struct wstats, f), (k))
+/* Merges the workers' publish-to-delivery histograms of node k. */
+void bench_node_hist(struct bench *b, int k, struct hist *h);
 /* Merges the workers' histograms. */
 void bench_hists(struct bench *b, struct hist *connect, struct hist *reply,
 		 struct hist *delivery);
@@ -316,6 +337,17 @@ void report_hist(struct report *r, const char *key, const char *label,
  * not 0, also gives CPU per unit of work (deliveries, writes). */
 void report_window(struct report *r, struct bench *b, const struct window *win,
 		   uint64_t units, const char *unit_name);
+/* With several nodes: for each, its subscribers (ROLE_SUB connections),
+ * their deliveries, what they should have had (want(c) each, or acked
+ * when want is NULL), missing and duplicate messages, how many got every
+ * message, and the publish-to-delivery latency; then says which nodes got
+ * none of another node's events. Returns the messages missing over all
+ * nodes (0 with one node: the scenario's own totals say it). */
+uint64_t report_nodes(struct report *r, struct bench *b, uint64_t acked,
+		      uint64_t (*want)(struct bench *b, const struct conn *c));
+/* Writes per node: each node's writers and acknowledged writes in the
+ * window (nothing with one node). */
+void report_node_writes(struct report *r, struct bench *b, double secs);
 /* Prints the JSON line and frees r. */
 void report_end(struct report *r);
 

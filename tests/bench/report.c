@@ -206,6 +206,98 @@ report_window(struct report *r, struct bench *b, const struct window *win, uint6
 	(void)b;
 }
 
+uint64_t
+report_nodes(struct report *r, struct bench *b, uint64_t acked,
+	     uint64_t (*want)(struct bench *b, const struct conn *c))
+{
+	uint64_t all_missing = 0, got_any[OSB_MAX_NODES] = {0};
+	char key[64], label[96], ports[OSB_MAX_NODES * 7];
+	size_t n = 0;
+
+	if (b->nnodes < 2)
+		return 0;
+	for (int k = 0; k < b->nnodes; k++)
+		n += (size_t)snprintf(ports + n, sizeof ports - n, "%s%d", k ? "," : "",
+				      b->o.ports[k]);
+	report_int(r, "nodes", "nodes (servers)", b->nnodes, "");
+	report_str(r, "ports", "their ports (publisher on the first)", ports);
+	for (int k = 0; k < b->nnodes; k++) {
+		uint64_t subs = 0, expected = 0, missing = 0, complete = 0, dups, dels;
+		struct hist h;
+
+		for (size_t i = 0; i < b->nconns; i++) {
+			const struct conn *c = &b->conns[i];
+			uint64_t w, g;
+
+			if (c->role != ROLE_SUB || c->node != k)
+				continue;
+			w = want ? want(b, c) : acked;
+			g = role_sub_distinct(c);
+			subs++;
+			expected += w;
+			if (g >= w)
+				complete++;
+			else
+				missing += w - g;
+		}
+		dels = BENCH_NODE_SUM(b, node_deliveries, k);
+		dups = BENCH_NODE_SUM(b, node_dups, k);
+		got_any[k] = dels;
+		all_missing += missing;
+		snprintf(label, sizeof label, "node %d (port %d)%s", k + 1, b->o.ports[k],
+			 k ? "" : ", the publisher's");
+		report_section(r, label);
+#define NKEY(s) (snprintf(key, sizeof key, "node%d_%s", k + 1, (s)), key)
+		report_int(r, NKEY("port"), "port", b->o.ports[k], "");
+		report_int(r, NKEY("subscribers"), "subscribers", (long long)subs, "");
+		report_int(r, NKEY("deliveries"), "deliveries", (long long)dels, "");
+		report_int(r, NKEY("expected"), "expected (acked x subscribers)", (long long)expected, "");
+		report_int(r, NKEY("missing"), "missing", (long long)missing, "");
+		report_int(r, NKEY("duplicates"), "duplicate or late", (long long)dups, "");
+		report_int(r, NKEY("subscribers_complete"), "subscribers with every message",
+			   (long long)complete, "");
+		bench_node_hist(b, k, &h);
+		report_hist(r, NKEY("delivery"), "publish -> delivery", &h);
+#undef NKEY
+	}
+	for (int k = 1; k < b->nnodes; k++)
+		if (!got_any[k] && acked) {
+			char msg[200];
+
+			snprintf(msg, sizeof msg, "node %d got none of node 1's messages: "
+				 "the nodes do not pass events to each other", k + 1);
+			fprintf(stderr, "osbench: %s (is each server started with --nats?)\n", msg);
+			snprintf(key, sizeof key, "node%d_diagnosis", k + 1);
+			report_str(r, key, "diagnosis", msg);
+		}
+	return all_missing;
+}
+
+void
+report_node_writes(struct report *r, struct bench *b, double secs)
+{
+	char key[64], label[64];
+
+	if (b->nnodes < 2)
+		return;
+	report_int(r, "nodes", "nodes (servers)", b->nnodes, "");
+	for (int k = 0; k < b->nnodes; k++) {
+		uint64_t writers = 0, ok = BENCH_NODE_SUM(b, node_measured_ok, k);
+
+		for (size_t i = 0; i < b->nconns; i++)
+			writers += b->conns[i].role == ROLE_WRITER && b->conns[i].node == k;
+		snprintf(label, sizeof label, "node %d (port %d)", k + 1, b->o.ports[k]);
+		report_section(r, label);
+		snprintf(key, sizeof key, "node%d_port", k + 1);
+		report_int(r, key, "port", b->o.ports[k], "");
+		snprintf(key, sizeof key, "node%d_writers", k + 1);
+		report_int(r, key, "writers", (long long)writers, "");
+		snprintf(key, sizeof key, "node%d_writes_per_s", k + 1);
+		report_num(r, key, "acknowledged writes per second",
+			   secs > 0 ? (double)ok / secs : 0, "/s", 0);
+	}
+}
+
 void
 report_end(struct report *r)
 {

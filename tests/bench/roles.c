@@ -382,8 +382,10 @@ role_reply(struct conn *c, int64_t rid, int ok, const char *p, size_t n, uint64_
 		}
 		if (__atomic_load_n(&b->measuring, __ATOMIC_RELAXED)) {
 			hist_record(&w->h_reply, now - c->t_sent);
-			if (ok)
+			if (ok) {
 				ST_ADD(w, measured_ok, 1);
+				ST_ADD(w, node_measured_ok[c->node], 1);
+			}
 		}
 		if (bench_phase(b) == PH_RUN)
 			writer_send(c, now);
@@ -427,17 +429,21 @@ role_delivery(struct conn *c, const char *p, size_t n, uint64_t now)
 		ST_SET(w, first_delivery_ns, now);
 	ST_SET(w, last_delivery_ns, now);
 	ST_ADD(w, deliveries, 1);
+	ST_ADD(w, node_deliveries[c->node], 1);
 	lat = now > ts ? now - ts : 0;
 	hist_record(&w->h_delivery, lat);
+	hist_record(&w->h_node[c->node], lat);
 	if ((k = window_of(w->b, ts)) >= 0) {
 		hist_record(&w->h_win[k], lat);
 		ST_ADD(w, win_deliveries[k], 1);
 	}
 	if (win_add(c->win, seq & SEQ_MASK)) {
 		ST_ADD(w, distinct, 1);
+		ST_ADD(w, node_distinct[c->node], 1);
 		__atomic_store_n(&c->win->distinct, c->win->distinct + 1, __ATOMIC_RELAXED);
 	} else {
 		ST_ADD(w, dups, 1);
+		ST_ADD(w, node_dups[c->node], 1);
 	}
 }
 

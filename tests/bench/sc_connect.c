@@ -69,6 +69,7 @@ sc_connect(struct bench *b)
 		return 2;
 	for (size_t i = 0; i < n; i++)
 		b->conns[i].role = ROLE_HELLO;
+	bench_spread(b, 0, n);
 	if (bench_start(b))
 		return 2;
 	window_begin(b, &win);

@@ -40,10 +40,13 @@ sc_fanout(struct bench *b)
 		b->conns[i].role = ROLE_SUB;
 		b->conns[i].target = round;
 	}
+	/* Several nodes: the publisher on the first, subscribers round-robin. */
+	bench_spread(b, 1, s);
 	if (bench_start(b))
 		return 2;
 	if (!b->o.quiet)
-		fprintf(stderr, "osbench: fanout: round %lld, %zu subscribers\n", (long long)round, s);
+		fprintf(stderr, "osbench: fanout: round %lld, %zu subscribers on %d node%s\n",
+			(long long)round, s, b->nnodes, b->nnodes == 1 ? "" : "s");
 	if (bench_subscribe_all(b, s))
 		return 2;
 
@@ -105,12 +108,13 @@ sc_fanout(struct bench *b)
 	report_int(r, "epoll_waits", "epoll_wait calls", (long long)BENCH_SUM(b, waits), "");
 	report_int(r, "reads", "recv calls", (long long)BENCH_SUM(b, reads), "");
 	report_window(r, b, &win, deliveries, "delivery");
+	report_nodes(r, b, ok, NULL);
 	report_str(r, "complete", "every message to every subscriber",
 		   expected == distinct && !BENCH_SUM(b, dups) && !err && sent == ok ? "yes" : "NO");
 	report_end(r);
 	bench_print_errors(b);
 	bench_stop(b);
-	if (expected != distinct || err || sent != ok || BENCH_SUM(b, lost))
+	if (expected != distinct || err || sent != ok || BENCH_SUM(b, lost) || BENCH_SUM(b, dups))
 		rc = 1;
 	return rc;
 }

@@ -17,6 +17,13 @@
 
 #include "proto.h"
 
+/* What subscriber c should have had: its round's acknowledged messages. */
+static uint64_t
+want_of_round(struct bench *b, const struct conn *c)
+{
+	return role_pub_acked(&b->conns[c->src]);
+}
+
 static int
 published(struct bench *b)
 {
@@ -109,6 +116,8 @@ sc_rounds(struct bench *b)
 		c->role = ROLE_SUB;
 		c->src = (uint32_t)(i % r);
 		c->target = rounds[i % r];
+		/* Several nodes: each round's subscribers spread over all. */
+		c->node = (uint8_t)((i / r) % (size_t)b->nnodes);
 	}
 	if (bench_start(b)) {
 		free(rounds);
@@ -193,6 +202,7 @@ sc_rounds(struct bench *b)
 	report_int(rep, "frames_in", "frames received", (long long)BENCH_SUM(b, frames_in), "");
 	report_int(rep, "objects_in", "objects received", (long long)BENCH_SUM(b, objs_in), "");
 	report_window(rep, b, &win, deliveries, "delivery");
+	report_nodes(rep, b, ok, want_of_round);
 	report_str(rep, "complete", "every message to its round's every subscriber, only",
 		   expected == distinct && complete == nsubs && !cross && !BENCH_SUM(b, dups) &&
 				   !err && sent == ok
@@ -203,7 +213,7 @@ sc_rounds(struct bench *b)
 	bench_stop(b);
 	free(rounds);
 	if (expected != distinct || complete != nsubs || cross || err || sent != ok ||
-	    BENCH_SUM(b, lost))
+	    BENCH_SUM(b, lost) || BENCH_SUM(b, dups))
 		rc = 1;
 	return rc;
 }

@@ -38,6 +38,7 @@ sc_writes(struct bench *b)
 		b->conns[i].role = ROLE_WRITER;
 		b->conns[i].target = post;
 	}
+	bench_spread(b, 0, wn);
 	if (bench_start(b))
 		return 2;
 	if (!b->o.quiet)
@@ -76,6 +77,7 @@ sc_writes(struct bench *b)
 	report_int(r, "lost", "connections lost", (long long)BENCH_SUM(b, lost), "");
 	report_int(r, "other_events", "events received", (long long)BENCH_SUM(b, events_other), "");
 	report_window(r, b, &win, acked, "write");
+	report_node_writes(r, b, (double)secs_ns / 1e9);
 	report_end(r);
 	bench_print_errors(b);
 	bench_stop(b);

@@ -65,6 +65,10 @@ struct pg_conn {
 	int changes;
 	time_t last_reset;
 	char err[512];
+	/* The advisory lock try_lead() holds, and the connection it was
+	 * taken on (a reconnect loses it). */
+	int64_t lead_key;
+	unsigned lead_gen;
 	/* Deferred sync: the sync thread's own connection. */
 	int defer_sync;
 	PGconn *sync_pg;
@@ -881,6 +885,36 @@ pg_backup(struct sql_conn *conn, const char *out)
 	return OS_OK;
 }
 
+static int
+pg_try_lead(struct sql_conn *conn, int64_t key)
+{
+	struct pg_conn *c = PC(conn);
+	char num[NUM_LEN];
+	const char *vals[1] = {num};
+	PGresult *r;
+	int got;
+
+	if (ensure_conn(c))
+		return -1;
+	if (c->lead_key == key && c->lead_gen == c->gen + 1)
+		return 1;
+	snprintf(num, sizeof num, "%lld", (long long)key);
+	r = PQexecParams(c->pg, "SELECT pg_try_advisory_lock($1::bigint)", 1, NULL, vals, NULL,
+			 NULL, 0);
+	if (!r || PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+		result_code(c, r);
+		PQclear(r);
+		return -1;
+	}
+	got = PQgetvalue(r, 0, 0)[0] == 't';
+	PQclear(r);
+	if (got) {
+		c->lead_key = key;
+		c->lead_gen = c->gen + 1;
+	}
+	return got;
+}
+
 static const struct sql_driver pg_driver = {
 	.name = "postgresql",
 	.dialect = SQL_POSTGRESQL,
@@ -915,6 +949,7 @@ static const struct sql_driver pg_driver = {
 	.sync = pg_sync,
 	.integrity_check = pg_integrity_check,
 	.backup = pg_backup,
+	.try_lead = pg_try_lead,
 	.fts_at_commit = 0,
 };
 
