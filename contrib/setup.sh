@@ -4,7 +4,8 @@
 #   contrib/setup.sh          build and run
 #   contrib/setup.sh --test   also what the tests need (Chromium, Node.js, unzip,
 #                             python3-websockets, python3-aiosmtpd, promtool
-#                             from the prometheus package)
+#                             from the prometheus package; PostgreSQL,
+#                             nats-server and haproxy for the cluster tests)
 #   contrib/setup.sh --bench  also what the benchmark needs (nats-server, Node.js, jq)
 set -euo pipefail
 
@@ -24,6 +25,9 @@ if [ "${1:-}" = "--test" ]; then
 	# so it is left as the package leaves it.
 	need+=(chromium procps clang libclang-rt-14-dev slapd ldap-utils openssl
 	      python3-websockets python3-aiosmtpd prometheus unzip)
+	# Several nodes as one forum (tests/cluster, contrib/cluster/run.sh):
+	# a throwaway PostgreSQL, nats-server and haproxy in front.
+	need+=(postgresql nats-server haproxy)
 	command -v node >/dev/null 2>&1 || need+=(nodejs)
 	command -v npm >/dev/null 2>&1 || need+=(npm)
 fi
