@@ -90,8 +90,11 @@ command -v nats-server >/dev/null || die "nats-server is not installed (apt-get 
 command -v haproxy >/dev/null || die "haproxy is not installed (apt-get install haproxy)"
 [ -x "$bin" ] || die "no openstrat at $bin (contrib/build.sh build, or set OPENSTRAT_BIN)"
 serve_help=$("$bin" serve --help 2>&1 || true)
-init_help=$("$bin" init --help 2>&1 || true)
-if ! grep -qi postgresql <<<"$serve_help$init_help"; then
+usages=$serve_help
+for cmd in init backup check; do
+	usages+=$("$bin" "$cmd" --help 2>&1 || true)
+done
+if ! grep -qi postgresql <<<"$usages"; then
 	die "$bin does not take --db postgresql://... (its usage names no PostgreSQL URL): build one that does"
 fi
 if ! grep -q -- '--nats' <<<"$serve_help"; then
@@ -114,7 +117,7 @@ fi
 
 # ---------------------------------------------------------------- helpers
 
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port_busy() { ({ exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null); }
 
 free_port() {
 	local p
@@ -132,7 +135,7 @@ free_port() {
 http_status() {
 	local line
 	line=$(
-		exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 0
+		{ exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || exit 0
 		printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$2" >&3
 		timeout 5 head -n1 <&3
 	) 2>/dev/null || true
@@ -244,13 +247,9 @@ say "NATS: $nats"
 	die "openstrat demo failed: $(tail -5 "$dir/demo.log")"
 
 # Three nodes on ports of their choosing (--port 0: the listening line says
-# which). Attached files go to one folder all nodes share, where the server
-# takes one (see docs/SCALING.md).
-extra=()
-if grep -q -- '--files' <<<"$serve_help"; then
-	mkdir -p "$dir/files"
-	extra+=(--files "$dir/files")
-fi
+# which). Attached files go to one folder all nodes share (--files).
+mkdir -p "$dir/files"
+extra=(--files "$dir/files")
 [ -z "${PUBLIC_URL:-}" ] || extra+=(--public-url "$PUBLIC_URL")
 node_ports=()
 for n in 1 2 3; do

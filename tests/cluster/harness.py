@@ -452,14 +452,15 @@ def cli(*args, env=None, timeout=120, check=True):
 
 def cluster_support():
     """None when the binary takes --db postgresql://... and serve --nats,
-    else why not. Read from the usage texts: the options as the contract
-    names them."""
-    serve = cli("serve", "--help", check=False)
-    init = cli("init", "--help", check=False)
-    serve_text = serve.stdout + serve.stderr
-    init_text = init.stdout + init.stderr
+    else why not. Read from the usage texts of serve, init, backup and
+    check: the options as they name them."""
+    texts = {}
+    for cmd in ("serve", "init", "backup", "check"):
+        r = cli(cmd, "--help", check=False)
+        texts[cmd] = r.stdout + r.stderr
+    serve_text = texts["serve"]
     missing = []
-    if "postgresql" not in (serve_text + init_text).lower():
+    if "postgresql" not in "".join(texts.values()).lower():
         missing.append("--db postgresql://... (its usage names no PostgreSQL URL)")
     if "--nats" not in serve_text:
         missing.append("serve --nats URL")

@@ -42,8 +42,10 @@ today's server, and runs while the multi-node run is skipped.
 
 import asyncio
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -75,7 +77,7 @@ def degraded(node):
 
 class Cluster:
     def __init__(self):
-        self.pg = self.nats = self.lb = None
+        self.pg = self.nats = self.lb = self.files = None
         self.nodes = []
         self.tokens = {}
         self._round_n = 0
@@ -97,10 +99,13 @@ class Cluster:
         self.pg.create_database()
         self._users(self.pg.url)
         self.nats.start()
+        # The attachments' folder, one that every node shares.
+        self.files = tempfile.mkdtemp(prefix="osfiles-")
         for i in range(n_nodes):
             node = h.Node("abc"[i], self.pg.url,
-                          ["--nats", self.nats.url, "--rate-limit", "0",
-                           "--conn-rate-limit", "0", "--trusted-proxy", "127.0.0.1"])
+                          ["--nats", self.nats.url, "--files", self.files,
+                           "--rate-limit", "0", "--conn-rate-limit", "0",
+                           "--trusted-proxy", "127.0.0.1"])
             self.nodes.append(node.start())
         self._finish_start()
 
@@ -174,6 +179,8 @@ class Cluster:
             self.nats.cleanup()
         if self.pg:
             self.pg.cleanup()
+        if self.files and not h.KEEP:
+            shutil.rmtree(self.files, ignore_errors=True)
 
 
 async def history(cl, rid):
