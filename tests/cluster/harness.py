@@ -197,8 +197,9 @@ class Postgres:
         return self
 
     def wait_ready(self, timeout=30):
-        wait_until(lambda: self._run(["pg_isready", "-h", "127.0.0.1", "-p",
-                                      str(self.port)], check=False).returncode == 0,
+        wait_until(lambda: self._run(["pg_isready", "-h", "127.0.0.1", "-p", str(self.port),
+                                      "-U", self.user, "-d", "postgres"],
+                                     check=False).returncode == 0,
                    timeout, "PostgreSQL on port %s" % self.port, step=0.2)
 
     def create_database(self, name=None):
