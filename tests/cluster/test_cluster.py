@@ -16,6 +16,11 @@ says so. Every scenario has a round of its own.
                        of chat.history
   presence             who is online is the union over the nodes, and a
                        leaver drops out everywhere
+  through_lb           sign-in, WebSocket and events through haproxy;
+                       /metrics is not passed on
+  files_shared         an attachment uploaded through A downloads through
+                       B and C (one shared --files folder); C restarting
+                       while an upload to A is half way spoils nothing
   nats_restart         nats-server stopped mid-run: nodes go on serving
                        their own clients and say so on /healthz; started
                        again, events cross again, and no subscriber gets any
@@ -42,12 +47,19 @@ today's server, and runs while the multi-node run is skipped.
 
 import asyncio
 import importlib.util
+import json
 import os
+import re
 import shutil
+import socket
+import struct
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
+import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness as h  # noqa: E402
@@ -636,6 +648,104 @@ async def through_lb(c):
           "while the node serves /metrics to a direct loopback peer")
 
 
+def png(width=64, height=64):
+    """A real PNG (signature, IHDR first, IEND last), about 12 KiB of
+    incompressible pixels so that an upload can be cut in the middle."""
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+    raw = b"".join(b"\0" + os.urandom(width * 3) for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" +
+            chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(raw, 0)) + chunk(b"IEND", b""))
+
+
+def upload_start(node, token, post, name, size):
+    """POST /api/files?post=ID up to its headers; the socket, to send the
+    body in pieces."""
+    sock = socket.create_connection(("127.0.0.1", node.port), timeout=30)
+    sock.sendall(("POST /api/files?post=%d HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+                  "Authorization: Bearer %s\r\nContent-Type: image/png\r\n"
+                  "X-Filename: %s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n"
+                  % (post, node.port, token, name, size)).encode())
+    return sock
+
+
+def upload_finish(sock, rest):
+    """Sends the rest of the body; (status, JSON body) of the answer."""
+    sock.sendall(rest)
+    data = b""
+    while True:
+        try:
+            b = sock.recv(65536)
+        except socket.timeout:
+            break
+        if not b:
+            break
+        data += b
+        head, _, body = data.partition(b"\r\n\r\n")
+        m = re.search(rb"(?i)content-length:\s*(\d+)", head)
+        if m and len(body) >= int(m.group(1)):
+            break
+    sock.close()
+    head, _, body = data.partition(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1]) if head.startswith(b"HTTP/") else None
+    try:
+        return status, json.loads(body or b"null")
+    except ValueError:
+        return status, body[:200]
+
+
+def download(node, token, url):
+    req = urllib.request.Request(node.base_url + url,
+                                 headers={"Authorization": "Bearer " + token})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+async def files_shared(c):
+    """Attachments in the folder every node shares: uploaded through one
+    node, downloaded through another; and a node (re)starting while an
+    upload to another node is half way must not spoil that upload."""
+    rid = await c.new_round("files")
+    w = await c.client("u1", c.a)
+    try:
+        pid = (await w.ok("post.create", round=rid, kind="idea", title="With a picture",
+                          body="See the file."))["post"]["id"]
+    finally:
+        await w.close()
+    token = c.tokens["u1"]
+    one = png()
+    sock = upload_start(c.a, token, pid, "one.png", len(one))
+    status, body = upload_finish(sock, one)
+    check(status == 201, "a PNG uploaded through A: 201 (%s %s)" % (status, body))
+    url = body["file"]["url"]
+    for n, name in ((c.b, "B"), (c.c, "C")):
+        st, data = download(n, c.tokens["u2"], url)
+        check(st == 200 and data == one, "the same bytes download through %s" % name)
+    if c.c is c.a:
+        return      # one node: nothing to restart beside the upload
+    two = png()
+    half = len(two) // 2
+    sock = upload_start(c.a, token, pid, "two.png", len(two))
+    sock.sendall(two[:half])
+    time.sleep(0.5)
+    port = c.c.port
+    check(c.c.stop() == 0, "node C stops while an upload to A is half way")
+    c.c.start(port)
+    h.wait_until(lambda: healthy(c.c), 30, "node C healthy again")
+    check(True, "node C starts again on its port (its start-up tidies the shared folder)")
+    status, body = upload_finish(sock, two[half:])
+    check(status == 201, "the upload to A then completes: 201 (%s %s)" % (status, body))
+    for n, name in ((c.a, "A"), (c.b, "B"), (c.c, "C")):
+        st, data = download(n, c.tokens["u2"], body["file"]["url"])
+        check(st == 200 and data == two, "its bytes download through %s" % name)
+    c.lb.wait_states({"node1": "UP", "node2": "UP", "node3": "UP"})
+
+
 def run_sh(c):  # pylint: disable=unused-argument
     """The example in contrib/cluster, started and stopped as a person would."""
     script = os.path.join(h.SOURCE, "contrib", "cluster", "run.sh")
@@ -686,9 +796,9 @@ def run_sh(c):  # pylint: disable=unused-argument
 # With --one-node, the scenarios that need no second node: one SQLite node
 # is A, B and C. They then check the scenarios' own use of the protocol
 # against today's server, while the multi-node run is skipped.
-SCENARIOS = [post_crosses_nodes, one_tally, chat_order, presence, through_lb, nats_restart,
-             pg_restart, node_kill, run_sh]
-ONE_NODE = [post_crosses_nodes, one_tally, chat_order, presence, through_lb]
+SCENARIOS = [post_crosses_nodes, one_tally, chat_order, presence, through_lb, files_shared,
+             nats_restart, pg_restart, node_kill, run_sh]
+ONE_NODE = [post_crosses_nodes, one_tally, chat_order, presence, through_lb, files_shared]
 
 
 def main():
