@@ -451,7 +451,7 @@ def cli(*args, env=None, timeout=120, check=True):
     return r
 
 
-def cluster_support():
+def cluster_support(postgresql=True):
     """None when the binary takes --db postgresql://... and serve --nats,
     else why not. Read from the usage texts of serve, init, backup and
     check: the options as they name them."""
@@ -461,7 +461,7 @@ def cluster_support():
         texts[cmd] = r.stdout + r.stderr
     serve_text = texts["serve"]
     missing = []
-    if "postgresql" not in "".join(texts.values()).lower():
+    if postgresql and "postgresql" not in "".join(texts.values()).lower():
         missing.append("--db postgresql://... (its usage names no PostgreSQL URL)")
     if "--nats" not in serve_text:
         missing.append("serve --nats URL")

@@ -11,9 +11,9 @@ says so. Every scenario has a round of its own.
                        exactly once
   one_tally            votes cast on all three nodes give one tally, the
                        same in every node's events and post.get
-  chat_order           chat sent on three nodes at once arrives in the same
-                       order on every node, each message once, in the order
-                       of chat.history
+  chat_order           chat sent on three nodes at once reaches every node,
+                       each message once, each node's in its commit order;
+                       chat.history has one order on every node
   presence             who is online is the union over the nodes, and a
                        leaver drops out everywhere
   through_lb           sign-in, WebSocket and events through haproxy;
@@ -39,7 +39,9 @@ says so. Every scenario has a round of its own.
 Exit status: 0 passed, 1 failed, 77 skipped: the binary does not take
 --db postgresql:// or serve --nats, or PostgreSQL, nats-server, haproxy
 or python3-websockets is missing (the reason is printed).
-CLUSTER_ONLY=name,name runs some scenarios only. With --one-node, one
+CLUSTER_ONLY=name,name runs some scenarios only. CLUSTER_STORE=sqlite
+runs the nodes on one shared SQLite file instead of PostgreSQL (without
+pg_restart and run_sh). With --one-node, one
 SQLite node plays A, B and C (and haproxy has it three times) for the
 first four scenarios: that checks the scenarios' own protocol code against
 today's server, and runs while the multi-node run is skipped.
@@ -104,21 +106,28 @@ class Cluster:
             h.cli("user", "add", "--db", db, "--username", u, "--role", "employee",
                   env={"OPENSTRAT_PASSWORD": PASSWORD})
 
-    def start(self, n_nodes=3):
-        self.pg = h.Postgres()
+    def start(self, n_nodes=3, store="postgresql"):
+        """store "sqlite": the nodes share one SQLite file on this machine
+        (its files beside it) instead of PostgreSQL."""
         self.nats = h.Nats()
         self.lb = h.Haproxy()
-        self.pg.init().start()
-        self.pg.create_database()
-        self._users(self.pg.url)
-        self.nats.start()
         # The attachments' folder, one that every node shares.
         self.files = tempfile.mkdtemp(prefix="osfiles-")
+        if store == "sqlite":
+            db = os.path.join(self.files, "os.db")
+            extra = []
+        else:
+            self.pg = h.Postgres()
+            self.pg.init().start()
+            self.pg.create_database()
+            db = self.pg.url
+            extra = ["--files", self.files]
+        self._users(db)
+        self.nats.start()
         for i in range(n_nodes):
-            node = h.Node("abc"[i], self.pg.url,
-                          ["--nats", self.nats.url, "--files", self.files,
-                           "--rate-limit", "0", "--conn-rate-limit", "0",
-                           "--trusted-proxy", "127.0.0.1"])
+            node = h.Node("abc"[i], db,
+                          ["--nats", self.nats.url, "--rate-limit", "0",
+                           "--conn-rate-limit", "0", "--trusted-proxy", "127.0.0.1"] + extra)
             self.nodes.append(node.start())
         self._finish_start()
 
@@ -325,13 +334,27 @@ async def chat_order(c):
             check(set(seq) == all_ids, "the subscriber on %s got all 45 messages" % name)
             check(len(seq) == len(set(seq)), "each once on %s" % name)
             seqs.append(seq)
-        check(seqs[0] == seqs[1] == seqs[2], "in the same order on A, B and C")
-        for ids in sent:
-            pos = [seqs[0].index(i) for i in ids]
-            check(pos == sorted(pos), "each sender's messages in the order sent")
+        for seq, name in zip(seqs, "ABC"):
+            for i, ids in enumerate(sent):
+                pos = [seq.index(x) for x in ids]
+                check(pos == sorted(pos), "on %s, the messages sent through %s arrive in "
+                      "the order they were committed" % (name, "ABC"[i]))
+        hists = []
         for s, name in zip(subs, "ABC"):
             hist = [m["id"] for m in await history(s, rid) if m["id"] in all_ids]
-            check(hist == seqs[0], "chat.history on %s has the order the events had" % name)
+            check(hist == sorted(hist) and set(hist) == all_ids,
+                  "chat.history on %s has all 45 in the database's order" % name)
+            hists.append(hist)
+        check(hists[0] == hists[1] == hists[2], "the same order on A, B and C after a reload")
+        # Live, messages sent at the same moment through different nodes may
+        # arrive in different orders on different nodes until the next
+        # reload (docs/PROTOCOL.md, "Several nodes"). CLUSTER_STRICT_ORDER=1
+        # asks for one live order everywhere too.
+        same = seqs[0] == seqs[1] == seqs[2]
+        if os.environ.get("CLUSTER_STRICT_ORDER"):
+            check(same, "live, in the same order on A, B and C")
+        else:
+            print("note: live order the same on A, B and C: %s" % ("yes" if same else "no"))
     finally:
         await close_all(subs + senders)
 
@@ -370,17 +393,65 @@ async def presence(c):
         await close_all([watcher, x, y] + ([late] if late else []))
 
 
+class Sub:
+    """A chat subscriber that comes back as the web client does: when its
+    node closes it (1011 "missed events" after NATS lost some, or the node
+    died), it reconnects to url and re-subscribes, and reads chat.history
+    (the re-sync). live: every chat.message id delivered, on every
+    connection, in order; known: live plus what re-syncs brought."""
+
+    def __init__(self, c, user, url, rid):
+        self.c, self.user, self.url, self.rid = c, user, url, rid
+        self.cl = None
+        self.live = []
+        self.known = set()
+        self.reloads = 0
+        self.closes = []
+
+    async def start(self):
+        self.cl = await self.c.client(self.user, self.url)
+        await self.cl.ok("round.subscribe", round=self.rid)
+        return self
+
+    async def poll(self):
+        self.live += [e["chat"]["id"] for e in events_of(self.cl, "chat.message", self.rid)]
+        if self.cl.closed:
+            self.closes.append(self.cl.closed)
+            deadline = time.monotonic() + 15
+            while True:
+                try:
+                    await self.start()
+                    break
+                except Exception as exc:  # pylint: disable=broad-except
+                    if time.monotonic() > deadline:
+                        raise Failure("%s could not reconnect: %s" % (self.user, exc)) from None
+                    await asyncio.sleep(0.2)
+            self.reloads += 1
+            self.known |= {m["id"] for m in await history(self.cl, self.rid)}
+        self.known |= set(self.live)
+
+    async def wait_for(self, ids, timeout=10, live=True):
+        """True once every id arrived (live only, or live or re-synced)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            await self.poll()
+            if set(ids) <= (set(self.live) if live else self.known):
+                return True
+            await asyncio.sleep(0.1)
+        return False
+
+    async def close(self):
+        if self.cl:
+            await self.cl.close()
+
+
 async def nats_restart(c):
     rid = await c.new_round("nats")
-    sub_a = await c.client("u10", c.a)
-    sub_b = await c.client("u11", c.b)
+    sub_a = await Sub(c, "u10", c.a.base_url, rid).start()
+    sub_b = await Sub(c, "u11", c.b.base_url, rid).start()
+    subs = {"A": sub_a, "B": sub_b}
     s_a = await c.client("u1", c.a)
     s_b = await c.client("u2", c.b)
-    got = {"A": [], "B": []}
-
-    def collect():
-        for s, k in ((sub_a, "A"), (sub_b, "B")):
-            got[k] += [e["chat"]["id"] for e in events_of(s, "chat.message", rid)]
 
     async def burst(tag, n=5):
         ids = {"A": [], "B": []}
@@ -390,21 +461,11 @@ async def nats_restart(c):
                 ids[node].append(r["chat"]["id"])
         return ids
 
-    async def arrived(want, timeout=10):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            collect()
-            if all(set(w) <= set(got[k]) for k, w in want.items()):
-                return True
-            await asyncio.sleep(0.1)
-        return False
-
     try:
-        for s in (sub_a, sub_b):
-            await s.ok("round.subscribe", round=rid)
         before = await burst("before")
         both = before["A"] + before["B"]
-        check(await arrived({"A": both, "B": both}), "with NATS up, both nodes' chat reach both")
+        for k, sub in subs.items():
+            check(await sub.wait_for(both), "with NATS up, both nodes' chat reaches %s live" % k)
 
         c.nats.stop()
         h.wait_until(lambda: all(degraded(n) for n in c.nodes), 15,
@@ -413,8 +474,9 @@ async def nats_restart(c):
         check(all(n.alive() for n in c.nodes), "and every node goes on running")
         during = await burst("during")
         check(True, "writes on A and B are acknowledged while NATS is down")
-        check(await arrived({"A": during["A"], "B": during["B"]}),
-              "each node delivers its own writes to its own subscribers meanwhile")
+        for k, sub in subs.items():
+            check(await sub.wait_for(during[k]),
+                  "node %s delivers its own writes to its own subscriber meanwhile" % k)
         check(bool(h.login(c.lb.base_url, "u8", PASSWORD)),
               "haproxy still serves: a sign-in through it works (every node is degraded, "
               "so every node is used)")
@@ -423,18 +485,44 @@ async def nats_restart(c):
         h.wait_until(lambda: all(healthy(n) for n in c.nodes), 30,
                      "every node to reconnect to NATS and report itself fine")
         check(True, "NATS back on its port: every node reconnects by itself")
+        # A node that finds it missed events (those published while it was
+        # cut off) closes its subscribers of the round with 1011; they
+        # reload. Probe until one message from each node reaches both
+        # subscribers live with no reload in between.
+        deadline = time.monotonic() + 30
+        probes = []
+        while True:
+            probe = await burst("probe", n=1)
+            probes.append(probe)
+            reloads = [sub.reloads for sub in subs.values()]
+            arrived = [await sub.wait_for(probe["A"] + probe["B"], timeout=5)
+                       for sub in subs.values()]
+            if all(arrived) and reloads == [sub.reloads for sub in subs.values()]:
+                break
+            if time.monotonic() > deadline:
+                raise Failure("30 s after NATS came back, probes still do not cross: "
+                              "arrived %s, closes %s" % (arrived, [sub.closes for sub in
+                                                                   subs.values()]))
+        check(True, "a message from each node reaches both subscribers live again "
+              "(after %d probe%s; reloads: A %d, B %d)"
+              % (len(probes), "" if len(probes) == 1 else "s", sub_a.reloads, sub_b.reloads))
         after = await burst("after")
         both = after["A"] + after["B"]
-        check(await arrived({"A": both, "B": both}), "events cross between the nodes again")
+        for k, sub in subs.items():
+            got = await sub.wait_for(both)
+            check(got, "events cross between the nodes again: %s gets both nodes' new "
+                  "messages live%s" % (k, "" if got else " (sent %s, got %s, closes %s)"
+                                       % (after, sub.live[-12:], sub.closes)))
         await asyncio.sleep(1)
-        collect()
-        for k in ("A", "B"):
-            dup = sorted({i for i in got[k] if got[k].count(i) > 1})
-            check(not dup, "no message delivered twice to the subscriber on %s: %s" % (k, dup))
-        sent = {i for ph in (before, during, after) for ids in ph.values() for i in ids}
-        for s, k in ((sub_a, "A"), (sub_b, "B")):
-            hist = {m["id"] for m in await history(s, rid)}
-            check(sent <= hist, "re-sync: chat.history on %s has every acknowledged message" % k)
+        sent = {i for ph in [before, during, after] + probes for ids in ph.values() for i in ids}
+        for k, sub in subs.items():
+            await sub.poll()
+            dup = sorted({i for i in sub.live if sub.live.count(i) > 1})
+            check(not dup, "no message delivered twice to the subscriber on %s (%d live, "
+                  "%d reloads: %s): %s" % (k, len(sub.live), sub.reloads, sub.closes, dup))
+            check(await sub.wait_for(sent, live=False, timeout=5) or
+                  sent <= {m["id"] for m in await history(sub.cl, rid)},
+                  "re-sync: every acknowledged message is live or in chat.history on %s" % k)
     finally:
         if not c.nats.running():
             c.nats.start()
@@ -806,23 +894,30 @@ def main():
         print("SKIP: python3-websockets is not installed (contrib/setup.sh --test)")
         return h.SKIP
     one_node = "--one-node" in sys.argv[1:]
+    store = os.environ.get("CLUSTER_STORE", "postgresql")
     only = [s for s in os.environ.get("CLUSTER_ONLY", "").split(",") if s]
     if one_node:
         only = [sc.__name__ for sc in ONE_NODE if not only or sc.__name__ in only]
     else:
         try:
-            why = h.cluster_support()
+            why = h.cluster_support(postgresql=store != "sqlite")
         except h.HarnessError as exc:
             print("FAIL: %s" % exc)
             return 1
         if why:
             print("SKIP: %s; the multi-node tests run once it does" % why)
             return h.SKIP
+        if store == "sqlite":
+            skip = {"pg_restart", "run_sh"}
+            print("CLUSTER_STORE=sqlite: the nodes share one SQLite file; %s not run"
+                  % ", ".join(sorted(skip)))
+            only = [sc.__name__ for sc in SCENARIOS if sc.__name__ not in skip and
+                    (not only or sc.__name__ in only)]
     c = Cluster()
     failed = []
     try:
         try:
-            c.start_one_node() if one_node else c.start()
+            c.start_one_node() if one_node else c.start(store=store)
         except h.Skip as exc:
             print("SKIP: %s" % exc)
             return h.SKIP
