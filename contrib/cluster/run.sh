@@ -22,6 +22,8 @@ state=$src/var/cluster.run        # "PID DIR" of the running one
 bin=${OPENSTRAT_BIN:-$src/build/openstrat}
 port=${PORT:-8080}
 listen=${LISTEN:-127.0.0.1}
+# Where this script reaches haproxy itself.
+case $listen in 0.0.0.0 | '::' | '[::]') lb_host=127.0.0.1 ;; *) lb_host=$listen ;; esac
 lang=${DEMO_LANG:-en}
 
 say() { printf 'cluster: %s\n' "$*" >&2; }
@@ -117,7 +119,8 @@ fi
 
 # ---------------------------------------------------------------- helpers
 
-port_busy() { ({ exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null); }
+# port_busy PORT [HOST]: something listens there.
+port_busy() { ({ exec 3<>"/dev/tcp/${2:-127.0.0.1}/$1"; } 2>/dev/null); }
 
 free_port() {
 	local p
@@ -131,12 +134,13 @@ free_port() {
 	die "found no free port"
 }
 
-# The status code of GET http://127.0.0.1:PORT/PATH (000 when unreachable).
+# The status code of GET http://HOST:PORT/PATH (000 when unreachable).
+# http_status PORT PATH [HOST]
 http_status() {
-	local line
+	local line host=${3:-127.0.0.1}
 	line=$(
-		{ exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || exit 0
-		printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$2" >&3
+		{ exec 3<>"/dev/tcp/$host/$1"; } 2>/dev/null || exit 0
+		printf 'GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n' "$2" "$host" >&3
 		timeout 5 head -n1 <&3
 	) 2>/dev/null || true
 	line=${line#HTTP/1.? }
@@ -207,7 +211,7 @@ spawn() {
 
 # ---------------------------------------------------------------- start
 
-port_busy "$port" && die "port $port is taken (PORT=... for another)"
+port_busy "$port" "$lb_host" && die "port $port is taken (PORT=... for another)"
 mkdir -p "$src/var"
 dir=$(mktemp -d /tmp/openstrat-cluster.XXXXXX)
 chmod 711 "$dir"
@@ -275,10 +279,10 @@ if grep -q '@[A-Z0-9_]*@' "$dir/haproxy.cfg"; then
 fi
 haproxy -c -q -f "$dir/haproxy.cfg" || die "haproxy refuses $dir/haproxy.cfg"
 spawn haproxy "$dir/haproxy.log" haproxy -db -f "$dir/haproxy.cfg"
-lb_up() { [ "$(http_status "$port" /healthz)" = 200 ]; }
+lb_up() { [ "$(http_status "$port" /healthz "$lb_host")" = 200 ]; }
 wait_for 20 haproxy lb_up || die "haproxy does not answer on $listen:$port: $(tail -5 "$dir/haproxy.log")"
 
-url=${PUBLIC_URL:-http://$listen:$port}
+url=${PUBLIC_URL:-http://$lb_host:$port}
 {
 	echo
 	echo "  openstrat, three nodes as one forum: $url"
