@@ -18,6 +18,8 @@ says so. Every scenario has a round of its own.
                        leaver drops out everywhere
   through_lb           sign-in, WebSocket and events through haproxy;
                        /metrics is not passed on
+  revocations          a customer's access revoked, and an account disabled,
+                       on A close their sockets on B and C within 5 s
   files_shared         an attachment uploaded through A downloads through
                        B and C (one shared --files folder); C restarting
                        while an upload to A is half way spoils nothing
@@ -102,9 +104,13 @@ class Cluster:
         h.cli("init", "--db", db)
         h.cli("user", "add", "--db", db, "--username", "maria", "--role", "manager",
               env={"OPENSTRAT_PASSWORD": PASSWORD})
-        for u in USERS:
+        for u in USERS + ["dora"]:
             h.cli("user", "add", "--db", db, "--username", u, "--role", "employee",
                   env={"OPENSTRAT_PASSWORD": PASSWORD})
+        h.cli("user", "add", "--db", db, "--username", "ada", "--role", "admin",
+              env={"OPENSTRAT_PASSWORD": PASSWORD})
+        h.cli("user", "add", "--db", db, "--username", "cleo", "--role", "customer",
+              "--org", "Nordbank", env={"OPENSTRAT_PASSWORD": PASSWORD})
 
     def start(self, n_nodes=3, store="postgresql"):
         """store "sqlite": the nodes share one SQLite file on this machine
@@ -148,7 +154,7 @@ class Cluster:
                          "node %s: /healthz 200 and not degraded" % node.name)
         self.lb.start([n.port for n in self.nodes])
         self.lb.wait_states({"node1": "UP", "node2": "UP", "node3": "UP"})
-        for u in ["maria"] + USERS:
+        for u in ["maria", "ada", "cleo", "dora"] + USERS:
             self.tokens[u] = h.login(self.nodes[0].base_url, u, PASSWORD)
         print("cluster: store %s, NATS %s, nodes %s, haproxy %s"
               % (self.nodes[0].db, self.nats.url if self.nats else "none",
@@ -834,6 +840,64 @@ async def files_shared(c):
     c.lb.wait_states({"node1": "UP", "node2": "UP", "node3": "UP"})
 
 
+async def wait_closed(cl, timeout):
+    deadline = time.monotonic() + timeout
+    while not cl.closed and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    return cl.closed
+
+
+async def revocations(c):
+    """Revoking on one node reaches every node: a customer's access to a
+    round, and a disabled account, close their sockets on B and C within
+    5 s."""
+    m = await c.client("maria", c.a)
+    r = await m.ok("round.create", title="Invited", description="", audience="invited",
+                   vote_mode="updown")
+    rid = r["round"]["id"]
+    await m.ok("round.update", round=rid, phase="open")
+    cleo = [await c.client("cleo", n) for n in (c.b, c.c)]
+    cleo_id = (await cleo[0].ok("hello"))["user"]["id"]
+    await m.ok("member.add", round=rid, user=cleo_id)
+    dora = [await c.client("dora", n) for n in (c.b, c.c)]
+    dora_id = (await dora[0].ok("hello"))["user"]["id"]
+    ada = await c.client("ada", c.a)
+    try:
+        for cl in cleo:
+            await cl.ok("round.subscribe", round=rid)
+        t0 = time.monotonic()
+        await m.ok("member.revoke", round=rid, user=cleo_id)
+        for cl, name in zip(cleo, "BC"):
+            ev = await cl.next_event(lambda e: e.get("ev") == "access.revoked", timeout=5,
+                                     what="access.revoked")
+            check(ev.get("round") == rid, "cleo's connection on %s hears access.revoked" % name)
+            check(await wait_closed(cl, 5 - (time.monotonic() - t0) + 0.5),
+                  "and is closed %.1f s after the revoke on A" % (time.monotonic() - t0))
+        again = await c.client("cleo", c.b)
+        r = await again.request("round.subscribe", round=rid)
+        await again.close()
+        check(r.get("error", {}).get("code") == "not_found",
+              "cleo reconnecting to B cannot subscribe any more: %s" % r.get("error"))
+
+        t0 = time.monotonic()
+        await ada.ok("user.disable", user=dora_id)
+        for cl, name in zip(dora, "BC"):
+            check(await wait_closed(cl, 5.5), "dora's connection on %s closes %.1f s after "
+                  "she is disabled on A" % (name, time.monotonic() - t0))
+        try:
+            await c.client("dora", c.c)
+            refused = False
+        except Exception:  # pylint: disable=broad-except
+            refused = True
+        check(refused, "her session no longer opens a WebSocket on C")
+    finally:
+        try:
+            await ada.ok("user.disable", user=dora_id, disabled=False)
+        except Exception:  # pylint: disable=broad-except
+            pass
+        await close_all(cleo + dora + [m, ada])
+
+
 def run_sh(c):  # pylint: disable=unused-argument
     """The example in contrib/cluster, started and stopped as a person would."""
     script = os.path.join(h.SOURCE, "contrib", "cluster", "run.sh")
@@ -885,8 +949,9 @@ def run_sh(c):  # pylint: disable=unused-argument
 # is A, B and C. They then check the scenarios' own use of the protocol
 # against today's server, while the multi-node run is skipped.
 SCENARIOS = [post_crosses_nodes, one_tally, chat_order, presence, through_lb, files_shared,
-             nats_restart, pg_restart, node_kill, run_sh]
-ONE_NODE = [post_crosses_nodes, one_tally, chat_order, presence, through_lb, files_shared]
+             revocations, nats_restart, pg_restart, node_kill, run_sh]
+ONE_NODE = [post_crosses_nodes, one_tally, chat_order, presence, through_lb, files_shared,
+            revocations]
 
 
 def main():
