@@ -27,9 +27,9 @@ says so. Every scenario has a round of its own.
                        their own clients and say so on /healthz; started
                        again, events cross again, and no subscriber gets any
                        message twice
-  pg_restart           PostgreSQL stopped: writes fail with `internal`;
-                       started again, the nodes recover by themselves and
-                       nothing acknowledged is lost
+  pg_restart           PostgreSQL stopped under a steady writer: writes fail
+                       with `internal`; started again, the nodes recover by
+                       themselves and nothing acknowledged is lost
   node_kill            a node SIGKILLed under a burst of writes: no
                        acknowledged write is lost, its clients reconnect
                        through haproxy to another node and re-sync, and its
@@ -43,10 +43,12 @@ Exit status: 0 passed, 1 failed, 77 skipped: the binary does not take
 or python3-websockets is missing (the reason is printed).
 CLUSTER_ONLY=name,name runs some scenarios only. CLUSTER_STORE=sqlite
 runs the nodes on one shared SQLite file instead of PostgreSQL (without
-pg_restart and run_sh). With --one-node, one
-SQLite node plays A, B and C (and haproxy has it three times) for the
-first four scenarios: that checks the scenarios' own protocol code against
-today's server, and runs while the multi-node run is skipped.
+pg_restart and run_sh). With --one-node, one SQLite node plays A, B and C
+(and haproxy has it three times) for the scenarios up to files_shared and
+revocations: that checks the scenarios' own protocol code against the
+single-node server, and runs while the multi-node run is skipped.
+CLUSTER_STRICT_ORDER=1 also asks chat_order for one live order on every
+node.
 """
 
 import asyncio
