@@ -3,9 +3,11 @@
 # missing; says nothing when everything is there. Idempotent. Run as root.
 #   contrib/setup.sh          build and run
 #   contrib/setup.sh --test   also what the tests need (Chromium, Node.js, unzip,
-#                             python3-websockets, python3-aiosmtpd, nats-server, promtool
-#                             from the prometheus package, postgresql)
-#   contrib/setup.sh --bench  also what the benchmark needs (nats-server, Node.js, jq)
+#                             python3-websockets, python3-aiosmtpd, promtool
+#                             from the prometheus package; PostgreSQL,
+#                             nats-server and haproxy for the PostgreSQL
+#                             and cluster tests)
+#   contrib/setup.sh --bench  also what the benchmark needs (nats-server, Node.js, jq, postgresql)
 set -euo pipefail
 
 need=(build-essential cmake pkg-config libwebsockets-dev libwebsockets-evlib-ev libev-dev
@@ -13,7 +15,7 @@ need=(build-essential cmake pkg-config libwebsockets-dev libwebsockets-evlib-ev 
       libcurl4-openssl-dev libpq-dev libnats-dev
       check sqlite3)
 if [ "${1:-}" = "--bench" ]; then
-	need+=(nats-server jq procps)
+	need+=(nats-server jq procps postgresql)
 	command -v node >/dev/null 2>&1 || need+=(nodejs)
 	command -v npm >/dev/null 2>&1 || need+=(npm)
 fi
@@ -23,10 +25,12 @@ if [ "${1:-}" = "--test" ]; then
 	# start the system's on port 389; the test neither uses nor disturbs it,
 	# so it is left as the package leaves it.
 	need+=(chromium procps clang libclang-rt-14-dev slapd ldap-utils openssl
-	      python3-websockets python3-aiosmtpd prometheus unzip nats-server)
+	      python3-websockets python3-aiosmtpd prometheus unzip)
 	# postgresql: the store and forum tests run a second time against a
-	# throwaway cluster (tests/support/pg.sh).
-	need+=(postgresql)
+	# throwaway cluster (tests/support/pg.sh). With nats-server and
+	# haproxy: several nodes as one forum (tests/cluster,
+	# contrib/cluster/run.sh).
+	need+=(postgresql nats-server haproxy)
 	command -v node >/dev/null 2>&1 || need+=(nodejs)
 	command -v npm >/dev/null 2>&1 || need+=(npm)
 fi
