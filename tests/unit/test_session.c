@@ -344,6 +344,47 @@ START_TEST(malformed_tokens_are_refused)
 }
 END_TEST
 
+/* Of several nodes on one database one sends the mail: the lead is one
+ * connection's at a time and passes on when it closes. A SQLite database
+ * serves one node, which always leads. */
+START_TEST(one_connection_leads_and_the_lead_passes_on)
+{
+	char target[1024];
+	struct store *other = NULL, *third = NULL;
+	int lead = 0;
+
+	if (!T.pg_schema[0]) {
+		ck_assert_int_eq(store_try_lead(st, STORE_LEAD_MAILER), 1);
+		ck_assert_int_eq(store_try_lead(st, STORE_LEAD_MAILER), 1);
+		return;
+	}
+	snprintf(target, sizeof target, "%s%soptions=-csearch_path%%3D%s", fx_pg_url(),
+		 strchr(fx_pg_url(), '?') ? "&" : "?", T.pg_schema);
+	ck_assert_int_eq(store_open(target, STORE_SYNC_FULL, &other), OS_OK);
+	ck_assert_int_eq(store_open(target, STORE_SYNC_FULL, &third), OS_OK);
+	ck_assert_int_eq(store_try_lead(st, STORE_LEAD_MAILER), 1);
+	/* Asking again keeps it; the others stand by. */
+	ck_assert_int_eq(store_try_lead(st, STORE_LEAD_MAILER), 1);
+	ck_assert_int_eq(store_try_lead(other, STORE_LEAD_MAILER), 0);
+	ck_assert_int_eq(store_try_lead(third, STORE_LEAD_MAILER), 0);
+	/* The leader's connection ends (a node dies): one other takes over,
+	 * once the server has seen it go. */
+	store_close(st);
+	st = NULL;
+	for (int i = 0; i < 500 && !lead; i++) {
+		lead = store_try_lead(other, STORE_LEAD_MAILER);
+		if (!lead)
+			usleep(10000);
+	}
+	ck_assert_int_eq(lead, 1);
+	ck_assert_int_eq(store_try_lead(third, STORE_LEAD_MAILER), 0);
+	store_close(other);
+	store_close(third);
+	/* teardown closes st: open it again for it */
+	ck_assert_int_eq(store_open(target, STORE_SYNC_FULL, &st), OS_OK);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -363,6 +404,7 @@ main(void)
 	tcase_add_test(tc, touch_marks_seen_but_not_on_every_request);
 	tcase_add_test(tc, disabled_users_cannot_resolve);
 	tcase_add_test(tc, malformed_tokens_are_refused);
+	tcase_add_test(tc, one_connection_leads_and_the_lead_passes_on);
 	suite_add_tcase(s, tc);
 	return fx_run(s);
 }
