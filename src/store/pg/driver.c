@@ -88,6 +88,7 @@ struct pg_stmt {
 	char name[24];
 	unsigned prepared_gen; /* 0: not prepared */
 	int nparams;
+	uint64_t used;         /* which of $1..$64 the text names */
 	struct pg_param *params;
 	const char **vals;
 	int *lens, *fmts;
@@ -187,7 +188,7 @@ word_char(char ch)
  * number), ifnull() coalesce(), BEGIN IMMEDIATE plain BEGIN. Quoted text
  * and comments are copied as they are. *nparams gets the highest number. */
 static char *
-translate(const char *sql, int *nparams)
+translate(const char *sql, int *nparams, uint64_t *used)
 {
 	size_t n = strlen(sql);
 	char *out = malloc(n * 2 + 16), *o = out;
@@ -233,6 +234,8 @@ translate(const char *sql, int *nparams)
 			}
 			if (v > max)
 				max = v;
+			if (v >= 1 && v <= 64)
+				*used |= (uint64_t)1 << (v - 1);
 			o += sprintf(o, "$%d", v);
 		} else if (!strncasecmp(p, "ifnull(", 7) && (p == sql || !word_char(p[-1]))) {
 			memcpy(o, "coalesce(", 9);
@@ -257,7 +260,7 @@ pg_prepare(struct sql_conn *conn, const char *sql, struct sql_stmt **out)
 	if (!(s = calloc(1, sizeof *s)))
 		return SQL_NOMEM;
 	s->base.conn = conn;
-	if (!(s->sql = translate(sql, &s->nparams)))
+	if (!(s->sql = translate(sql, &s->nparams, &s->used)))
 		goto nomem;
 	snprintf(s->name, sizeof s->name, "s%u", ++c->next_name);
 	if (s->nparams) {
@@ -432,7 +435,10 @@ run(struct pg_stmt *s)
 	}
 	if (s->prepared_gen != c->gen + 1) {
 		for (int i = 0; i < s->nparams; i++)
-			s->types[i] = s->params[i].type;
+			/* A number the text skips has no context to be typed
+			 * from: text, when nothing was bound to it. */
+			s->types[i] = s->params[i].type ? s->params[i].type
+				      : i < 64 && !(s->used >> i & 1) ? OID_TEXT : 0;
 		r = PQprepare(c->pg, s->name, s->sql, s->nparams, s->types);
 		if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
 			int rc = result_code(c, r);
@@ -719,12 +725,18 @@ pg_migrate(struct sql_conn *conn)
 		snprintf(ver, sizeof ver, "%d", m->version);
 		vals[0] = ver;
 		vals[1] = m->name;
-		if (exec_on(c, c->pg, "BEGIN") || exec_on(c, c->pg, m->sql)) {
+		r = NULL;
+		if (exec_on(c, c->pg, "BEGIN") || (r = PQexec(c->pg, m->sql),
+							 PQresultStatus(r) != PGRES_COMMAND_OK)) {
+			/* The error, not the migration's whole text. */
+			result_code(c, r);
+			PQclear(r);
 			exec_on(c, c->pg, "ROLLBACK");
-			os_err("store: migration %s failed", m->name);
+			os_err("store: migration postgresql/%s failed: %s", m->name, c->err);
 			rc = OS_EINTERNAL;
 			break;
 		}
+		PQclear(r);
 		r = PQexecParams(c->pg, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
 				 2, NULL, vals, NULL, NULL, 0);
 		if (!r || PQresultStatus(r) != PGRES_COMMAND_OK || exec_on(c, c->pg, "COMMIT")) {
