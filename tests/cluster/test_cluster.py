@@ -116,14 +116,15 @@ class Cluster:
 
     def start(self, n_nodes=3, store="postgresql"):
         """store "sqlite": the nodes share one SQLite file on this machine
-        (its files beside it) instead of PostgreSQL."""
+        instead of PostgreSQL (and name their shared files folder with
+        --files all the same, so that each treats it as shared)."""
         self.nats = h.Nats()
         self.lb = h.Haproxy()
         # The attachments' folder, one that every node shares.
         self.files = tempfile.mkdtemp(prefix="osfiles-")
         if store == "sqlite":
             db = os.path.join(self.files, "os.db")
-            extra = []
+            extra = ["--files", os.path.join(self.files, "os.db.files")]
         else:
             self.pg = h.Postgres()
             self.pg.init().start()
