@@ -48,8 +48,11 @@ stop)
 		exit 0
 	}
 	kill -TERM "$pid"
+	# Done when its clean-up has removed the state file, or it is gone: a
+	# script that exited stays a zombie, which kill -0 still finds, until
+	# whoever started it collects its status.
 	for _ in $(seq 1 300); do
-		kill -0 "$pid" 2>/dev/null || {
+		{ [ ! -e "$state" ] || ! kill -0 "$pid" 2>/dev/null; } && {
 			say "stopped"
 			exit 0
 		}

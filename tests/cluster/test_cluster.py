@@ -937,7 +937,10 @@ def run_sh(c):  # pylint: disable=unused-argument
         dirs = [line.split(":", 1)[1].strip() for line in text.splitlines()
                 if "Data and logs:" in line]
         st = subprocess.run([script, "stop"], capture_output=True, text=True, timeout=60)
-        check(st.returncode == 0, "run.sh stop: %s" % st.stderr.strip())
+        if st.returncode != 0:
+            proc.wait(60)
+        check(st.returncode == 0, "run.sh stop: %s (its output ends: %s)"
+              % (st.stderr.strip(), open(log.name).read()[-600:]))
         check(proc.wait(30) == 0, "run.sh exits 0 once stopped")
         check(not h.port_open(port), "haproxy's port is closed")
         check(dirs and not os.path.exists(dirs[0]), "its temporary folder is removed")
