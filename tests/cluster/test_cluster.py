@@ -914,8 +914,9 @@ def run_sh(c):  # pylint: disable=unused-argument
     proc = subprocess.Popen([script], env=env, stdout=log, stderr=subprocess.STDOUT,
                             stdin=subprocess.DEVNULL)
     try:
+        # The banner's last line: it is written in pieces.
         h.wait_until(lambda: proc.poll() is not None or
-                     "three nodes as one forum" in open(log.name).read(), 120,
+                     "contrib/cluster/run.sh stop" in open(log.name).read(), 120,
                      "run.sh to print its address")
         text = open(log.name).read()
         check(proc.poll() is None, "run.sh runs (status %s): %s" % (proc.returncode, text[-800:]))
