@@ -459,12 +459,6 @@ run(struct pg_stmt *s)
 		s->nrows = es == PGRES_TUPLES_OK ? PQntuples(r) : 0;
 		s->ncols = PQnfields(r);
 		s->row = -1;
-		if (s->ncols) {
-			s->blobs = calloc((size_t)s->ncols, sizeof *s->blobs);
-			s->blob_lens = calloc((size_t)s->ncols, sizeof *s->blob_lens);
-			if (!s->blobs || !s->blob_lens)
-				return SQL_NOMEM;
-		}
 		return SQL_OK;
 	}
 	{
@@ -577,6 +571,14 @@ pg_col_blob(struct sql_stmt *st, int i)
 		return NULL;
 	if (PQftype(s->res, i) != OID_BYTEA)
 		return PQgetvalue(s->res, s->row, i);
+	/* Room for unescaped bytea only for results that read some: most
+	 * statements have none. */
+	if (!s->blobs) {
+		s->blobs = calloc((size_t)s->ncols, sizeof *s->blobs);
+		s->blob_lens = calloc((size_t)s->ncols, sizeof *s->blob_lens);
+		if (!s->blobs || !s->blob_lens)
+			return NULL;
+	}
 	if (!s->blobs[i])
 		s->blobs[i] = PQunescapeBytea((const unsigned char *)PQgetvalue(s->res, s->row, i),
 					      &s->blob_lens[i]);
@@ -858,10 +860,12 @@ pg_integrity_check(struct sql_conn *conn)
 	/* PostgreSQL checks its own pages (data checksums, when the cluster
 	 * has them); what the store can check is that it answers and its
 	 * schema is the one this program knows. */
-	if (pg_schema_version(conn) < 0)
+	int v = pg_schema_version(conn);
+
+	if (v < 0)
 		return OS_EINTERNAL;
 	if (store_pg_migration_count &&
-	    pg_schema_version(conn) != store_pg_migrations[store_pg_migration_count - 1].version) {
+	    v != store_pg_migrations[store_pg_migration_count - 1].version) {
 		set_err(c, "schema", "not the version this program knows");
 		return OS_EINTERNAL;
 	}
