@@ -44,8 +44,7 @@ backup_files(struct store *live, const char *db, const char *files, const char *
 	int rc;
 
 	*copied = 0;
-	if (files ? (size_t)snprintf(fc.src, sizeof fc.src, "%s", files) >= sizeof fc.src
-		  : files_dir_of(db, fc.src, sizeof fc.src) != 0)
+	if (files_dir_for(db, files, fc.src, sizeof fc.src))
 		return OS_EINTERNAL;
 	if (files_dir_of(out, fc.dst, sizeof fc.dst))
 		return OS_EINTERNAL;

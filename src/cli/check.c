@@ -65,8 +65,7 @@ cli_check(int argc, char **argv)
 	{
 		struct file_check fc = {.present = 0};
 
-		if ((files ? (size_t)snprintf(fc.dir, sizeof fc.dir, "%s", files) >= sizeof fc.dir
-			   : files_dir_of(db, fc.dir, sizeof fc.dir) != 0) ||
+		if (files_dir_for(db, files, fc.dir, sizeof fc.dir) ||
 		    store_files_each_sha(st, check_one, &fc) || fc.missing)
 			rc = rc ? rc : 1;
 	}

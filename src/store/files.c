@@ -156,6 +156,17 @@ files_dir_of(const char *db_path, char *out, size_t outsz)
 	return n > 0 && (size_t)n < outsz ? OS_OK : OS_EINTERNAL;
 }
 
+int
+files_dir_for(const char *db_path, const char *files_dir, char *out, size_t outsz)
+{
+	int n;
+
+	if (!files_dir)
+		return files_dir_of(db_path, out, outsz);
+	n = snprintf(out, outsz, "%s", files_dir);
+	return n >= 0 && (size_t)n < outsz ? OS_OK : OS_EINTERNAL;
+}
+
 void
 files_hex(const unsigned char digest[32], char out[65])
 {

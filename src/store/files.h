@@ -44,6 +44,10 @@ int store_files_each_sha(struct store *st, int (*fn)(void *arg, const char *sha)
 /* The file folder of the database at db_path: "db_path.files". */
 int files_dir_of(const char *db_path, char *out, size_t outsz);
 
+/* The file folder a command uses: files_dir when given (--files), else
+ * files_dir_of(db_path). */
+int files_dir_for(const char *db_path, const char *files_dir, char *out, size_t outsz);
+
 /* Makes dir and dir/tmp when missing, and empties dir/tmp (uploads a
  * stopped process left half done). Then, with st not NULL, removes the
  * files no row names (an upload stopped between its rename and its

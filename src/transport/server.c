@@ -1029,9 +1029,7 @@ server_run(const struct server_opts *o)
 	}
 	/* Attachments live beside the database; what an upload stopped by
 	 * a crash left behind goes before anyone can upload again. */
-	if ((o->files_dir ? (size_t)snprintf(s->files_dir, sizeof s->files_dir, "%s",
-					     o->files_dir) >= sizeof s->files_dir
-			  : files_dir_of(o->db_path, s->files_dir, sizeof s->files_dir) != 0) ||
+	if (files_dir_for(o->db_path, o->files_dir, s->files_dir, sizeof s->files_dir) ||
 	    files_dir_prepare(s->st, s->files_dir,
 			      o->files_dir != NULL || store_target_is_remote(o->db_path))) {
 		fprintf(stderr, "openstrat: cannot prepare the file folder %s\n", s->files_dir);
