@@ -44,13 +44,22 @@ read_comment(struct sql_stmt *s, struct comment *c)
 int
 store_comment_insert(struct store *st, struct comment *c)
 {
-	struct sql_stmt *s = store_stmt(st,
-		"INSERT INTO comments (post_id, parent_id, body, body_html, author_id, "
-		"created_at, anchor_block, anchor_quote) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+	struct sql_stmt *s;
+	char *vec;
 	int rc;
 
-	if (!s)
+	if ((rc = store_fts_new_comment(st, c->body, &vec)))
+		return rc;
+	s = store_stmt(st, vec ? "INSERT INTO comments (post_id, parent_id, body, body_html, "
+				 "author_id, created_at, anchor_block, anchor_quote, search) "
+				 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, CAST(?9 AS tsvector))"
+			       : "INSERT INTO comments (post_id, parent_id, body, body_html, "
+				 "author_id, created_at, anchor_block, anchor_quote) "
+				 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+	if (!s) {
+		free(vec);
 		return OS_EINTERNAL;
+	}
 	sql_bind_int64(s, 1, c->post);
 	if (c->parent)
 		sql_bind_int64(s, 2, c->parent);
@@ -62,12 +71,20 @@ store_comment_insert(struct store *st, struct comment *c)
 		sql_bind_int(s, 7, c->anchor_block);
 		sql_bind_text(s, 8, c->anchor_quote, -1);
 	}
+	if (vec)
+		sql_bind_text(s, 9, vec, -1);
 	rc = sql_step(s);
 	store_done(s);
-	if (rc != SQL_DONE)
+	if (rc != SQL_DONE) {
+		free(vec);
 		return store_rc(st, rc, "comment insert");
+	}
 	c->id = store_last_id(st);
-	return store_fts_note_comment_text(st, c->id, c->body);
+	if (vec) {
+		free(vec);
+		return OS_OK;
+	}
+	return store_fts_note_comment(st, c->id);
 }
 
 int

@@ -439,19 +439,21 @@ store_fts_note_comment(struct store *st, int64_t id)
 }
 
 int
-store_fts_note_post_text(struct store *st, int64_t id, const char *title, const char *body)
+store_fts_new_post(struct store *st, const char *title, const char *body, char **vec)
 {
-	if (store_dialect(st) == SQL_POSTGRESQL)
-		return store_pg_index_post_text(st, id, title, body);
-	return fts_note(st, FTS_POSTS, id);
+	*vec = NULL;
+	if (st->db->drv->fts_at_commit)
+		return OS_OK;
+	return store_pg_post_vector(st, title, body, vec);
 }
 
 int
-store_fts_note_comment_text(struct store *st, int64_t id, const char *body)
+store_fts_new_comment(struct store *st, const char *body, char **vec)
 {
-	if (store_dialect(st) == SQL_POSTGRESQL)
-		return store_pg_index_comment_text(st, id, body);
-	return fts_note(st, FTS_COMMENTS, id);
+	*vec = NULL;
+	if (st->db->drv->fts_at_commit)
+		return OS_OK;
+	return store_pg_comment_vector(st, body, vec);
 }
 
 int

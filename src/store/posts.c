@@ -94,13 +94,22 @@ read_post(struct store *st, struct sql_stmt *s, struct post *p)
 int
 store_post_insert(struct store *st, struct post *p)
 {
-	struct sql_stmt *s = store_stmt(st,
-		"INSERT INTO posts (round_id, kind, title, body, body_html, author_id, "
-		"created_at, blocks) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+	struct sql_stmt *s;
+	char *vec;
 	int rc;
 
-	if (!s)
+	if ((rc = store_fts_new_post(st, p->title, p->body, &vec)))
+		return rc;
+	s = store_stmt(st, vec ? "INSERT INTO posts (round_id, kind, title, body, body_html, "
+				 "author_id, created_at, blocks, search) "
+				 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, CAST(?9 AS tsvector))"
+			       : "INSERT INTO posts (round_id, kind, title, body, body_html, "
+				 "author_id, created_at, blocks) "
+				 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+	if (!s) {
+		free(vec);
 		return OS_EINTERNAL;
+	}
 	sql_bind_int64(s, 1, p->round);
 	sql_bind_text(s, 2, os_kind_name(p->kind), -1);
 	sql_bind_text(s, 3, p->title, -1);
@@ -109,12 +118,20 @@ store_post_insert(struct store *st, struct post *p)
 	sql_bind_int64(s, 6, p->author.id);
 	sql_bind_int64(s, 7, p->created_at);
 	sql_bind_int(s, 8, p->blocks);
+	if (vec)
+		sql_bind_text(s, 9, vec, -1);
 	rc = sql_step(s);
 	store_done(s);
-	if (rc != SQL_DONE)
+	if (rc != SQL_DONE) {
+		free(vec);
 		return store_rc(st, rc, "post insert");
+	}
 	p->id = store_last_id(st);
-	return store_fts_note_post_text(st, p->id, p->title, p->body);
+	if (vec) {
+		free(vec);
+		return OS_OK;
+	}
+	return store_fts_note_post(st, p->id);
 }
 
 int

@@ -61,10 +61,10 @@ struct search_hit;
  * its row, in the caller's transaction. */
 int store_pg_index_post(struct store *st, int64_t id);
 int store_pg_index_comment(struct store *st, int64_t id);
-/* The same from the text just written (one statement fewer). */
-int store_pg_index_post_text(struct store *st, int64_t id, const char *title,
-			     const char *body);
-int store_pg_index_comment_text(struct store *st, int64_t id, const char *body);
+/* The vector a new post or comment gets, as text for CAST(? AS
+ * tsvector), malloc'd in *vec: written by the row's own INSERT. */
+int store_pg_post_vector(struct store *st, const char *title, const char *body, char **vec);
+int store_pg_comment_vector(struct store *st, const char *body, char **vec);
 
 /* store_search() on PostgreSQL. */
 int store_pg_search(struct store *st, const char *fts_query, int64_t round, int posts_only,

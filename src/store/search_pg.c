@@ -55,18 +55,27 @@ write_vector(struct store *st, const char *sql, int64_t id, const char *vec)
 	return store_rc(st, rc, "search index");
 }
 
+/* The vector of the row's text, col[0..ncol), malloc'd in *vec. */
+static int
+vector_of(struct store *st, int comment, const char *const *col, char **vec)
+{
+	struct words *w = store_words(st);
+
+	*vec = NULL;
+	if (!w)
+		return OS_ENOMEM;
+	return search_vector(w, col, comment ? weights_comment : weights_post, comment ? 1 : 2,
+			     vec);
+}
+
 /* Writes the vector of the row's text, col[0..ncol). */
 static int
 index_text(struct store *st, int comment, int64_t id, const char *const *col)
 {
-	struct words *w = store_words(st);
-	char *vec = NULL;
+	char *vec;
 	int rc;
 
-	if (!w)
-		return OS_ENOMEM;
-	if ((rc = search_vector(w, col, comment ? weights_comment : weights_post, comment ? 1 : 2,
-				&vec)))
+	if ((rc = vector_of(st, comment, col, &vec)))
 		return rc;
 	rc = write_vector(st,
 			  comment ? "UPDATE comments SET search = CAST(?2 AS tsvector) WHERE id = ?1"
@@ -77,19 +86,19 @@ index_text(struct store *st, int comment, int64_t id, const char *const *col)
 }
 
 int
-store_pg_index_post_text(struct store *st, int64_t id, const char *title, const char *body)
+store_pg_post_vector(struct store *st, const char *title, const char *body, char **vec)
 {
 	const char *col[2] = {title, body};
 
-	return index_text(st, 0, id, col);
+	return vector_of(st, 0, col, vec);
 }
 
 int
-store_pg_index_comment_text(struct store *st, int64_t id, const char *body)
+store_pg_comment_vector(struct store *st, const char *body, char **vec)
 {
 	const char *col[1] = {body};
 
-	return index_text(st, 1, id, col);
+	return vector_of(st, 1, col, vec);
 }
 
 static int

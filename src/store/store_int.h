@@ -41,11 +41,11 @@ int store_changes(struct store *st);
  * triggers keep FTS5 in step, PostgreSQL's vector is written again. */
 int store_fts_note_post(struct store *st, int64_t id);
 int store_fts_note_comment(struct store *st, int64_t id);
-/* The same, given the text just inserted (PostgreSQL then need not read
- * it back). */
-int store_fts_note_post_text(struct store *st, int64_t id, const char *title,
-			     const char *body);
-int store_fts_note_comment_text(struct store *st, int64_t id, const char *body);
+/* The vector of a new post or comment on PostgreSQL, which its INSERT
+ * writes (then *vec is set, malloc'd); NULL on SQLite, where
+ * store_fts_note_post() (or _comment()) follows the INSERT. */
+int store_fts_new_post(struct store *st, const char *title, const char *body, char **vec);
+int store_fts_new_comment(struct store *st, const char *body, char **vec);
 int store_fts_flush(struct store *st);
 int store_fts_edited_post(struct store *st, int64_t id);
 int store_fts_edited_comment(struct store *st, int64_t id);

@@ -63,6 +63,15 @@ struct pg_conn {
 	unsigned gen;          /* bumped at each reconnect: prepare again */
 	unsigned next_name;
 	int changes;
+	/* The id the last INSERT returned (RETURNING id), when last_id_ok;
+	 * else last_id() asks lastval(). */
+	int64_t last_id;
+	int last_id_ok;
+	/* The tables whose id is an identity column, NUL-separated, for
+	 * gen id_tables_gen - 1 (0: not read). */
+	char *id_tables;
+	size_t id_tables_len;
+	unsigned id_tables_gen;
 	time_t last_reset;
 	char err[512];
 	/* The advisory lock try_lead() holds, and the connection it was
@@ -85,6 +94,9 @@ struct pg_param {
 struct pg_stmt {
 	struct sql_stmt base;
 	char *sql;             /* with $n */
+	char *sql_ret;         /* the same with RETURNING id (an INSERT) */
+	char table[64];        /* the table an INSERT ... VALUES writes */
+	int is_insert, returning;
 	char name[24];
 	unsigned prepared_gen; /* 0: not prepared */
 	int nparams;
@@ -250,6 +262,54 @@ translate(const char *sql, int *nparams, uint64_t *used)
 	return out;
 }
 
+/* Whether the word kw starts at q in sql (any case). */
+static int
+keyword_at(const char *sql, const char *q, const char *kw)
+{
+	size_t n = strlen(kw);
+
+	return (q == sql || !word_char(q[-1])) && !strncasecmp(q, kw, n) && !word_char(q[n]);
+}
+
+/* Whether sql is a one-row INSERT INTO t (...) VALUES (...) without a
+ * RETURNING clause: then 1, and the table's name (folded to lower case)
+ * in table. *is_insert says whether it is an INSERT at all. */
+static int
+insert_target(const char *sql, char *table, size_t size, int *is_insert)
+{
+	const char *p = sql;
+	size_t n = 0;
+
+	while (*p == ' ' || *p == '\n' || *p == '\t')
+		p++;
+	*is_insert = !strncasecmp(p, "INSERT", 6) && !word_char(p[6]);
+	if (!*is_insert)
+		return 0;
+	p += 6;
+	while (*p == ' ' || *p == '\n' || *p == '\t')
+		p++;
+	if (strncasecmp(p, "INTO ", 5))
+		return 0;
+	p += 5;
+	while (*p == ' ')
+		p++;
+	while (word_char(p[n]) && n + 1 < size) {
+		table[n] = (char)(p[n] >= 'A' && p[n] <= 'Z' ? p[n] + 32 : p[n]);
+		n++;
+	}
+	table[n] = '\0';
+	if (!n || word_char(p[n]))
+		return 0;
+	/* Only the one-row form: INSERT ... SELECT may write many rows, and
+	 * ON CONFLICT may write none (last_id() then asks lastval(), as for
+	 * any other INSERT). */
+	for (const char *q = p + n; *q; q++)
+		if (keyword_at(sql, q, "RETURNING") || keyword_at(sql, q, "SELECT") ||
+		    keyword_at(sql, q, "CONFLICT"))
+			return 0;
+	return 1;
+}
+
 static int
 pg_prepare(struct sql_conn *conn, const char *sql, struct sql_stmt **out)
 {
@@ -263,6 +323,13 @@ pg_prepare(struct sql_conn *conn, const char *sql, struct sql_stmt **out)
 	if (!(s->sql = translate(sql, &s->nparams, &s->used)))
 		goto nomem;
 	snprintf(s->name, sizeof s->name, "s%u", ++c->next_name);
+	if (insert_target(s->sql, s->table, sizeof s->table, &s->is_insert) &&
+	    !(s->sql_ret = malloc(strlen(s->sql) + sizeof " RETURNING id")))
+		goto nomem;
+	if (s->sql_ret) {
+		strcpy(s->sql_ret, s->sql);
+		strcat(s->sql_ret, " RETURNING id");
+	}
 	if (s->nparams) {
 		s->params = calloc((size_t)s->nparams, sizeof *s->params);
 		s->vals = calloc((size_t)s->nparams, sizeof *s->vals);
@@ -280,6 +347,7 @@ nomem:
 	free(s->lens);
 	free(s->fmts);
 	free(s->types);
+	free(s->sql_ret);
 	free(s->sql);
 	free(s);
 	return SQL_NOMEM;
@@ -335,6 +403,7 @@ pg_finalize(struct sql_stmt *st)
 	free(s->lens);
 	free(s->fmts);
 	free(s->types);
+	free(s->sql_ret);
 	free(s->sql);
 	free(s);
 }
@@ -419,6 +488,60 @@ pg_bind_null(struct sql_stmt *st, int i)
 	return param(st, i) ? SQL_OK : SQL_ERROR;
 }
 
+/* Reads which tables have an identity id, once per connection (and
+ * again after migrations). 0, or -1 when it could not be read: then
+ * INSERTs go without RETURNING and last_id() asks lastval(). */
+static int
+load_id_tables(struct pg_conn *c)
+{
+	PGresult *r;
+	size_t len = 0;
+	char *buf;
+	int n;
+
+	if (c->id_tables_gen == c->gen + 1)
+		return 0;
+	r = PQexec(c->pg, "SELECT c.relname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+			  " WHERE a.attname = 'id' AND a.attidentity <> '' AND c.relkind = 'r'"
+			  " AND pg_table_is_visible(c.oid)");
+	if (!r || PQresultStatus(r) != PGRES_TUPLES_OK) {
+		PQclear(r);
+		return -1;
+	}
+	n = PQntuples(r);
+	for (int i = 0; i < n; i++)
+		len += strlen(PQgetvalue(r, i, 0)) + 1;
+	if (!(buf = malloc(len + 1))) {
+		PQclear(r);
+		return -1;
+	}
+	len = 0;
+	for (int i = 0; i < n; i++) {
+		size_t k = strlen(PQgetvalue(r, i, 0)) + 1;
+
+		memcpy(buf + len, PQgetvalue(r, i, 0), k);
+		len += k;
+	}
+	PQclear(r);
+	free(c->id_tables);
+	c->id_tables = buf;
+	c->id_tables_len = len;
+	c->id_tables_gen = c->gen + 1;
+	return 0;
+}
+
+/* Whether an INSERT into table may end with RETURNING id. */
+static int
+has_identity_id(struct pg_conn *c, const char *table)
+{
+	if (load_id_tables(c))
+		return 0;
+	for (size_t i = 0; i < c->id_tables_len; i += strlen(c->id_tables + i) + 1)
+		if (!strcmp(c->id_tables + i, table))
+			return 1;
+	return 0;
+}
+
 static int
 run(struct pg_stmt *s)
 {
@@ -439,7 +562,11 @@ run(struct pg_stmt *s)
 			 * from: text, when nothing was bound to it. */
 			s->types[i] = s->params[i].type ? s->params[i].type
 				      : i < 64 && !(s->used >> i & 1) ? OID_TEXT : 0;
-		r = PQprepare(c->pg, s->name, s->sql, s->nparams, s->types);
+		/* A one-row INSERT into a table with an identity id
+		 * returns it: last_id() needs no round trip of its own. */
+		s->returning = s->sql_ret && has_identity_id(c, s->table);
+		r = PQprepare(c->pg, s->name, s->returning ? s->sql_ret : s->sql, s->nparams,
+			      s->types);
 		if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
 			int rc = result_code(c, r);
 
@@ -459,6 +586,18 @@ run(struct pg_stmt *s)
 		s->nrows = es == PGRES_TUPLES_OK ? PQntuples(r) : 0;
 		s->ncols = PQnfields(r);
 		s->row = -1;
+		if (s->is_insert)
+			c->last_id_ok = 0;
+		if (s->returning) {
+			/* The caller asked for no rows: the id is kept for
+			 * last_id(). */
+			if (s->nrows > 0) {
+				c->last_id = strtoll(PQgetvalue(r, s->nrows - 1, 0), NULL, 10);
+				c->last_id_ok = 1;
+			}
+			s->nrows = 0;
+			s->ncols = 0;
+		}
 		return SQL_OK;
 	}
 	{
@@ -633,6 +772,7 @@ pg_exec(struct sql_conn *conn, const char *sql)
 		return SQL_IOERR;
 	if (!strcmp(sql, "BEGIN IMMEDIATE"))
 		sql = "BEGIN";
+	c->last_id_ok = 0;
 	return exec_on(c, c->pg, sql);
 }
 
@@ -646,9 +786,12 @@ static int64_t
 pg_last_id(struct sql_conn *conn)
 {
 	struct pg_conn *c = PC(conn);
-	PGresult *r = PQexec(c->pg, "SELECT lastval()");
+	PGresult *r;
 	int64_t id = 0;
 
+	if (c->last_id_ok)
+		return c->last_id;
+	r = PQexec(c->pg, "SELECT lastval()");
 	if (r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
 		id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
 	else
@@ -680,6 +823,7 @@ pg_close(struct sql_conn *conn)
 		return;
 	PQfinish(c->pg);
 	PQfinish(c->sync_pg);
+	free(c->id_tables);
 	free(c->url);
 	free(c);
 }
@@ -758,6 +902,7 @@ pg_migrate(struct sql_conn *conn)
 		rc = OS_EINTERNAL;
 	}
 	exec_on(c, c->pg, "SELECT pg_advisory_unlock(7238561)");
+	c->id_tables_gen = 0; /* the tables may be new */
 	return rc;
 }
 
