@@ -80,6 +80,10 @@ store_comment_insert(struct store *st, struct comment *c)
 		return store_rc(st, rc, "comment insert");
 	}
 	c->id = store_last_id(st);
+	if ((rc = store_count_comment(st, c->post))) {
+		free(vec);
+		return rc;
+	}
 	if (vec) {
 		free(vec);
 		return OS_OK;

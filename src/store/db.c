@@ -10,6 +10,9 @@
 #include "store/search_int.h"
 #include "store/words.h"
 
+/* Operations nest at most this deep. */
+#define STORE_OP_DEPTH_MAX 16
+
 #define STMT_SLOTS 512 /* power of two, well above the number of queries */
 
 struct stmt_slot {
@@ -37,6 +40,17 @@ struct store {
 	 * that flushed the index (to edit an indexed row) and then failed
 	 * took the flushed entries with it, so they are pending again. */
 	int64_t fts_from_op[FTS_N];
+	/* PostgreSQL: the post of each comment the open group wrote, one
+	 * entry a comment. Their comment_count is raised at commit, in post
+	 * id order, not by a trigger at each insert: the post's row lock is
+	 * then held from that UPDATE to the COMMIT, not for the whole group,
+	 * and the groups of several nodes on a busy post do not wait for
+	 * each other (docs/STORAGE.md). count_mark[d] is how many entries
+	 * there were when the operation at depth d began: one that fails
+	 * takes its own with it. */
+	int64_t *counted;
+	size_t ncounted, counted_cap;
+	size_t count_mark[STORE_OP_DEPTH_MAX];
 	/* The stemmers, for a store that splits words itself (PostgreSQL's
 	 * search): made at first use. */
 	struct words *words;
@@ -231,6 +245,7 @@ store_close(struct store *st)
 	finalize_all(st);
 	st->db->drv->close(st->db);
 	words_free(st->words);
+	free(st->counted);
 	free(st);
 }
 
@@ -303,6 +318,7 @@ set_group_open(struct store *st, int open)
 {
 	st->group_open = open;
 	st->db->group_open = open;
+	st->ncounted = 0;
 }
 
 /* Gives the whole group up (its transaction is rolled back now). */
@@ -328,10 +344,15 @@ store_op_begin(struct store *st)
 		set_group_open(st, 1);
 		st->group_ops = 0;
 	}
+	if (st->op_depth >= STORE_OP_DEPTH_MAX) {
+		os_err("store: operations nested too deep");
+		return OS_EINTERNAL;
+	}
 	if (run_cached(st, "SAVEPOINT op")) {
 		group_lost(st);
 		return OS_EINTERNAL;
 	}
+	st->count_mark[st->op_depth] = st->ncounted;
 	if (!st->op_depth)
 		memcpy(st->fts_from_op, st->fts_from, sizeof st->fts_from);
 	st->op_depth++;
@@ -360,6 +381,7 @@ store_op_end(struct store *st, int ok)
 	}
 	if (!st->op_depth)
 		memcpy(st->fts_from, st->fts_from_op, sizeof st->fts_from);
+	st->ncounted = st->count_mark[st->op_depth];
 	return ok ? OS_EINTERNAL : OS_OK;
 }
 
@@ -471,6 +493,72 @@ store_fts_flush(struct store *st)
 	return rc;
 }
 
+static int
+raise_count(struct store *st, int64_t post, int64_t n)
+{
+	struct sql_stmt *s = store_stmt(st, "UPDATE posts SET comment_count = comment_count + ?2 "
+					    "WHERE id = ?1");
+	int rc;
+
+	if (!s)
+		return OS_EINTERNAL;
+	sql_bind_int64(s, 1, post);
+	sql_bind_int64(s, 2, n);
+	rc = sql_step(s);
+	store_done(s);
+	return store_rc(st, rc, "comment count");
+}
+
+int
+store_count_comment(struct store *st, int64_t post)
+{
+	if (store_dialect(st) != SQL_POSTGRESQL)
+		return OS_OK; /* SQLite: the insert trigger of schema/001 */
+	if (!st->group_open)
+		return raise_count(st, post, 1);
+	if (store_grow((void **)&st->counted, &st->counted_cap, st->ncounted,
+		       sizeof *st->counted))
+		return OS_ENOMEM;
+	st->counted[st->ncounted++] = post;
+	return OS_OK;
+}
+
+int64_t
+store_comments_pending(const struct store *st, int64_t post)
+{
+	int64_t n = 0;
+
+	for (size_t i = 0; i < st->ncounted; i++)
+		n += st->counted[i] == post;
+	return n;
+}
+
+static int
+cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The group's comment counts, one UPDATE a post, in id order (so that two
+ * nodes' commits take the rows' locks in the same order). */
+static int
+counts_flush(struct store *st)
+{
+	if (!st->ncounted)
+		return 0;
+	qsort(st->counted, st->ncounted, sizeof *st->counted, cmp_id);
+	for (size_t i = 0, j; i < st->ncounted; i = j) {
+		for (j = i + 1; j < st->ncounted && st->counted[j] == st->counted[i]; j++)
+			;
+		if (raise_count(st, st->counted[i], (int64_t)(j - i)))
+			return -1;
+	}
+	st->ncounted = 0;
+	return 0;
+}
+
 int
 store_group_open(struct store *st)
 {
@@ -498,7 +586,8 @@ store_commit_nosync(struct store *st)
 	/* The group's new rows join the search index in the same
 	 * transaction; if that fails, nothing of the group is committed. */
 	st->db->committing = 1;
-	rc = store_fts_flush(st) ? SQL_ERROR : st->db->drv->commit_nosync(st->db);
+	rc = store_fts_flush(st) || counts_flush(st) ? SQL_ERROR
+						      : st->db->drv->commit_nosync(st->db);
 	st->db->committing = 0;
 	if (rc != SQL_OK) {
 		os_err("store: commit failed: %s", sql_errmsg(st->db));

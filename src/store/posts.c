@@ -66,7 +66,7 @@ read_post(struct store *st, struct sql_stmt *s, struct post *p)
 	p->status = os_status_parse(buf);
 	p->hidden = sql_col_int(s, 8);
 	p->merged_into = sql_col_int64(s, 9);
-	p->comment_count = sql_col_int64(s, 10);
+	p->comment_count = sql_col_int64(s, 10) + store_comments_pending(st, p->id);
 	store_col_text(s, 11, buf, sizeof buf);
 	p->vote_mode = os_vote_mode_parse(buf);
 	p->priority = sql_col_int64(s, 12);

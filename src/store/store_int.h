@@ -47,6 +47,12 @@ int store_fts_note_comment(struct store *st, int64_t id);
 int store_fts_new_post(struct store *st, const char *title, const char *body, char **vec);
 int store_fts_new_comment(struct store *st, const char *body, char **vec);
 int store_fts_flush(struct store *st);
+/* A new comment on post for its comment_count: on PostgreSQL counted at
+ * the group's commit (at once outside a group); on SQLite its insert
+ * trigger counts it. store_comments_pending() is how many of the open
+ * group's comments on post are not counted yet (0 on SQLite). */
+int store_count_comment(struct store *st, int64_t post);
+int64_t store_comments_pending(const struct store *st, int64_t post);
 int store_fts_edited_post(struct store *st, int64_t id);
 int store_fts_edited_comment(struct store *st, int64_t id);
 

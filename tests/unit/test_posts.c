@@ -536,6 +536,73 @@ START_TEST(comments_thread_and_come_back_oldest_first)
 }
 END_TEST
 
+/*
+ * Comment counts in a group of writes, as the server runs them: several
+ * operations, one commit. A post read inside the group counts the
+ * group's comments already; an operation that fails takes its comments
+ * out of the count with it; after the commit every post has the number of
+ * comments it kept. (PostgreSQL counts at commit, SQLite by trigger.)
+ */
+START_TEST(comment_counts_follow_the_group_of_writes)
+{
+	int64_t round = fx_open_round(&X);
+	int64_t a = idea(&X.emp, round), b = idea(&X.emp2, round);
+	struct comment c;
+	struct post p;
+
+	fx_begin(&X);
+	ck_assert_int_eq(comments_create(X.f, &X.emp2, a, 0, "one on a", &c), OS_OK);
+	comment_clear(&c);
+	ck_assert_int_eq(store_op_end(X.st, 1), OS_OK);
+
+	ck_assert_int_eq(store_op_begin(X.st), OS_OK);
+	ck_assert_int_eq(comments_create(X.f, &X.mgr, a, 0, "two on a", &c), OS_OK);
+	comment_clear(&c);
+	ck_assert_int_eq(comments_create(X.f, &X.mgr, b, 0, "one on b", &c), OS_OK);
+	comment_clear(&c);
+	ck_assert_int_eq(store_op_end(X.st, 1), OS_OK);
+
+	/* An operation that writes two comments and then fails. */
+	ck_assert_int_eq(store_op_begin(X.st), OS_OK);
+	ck_assert_int_eq(comments_create(X.f, &X.admin, a, 0, "undone on a", &c), OS_OK);
+	comment_clear(&c);
+	ck_assert_int_eq(comments_create(X.f, &X.admin, b, 0, "undone on b", &c), OS_OK);
+	comment_clear(&c);
+	ck_assert_int_eq(store_op_end(X.st, 0), OS_OK);
+
+	/* Still in the group: its own comments count. */
+	ck_assert_int_eq(store_op_begin(X.st), OS_OK);
+	ck_assert_int_eq(store_post_get(X.st, a, X.emp.id, &p), OS_OK);
+	ck_assert_int_eq(p.comment_count, 2);
+	post_clear(&p);
+	ck_assert_int_eq(store_post_get(X.st, b, X.emp.id, &p), OS_OK);
+	ck_assert_int_eq(p.comment_count, 1);
+	post_clear(&p);
+	ck_assert_int_eq(store_op_end(X.st, 1), OS_OK);
+	ck_assert_int_eq(store_commit(X.st), OS_OK);
+
+	ck_assert_int_eq(store_post_get(X.st, a, X.emp.id, &p), OS_OK);
+	ck_assert_int_eq(p.comment_count, 2);
+	post_clear(&p);
+	ck_assert_int_eq(store_post_get(X.st, b, X.emp.id, &p), OS_OK);
+	ck_assert_int_eq(p.comment_count, 1);
+	post_clear(&p);
+
+	/* And one the store writes outside any group counts at once. */
+	memset(&c, 0, sizeof c);
+	c.post = b;
+	c.body = "later on b";
+	c.body_html = "<p>later on b</p>";
+	c.author = X.emp;
+	c.anchor_block = -1;
+	ck_assert_int_eq(store_comment_insert(X.st, &c), OS_OK);
+	ck_assert(!store_group_open(X.st));
+	ck_assert_int_eq(store_post_get(X.st, b, X.emp.id, &p), OS_OK);
+	ck_assert_int_eq(p.comment_count, 2);
+	post_clear(&p);
+}
+END_TEST
+
 START_TEST(parent_must_be_a_comment_of_the_same_post)
 {
 	int64_t round = fx_open_round(&X), other_round = fx_open_round(&X);
@@ -821,6 +888,7 @@ main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, comments_thread_and_come_back_oldest_first);
+	tcase_add_test(tc, comment_counts_follow_the_group_of_writes);
 	tcase_add_test(tc, parent_must_be_a_comment_of_the_same_post);
 	tcase_add_test(tc, comments_need_an_open_round);
 	tcase_add_test(tc, comments_in_draft_rounds_are_refused);
