@@ -253,12 +253,13 @@ forum_markdown_blocks(const char *src, char **html, int *blocks)
 	return *html ? OS_OK : OS_ENOMEM;
 }
 
-int
-forum_post_for(struct forum *f, const struct user *u, int64_t id, struct post *p,
-	       struct round *r)
+static int
+post_for(struct forum *f, const struct user *u, int64_t id, struct post *p, struct round *r,
+	 int tallied)
 {
 	struct round tmp = {0}, *rr = r ? r : &tmp;
-	int rc = store_post_get(f->st, id, u->id, p);
+	int rc = tallied ? store_post_get(f->st, id, u->id, p)
+			 : store_post_get_untallied(f->st, id, u->id, p);
 
 	if (rc)
 		return rc;
@@ -271,6 +272,20 @@ forum_post_for(struct forum *f, const struct user *u, int64_t id, struct post *p
 	if (rc)
 		post_clear(p);
 	return rc;
+}
+
+int
+forum_post_for(struct forum *f, const struct user *u, int64_t id, struct post *p,
+	       struct round *r)
+{
+	return post_for(f, u, id, p, r, 1);
+}
+
+int
+forum_post_for_untallied(struct forum *f, const struct user *u, int64_t id, struct post *p,
+			 struct round *r)
+{
+	return post_for(f, u, id, p, r, 0);
 }
 
 int

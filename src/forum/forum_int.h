@@ -67,5 +67,8 @@ int forum_markdown_blocks(const char *src, char **html, int *blocks);
  * NULL. OS_ENOTFOUND otherwise. */
 int forum_post_for(struct forum *f, const struct user *u, int64_t id,
 		   struct post *p, struct round *r);
+/* The same without the post's tallies, for a write that only checks it. */
+int forum_post_for_untallied(struct forum *f, const struct user *u, int64_t id,
+			     struct post *p, struct round *r);
 
 #endif

@@ -150,7 +150,7 @@ comments_create_at(struct forum *f, const struct user *caller, int64_t post,
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if ((rc = forum_post_for(f, caller, post, &p, &r)))
+	if ((rc = forum_post_for_untallied(f, caller, post, &p, &r)))
 		return rc;
 	if ((rc = forum_phase_allows(caller, &r, W_CONTRIBUTE)))
 		goto out;

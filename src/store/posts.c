@@ -137,6 +137,16 @@ store_post_insert(struct store *st, struct post *p)
 int
 store_post_get(struct store *st, int64_t id, int64_t viewer_id, struct post *p)
 {
+	int rc = store_post_get_untallied(st, id, viewer_id, p);
+
+	if (rc == OS_OK && (rc = store_post_tally(st, id, &p->tally)))
+		post_clear(p);
+	return rc;
+}
+
+int
+store_post_get_untallied(struct store *st, int64_t id, int64_t viewer_id, struct post *p)
+{
 	struct sql_stmt *s = store_stmt(st, POST_SELECT "WHERE p.id = ?2");
 	int rc;
 
@@ -150,8 +160,6 @@ store_post_get(struct store *st, int64_t id, int64_t viewer_id, struct post *p)
 	else
 		rc = rc == SQL_DONE ? OS_ENOTFOUND : store_rc(st, rc, "post get");
 	store_done(s);
-	if (rc == OS_OK && (rc = store_post_tally(st, id, &p->tally)))
-		post_clear(p);
 	return rc;
 }
 

@@ -14,6 +14,9 @@ int store_post_insert(struct store *st, struct post *p);
 /* Reads post id as seen by viewer_id (for my_vote; 0: nobody) into *p,
  * with its author, tally, priority and its round's vote mode. */
 int store_post_get(struct store *st, int64_t id, int64_t viewer_id, struct post *p);
+/* The same without its tallies (p->tally all 0): one statement fewer, for
+ * a write that reads the post only to check it. */
+int store_post_get_untallied(struct store *st, int64_t id, int64_t viewer_id, struct post *p);
 
 /* The posts of a round, oldest first, as seen by viewer_id. Hidden posts
  * are left out unless with_hidden. Caller clears each and frees the array. */

@@ -543,50 +543,59 @@ END_TEST
  * out of the count with it; after the commit every post has the number of
  * comments it kept. (PostgreSQL counts at commit, SQLite by trigger.)
  */
+static int64_t
+count_of(int64_t post)
+{
+	struct post p;
+	int64_t n;
+
+	ck_assert_int_eq(store_post_get(X.st, post, X.emp.id, &p), OS_OK);
+	n = p.comment_count;
+	post_clear(&p);
+	return n;
+}
+
+/* A comment written inside the operation open now. */
+static void
+comment_in_op(const struct user *u, int64_t post, const char *body)
+{
+	struct comment c;
+
+	ck_assert_int_eq(comments_create(X.f, u, post, 0, body, &c), OS_OK);
+	comment_clear(&c);
+}
+
 START_TEST(comment_counts_follow_the_group_of_writes)
 {
 	int64_t round = fx_open_round(&X);
 	int64_t a = idea(&X.emp, round), b = idea(&X.emp2, round);
 	struct comment c;
-	struct post p;
 
 	fx_begin(&X);
-	ck_assert_int_eq(comments_create(X.f, &X.emp2, a, 0, "one on a", &c), OS_OK);
-	comment_clear(&c);
+	comment_in_op(&X.emp2, a, "one on a");
 	ck_assert_int_eq(store_op_end(X.st, 1), OS_OK);
 
 	ck_assert_int_eq(store_op_begin(X.st), OS_OK);
-	ck_assert_int_eq(comments_create(X.f, &X.mgr, a, 0, "two on a", &c), OS_OK);
-	comment_clear(&c);
-	ck_assert_int_eq(comments_create(X.f, &X.mgr, b, 0, "one on b", &c), OS_OK);
-	comment_clear(&c);
+	comment_in_op(&X.mgr, a, "two on a");
+	comment_in_op(&X.mgr, b, "one on b");
 	ck_assert_int_eq(store_op_end(X.st, 1), OS_OK);
 
 	/* An operation that writes two comments and then fails. */
 	ck_assert_int_eq(store_op_begin(X.st), OS_OK);
-	ck_assert_int_eq(comments_create(X.f, &X.admin, a, 0, "undone on a", &c), OS_OK);
-	comment_clear(&c);
-	ck_assert_int_eq(comments_create(X.f, &X.admin, b, 0, "undone on b", &c), OS_OK);
-	comment_clear(&c);
+	comment_in_op(&X.admin, a, "undone on a");
+	comment_in_op(&X.admin, b, "undone on b");
 	ck_assert_int_eq(store_op_end(X.st, 0), OS_OK);
 
 	/* Still in the group: its own comments count. */
 	ck_assert_int_eq(store_op_begin(X.st), OS_OK);
-	ck_assert_int_eq(store_post_get(X.st, a, X.emp.id, &p), OS_OK);
-	ck_assert_int_eq(p.comment_count, 2);
-	post_clear(&p);
-	ck_assert_int_eq(store_post_get(X.st, b, X.emp.id, &p), OS_OK);
-	ck_assert_int_eq(p.comment_count, 1);
-	post_clear(&p);
+	ck_assert_int_eq(count_of(a), 2);
+	ck_assert_int_eq(count_of(b), 1);
 	ck_assert_int_eq(store_op_end(X.st, 1), OS_OK);
+	ck_assert(store_group_open(X.st));
 	ck_assert_int_eq(store_commit(X.st), OS_OK);
 
-	ck_assert_int_eq(store_post_get(X.st, a, X.emp.id, &p), OS_OK);
-	ck_assert_int_eq(p.comment_count, 2);
-	post_clear(&p);
-	ck_assert_int_eq(store_post_get(X.st, b, X.emp.id, &p), OS_OK);
-	ck_assert_int_eq(p.comment_count, 1);
-	post_clear(&p);
+	ck_assert_int_eq(count_of(a), 2);
+	ck_assert_int_eq(count_of(b), 1);
 
 	/* And one the store writes outside any group counts at once. */
 	memset(&c, 0, sizeof c);
@@ -597,9 +606,7 @@ START_TEST(comment_counts_follow_the_group_of_writes)
 	c.anchor_block = -1;
 	ck_assert_int_eq(store_comment_insert(X.st, &c), OS_OK);
 	ck_assert(!store_group_open(X.st));
-	ck_assert_int_eq(store_post_get(X.st, b, X.emp.id, &p), OS_OK);
-	ck_assert_int_eq(p.comment_count, 2);
-	post_clear(&p);
+	ck_assert_int_eq(count_of(b), 2);
 }
 END_TEST
 
