@@ -40,9 +40,11 @@ store_post_tally(struct store *st, int64_t post, struct tally *t)
 
 		if (role < 0)
 			continue;
-		t->up[role] = sql_col_int64(s, 1);
-		t->down[role] = sql_col_int64(s, 2);
-		t->dots[role] = sql_col_int64(s, 3);
+		/* PostgreSQL keeps a row per role and connection that voted
+		 * (schema/postgresql/004): the tally is their sum. */
+		t->up[role] += sql_col_int64(s, 1);
+		t->down[role] += sql_col_int64(s, 2);
+		t->dots[role] += sql_col_int64(s, 3);
 	}
 	store_done(s);
 	return rc == SQL_DONE ? OS_OK : store_rc(st, rc, "post tally");

@@ -98,6 +98,19 @@ fx_pg_admin(const char *sql)
  * with the connection's search_path set to it, so that the migrations
  * build the schema there.
  */
+/* The target that reaches the test's schema on PostgreSQL: also for a
+ * second connection, as another node would have. */
+static inline const char *
+fx_pg_target(struct fx *x, char *buf, size_t sz)
+{
+	const char *url = fx_pg_url();
+
+	ck_assert_int_lt(snprintf(buf, sz, "%s%soptions=-csearch_path%%3D%s", url,
+				  strchr(url, '?') ? "&" : "?", x->pg_schema),
+			 (int)sz);
+	return buf;
+}
+
 static inline const char *
 fx_target(struct fx *x, char *buf, size_t sz)
 {
@@ -111,10 +124,7 @@ fx_target(struct fx *x, char *buf, size_t sz)
 	snprintf(sql, sizeof sql, "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s",
 		 x->pg_schema, x->pg_schema);
 	fx_pg_admin(sql);
-	ck_assert_int_lt(snprintf(buf, sz, "%s%soptions=-csearch_path%%3D%s", url,
-				  strchr(url, '?') ? "&" : "?", x->pg_schema),
-			 (int)sz);
-	return buf;
+	return fx_pg_target(x, buf, sz);
 }
 
 /* Drops the schema fx_target() made (none on SQLite). */
@@ -142,6 +152,15 @@ fx_is_pg(struct fx *x)
 	do {                                                                         \
 		if (fx_is_pg(x)) {                                                   \
 			fprintf(stderr, "%s: skipped on PostgreSQL: %s\n", __func__, why); \
+			return;                                                      \
+		}                                                                    \
+	} while (0)
+
+/* The same for a test of what only PostgreSQL does. */
+#define FX_SKIP_ON_SQLITE(x, why)                                                    \
+	do {                                                                         \
+		if (!fx_is_pg(x)) {                                                  \
+			fprintf(stderr, "%s: PostgreSQL only: %s\n", __func__, why);      \
 			return;                                                      \
 		}                                                                    \
 	} while (0)

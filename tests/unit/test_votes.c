@@ -10,7 +10,9 @@
 #include "fixture.h"
 #include "forum/posts.h"
 #include "forum/votes.h"
+#include "store/comments.h"
 #include "store/posts.h"
+#include "store/votes.h"
 
 static struct fx X;
 
@@ -418,6 +420,75 @@ START_TEST(dots_rounds_take_only_dots_in_range)
 }
 END_TEST
 
+/*
+ * Two nodes on one PostgreSQL database take votes and comments on the same
+ * post at the same time: the second commits while the first one's group
+ * is still open, instead of waiting for the first one's locks on the
+ * post's count and tally (each node's event loop would wait meanwhile).
+ * Then both count. (SQLite has one writer by design.)
+ */
+START_TEST(two_nodes_vote_and_comment_on_one_post_without_waiting)
+{
+	char target[1024];
+	int64_t round, pid;
+	struct store *b;
+	struct comment c;
+	struct post p;
+
+	FX_SKIP_ON_SQLITE(&X, "one writer at a time by design");
+	round = fx_open_round(&X);
+	pid = idea(round);
+	ck_assert_int_eq(store_open(fx_pg_target(&X, target, sizeof target), STORE_SYNC_FULL, &b),
+			 OS_OK);
+	/* Waiting for a lock fails after 2 s instead of never ending. */
+	ck_assert_int_eq(sql_exec(store_conn(b), "SET lock_timeout = '2s'"), SQL_OK);
+
+	/* Node A: a vote and a comment, in a group that stays open. */
+	fx_begin(&X);
+	ck_assert_int_eq(votes_cast(X.f, &X.emp, pid, 1, 1, 0, 0, &p), OS_OK);
+	post_clear(&p);
+	ck_assert_int_eq(comments_create(X.f, &X.emp, pid, 0, "from node A", &c), OS_OK);
+	comment_clear(&c);
+	ck_assert_int_eq(store_op_end(X.st, 1), OS_OK);
+
+	/* Node B: the same on the same post, by the same role, committed
+	 * meanwhile. */
+	ck_assert_int_eq(store_op_begin(b), OS_OK);
+	ck_assert_int_eq(store_vote_set(b, pid, X.emp2.id, round, ROLE_EMPLOYEE, 1, 0), OS_OK);
+	memset(&c, 0, sizeof c);
+	c.post = pid;
+	c.body = "from node B";
+	c.body_html = "<p>from node B</p>";
+	c.author = X.emp2;
+	c.anchor_block = -1;
+	ck_assert_int_eq(store_comment_insert(b, &c), OS_OK);
+	ck_assert_int_eq(store_op_end(b, 1), OS_OK);
+	ck_assert_int_eq(store_commit(b), OS_OK);
+	store_close(b);
+
+	ck_assert_int_eq(store_commit(X.st), OS_OK);
+	ck_assert_int_eq(store_post_get(X.st, pid, X.emp.id, &p), OS_OK);
+	ck_assert_int_eq(p.comment_count, 2);
+	ck_assert_int_eq(p.tally.up[ROLE_EMPLOYEE], 2);
+	ck_assert_int_eq(tally_up(&p.tally), 2);
+	post_clear(&p);
+
+	/* A vote changed on one node and withdrawn on the other still
+	 * counts once: node A's employee vote, taken back through B. */
+	ck_assert_int_eq(store_open(fx_pg_target(&X, target, sizeof target), STORE_SYNC_FULL, &b),
+			 OS_OK);
+	ck_assert_int_eq(store_op_begin(b), OS_OK);
+	ck_assert_int_eq(store_vote_set(b, pid, X.emp.id, round, ROLE_EMPLOYEE, -1, 0), OS_OK);
+	ck_assert_int_eq(store_op_end(b, 1), OS_OK);
+	ck_assert_int_eq(store_commit(b), OS_OK);
+	store_close(b);
+	ck_assert_int_eq(store_post_get(X.st, pid, X.emp.id, &p), OS_OK);
+	ck_assert_int_eq(p.tally.up[ROLE_EMPLOYEE], 1);
+	ck_assert_int_eq(p.tally.down[ROLE_EMPLOYEE], 1);
+	post_clear(&p);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -436,6 +507,7 @@ main(void)
 	tcase_add_test(tu, votes_in_draft_rounds_are_refused);
 	tcase_add_test(tu, non_members_and_missing_posts_are_not_found);
 	tcase_add_test(tu, votes_on_merged_posts_conflict);
+	tcase_add_test(tu, two_nodes_vote_and_comment_on_one_post_without_waiting);
 	suite_add_tcase(s, tu);
 
 	tcase_add_checked_fixture(td, setup, teardown);
