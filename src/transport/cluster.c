@@ -264,21 +264,6 @@ cluster_publish(struct server *s, int64_t round, struct msg *m)
 	free(out);
 }
 
-static int
-event_hides(const struct os_event *ev)
-{
-	switch (ev->type) {
-	case EV_POST_UPDATED:
-		return ev->post && ev->post->hidden;
-	case EV_COMMENT_UPDATED:
-		return ev->comment && ev->comment->hidden;
-	case EV_CHAT_UPDATED:
-		return ev->chat && ev->chat->hidden;
-	default:
-		return 0;
-	}
-}
-
 static cJSON *
 control(const char *t, int64_t user_id)
 {
@@ -383,7 +368,7 @@ cluster_emit(struct server *s, const struct os_event *ev)
 		cJSON_AddNumberToObject(o, "vote_mode", ev->post->vote_mode);
 	}
 	if (add_text(o, "full", dispatch_render_event(ev, &len)) ||
-	    (event_hides(ev) && add_text(o, "redacted", dispatch_render_event_redacted(ev, &len)))) {
+	    (server_event_hides(ev) && add_text(o, "redacted", dispatch_render_event_redacted(ev, &len)))) {
 		cJSON_Delete(o);
 		goto oom;
 	}

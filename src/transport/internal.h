@@ -255,6 +255,9 @@ void server_schedule_flush(struct server *s);
 /* A message for the other nodes (takes json), published after the commit
  * like an event (round > 0: the round's subject; 0: control). */
 void server_cluster(struct server *s, int64_t round, char *json, size_t len);
+/* 1 when the event hides its post, comment or chat message: those who
+ * may not read hidden items get it redacted. */
+int server_event_hides(const struct os_event *ev);
 /* Applies an event another node emitted as if the forum had emitted it
  * here (sign-outs, revocations, account changes). */
 void server_apply_event(struct server *s, const struct os_event *ev);

@@ -487,8 +487,8 @@ server_flush(struct server *s)
 
 /* ---- what dispatch and the forum see of the transport ---- */
 
-static int
-event_hides(const struct os_event *ev)
+int
+server_event_hides(const struct os_event *ev)
 {
 	switch (ev->type) {
 	case EV_POST_UPDATED:
@@ -685,7 +685,7 @@ emit_event(void *arg, const struct os_event *ev)
 	if (ev->round && !fanout_privacy(s, ev->round) && dispatch_event_has_users(ev)) {
 		/* Customers see other organisations' customers anonymously:
 		 * staff get one rendering, each customer their own. */
-		struct customer_event ce = {s, ev, event_hides(ev)};
+		struct customer_event ce = {s, ev, server_event_hides(ev)};
 
 		if (ce.hides) {
 			json = dispatch_render_event(ev, &len);
@@ -699,7 +699,7 @@ emit_event(void *arg, const struct os_event *ev)
 		fanout_each_customer(s, ev->round, customer_event, &ce);
 		return;
 	}
-	if (event_hides(ev)) {
+	if (server_event_hides(ev)) {
 		/* Moderators see what was hidden; nobody else receives its
 		 * text again, only that it is gone. */
 		json = dispatch_render_event(ev, &len);
