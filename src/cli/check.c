@@ -75,7 +75,7 @@ cli_check(int argc, char **argv)
 			cli_get(opts, "db"));
 		return 1;
 	}
-	printf("openstrat: %s is sound (integrity, search index and attached files ok)\n",
+	printf("openstrat: %s is sound (integrity, search index, counts and attached files ok)\n",
 	       cli_get(opts, "db"));
 	return 0;
 }

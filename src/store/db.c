@@ -638,6 +638,56 @@ store_sync(struct store *st)
 	return st->db->drv->sync(st->db);
 }
 
+/* How many rows the query (one count) finds; -1 when it failed. */
+static int64_t
+count_rows(struct store *st, const char *sql)
+{
+	struct sql_stmt *s = store_stmt(st, sql);
+	int64_t n = -1;
+	int rc;
+
+	if (!s)
+		return -1;
+	if ((rc = sql_step(s)) == SQL_ROW)
+		n = sql_col_int64(s, 0);
+	else
+		store_rc(st, rc, "check");
+	store_done(s);
+	return n;
+}
+
+/* The counts the store keeps beside the rows they count: each post's
+ * comment_count and each post's tally by role (SQLite's triggers,
+ * PostgreSQL's commit-time counts and tally shards). */
+static int
+counts_check(struct store *st)
+{
+	int64_t posts = count_rows(st,
+		"SELECT count(*) FROM posts p WHERE p.comment_count <> "
+		"(SELECT count(*) FROM comments c WHERE c.post_id = p.id)");
+	int64_t tallies = count_rows(st,
+		"SELECT count(*) FROM (SELECT post_id, voter_role AS role, "
+		"sum(CASE WHEN value = 1 THEN 1 ELSE 0 END) AS up, "
+		"sum(CASE WHEN value = -1 THEN 1 ELSE 0 END) AS down, sum(dots) AS dots "
+		"FROM votes GROUP BY post_id, voter_role) v "
+		"FULL OUTER JOIN (SELECT post_id, role, sum(up) AS up, sum(down) AS down, "
+		"sum(dots) AS dots FROM post_tallies GROUP BY post_id, role) t "
+		"ON t.post_id = v.post_id AND t.role = v.role "
+		"WHERE coalesce(v.up, 0) <> coalesce(t.up, 0) "
+		"OR coalesce(v.down, 0) <> coalesce(t.down, 0) "
+		"OR coalesce(v.dots, 0) <> coalesce(t.dots, 0)");
+
+	if (posts < 0 || tallies < 0)
+		return OS_EINTERNAL;
+	if (posts)
+		os_err("check: %lld posts whose comment count is not their number of comments",
+		       (long long)posts);
+	if (tallies)
+		os_err("check: %lld vote tallies (post and role) that are not their votes' sum",
+		       (long long)tallies);
+	return posts || tallies ? OS_EINTERNAL : OS_OK;
+}
+
 int
 store_integrity_check(struct store *st)
 {
@@ -647,6 +697,8 @@ store_integrity_check(struct store *st)
 	 * search vectors are the store's own. */
 	if (!rc && store_dialect(st) == SQL_POSTGRESQL)
 		rc = store_pg_search_check(st);
+	if (!rc)
+		rc = counts_check(st);
 	return rc;
 }
 

@@ -83,8 +83,11 @@ struct store_stats {
 const struct store_stats *store_stats(const struct store *st);
 
 /* Runs PRAGMA integrity_check and FTS5's check that the search index
- * agrees with the posts and comments; 0 when both pass. The second writes
- * nothing but takes the write lock while it reads every post and comment. */
+ * agrees with the posts and comments (on PostgreSQL: the schema version and
+ * every search vector), then checks that each post's comment count and
+ * vote tallies agree with its comments and votes; 0 when all pass. It
+ * writes nothing but takes the write lock while it reads every post and
+ * comment. */
 int store_integrity_check(struct store *st);
 
 /* Copies the database to out_path with SQLite's online backup, a few

@@ -610,6 +610,51 @@ START_TEST(comment_counts_follow_the_group_of_writes)
 }
 END_TEST
 
+/* `openstrat check` sees a comment count or a vote tally that is not what
+ * the comments and votes say, on either store. */
+START_TEST(check_sees_counts_out_of_step)
+{
+	int64_t round = fx_open_round(&X);
+	int64_t a = idea(&X.emp, round);
+	struct post p;
+	char sql[160];
+
+	ck_assert_int_eq(comment(&X.emp2, a, 0, "one", NULL), OS_OK);
+	ck_assert_int_eq(FX_W(&X, votes_cast(X.f, &X.emp2, a, 1, 1, 0, 0, &p)), OS_OK);
+	post_clear(&p);
+	ck_assert_int_eq(FX_W(&X, votes_cast(X.f, &X.mgr, a, 1, -1, 0, 0, &p)), OS_OK);
+	post_clear(&p);
+	ck_assert_int_eq(store_integrity_check(X.st), OS_OK);
+
+	snprintf(sql, sizeof sql, "UPDATE posts SET comment_count = 2 WHERE id = %lld",
+		 (long long)a);
+	ck_assert_int_eq(fx_exec(&X, sql), SQL_OK);
+	ck_assert_int_ne(store_integrity_check(X.st), OS_OK);
+	snprintf(sql, sizeof sql, "UPDATE posts SET comment_count = 1 WHERE id = %lld",
+		 (long long)a);
+	ck_assert_int_eq(fx_exec(&X, sql), SQL_OK);
+	ck_assert_int_eq(store_integrity_check(X.st), OS_OK);
+
+	snprintf(sql, sizeof sql, "UPDATE post_tallies SET down = down + 1 WHERE post_id = %lld "
+		 "AND role = 'manager'", (long long)a);
+	ck_assert_int_eq(fx_exec(&X, sql), SQL_OK);
+	ck_assert_int_ne(store_integrity_check(X.st), OS_OK);
+	snprintf(sql, sizeof sql, "UPDATE post_tallies SET down = down - 1 WHERE post_id = %lld "
+		 "AND role = 'manager'", (long long)a);
+	ck_assert_int_eq(fx_exec(&X, sql), SQL_OK);
+	ck_assert_int_eq(store_integrity_check(X.st), OS_OK);
+
+	/* A tally row for votes that are not there. */
+	snprintf(sql, sizeof sql, "DELETE FROM votes WHERE post_id = %lld AND user_id = %lld",
+		 (long long)a, (long long)X.mgr.id);
+	ck_assert_int_eq(fx_exec(&X, fx_is_pg(&X) ? "DROP TRIGGER votes_tally_delete ON votes"
+						  : "DROP TRIGGER votes_tally_delete"),
+			 SQL_OK);
+	ck_assert_int_eq(fx_exec(&X, sql), SQL_OK);
+	ck_assert_int_ne(store_integrity_check(X.st), OS_OK);
+}
+END_TEST
+
 START_TEST(parent_must_be_a_comment_of_the_same_post)
 {
 	int64_t round = fx_open_round(&X), other_round = fx_open_round(&X);
@@ -896,6 +941,7 @@ main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, comments_thread_and_come_back_oldest_first);
 	tcase_add_test(tc, comment_counts_follow_the_group_of_writes);
+	tcase_add_test(tc, check_sees_counts_out_of_step);
 	tcase_add_test(tc, parent_must_be_a_comment_of_the_same_post);
 	tcase_add_test(tc, comments_need_an_open_round);
 	tcase_add_test(tc, comments_in_draft_rounds_are_refused);
