@@ -125,10 +125,16 @@ fi
 # port_busy PORT [HOST]: something listens there.
 port_busy() { ({ exec 3<>"/dev/tcp/${2:-127.0.0.1}/$1"; } 2>/dev/null); }
 
+# free_port: a port nothing listens on, below the kernel's range for the
+# local ports of outgoing connections (ip_local_port_range): a port in that
+# range may be held by a client's socket while nothing listens on it, and
+# a server could not bind it.
 free_port() {
-	local p
+	local p lo=32768 hi base=10000
+	read -r lo hi </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+	[ "$lo" -gt $((base + 2000)) ] || { base=20000 lo=60000; }
 	for _ in $(seq 1 200); do
-		p=$((20000 + RANDOM % 40000))
+		p=$((base + RANDOM % (lo - base)))
 		port_busy "$p" || {
 			echo "$p"
 			return
@@ -228,12 +234,18 @@ chmod 700 "$dir/pg"
 "${as_pg[@]}" "$pgbin/initdb" -D "$dir/pg/data" -U openstrat --auth=trust -E UTF8 \
 	--locale=C.UTF-8 --no-instructions >"$dir/initdb.log" 2>&1 ||
 	die "initdb failed: $(tail -5 "$dir/initdb.log")"
-pg_port=$(free_port)
+# A port found free may be taken before the server binds it: then another.
 # setsid: its own session, so that Ctrl-C reaches this script, which stops
 # the nodes before PostgreSQL, and not PostgreSQL at the same time.
-setsid --wait "${as_pg[@]}" "$pgbin/pg_ctl" -D "$dir/pg/data" -l "$dir/pg/postgres.log" -w -t 60 \
-	-o "-p $pg_port -c listen_addresses=127.0.0.1 -c unix_socket_directories='$dir/pg' -c max_connections=200" \
-	start >/dev/null 2>&1 || die "PostgreSQL did not start: $(tail -5 "$dir/pg/postgres.log")"
+for attempt in 1 2 3 4 5; do
+	pg_port=$(free_port)
+	setsid --wait "${as_pg[@]}" "$pgbin/pg_ctl" -D "$dir/pg/data" -l "$dir/pg/postgres.log" -w -t 60 \
+		-o "-p $pg_port -c listen_addresses=127.0.0.1 -c unix_socket_directories='$dir/pg' -c max_connections=200" \
+		start >/dev/null 2>&1 && break
+	grep -q "could not bind\|already in use" "$dir/pg/postgres.log" && [ "$attempt" -lt 5 ] ||
+		die "PostgreSQL did not start: $(tail -5 "$dir/pg/postgres.log")"
+	say "PostgreSQL could not listen on port $pg_port; trying another"
+done
 pg_started=1
 "${as_pg[@]}" "$pgbin/psql" -X -q -h 127.0.0.1 -p "$pg_port" -U openstrat -d postgres \
 	-c 'CREATE DATABASE openstrat' >/dev/null || die "could not create the database"
@@ -241,10 +253,18 @@ db="postgresql://openstrat@127.0.0.1:$pg_port/openstrat"
 say "PostgreSQL: $db"
 
 # NATS.
-nats_port=$(free_port)
-spawn nats-server "$dir/nats.log" nats-server -a 127.0.0.1 -p "$nats_port"
-wait_for 15 nats-server port_busy "$nats_port" ||
-	die "nats-server did not start: $(tail -5 "$dir/nats.log")"
+# Listening, or gone (it could not bind the port).
+nats_ready() { port_busy "$nats_port" || ! kill -0 "${pids[-1]}" 2>/dev/null; }
+for attempt in 1 2 3 4 5; do
+	nats_port=$(free_port)
+	spawn nats-server "$dir/nats.log" nats-server -a 127.0.0.1 -p "$nats_port"
+	wait_for 15 nats-server nats_ready || die "nats-server did not start: $(tail -5 "$dir/nats.log")"
+	kill -0 "${pids[-1]}" 2>/dev/null && break
+	grep -q "address already in use" "$dir/nats.log" && [ "$attempt" -lt 5 ] ||
+		die "nats-server did not start: $(tail -5 "$dir/nats.log")"
+	say "nats-server could not listen on port $nats_port; trying another"
+	unset 'pids[-1]' 'names[-1]'
+done
 nats="nats://127.0.0.1:$nats_port"
 say "NATS: $nats"
 
