@@ -75,19 +75,12 @@ store_comment_insert(struct store *st, struct comment *c)
 		sql_bind_text(s, 9, vec, -1);
 	rc = sql_step(s);
 	store_done(s);
-	if (rc != SQL_DONE) {
-		free(vec);
+	free(vec);
+	if (rc != SQL_DONE)
 		return store_rc(st, rc, "comment insert");
-	}
 	c->id = store_last_id(st);
-	if ((rc = store_count_comment(st, c->post))) {
-		free(vec);
+	if ((rc = store_count_comment(st, c->post)))
 		return rc;
-	}
-	if (vec) {
-		free(vec);
-		return OS_OK;
-	}
 	return store_fts_note_comment(st, c->id);
 }
 

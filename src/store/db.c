@@ -435,10 +435,10 @@ store_fts_edited_comment(struct store *st, int64_t id)
 static int
 fts_note(struct store *st, int t, int64_t id)
 {
-	/* Without FTS5 (PostgreSQL) the store writes each row's vector at
-	 * once, in the operation's transaction. */
+	/* Without FTS5 (PostgreSQL) the row's INSERT wrote its vector
+	 * (store_fts_new_post()). */
 	if (!st->db->drv->fts_at_commit)
-		return fts_edited(st, t, id);
+		return OS_OK;
 	/* Outside a group (the command line, tests) the row is its own
 	 * transaction: index it now. */
 	if (!st->group_open)

@@ -124,15 +124,10 @@ store_post_insert(struct store *st, struct post *p)
 		sql_bind_text(s, 9, vec, -1);
 	rc = sql_step(s);
 	store_done(s);
-	if (rc != SQL_DONE) {
-		free(vec);
+	free(vec);
+	if (rc != SQL_DONE)
 		return store_rc(st, rc, "post insert");
-	}
 	p->id = store_last_id(st);
-	if (vec) {
-		free(vec);
-		return OS_OK;
-	}
 	return store_fts_note_post(st, p->id);
 }
 

@@ -8,7 +8,7 @@
  * each word folded and its four stems at one position (a post's title
  * with weight A, its body with D, one position apart). A new row is
  * indexed as it is inserted, an edited one as it is edited, in the same
- * transaction (store_fts_note_post() and store_fts_edited_post()).
+ * transaction (store_fts_new_post() and store_fts_edited_post()).
  * PostgreSQL's own parsers and Snowball configurations are not used: each
  * stems one language, and both stores must match the same words.
  *

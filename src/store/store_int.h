@@ -35,7 +35,8 @@ int store_changes(struct store *st);
 
 /* A new post or comment for the search index: indexed now outside a group
  * of writes, else with the whole group just before its COMMIT
- * (store_fts_flush(), which store_commit() runs); on PostgreSQL at once.
+ * (store_fts_flush(), which store_commit() runs); on PostgreSQL nothing:
+ * the row's INSERT wrote its vector (store_fts_new_post()).
  * Anything that changes an indexed body must call store_fts_flush() first,
  * and store_fts_edited_post() (or _comment()) after: SQLite's update
  * triggers keep FTS5 in step, PostgreSQL's vector is written again. */

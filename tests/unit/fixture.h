@@ -29,6 +29,7 @@
 #include "forum/events.h"
 #include "forum/forum.h"
 #include "forum/rounds.h"
+#include "store/comments.h"
 #include "store/db.h"
 #include "store/rounds.h"
 #include "store/sql.h"
@@ -164,6 +165,19 @@ fx_is_pg(struct fx *x)
 			return;                                                      \
 		}                                                                    \
 	} while (0)
+
+/* Inserts a comment on post by author through the store alone, on st (no
+ * forum rules, no operation of its own): what another node's store or the
+ * command line writes. OS_OK or the store's error. */
+static inline int
+fx_store_comment(struct store *st, int64_t post, const struct user *author, const char *body)
+{
+	struct comment c = {.post = post, .author = *author, .anchor_block = -1};
+
+	c.body = (char *)body;
+	c.body_html = (char *)body;
+	return store_comment_insert(st, &c);
+}
 
 /* Runs SQL on the store's own connection (for a test that sets up what no
  * request can). SQL_OK or the driver's code. */

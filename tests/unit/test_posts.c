@@ -569,7 +569,6 @@ START_TEST(comment_counts_follow_the_group_of_writes)
 {
 	int64_t round = fx_open_round(&X);
 	int64_t a = idea(&X.emp, round), b = idea(&X.emp2, round);
-	struct comment c;
 
 	fx_begin(&X);
 	comment_in_op(&X.emp2, a, "one on a");
@@ -598,13 +597,7 @@ START_TEST(comment_counts_follow_the_group_of_writes)
 	ck_assert_int_eq(count_of(b), 1);
 
 	/* And one the store writes outside any group counts at once. */
-	memset(&c, 0, sizeof c);
-	c.post = b;
-	c.body = "later on b";
-	c.body_html = "<p>later on b</p>";
-	c.author = X.emp;
-	c.anchor_block = -1;
-	ck_assert_int_eq(store_comment_insert(X.st, &c), OS_OK);
+	ck_assert_int_eq(fx_store_comment(X.st, b, &X.emp, "later on b"), OS_OK);
 	ck_assert(!store_group_open(X.st));
 	ck_assert_int_eq(count_of(b), 2);
 }

@@ -455,13 +455,7 @@ START_TEST(two_nodes_vote_and_comment_on_one_post_without_waiting)
 	 * meanwhile. */
 	ck_assert_int_eq(store_op_begin(b), OS_OK);
 	ck_assert_int_eq(store_vote_set(b, pid, X.emp2.id, round, ROLE_EMPLOYEE, 1, 0), OS_OK);
-	memset(&c, 0, sizeof c);
-	c.post = pid;
-	c.body = "from node B";
-	c.body_html = "<p>from node B</p>";
-	c.author = X.emp2;
-	c.anchor_block = -1;
-	ck_assert_int_eq(store_comment_insert(b, &c), OS_OK);
+	ck_assert_int_eq(fx_store_comment(b, pid, &X.emp2, "from node B"), OS_OK);
 	ck_assert_int_eq(store_op_end(b, 1), OS_OK);
 	ck_assert_int_eq(store_commit(b), OS_OK);
 	store_close(b);
