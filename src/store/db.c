@@ -493,20 +493,12 @@ store_fts_flush(struct store *st)
 	return rc;
 }
 
+/* Raises post's comment_count by n. */
 static int
-raise_count(struct store *st, int64_t post, int64_t n)
+raise_count(struct store *st, int64_t post, int n)
 {
-	struct sql_stmt *s = store_stmt(st, "UPDATE posts SET comment_count = comment_count + ?2 "
-					    "WHERE id = ?1");
-	int rc;
-
-	if (!s)
-		return OS_EINTERNAL;
-	sql_bind_int64(s, 1, post);
-	sql_bind_int64(s, 2, n);
-	rc = sql_step(s);
-	store_done(s);
-	return store_rc(st, rc, "comment count");
+	return store_update_int(st, "UPDATE posts SET comment_count = comment_count + ?2 "
+				    "WHERE id = ?1", post, n, "comment count");
 }
 
 int
@@ -552,7 +544,7 @@ counts_flush(struct store *st)
 	for (size_t i = 0, j; i < st->ncounted; i = j) {
 		for (j = i + 1; j < st->ncounted && st->counted[j] == st->counted[i]; j++)
 			;
-		if (raise_count(st, st->counted[i], (int64_t)(j - i)))
+		if (raise_count(st, st->counted[i], (int)(j - i)))
 			return -1;
 	}
 	st->ncounted = 0;
